@@ -1,0 +1,56 @@
+"""The decision engine: pure Python, no web framework.
+
+>>> from depositaire.engine import decide
+>>> decide({"holder": {"role": "social_worker", "institution": "cpas"},
+...         "recipient": {"kind": "police"}, "request": {"kind": "informal_request"},
+...         "date": "2026-11-23"}).verdict
+'secret'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from depositaire.engine.decision import Citation, Decision
+from depositaire.engine.evaluator import evaluate
+from depositaire.engine.provisions import Provisions, default_provisions
+from depositaire.engine.rules import Rule, RuleBase, Verdict
+from depositaire.engine.situation import (
+    Situation,
+    SituationError,
+    load_situation,
+    parse_situation,
+)
+
+__all__ = [
+    "Citation",
+    "Decision",
+    "Provisions",
+    "Rule",
+    "RuleBase",
+    "Situation",
+    "SituationError",
+    "Verdict",
+    "decide",
+    "evaluate",
+    "load_situation",
+    "parse_situation",
+]
+
+
+def decide(
+    situation: Situation | dict[str, Any],
+    *,
+    explain: bool = True,
+    today: dt.date | None = None,
+    rule_base: RuleBase | None = None,
+) -> Decision:
+    """Decide a situation (a :class:`Situation` or the contract's mapping) with the default law."""
+    from depositaire.law import default_rule_base
+
+    if not isinstance(situation, Situation):
+        situation = parse_situation(situation, today=today)
+    return evaluate(
+        situation, rule_base or default_rule_base(), default_provisions(), explain=explain
+    )

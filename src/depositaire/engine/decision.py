@@ -1,0 +1,68 @@
+"""The decision: the contract's answer, plus what the explanation is built from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from depositaire.engine.derive import Derivation
+from depositaire.engine.rules import Rule, Verdict
+
+RuleStatus = Literal["fired", "failed", "pending", "not_in_force", "defeated", "same_outcome"]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    id: str
+    label: str
+    valid_on: dt.date
+    to_verify: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "label": self.label, "valid_on": self.valid_on.isoformat()}
+        if self.to_verify:
+            out["to_verify"] = self.to_verify
+        return out
+
+
+@dataclass(slots=True)
+class Trace:
+    """What happened to each rule that was in play."""
+
+    steps: list[tuple[Rule, RuleStatus]] = field(default_factory=list)
+    derivations: list[Derivation] = field(default_factory=list)
+    defeated_by: dict[str, Rule] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Decision:
+    verdict: Verdict
+    rules: list[str]
+    citations: list[Citation]
+    may_disclose: list[str]
+    never_disclose: list[str]
+    duties: list[str]
+    missing: list[str]
+    explanation: list[str]
+    to_verify: list[str]
+    date: dt.date
+    rule_base_version: str
+    trace: Trace = field(repr=False, default_factory=Trace)
+    winner: Rule | None = field(repr=False, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON form (plus ``to_verify``, ``date``, ``rule_base_version``)."""
+        return {
+            "verdict": self.verdict,
+            "rules": list(self.rules),
+            "citations": [c.to_dict() for c in self.citations],
+            "may_disclose": list(self.may_disclose),
+            "never_disclose": list(self.never_disclose),
+            "duties": list(self.duties),
+            "missing": list(self.missing),
+            "explanation": list(self.explanation),
+            "to_verify": list(self.to_verify),
+            "date": self.date.isoformat(),
+            "rule_base_version": self.rule_base_version,
+        }

@@ -1,0 +1,237 @@
+"""The evaluator: from a situation to a decision, under the law in force on its date.
+
+Rules are examined in the order their declared relations give (an exception
+before what it is an exception to). The first rule whose full condition holds
+decides. A rule whose condition is still unknown *and* above the deciding rule
+leaves the verdict open only if what it would conclude differs from what a
+rule below it would conclude; the facts that could settle such rules are the
+``missing`` ones, the most widely needed first. A fact that cannot change the
+outcome is never listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from depositaire.engine.conditions import Facts
+from depositaire.engine.decision import Citation, Decision, Trace
+from depositaire.engine.derive import derive
+from depositaire.engine.provisions import Provisions
+from depositaire.engine.rules import DISCLOSING, Rule, RuleBase, Verdict
+from depositaire.engine.schema import CATEGORIES, CONFIDENCE
+from depositaire.engine.situation import Situation
+
+_ORDER = {c: i for i, c in enumerate((CONFIDENCE, *CATEGORIES))}
+Outcome = tuple[Verdict, frozenset[str]]
+
+
+def _sorted(categories: Iterable[str]) -> list[str]:
+    return sorted(categories, key=_ORDER.__getitem__)
+
+
+def disclosure(
+    rule: Rule, f: Facts, failed: Iterable[Rule] = ()
+) -> tuple[Verdict, frozenset[str], frozenset[str]]:
+    """What ``rule`` lets out of the asked categories: (verdict, may, never)."""
+    asked = f.get("information.categories") or None
+    verdict = rule.verdict or "secret"
+    if verdict not in DISCLOSING:
+        never: set[str] = set(asked or ())  # type: ignore[call-overload]
+        never.add(CONFIDENCE)
+        for r in failed:
+            never |= r.withheld
+        never |= rule.withheld
+        return verdict, frozenset(), frozenset(never)
+    permitted = rule.permitted
+    for cond, cats in rule.narrowing:
+        if cond.fn(f) is True:
+            permitted = cats if permitted is None else permitted & cats
+    if asked is None:
+        may = set(permitted or ())
+        never = set(rule.withheld)
+    else:
+        may = set(asked) if permitted is None else set(asked & permitted)  # type: ignore[operator]
+        never = set(asked) - may  # type: ignore[call-overload]
+        never |= rule.withheld
+    may -= rule.withheld
+    if rule.allows_confidences:
+        if f.get("information.nature") == CONFIDENCE:
+            may.add(CONFIDENCE)
+    else:
+        never.add(CONFIDENCE)
+    if asked is not None and not may:
+        verdict = "secret"
+    return verdict, frozenset(may), frozenset(never)
+
+
+def _outcome(rule: Rule | None, f: Facts) -> Outcome | None:
+    if rule is None:
+        return None
+    verdict, may, _ = disclosure(rule, f)
+    return verdict, may
+
+
+def evaluate(
+    situation: Situation,
+    rule_base: RuleBase,
+    provisions: Provisions,
+    *,
+    explain: bool = True,
+) -> Decision:
+    """Decide ``situation`` with ``rule_base``; ``explain=False`` skips the French text."""
+    f, derivations = derive(situation.facts)
+    date = situation.date
+    trace = Trace(derivations=derivations)
+    steps = trace.steps
+
+    defeated: dict[str, Rule] = {}
+    maybe_defeated: dict[str, Rule] = {}
+    for d in rule_base.defeaters:
+        if not d.in_force(date):
+            continue
+        v = d.effective.fn(f)
+        if v is True:
+            steps.append((d, "fired"))
+            for target in d.defeats:
+                defeated[target] = d
+        elif v is None:
+            steps.append((d, "pending"))
+            for target in d.defeats:
+                maybe_defeated[target] = d
+    trace.defeated_by = defeated
+
+    winner: Rule | None = None
+    pending: list[Rule] = []
+    failed: list[Rule] = []
+    for r in rule_base.verdict_rules:
+        if not r.in_force(date):
+            if explain and r.scope.fn(f) is True:
+                steps.append((r, "not_in_force"))
+            continue
+        v = r.effective.fn(f)
+        if v is True:
+            if r.id in defeated:
+                steps.append((r, "defeated"))
+                failed.append(r)
+                continue
+            if r.id in maybe_defeated:
+                pending.append(r)
+                continue
+            winner = r
+            break
+        if v is None:
+            pending.append(r)
+        elif r.scope.fn(f) is True:
+            failed.append(r)
+            steps.append((r, "failed"))
+
+    missing: list[str] = []
+    if pending:
+        outcome = _outcome(winner, f)
+        outcomes = [_outcome(p, f) for p in pending]
+        if winner is not None and all(o == outcome for o in outcomes) or (
+            winner is None and all(o == outcomes[0] for o in outcomes) and len(pending) > 1
+        ):
+            for p in pending:
+                steps.append((p, "same_outcome"))
+            if winner is None:
+                winner = pending[0]
+            pending = []
+        else:
+            missing = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
+            for p in pending:
+                steps.append((p, "pending"))
+
+    if winner is not None and not pending:
+        steps.append((winner, "fired"))
+        verdict, may, never = disclosure(winner, f, failed)
+        rules = [winner.id, *(r.id for r in failed if r.id != winner.id)]
+        duties = list(winner.duties)
+        duties.extend(d for cond, d in winner.conditional_duties if cond.fn(f) is True)
+    else:
+        verdict, may, never = "undetermined", frozenset(), frozenset({CONFIDENCE})
+        rules = [r.id for r in pending]
+        duties = []
+    for d in rule_base.defeaters:
+        if d.id in {x.id for x in defeated.values()} and d.id not in rules:
+            rules.append(d.id)
+    for dr in rule_base.duty_rules:
+        if dr.in_force(date) and dr.effective.fn(f) is True:
+            steps.append((dr, "fired"))
+            rules.append(dr.id)
+            duties.extend(dr.duties)
+            duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
+
+    cited_rules = [r for r, status in steps if status in ("fired", "failed", "pending", "defeated")]
+    citations, to_verify = _citations(cited_rules, trace, provisions, date)
+    decision = Decision(
+        verdict=verdict,
+        rules=rules,
+        citations=citations,
+        may_disclose=_sorted(may),
+        never_disclose=_sorted(never),
+        duties=list(dict.fromkeys(duties)),
+        missing=missing,
+        explanation=[],
+        to_verify=to_verify,
+        date=date,
+        rule_base_version=rule_base.version,
+        trace=trace,
+        winner=winner if verdict != "undetermined" else None,
+    )
+    if explain:
+        from depositaire.engine.explain import explain as build_explanation
+
+        decision.explanation = build_explanation(decision, situation, f, provisions)
+    return decision
+
+
+def _missing(
+    pending: list[Rule],
+    winner: Rule | None,
+    outcomes: list[Outcome | None],
+    winner_outcome: Outcome | None,
+    f: Facts,
+    maybe_defeated: dict[str, Rule],
+) -> list[str]:
+    """Facts that could settle a pending rule whose outcome differs from a rule below it."""
+    all_outcomes = [*outcomes, winner_outcome]
+    score: dict[str, int] = {}
+    first_seen: dict[str, int] = {}
+    for i, rule in enumerate(pending):
+        below = all_outcomes[i + 1 :]
+        unresolved_bottom = winner is None and i == len(pending) - 1
+        if not unresolved_bottom and all(o == outcomes[i] for o in below if o is not None):
+            continue
+        facts = rule.effective.open_facts(f)
+        if rule.id in maybe_defeated:
+            facts = facts + maybe_defeated[rule.id].effective.open_facts(f)
+        for path in dict.fromkeys(facts):
+            score[path] = score.get(path, 0) + 1
+            first_seen.setdefault(path, len(first_seen))
+    return sorted(score, key=lambda p: (-score[p], first_seen[p]))
+
+
+def _citations(
+    rules: list[Rule], trace: Trace, provisions: Provisions, date: object
+) -> tuple[list[Citation], list[str]]:
+    from depositaire.messages import t
+
+    keys: list[str] = []
+    verify_keys: list[str] = []
+    for r in rules:
+        keys.extend(r.citations)
+        verify_keys.extend(r.to_verify)
+    for d in trace.derivations:
+        keys.extend(d.citations)
+    citations: list[Citation] = []
+    notes: list[str] = []
+    for key in dict.fromkeys(keys):
+        version = provisions.on(key, date)  # type: ignore[arg-type]
+        if version is None:
+            continue
+        citations.append(Citation(key, version.label, date, version.to_verify))  # type: ignore[arg-type]
+        if version.to_verify:
+            notes.append(f"{version.label} : {version.to_verify}")
+    notes.extend(t(f"to_verify.{k}") for k in dict.fromkeys(verify_keys))
+    return citations, list(dict.fromkeys(notes))

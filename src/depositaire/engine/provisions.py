@@ -1,0 +1,109 @@
+"""The stored text of the provisions the rules cite, with their validity periods.
+
+``law/provisions.yaml`` holds one entry per *version* of a provision, quoted
+verbatim from the sources; several versions share a key when the law changed
+(for example the Penal Code of 1867 and the new Penal Code from 2026).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionVersion:
+    key: str
+    label: str
+    instrument: str
+    article: str
+    source: str
+    quote: str
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    to_verify: str | None = None
+    note: str | None = None
+    #: Further quotes from other sources: (source, quote).
+    extra_quotes: tuple[tuple[str, str], ...] = ()
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or on <= self.valid_until
+        )
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+class Provisions:
+    """All versions, by key, with lookup of the version in force on a date."""
+
+    def __init__(self, versions: list[ProvisionVersion]) -> None:
+        self.versions = versions
+        self.by_key: dict[str, list[ProvisionVersion]] = {}
+        for v in versions:
+            self.by_key.setdefault(v.key, []).append(v)
+        for vs in self.by_key.values():
+            vs.sort(key=lambda v: v.valid_from or dt.date.min)
+        self._cache: dict[tuple[str, dt.date], ProvisionVersion | None] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.by_key
+
+    def on(self, key: str, date: dt.date) -> ProvisionVersion | None:
+        """The version of ``key`` in force on ``date`` (``None`` if none was)."""
+        cache_key = (key, date)
+        try:
+            return self._cache[cache_key]
+        except KeyError:
+            found = next((v for v in self.by_key.get(key, ()) if v.in_force(date)), None)
+            self._cache[cache_key] = found
+            return found
+
+    def latest(self, key: str) -> ProvisionVersion | None:
+        versions = self.by_key.get(key)
+        return versions[-1] if versions else None
+
+    def covers(self, key: str, start: dt.date | None, end: dt.date | None) -> bool:
+        """True when some version of ``key`` is in force on every day of [start, end]."""
+        day = start or dt.date.min
+        last = end or dt.date.max
+        for v in self.by_key.get(key, ()):
+            if v.in_force(day):
+                if v.valid_until is None or v.valid_until >= last:
+                    return True
+                day = v.valid_until + dt.timedelta(days=1)
+        return False
+
+
+@cache
+def default_provisions() -> Provisions:
+    text = resources.files("depositaire.law").joinpath("provisions.yaml").read_text("utf-8")
+    entries = yaml.safe_load(text) or []
+    versions = [
+        ProvisionVersion(
+            key=e["key"],
+            label=e["label"],
+            instrument=e["instrument"],
+            article=str(e["article"]),
+            source=e["source"],
+            quote=" ".join(str(e["quote"]).split()),
+            valid_from=_date(e.get("valid_from")),
+            valid_until=_date(e.get("valid_until")),
+            to_verify=e.get("to_verify"),
+            note=e.get("note"),
+            extra_quotes=tuple(
+                (x["source"], " ".join(str(x["quote"]).split())) for x in e.get("extra_quotes") or ()
+            ),
+        )
+        for e in entries
+    ]
+    return Provisions(versions)

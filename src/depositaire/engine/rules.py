@@ -1,0 +1,155 @@
+"""Rules: the law's defaults, exceptions, defeaters and duties, as data.
+
+A rule states when it is in play (``scope``), what must hold for it to apply
+(``conditions``), what it concludes (a verdict, what may go out, what never may,
+duties), which rules it is an exception to, which rules it disables
+(``defeats``), its period of validity and the provisions it rests on.
+The order in which rules are examined is derived from the declared relations
+(``exception_to`` and ``prevails_over``), never from numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from depositaire.engine.conditions import TRUE, Condition, all_, is_not
+
+Verdict = Literal["secret", "share", "may_disclose", "must_disclose", "undetermined"]
+VERDICTS: Final[tuple[Verdict, ...]] = (
+    "secret",
+    "share",
+    "may_disclose",
+    "must_disclose",
+    "undetermined",
+)
+DISCLOSING: Final = frozenset({"share", "may_disclose", "must_disclose"})
+RuleKind = Literal["default", "exception", "defeater", "duty"]
+
+
+class RuleBaseError(Exception):
+    """The rule base is not sound (a rule without citation, an unknown reference…)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """One rule of the base. ``id`` is one of the contract's rule ids (or an addition)."""
+
+    id: str
+    kind: RuleKind
+    instrument: str
+    citations: tuple[str, ...]
+    scope: Condition = TRUE
+    conditions: Condition = TRUE
+    verdict: Verdict | None = None
+    exception_to: tuple[str, ...] = ()
+    prevails_over: tuple[str, ...] = ()
+    defeats: tuple[str, ...] = ()
+    #: Categories that may go out under this rule; ``None``: every category asked.
+    permitted: frozenset[str] | None = None
+    #: Narrower permissions when a condition holds: (condition, categories).
+    narrowing: tuple[tuple[Condition, frozenset[str]], ...] = ()
+    #: Categories this rule names as never to go out, even if not asked.
+    withheld: frozenset[str] = frozenset()
+    allows_confidences: bool = False
+    duties: tuple[str, ...] = ()
+    conditional_duties: tuple[tuple[Condition, str], ...] = ()
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    #: Keys of "to verify" notes in the message catalogue (``to_verify.<key>``).
+    to_verify: tuple[str, ...] = ()
+    #: The seed files (or other sources) the rule is drawn from.
+    sources: tuple[str, ...] = ()
+    #: The full condition: scope and conditions, plus "not a confidence" when the
+    #: rule lets information out but not confidences.
+    effective: Condition = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        parts: list[Condition] = [self.scope, self.conditions]
+        if self.verdict in DISCLOSING and not self.allows_confidences:
+            parts.append(is_not("information.nature", "confidence", assume=True))
+        object.__setattr__(self, "effective", all_(*parts))
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or on <= self.valid_until
+        )
+
+    @property
+    def confidence_guard(self) -> Condition | None:
+        """The automatic "not a confidence" leaf, if this rule has one."""
+        if self.verdict in DISCLOSING and not self.allows_confidences:
+            part = self.effective.parts[-1]  # type: ignore[union-attr]
+            return part
+        return None
+
+
+def _order(rules: Sequence[Rule]) -> list[Rule]:
+    """Topological order: a rule comes before every rule it is an exception to or
+    prevails over; otherwise declaration order is kept."""
+    by_id = {r.id: r for r in rules}
+    below: dict[str, set[str]] = {r.id: set() for r in rules}
+    for r in rules:
+        for other in (*r.exception_to, *r.prevails_over):
+            if other not in by_id:
+                raise RuleBaseError(f"rule {r.id}: unknown rule {other} in exception_to/prevails_over")
+            below[r.id].add(other)
+    placed: list[Rule] = []
+    done: set[str] = set()
+    remaining = list(rules)
+    while remaining:
+        for r in remaining:
+            above = [o for o in remaining if r.id in below[o.id] and o is not r]
+            if not above:
+                placed.append(r)
+                done.add(r.id)
+                remaining.remove(r)
+                break
+        else:
+            raise RuleBaseError("cycle in exception_to/prevails_over: " + ", ".join(r.id for r in remaining))
+    return placed
+
+
+@dataclass(frozen=True, eq=False)
+class RuleBase:
+    """The rules, in examination order, with the provisions they cite."""
+
+    rules: tuple[Rule, ...]
+    version: str
+    ordered: tuple[Rule, ...] = field(init=False)
+    verdict_rules: tuple[Rule, ...] = field(init=False)
+    defeaters: tuple[Rule, ...] = field(init=False)
+    duty_rules: tuple[Rule, ...] = field(init=False)
+    by_id: dict[str, Rule] = field(init=False)
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for r in self.rules:
+            if r.id in seen:
+                raise RuleBaseError(f"duplicate rule id {r.id}")
+            seen.add(r.id)
+        ordered = tuple(_order(self.rules))
+        object.__setattr__(self, "ordered", ordered)
+        object.__setattr__(
+            self, "verdict_rules", tuple(r for r in ordered if r.kind in ("default", "exception"))
+        )
+        object.__setattr__(self, "defeaters", tuple(r for r in ordered if r.kind == "defeater"))
+        object.__setattr__(self, "duty_rules", tuple(r for r in ordered if r.kind == "duty"))
+        object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
+
+    def __iter__(self) -> Iterable[Rule]:  # pragma: no cover - convenience
+        return iter(self.ordered)
+
+    def above(self, rule_id: str) -> set[str]:
+        """Ids of the rules examined before ``rule_id`` by declared relation (transitive)."""
+        result: set[str] = set()
+        frontier = [rule_id]
+        while frontier:
+            current = frontier.pop()
+            for r in self.rules:
+                if current in (*r.exception_to, *r.prevails_over) and r.id not in result:
+                    result.add(r.id)
+                    frontier.append(r.id)
+        return result

@@ -1,0 +1,218 @@
+"""A situation: the facts a decision may depend on, validated against the contract.
+
+Input is the contract's nested YAML/JSON; inside the engine a situation is a flat
+mapping from dotted fact paths to values, where an absent path is an unknown fact.
+Every validation error names the offending key or value and, for an enumeration,
+lists the accepted values, in French, from the message catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+from depositaire.engine.schema import FACTS, GROUPS, FactSpec
+from depositaire.messages import t
+
+FactValue = bool | str | frozenset[str] | dt.date
+
+
+class SituationError(ValueError):
+    """Bad input: the message is French and names the problem; ``path`` the fact."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+class Situation(Mapping[str, FactValue]):
+    """An immutable, validated set of facts keyed by dotted path."""
+
+    __slots__ = ("_facts", "date")
+
+    def __init__(self, facts: Mapping[str, FactValue], date: dt.date) -> None:
+        self._facts: dict[str, FactValue] = dict(facts)
+        self._facts["date"] = date
+        self.date = date
+
+    def __getitem__(self, path: str) -> FactValue:
+        return self._facts[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def __repr__(self) -> str:
+        return f"Situation({self._facts!r})"
+
+    @property
+    def facts(self) -> dict[str, FactValue]:
+        """The underlying flat mapping (read it, do not change it)."""
+        return self._facts
+
+    def with_facts(self, changes: Mapping[str, FactValue | None]) -> Situation:
+        """A copy with some facts set (a ``None`` value forgets the fact)."""
+        facts = dict(self._facts)
+        date = self.date
+        for path, value in changes.items():
+            if path == "date" and isinstance(value, dt.date):
+                date = value
+            elif value is None:
+                facts.pop(path, None)
+            else:
+                facts[path] = _validate(FACTS[path], value, path)
+        return Situation(facts, date)
+
+    def to_contract(self) -> dict[str, Any]:
+        """The nested form of the contract (YAML/JSON-ready)."""
+        out: dict[str, Any] = {}
+        for path, value in self._facts.items():
+            plain: Any = value
+            if isinstance(value, frozenset):
+                plain = sorted(value, key=FACTS[path].values.index)
+            elif isinstance(value, dt.date):
+                plain = value.isoformat()
+            if "." in path:
+                group, name = path.split(".", 1)
+                out.setdefault(group, {})[name] = plain
+            else:
+                out[path] = plain
+        return out
+
+
+def _accepted(values: tuple[str, ...]) -> str:
+    return ", ".join(values)
+
+
+def _validate(spec: FactSpec, value: object, path: str) -> FactValue:
+    if spec.type == "bool":
+        if isinstance(value, bool):
+            return value
+        raise SituationError(t("error.not_boolean", path=path, value=value), path)
+    if spec.type == "enum":
+        if isinstance(value, str) and value in spec.values:
+            return value
+        raise SituationError(
+            t("error.unknown_value", path=path, value=value, accepted=_accepted(spec.values)),
+            path,
+        )
+    if spec.type == "enum_list":
+        if isinstance(value, frozenset):
+            items: list[object] = list(value)
+        elif isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            raise SituationError(t("error.not_list", path=path, value=value), path)
+        for item in items:
+            if not (isinstance(item, str) and item in spec.values):
+                raise SituationError(
+                    t(
+                        "error.unknown_value",
+                        path=path,
+                        value=item,
+                        accepted=_accepted(spec.values),
+                    ),
+                    path,
+                )
+        return frozenset(str(i) for i in items)
+    return _parse_date(value, path)
+
+
+def _parse_date(value: object, path: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise SituationError(t("error.bad_date", path=path, value=value), path)
+
+
+def parse_situation(data: object, *, today: dt.date | None = None) -> Situation:
+    """Validate the contract's nested mapping and flatten it into a :class:`Situation`."""
+    if data is None or data == {} or data == "":
+        raise SituationError(t("error.empty"))
+    if not isinstance(data, Mapping):
+        raise SituationError(t("error.not_mapping", kind=type(data).__name__))
+    facts: dict[str, FactValue] = {}
+    date = today or dt.date.today()
+    top_level = sorted({p.split(".", 1)[0] for p in FACTS})
+    for key, value in data.items():
+        key = str(key)
+        if key in GROUPS:
+            if value is None:
+                continue
+            if not isinstance(value, Mapping):
+                raise SituationError(t("error.group_not_mapping", path=key), key)
+            accepted = sorted(p.split(".", 1)[1] for p in FACTS if p.startswith(key + "."))
+            for sub, subvalue in value.items():
+                path = f"{key}.{sub}"
+                if path not in FACTS:
+                    raise SituationError(
+                        t("error.unknown_key", path=path, accepted=", ".join(accepted)), path
+                    )
+                if subvalue is not None:
+                    facts[path] = _validate(FACTS[path], subvalue, path)
+        elif key in FACTS:
+            if value is None:
+                continue
+            if key == "date":
+                date = _parse_date(value, key)
+            else:
+                facts[key] = _validate(FACTS[key], value, key)
+        else:
+            raise SituationError(
+                t("error.unknown_key", path=key, accepted=", ".join(top_level)), key
+            )
+    return Situation(facts, date)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text so a bad date gets our own message."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_document(text: str, *, fmt: str | None = None) -> object:
+    """Parse YAML or JSON text, raising :class:`SituationError` on malformed input."""
+    if not text.strip():
+        raise SituationError(t("error.empty"))
+    stripped = text.lstrip()
+    as_json = fmt == "json" or (fmt is None and stripped[:1] in "{[")
+    if as_json:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SituationError(
+                t("error.malformed_json", line=exc.lineno, column=exc.colno, detail=exc.msg)
+            ) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else "?"
+        column = mark.column + 1 if mark else "?"
+        raise SituationError(
+            t("error.malformed_yaml", line=line, column=column, detail=exc.problem or "")
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SituationError(t("error.malformed_yaml", line="?", column="?", detail=exc)) from None
+
+
+def load_situation(text: str, *, fmt: str | None = None, today: dt.date | None = None) -> Situation:
+    """Parse and validate a situation from YAML or JSON text."""
+    return parse_situation(load_document(text, fmt=fmt), today=today)

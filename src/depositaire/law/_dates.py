@@ -1,0 +1,21 @@
+"""Dates at which the modelled law changed, each with its source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+#: Law of 6 July 2017 ("pot-pourri V"), published 24 July 2017: 458ter, 458quater and the
+#: new penalties of 458. Exact entry into force to confirm (law.md): tenth day after
+#: publication is assumed, and flagged "to verify" wherever it matters.
+POT_POURRI_V: Final = dt.date(2017, 8, 3)
+#: Law of 17 May 2017 inserting art. 46bis/1 CIC, in force 1 September 2017 (law.md).
+ART_46BIS1: Final = dt.date(2017, 9, 1)
+#: Constitutional Court, judgment 44/2019 of 14 March 2019, annulling art. 46bis/1 §3 (001).
+ANNULMENT_46BIS1_3: Final = dt.date(2019, 3, 14)
+#: New Penal Code (laws of 29 February 2024) from 8 April 2026 (law.md; to verify).
+NEW_PENAL_CODE: Final = dt.date(2026, 4, 8)
+
+
+def day_before(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=1)

@@ -1,0 +1,37 @@
+"""Case law: the state of necessity (Cass. 13 May 1987; C. const. 52/2021).
+
+Sources: 001 (the four conditions), 002 (the same in plain words), 003
+(definition by the Constitutional Court), youth-care code art. 12 (001).
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.conditions import all_, is_
+from depositaire.engine.rules import Rule
+from depositaire.law.penal_code import DANGER_ALLEGED
+
+necessity = Rule(
+    id="necessity",
+    kind="exception",
+    instrument="case_law",
+    exception_to=("professional_secrecy", "discretion_duty"),
+    verdict="may_disclose",
+    allows_confidences=True,
+    scope=DANGER_ALLEGED,
+    conditions=all_(
+        is_("danger.exists", True),
+        is_("danger.serious", True),
+        is_("danger.imminent", True),
+        is_("danger.other_means_exhausted", True),
+    ),
+    duties=("assist_person_in_danger", "disclose_only_to_avert_danger"),
+    citations=(
+        "court_of_cassation.1987_05_13",
+        "constitutional_court.52_2021",
+        "cpas_practice.confidences",
+        "youth_care.code_12",
+    ),
+    sources=("001_fa6a8c0b420365de.txt", "002_07818b6856039f22.txt", "003_c4ff197169ddbce6.txt"),
+)
+
+RULES = (necessity,)

@@ -1,0 +1,58 @@
+"""CPAS: the organic law of 8 July 1976 (art. 36, 50) and the internal circuit of 002.
+
+Sources: 001 (art. 36 and 50), 002 (who receives what inside a CPAS; the
+automatic flows of the Crossroads Bank), 004 (the flow to the immigration
+office: only the kind of monthly aid, its period and the CPAS).
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.conditions import any_, all_, is_, is_not
+from depositaire.engine.rules import Rule
+from depositaire.engine.schema import ADMINISTRATIVE_CATEGORIES
+
+CPAS_INTERNAL = ("cpas_president", "cpas_committee_preparation", "cpas_special_committee", "cpas_admin_staff")
+
+cpas_internal_circuit = Rule(
+    id="cpas_internal_circuit",
+    kind="exception",
+    instrument="cpas",
+    exception_to=("professional_secrecy",),
+    verdict="share",
+    scope=is_("recipient.kind", *CPAS_INTERNAL),
+    conditions=all_(
+        is_("holder.institution", "cpas"),
+        is_not("consent", "refused", assume=True),
+        is_("necessary_only", True),
+        any_(
+            is_not("recipient.kind", "cpas_president"),
+            is_("request.urgent", True),
+        ),
+    ),
+    narrowing=((is_("recipient.kind", "cpas_admin_staff"), ADMINISTRATIVE_CATEGORIES),),
+    conditional_duties=((is_("consent", "refused"), "explain_refusal_consequences"),),
+    citations=("cpas_practice.internal_circuit", "cpas_organic_law.36", "cpas_organic_law.50"),
+    sources=("002_07818b6856039f22.txt", "001_fa6a8c0b420365de.txt"),
+)
+
+automatic_flow = Rule(
+    id="automatic_flow",
+    kind="exception",
+    instrument="cpas",
+    exception_to=("professional_secrecy",),
+    verdict="share",
+    scope=is_("request.kind", "automatic_flow"),
+    conditions=all_(
+        is_("holder.institution", "cpas"),
+        is_("recipient.kind", "crossroads_bank", "immigration_office"),
+    ),
+    permitted=ADMINISTRATIVE_CATEGORIES,
+    narrowing=((is_("recipient.kind", "immigration_office"), frozenset({"aid_granted", "aid_period"})),),
+    withheld=frozenset({"health"}),
+    duties=("inform_person",),
+    to_verify=("automatic_flow_scope",),
+    citations=("cpas_practice.automatic_flows", "foreigners.automatic_flow"),
+    sources=("002_07818b6856039f22.txt", "004_4a3fe5f62184d1e8.txt"),
+)
+
+RULES = (cpas_internal_circuit, automatic_flow)

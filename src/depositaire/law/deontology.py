@@ -1,0 +1,59 @@
+"""Codes of ethics: shared professional secrecy and mandated professionals.
+
+Sources: 001 (the five cumulative conditions of the social workers' code),
+003 (principles, C. const. 52/2021 B.10, psychologists' code art. 14,
+mandated professionals, representation of minors), 004 (the conditions again).
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.conditions import all_, any_, is_, is_not
+from depositaire.engine.rules import Rule
+
+shared_secrecy = Rule(
+    id="shared_secrecy",
+    kind="exception",
+    instrument="deontology",
+    exception_to=("professional_secrecy",),
+    verdict="share",
+    scope=any_(
+        is_("request.kind", "care_collaboration", assume=False),
+        is_("recipient.kind", "external_professional", "colleague_same_team", assume=False),
+    ),
+    conditions=all_(
+        is_("consent", "given"),
+        is_("consent_informed", True),
+        is_("recipient.bound_by_secrecy", True),
+        is_("recipient.same_mission", True),
+        is_("necessary_only", True),
+        is_("in_person_interest", True),
+    ),
+    conditional_duties=(
+        (any_(is_("person.minor", True), is_("person.able_to_consent", False)), "involve_person"),
+    ),
+    citations=(
+        "social_workers_code.shared_secrecy",
+        "shared_secrecy.principles",
+        "psychologists_code.14",
+        "constitutional_court.52_2021",
+        "patients_rights.12_14",
+    ),
+    sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt", "004_4a3fe5f62184d1e8.txt"),
+)
+
+mandated_professional = Rule(
+    id="mandated_professional",
+    kind="exception",
+    instrument="deontology",
+    exception_to=("shared_secrecy",),
+    verdict="secret",
+    scope=all_(
+        is_("recipient.kind", "justice_assistant", "court_expert"),
+        is_not("request.kind", "judicial_follow_up_report", "testimony"),
+    ),
+    duties=("hand_information_to_person", "involve_person"),
+    citations=("medical_code.44",),
+    sources=("003_c4ff197169ddbce6.txt",),
+)
+
+RULES = (shared_secrecy, mandated_professional)

@@ -1,0 +1,36 @@
+"""Foreigners: the CPAS's request to the immigration office about a guarantor.
+
+Source: 004 (instructions of the SPP Intégration sociale quoted by the Comité
+de vigilance en travail social).
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.conditions import all_, is_
+from depositaire.engine.rules import Rule
+
+guarantor_lookup = Rule(
+    id="guarantor_lookup",
+    kind="exception",
+    instrument="foreigners",
+    exception_to=("professional_secrecy",),
+    verdict="may_disclose",
+    scope=is_("request.kind", "guarantor_lookup"),
+    conditions=all_(
+        is_("guarantor.asylum_procedure", False),
+        is_("guarantor.urgent_medical_aid", False),
+        is_("guarantor.visa_required_country", True),
+        is_("guarantor.visa_issued_within_2_years", True),
+        is_("guarantor.medical_costs_request", True),
+        is_("recipient.kind", "immigration_office"),
+        is_("holder.institution", "cpas"),
+        is_("request.in_writing", True),
+    ),
+    permitted=frozenset({"identity", "national_number", "nationality"}),
+    withheld=frozenset({"address", "administrative_situation"}),
+    duties=("record_request_in_file", "send_request_by_email"),
+    citations=("foreigners.guarantor_lookup", "foreigners.no_shared_secrecy"),
+    sources=("004_4a3fe5f62184d1e8.txt",),
+)
+
+RULES = (guarantor_lookup,)

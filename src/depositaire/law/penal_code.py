@@ -1,0 +1,129 @@
+"""Penal Code: art. 458 (secrecy and its exceptions), 458bis, 458ter, 458quater, 422bis.
+
+Sources: 001 (texts of 458, 458bis, 458ter, 458quater, 422bis), 003 (458, 458ter,
+public order), 002 (confidences never revealed, even in court).
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.conditions import all_, any_, is_, is_not
+from depositaire.engine.rules import Rule
+from depositaire.law._dates import POT_POURRI_V
+
+DANGER_ALLEGED = any_(
+    is_("request.kind", "own_initiative_report", assume=False),
+    is_("danger.exists", True, assume=False),
+)
+
+professional_secrecy = Rule(
+    id="professional_secrecy",
+    kind="default",
+    instrument="penal_code",
+    verdict="secret",
+    conditions=is_("holder.bound_by_secrecy", True),
+    citations=("penal_code.458", "penal_code.458.scope", "secrecy.public_order"),
+    sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt"),
+)
+
+testimony = Rule(
+    id="testimony",
+    kind="exception",
+    instrument="penal_code",
+    exception_to=("professional_secrecy", "discretion_duty"),
+    verdict="may_disclose",
+    scope=is_("request.kind", "testimony"),
+    conditions=all_(
+        is_("recipient.kind", "judge", "parliamentary_inquiry"),
+        is_("request.under_oath", True),
+    ),
+    citations=("penal_code.458", "social_workers_code.testimony", "youth_care.code_12"),
+    sources=("001_fa6a8c0b420365de.txt", "002_07818b6856039f22.txt"),
+)
+
+right_to_report_abuse = Rule(
+    id="right_to_report_abuse",
+    kind="exception",
+    instrument="penal_code",
+    exception_to=("professional_secrecy", "discretion_duty"),
+    verdict="may_disclose",
+    allows_confidences=True,
+    scope=DANGER_ALLEGED,
+    conditions=all_(
+        is_("danger.exists", True),
+        is_("danger.offence_listed_458bis", True),
+        is_("danger.victim_minor_or_vulnerable", True),
+        any_(
+            all_(is_("danger.serious", True), is_("danger.imminent", True)),
+            is_("danger.other_victims_risk", True),
+        ),
+        is_("danger.other_means_exhausted", True),
+        is_("recipient.kind", "public_prosecutor"),
+    ),
+    duties=("disclose_only_to_avert_danger",),
+    conditional_duties=((is_("danger.exists", True), "assist_person_in_danger"),),
+    citations=("penal_code.458bis",),
+    sources=("001_fa6a8c0b420365de.txt",),
+)
+
+case_consultation = Rule(
+    id="case_consultation",
+    kind="exception",
+    instrument="penal_code",
+    exception_to=("professional_secrecy", "discretion_duty"),
+    verdict="may_disclose",
+    allows_confidences=True,
+    scope=any_(
+        is_("request.kind", "case_consultation", assume=False),
+        is_("recipient.kind", "case_consultation", assume=False),
+    ),
+    conditions=all_(
+        is_("consultation.legal_basis", "statute", "prosecutor_authorization"),
+        is_("consultation.purpose", "integrity", "terrorism", "criminal_organization"),
+        is_("consultation.framework_defined", True),
+    ),
+    duties=("keep_consultation_secret", "share_only_what_is_useful", "inform_person"),
+    valid_from=POT_POURRI_V,
+    to_verify=("pot_pourri_v_entry_into_force",),
+    citations=(
+        "penal_code.458ter",
+        "penal_code.458ter.preparatory_works",
+        "constitutional_court.52_2021",
+    ),
+    sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt"),
+)
+
+lawyer_exception = Rule(
+    id="lawyer_exception",
+    kind="defeater",
+    instrument="penal_code",
+    defeats=("right_to_report_abuse", "case_consultation"),
+    scope=is_("holder.role", "lawyer", assume=False),
+    conditions=is_("information.client_prosecution_risk", True),
+    valid_from=POT_POURRI_V,
+    to_verify=("pot_pourri_v_entry_into_force",),
+    citations=("penal_code.458quater",),
+    sources=("001_fa6a8c0b420365de.txt",),
+)
+
+assistance_duty = Rule(
+    id="assistance_duty",
+    kind="duty",
+    instrument="penal_code",
+    scope=is_("danger.exists", True, assume=False),
+    conditions=all_(
+        is_("danger.serious", True, assume=False),
+        is_not("person.deceased", True, assume=True),
+    ),
+    duties=("assist_person_in_danger",),
+    citations=("penal_code.422bis",),
+    sources=("001_fa6a8c0b420365de.txt",),
+)
+
+RULES = (
+    professional_secrecy,
+    testimony,
+    right_to_report_abuse,
+    case_consultation,
+    lawyer_exception,
+    assistance_duty,
+)

@@ -1,0 +1,28 @@
+"""Release under conditions: follow-up reports to the justice assistant.
+
+Sources: 001 (law of 28 November 2000 and the reports it requires), 003 (what
+the reports mention, and nothing of the therapeutic relationship).
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.conditions import is_
+from depositaire.engine.rules import Rule
+
+judicial_follow_up_report = Rule(
+    id="judicial_follow_up_report",
+    kind="exception",
+    instrument="probation",
+    exception_to=("professional_secrecy",),
+    prevails_over=("mandated_professional",),
+    verdict="must_disclose",
+    scope=is_("request.kind", "judicial_follow_up_report"),
+    conditions=is_("recipient.kind", "justice_assistant"),
+    permitted=frozenset({"attendance"}),
+    withheld=frozenset({"therapy_content"}),
+    duties=("report_only_follow_up_facts",),
+    citations=("probation.follow_up_reports",),
+    sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt"),
+)
+
+RULES = (judicial_follow_up_report,)

@@ -1,0 +1,37 @@
+"""School health: the communicable diseases to report (order of the French Community, 14 July 2011).
+
+Source: 001 (the two lists: on clinical suspicion, on confirmed diagnosis; the
+duty lies on parents and, where relevant, doctors).
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.conditions import all_, any_, is_
+from depositaire.engine.rules import Rule
+from depositaire.engine.schema import DISEASES_ON_CONFIRMATION, DISEASES_ON_SUSPICION
+
+disease_notification = Rule(
+    id="disease_notification",
+    kind="exception",
+    instrument="school_health",
+    exception_to=("professional_secrecy",),
+    verdict="must_disclose",
+    scope=is_("request.kind", "disease_notification"),
+    conditions=all_(
+        is_("holder.role", "doctor"),
+        is_("recipient.kind", "school_health_service"),
+        any_(
+            is_("disease", *DISEASES_ON_SUSPICION),
+            all_(
+                is_("disease", *DISEASES_ON_CONFIRMATION),
+                is_("disease_confirmed", True),
+            ),
+        ),
+    ),
+    permitted=frozenset({"health"}),
+    duties=("notify_disease_only",),
+    citations=("school_health.order_2011",),
+    sources=("001_fa6a8c0b420365de.txt",),
+)
+
+RULES = (disease_notification,)

@@ -1,0 +1,48 @@
+"""Youth-care code of ethics (art. 7 and 12): the person's access, teaching and research.
+
+Source: 001. Outside youth care the same principles are applied with a
+"to verify" note: the sources quote them from the youth-care code only.
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.conditions import any_, is_, is_not
+from depositaire.engine.rules import Rule
+from depositaire.engine.schema import IDENTIFYING_CATEGORIES
+
+person_access = Rule(
+    id="person_access",
+    kind="exception",
+    instrument="youth_care",
+    exception_to=("professional_secrecy", "discretion_duty"),
+    verdict="may_disclose",
+    allows_confidences=True,
+    scope=any_(
+        is_("recipient.kind", "the_person", assume=False),
+        is_("request.kind", "access_request", assume=False),
+    ),
+    conditions=is_not("person.deceased", True, assume=True),
+    duties=("hand_information_to_person", "withhold_third_party_information"),
+    to_verify=("youth_care_code_outside_youth_care",),
+    citations=("youth_care.code_7",),
+    sources=("001_fa6a8c0b420365de.txt",),
+)
+
+teaching_research = Rule(
+    id="teaching_research",
+    kind="exception",
+    instrument="youth_care",
+    exception_to=("professional_secrecy", "discretion_duty"),
+    verdict="may_disclose",
+    scope=any_(
+        is_("request.kind", "teaching_research", assume=False),
+        is_("recipient.kind", "researcher", assume=False),
+    ),
+    withheld=IDENTIFYING_CATEGORIES,
+    duties=("anonymise",),
+    to_verify=("youth_care_code_outside_youth_care",),
+    citations=("youth_care.code_12",),
+    sources=("001_fa6a8c0b420365de.txt",),
+)
+
+RULES = (person_access, teaching_research)

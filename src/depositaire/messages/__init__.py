@@ -1,0 +1,84 @@
+"""The one catalogue of words a person reads.
+
+Every French sentence shown by the engine, the command line, the interview,
+the documents and the web application comes from this catalogue through
+:func:`t`. It is kept in one file per domain (``fr.yaml`` for the engine and
+the command line, ``fr.<domain>.yaml`` for the others), merged into one
+mapping; a key defined twice is an error. Keys are dotted English identifiers; Dutch will be a sibling file.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+DEFAULT_LANGUAGE = "fr"
+
+
+class MissingMessage(KeyError):
+    """A key that the catalogue does not hold (a programming error)."""
+
+
+def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), value, out)
+    else:
+        out[prefix] = str(node)
+
+
+@cache
+def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """All messages of ``language`` as a flat ``{dotted.key: text}`` mapping."""
+    folder = resources.files(__package__)
+    names = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.name == f"{language}.yaml"
+        or (entry.name.startswith(f"{language}.") and entry.name.endswith(".yaml"))
+    )
+    out: dict[str, str] = {}
+    for name in names:
+        part: dict[str, str] = {}
+        _flatten("", yaml.safe_load(folder.joinpath(name).read_text("utf-8")), part)
+        clash = out.keys() & part.keys()
+        if clash:
+            raise ValueError(f"{name}: keys defined twice in the catalogue: {sorted(clash)}")
+        out.update(part)
+    return out
+
+
+def current_language() -> str:
+    return os.environ.get("DEPOSITAIRE_LANGUAGE", DEFAULT_LANGUAGE)
+
+
+def has(key: str) -> bool:
+    return key in catalogue(current_language())
+
+
+def t(key: str, /, **params: object) -> str:
+    """The message ``key``, with ``{name}`` placeholders filled from ``params``."""
+    try:
+        template = catalogue(current_language())[key]
+    except KeyError:
+        raise MissingMessage(key) from None
+    return template.format(**params) if params else template
+
+
+def t_or(key: str, default: str, /, **params: object) -> str:
+    """Like :func:`t`, falling back to ``default`` when the key is absent."""
+    return t(key, **params) if has(key) else default
+
+
+def placeholders(key: str) -> set[str]:
+    """The ``{names}`` a message expects (used by the catalogue tests)."""
+    return {
+        name
+        for _, name, _, _ in string.Formatter().parse(catalogue(current_language())[key])
+        if name
+    }
