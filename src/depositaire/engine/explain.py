@@ -64,7 +64,7 @@ def rule_title(rule: Rule) -> str:
 
 def _cite(rule: Rule | Iterable[str], provisions: Provisions, date: dt.date) -> str:
     keys = rule.citations if isinstance(rule, Rule) else tuple(rule)
-    labels = [v.label for k in keys if (v := provisions.on(k, date)) is not None]
+    labels = [v.short for k in keys if (v := provisions.on(k, date)) is not None]
     return " ; ".join(dict.fromkeys(labels))
 
 

@@ -36,6 +36,15 @@ class ProvisionVersion:
             self.valid_until is None or on <= self.valid_until
         )
 
+    @property
+    def short(self) -> str:
+        """A short label for inline citations in explanations."""
+        from depositaire.messages import t
+
+        if self.instrument == "new_penal_code":
+            return t("provisions.new_penal_code_short", article=self.key.rsplit(".", 1)[-1])
+        return self.label.split(" — ")[0]
+
 
 def _date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):

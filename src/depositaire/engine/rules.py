@@ -86,6 +86,29 @@ class Rule:
         return None
 
 
+def with_precedence(rules: Sequence[Rule], tiers: Sequence[Sequence[str]]) -> tuple[Rule, ...]:
+    """Declare that every rule of a tier prevails over every rule of the later tiers.
+
+    Rules not named in any tier keep only their own declared relations."""
+    from dataclasses import replace
+
+    later: dict[str, tuple[str, ...]] = {}
+    for i, tier in enumerate(tiers):
+        below = tuple(r for t in tiers[i + 1 :] for r in t)
+        for rule_id in tier:
+            later[rule_id] = below
+    known = {r.id for r in rules}
+    unknown = set(later) - known
+    if unknown:
+        raise RuleBaseError(f"precedence names unknown rules: {sorted(unknown)}")
+    return tuple(
+        replace(r, prevails_over=tuple(dict.fromkeys((*r.prevails_over, *later[r.id]))))
+        if r.id in later
+        else r
+        for r in rules
+    )
+
+
 def _order(rules: Sequence[Rule]) -> list[Rule]:
     """Topological order: a rule comes before every rule it is an exception to or
     prevails over; otherwise declaration order is kept."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 
-from depositaire.engine.rules import Rule, RuleBase
+from depositaire.engine.rules import Rule, RuleBase, with_precedence
 from depositaire.law import (
     case_law,
     civil_service,
@@ -41,7 +41,42 @@ MODULES = (
     civil_service,
 )
 
-RULES: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)
+#: Declared precedence between rules that can meet on the same facts. Each tier
+#: prevails over the tiers below it; `depositaire rules --check` proves that no two
+#: rules of one tier can conclude differently on the same facts.
+PRECEDENCE: tuple[tuple[str, ...], ...] = (
+    # 1. What a law obliges to communicate binds the holder whatever else applies
+    #    (art. 458: "la loi ... les oblige"); these rules never meet each other.
+    (
+        "prosecutor_requisition",
+        "terror_reporting_duty",
+        "judicial_follow_up_report",
+        "disease_notification",
+    ),
+    # 2-3. A grave and imminent danger lifts the secret in every context; 458bis is
+    #    the statutory form of the state of necessity (001), so it is named first.
+    ("right_to_report_abuse",),
+    ("necessity",),
+    # 4. The other exceptions written in the Penal Code itself (458, 458ter).
+    ("case_consultation", "testimony"),
+    # 5. Texts that seem to oblige but do not: the secret prevails (001).
+    (
+        "terror_reporting_annulled",
+        "denunciation_duty_not_applicable",
+        "intelligence_request",
+        "mandated_professional",
+    ),
+    # 6. Sharing circuits organised by texts or by the administration (002, 004).
+    ("guarantor_lookup", "automatic_flow", "cpas_internal_circuit"),
+    # 7-9. Deontological openings, the most specific first.
+    ("person_access",),
+    ("teaching_research",),
+    ("shared_secrecy",),
+)
+
+RULES: tuple[Rule, ...] = with_precedence(
+    tuple(rule for module in MODULES for rule in module.RULES), PRECEDENCE
+)
 
 
 def _version(rules: tuple[Rule, ...]) -> str:

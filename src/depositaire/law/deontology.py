@@ -27,6 +27,8 @@ shared_secrecy = Rule(
         is_("recipient.same_mission", True),
         is_("necessary_only", True),
         is_("in_person_interest", True),
+        # Shared *professional* secrecy presupposes a holder bound by it.
+        is_("holder.bound_by_secrecy", True),
     ),
     conditional_duties=(
         (any_(is_("person.minor", True), is_("person.able_to_consent", False)), "involve_person"),

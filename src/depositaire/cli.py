@@ -1,0 +1,299 @@
+"""The command line: ``depositaire evaluate | rules | law | consult | journal | demo``.
+
+A thin layer: it reads input, calls the engine, and prints French text (Rich)
+or the contract's JSON. Bad input exits with code 2 and one French sentence
+naming the problem; it never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from depositaire.engine import Decision, RuleBase, SituationError, decide, load_situation
+from depositaire.engine.check import check
+from depositaire.engine.explain import format_date, rule_title
+from depositaire.engine.provisions import ProvisionVersion, default_provisions
+from depositaire.engine.rules import Rule
+from depositaire.messages import t
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Dépositaire : le secret professionnel, règle par règle.",
+)
+journal_app = typer.Typer(no_args_is_help=True, help="Journal inviolable des accès.")
+app.add_typer(journal_app, name="journal")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    err.print(f"{t('error.prefix')} : {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def read_input(source: str) -> tuple[str, str | None]:
+    """The text of FILE (or standard input for ``-``) and its format hint."""
+    if source == "-":
+        return sys.stdin.read(), None
+    path = Path(source)
+    if not path.is_file():
+        fail(t("error.file_not_found", path=source))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(t("error.file_unreadable", path=source, detail=type(exc).__name__))
+    return text, "json" if path.suffix.lower() == ".json" else None
+
+
+def parse_date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(t("error.bad_option_date", value=value))
+
+
+# -- evaluate -------------------------------------------------------------
+
+
+@app.command()
+def evaluate(
+    source: Annotated[str, typer.Argument(metavar="FILE|-", help="Situation en YAML ou JSON.")],
+    fmt: Annotated[str, typer.Option("--format", help="text ou json.")] = "text",
+    date: Annotated[str | None, typer.Option(help="Date de la communication (AAAA-MM-JJ).")] = None,
+) -> None:
+    """Décide une situation : secret, partage, peut parler, doit communiquer ou indéterminé."""
+    if fmt not in ("text", "json"):
+        fail(t("error.unknown_value", path="--format", value=fmt, accepted="text, json"))
+    day = parse_date_option(date)
+    text, hint = read_input(source)
+    try:
+        situation = load_situation(text, fmt=hint)
+    except SituationError as exc:
+        fail(exc.message)
+    if day is not None:
+        situation = situation.with_facts({"date": day})
+    decision = decide(situation)
+    if fmt == "json":
+        out.print_json(json.dumps(decision.to_dict(), ensure_ascii=False))
+    else:
+        print_decision(decision)
+
+
+def _items(values: list[str], label: str) -> str:
+    from depositaire.engine.explain import category_label
+
+    if not values:
+        return t("cli.none")
+    if label == "categories":
+        return ", ".join(t("values.confidence") if v == "confidence" else category_label(v) for v in values)
+    return ", ".join(values)
+
+
+def print_decision(decision: Decision) -> None:
+    """Readable text for a person: the verdict first, then what goes out, then why."""
+    from depositaire.engine.explain import fact_label
+
+    verdict = t(f"verdicts.{decision.verdict}.label")
+    out.print(Panel(f"[bold]{verdict}[/bold]\n{t(f'verdicts.{decision.verdict}.sentence')}", title=t("cli.verdict")))
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    table.add_row(f"[bold]{t('cli.date')}[/bold]", format_date(decision.date))
+    table.add_row(f"[bold]{t('cli.may_disclose')}[/bold]", _items(decision.may_disclose, "categories"))
+    table.add_row(f"[bold]{t('cli.never_disclose')}[/bold]", _items(decision.never_disclose, "categories"))
+    duties = "\n".join(t(f"duties.{d}") for d in decision.duties) or t("cli.none")
+    table.add_row(f"[bold]{t('cli.duties')}[/bold]", duties)
+    if decision.missing:
+        table.add_row(f"[bold]{t('cli.missing')}[/bold]", "\n".join(fact_label(p) for p in decision.missing))
+    rules = [rule_title(r) for r in _rules_of(decision)]
+    table.add_row(f"[bold]{t('cli.rules')}[/bold]", "\n".join(rules) or t("cli.none"))
+    out.print(table)
+    out.print(f"\n[bold]{t('cli.explanation')}[/bold]")
+    for sentence in decision.explanation:
+        out.print(f"• {sentence}", markup=False)
+    out.print(f"\n[bold]{t('cli.citations')}[/bold]")
+    for c in decision.citations:
+        out.print(f"• {c.label}", markup=False)
+
+
+def _rules_of(decision: Decision) -> list[Rule]:
+    from depositaire.law import default_rule_base
+
+    by_id = default_rule_base().by_id
+    return [by_id[r] for r in decision.rules if r in by_id]
+
+
+# -- rules ----------------------------------------------------------------
+
+
+def load_rule_base(module: str | None) -> RuleBase:
+    """The default rule base, or the ``RULE_BASE`` of a Python module (for tests)."""
+    if module is None:
+        from depositaire.law import default_rule_base
+
+        return default_rule_base()
+    try:
+        loaded = importlib.import_module(module)
+        base = loaded.RULE_BASE
+    except (ImportError, AttributeError) as exc:
+        fail(t("error.rule_base_module", module=module, detail=type(exc).__name__))
+    if not isinstance(base, RuleBase):
+        fail(t("error.rule_base_module", module=module, detail="RULE_BASE"))
+    return base
+
+
+def _validity(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end:
+        return t("cli.between", start=format_date(start), end=format_date(end))
+    if start:
+        return t("cli.since", date=format_date(start))
+    if end:
+        return t("cli.until", date=format_date(end))
+    return t("cli.always")
+
+
+@app.command()
+def rules(
+    check_only: Annotated[bool, typer.Option("--check", help="Vérifie la base de règles.")] = False,
+    rule_base: Annotated[
+        str | None, typer.Option("--rule-base", help="Module Python exposant RULE_BASE.")
+    ] = None,
+) -> None:
+    """Liste les règles avec leurs dispositions et leur validité, ou les vérifie (--check)."""
+    base = load_rule_base(rule_base)
+    provisions = default_provisions()
+    if check_only:
+        problems = check(base, provisions)
+        if not problems:
+            out.print(t("cli.check_ok", count=len(base.rules), provisions=len(provisions.versions)))
+            return
+        err.print(t("cli.check_failed", count=len(problems)))
+        for p in problems:
+            err.print(f"• {t(f'cli.check_kinds.{p.kind}')} : {', '.join(p.rules)} — {p.detail}", markup=False)
+        raise typer.Exit(1)
+    table = Table(title=t("cli.rules_table_title", count=len(base.rules), version=base.version))
+    for column in ("col_rule", "col_kind", "col_verdict", "col_validity", "col_citations"):
+        table.add_column(t(f"cli.{column}"))
+    today = dt.date.today()
+    for r in base.ordered:
+        labels = [v.label for k in r.citations if (v := provisions.on(k, today) or provisions.latest(k))]
+        verdict = t(f"verdicts.{r.verdict}.label") if r.verdict else t("cli.none")
+        table.add_row(
+            f"{r.id}\n{t(f'rules.{r.id}.title')}",
+            t(f"cli.kinds.{r.kind}"),
+            verdict,
+            _validity(r.valid_from, r.valid_until),
+            "\n".join(labels),
+        )
+    out.print(table)
+    out.print(f"\n[bold]{t('not_modelled.title')}[/bold]")
+    from depositaire.messages import catalogue, current_language
+
+    for key, text in catalogue(current_language()).items():
+        if key.startswith("not_modelled.items."):
+            out.print(f"• {text}", markup=False)
+
+
+# -- law ------------------------------------------------------------------
+
+
+def find_provisions(article: str) -> list[ProvisionVersion]:
+    """Versions whose key is ``article``, or whose key ends with it, or whose article is it."""
+    provisions = default_provisions()
+    wanted = article.strip().lower().replace(" ", "")
+    if wanted in provisions.by_key:
+        return list(provisions.by_key[wanted])
+    found = [
+        v
+        for v in provisions.versions
+        if v.key.lower().endswith("." + wanted) or v.article.lower().replace(" ", "") == wanted
+    ]
+    return found
+
+
+@app.command()
+def law(
+    article: Annotated[str, typer.Argument(help="Par exemple 458, 458bis, 46bis1 ou penal_code.458.")],
+) -> None:
+    """Affiche le texte enregistré d'une disposition et les règles qui l'utilisent."""
+    versions = find_provisions(article)
+    if not versions:
+        known = ", ".join(sorted(default_provisions().by_key))
+        fail(t("error.unknown_provision", article=article, known=known))
+    from depositaire.law import default_rule_base
+
+    base = default_rule_base()
+    for key in dict.fromkeys(v.key for v in versions):
+        for v in (x for x in versions if x.key == key):
+            body = v.quote
+            for source, quote in v.extra_quotes:
+                body += f"\n\n[{source}] {quote}"
+            lines = [t("cli.law_validity", validity=_validity(v.valid_from, v.valid_until)), t("cli.law_source", source=v.source)]
+            if v.note:
+                lines.append(t("cli.law_note", note=v.note))
+            if v.to_verify:
+                lines.append(f"{t('cli.to_verify')} : {v.to_verify}")
+            out.print(Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.label)), markup=False)
+        users = [r for r in base.ordered if key in r.citations]
+        if users:
+            names = ", ".join(f"{r.id} ({rule_title(r)})" for r in users)
+            out.print(t("cli.law_used_by", rules=names), markup=False)
+        else:
+            out.print(t("cli.law_not_used"))
+
+
+# -- commands provided by the other layers ------------------------------------
+
+
+def _register_optional() -> None:
+    """Register commands whose modules may be absent in a partial install."""
+    try:
+        from depositaire.interview.cli import consult
+    except ImportError:  # pragma: no cover - the interview package is part of the project
+        return
+    app.command("consult")(consult)
+
+
+_register_optional()
+
+
+@journal_app.command("verify")
+def journal_verify() -> None:
+    """Vérifie la chaîne du journal : toute entrée modifiée, supprimée, insérée ou déplacée."""
+    from depositaire.web.journal.cli import verify_command
+
+    raise typer.Exit(verify_command())
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Lance l'application web avec l'organisation de démonstration."""
+    from depositaire.web.demo import run
+
+    run(host=host, port=port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
