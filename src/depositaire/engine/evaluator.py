@@ -121,7 +121,7 @@ def evaluate(
             break
         if v is None:
             pending.append(r)
-        elif r.scope.fn(f) is True:
+        elif r.kind == "exception" and r.scope.fn(f) is True:
             failed.append(r)
             steps.append((r, "failed"))
 
