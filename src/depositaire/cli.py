@@ -173,10 +173,18 @@ def rules(
     rule_base: Annotated[
         str | None, typer.Option("--rule-base", help="Module Python exposant RULE_BASE.")
     ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Écrit la liste en Markdown (docs/rules.md).")
+    ] = False,
 ) -> None:
     """Liste les règles avec leurs dispositions et leur validité, ou les vérifie (--check)."""
     base = load_rule_base(rule_base)
     provisions = default_provisions()
+    if markdown:
+        from depositaire.engine.docs import rules_markdown
+
+        sys.stdout.write(rules_markdown(base, provisions))
+        return
     if check_only:
         problems = check(base, provisions)
         if not problems:

@@ -100,3 +100,15 @@ def derive(facts: Mapping[str, FactValue]) -> tuple[dict[str, FactValue], list[D
                 out[path] = found[0]
                 notes.append(Derivation(path, found[0], found[1], found[2]))
     return out, notes
+
+
+def derivation_signature(path: str, value: object) -> tuple[object, ...]:
+    """What derivation makes of ``path = value`` (values with equal signatures derive alike)."""
+    key = str(value)
+    if path == "holder.role":
+        return (_HOLDER_BY_ROLE.get(key, (None,))[0],)
+    if path == "holder.institution":
+        return (_HOLDER_BY_INSTITUTION.get(key, (None,))[0],)
+    if path == "recipient.kind":
+        return (_RECIPIENT_BOUND.get(key, (None,))[0], _SAME_MISSION.get(key, (None,))[0])
+    return ()

@@ -11,6 +11,7 @@ outcome is never listed.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from depositaire.engine.conditions import Facts
@@ -77,6 +78,7 @@ def evaluate(
     provisions: Provisions,
     *,
     explain: bool = True,
+    exact_missing: bool = True,
 ) -> Decision:
     """Decide ``situation`` with ``rule_base``; ``explain=False`` skips the French text."""
     f, derivations = derive(situation.facts)
@@ -139,6 +141,8 @@ def evaluate(
             pending = []
         else:
             missing = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
+            if exact_missing:
+                missing = _only_decisive(missing, pending, maybe_defeated, situation, rule_base, provisions, f)
             for p in pending:
                 steps.append((p, "pending"))
 
@@ -210,6 +214,54 @@ def _missing(
             score[path] = score.get(path, 0) + 1
             first_seen.setdefault(path, len(first_seen))
     return sorted(score, key=lambda p: (-score[p], first_seen[p]))
+
+
+#: Above this many combinations of open facts, ``missing`` keeps the rule-by-rule estimate.
+EXACT_MISSING_LIMIT = 8192
+
+
+def _only_decisive(
+    candidates: list[str],
+    pending: list[Rule],
+    maybe_defeated: dict[str, Rule],
+    situation: Situation,
+    rule_base: RuleBase,
+    provisions: Provisions,
+    f: Facts,
+) -> list[str]:
+    """Keep the candidates that can change the outcome under some completion of the open facts.
+
+    Every open fact takes one representative per class of values that the rules tell
+    apart, so the enumeration is exact; it is skipped above ``EXACT_MISSING_LIMIT``."""
+    open_facts = list(
+        dict.fromkeys(
+            p
+            for r in (*pending, *maybe_defeated.values())
+            for p in r.effective.open_facts(f)
+        )
+    )
+    involved = (*pending, *maybe_defeated.values())
+    classes = [rule_base.value_classes(p, involved) for p in open_facts]
+    total = 1
+    for c in classes:
+        total *= len(c)
+        if total > EXACT_MISSING_LIMIT:
+            return candidates
+    results: dict[tuple[int, ...], Outcome] = {}
+    for combo in itertools.product(*(range(len(c)) for c in classes)):
+        changes = {p: classes[i][k] for i, (p, k) in enumerate(zip(open_facts, combo, strict=True))}
+        d = evaluate(
+            situation.with_facts(changes), rule_base, provisions, explain=False, exact_missing=False
+        )
+        results[combo] = (d.verdict, frozenset(d.may_disclose))
+    decisive: set[str] = set()
+    for i, path in enumerate(open_facts):
+        groups: dict[tuple[int, ...], set[Outcome]] = {}
+        for combo, result in results.items():
+            groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(result)
+        if any(len(g) > 1 for g in groups.values()):
+            decisive.add(path)
+    return [p for p in candidates if p in decisive]
 
 
 def _citations(

@@ -109,6 +109,34 @@ def with_precedence(rules: Sequence[Rule], tiers: Sequence[Sequence[str]]) -> tu
     )
 
 
+def _value_classes(path: str, rules: Sequence[Rule]) -> list[object]:
+    from depositaire.engine.schema import FACTS
+
+    spec = FACTS[path]
+    leaves = [
+        leaf
+        for r in rules
+        for cond in (r.effective, *(c for c, _ in r.narrowing))
+        for leaf in cond.leaves()
+        if leaf.path == path
+    ]
+    if spec.type == "bool":
+        return [True, False]
+    if spec.type == "enum_list":
+        items = sorted({str(v) for leaf in leaves for v in leaf.values})
+        return [frozenset(), *(frozenset({i}) for i in items)]
+    from depositaire.engine.derive import derivation_signature
+
+    groups: dict[tuple[object, ...], object] = {}
+    for value in spec.values:
+        signature = (
+            *(value in leaf.values for leaf in leaves),
+            derivation_signature(path, value),
+        )
+        groups.setdefault(signature, value)
+    return list(groups.values())
+
+
 def _order(rules: Sequence[Rule]) -> list[Rule]:
     """Topological order: a rule comes before every rule it is an exception to or
     prevails over; otherwise declaration order is kept."""
@@ -164,6 +192,18 @@ class RuleBase:
 
     def __iter__(self) -> Iterable[Rule]:  # pragma: no cover - convenience
         return iter(self.ordered)
+
+    def value_classes(self, path: str, among: Sequence[Rule] | None = None) -> list[object]:
+        """One representative value per class of values of ``path`` that no rule of
+        ``among`` (default: all rules) nor the derivation of facts tells apart."""
+        rules = tuple(among) if among is not None else self.rules
+        key = (path, tuple(r.id for r in rules))
+        cache: dict[tuple[str, tuple[str, ...]], list[object]] = self.__dict__.setdefault(
+            "_classes", {}
+        )
+        if key not in cache:
+            cache[key] = _value_classes(path, rules)
+        return cache[key]
 
     def above(self, rule_id: str) -> set[str]:
         """Ids of the rules examined before ``rule_id`` by declared relation (transitive)."""

@@ -1,0 +1,102 @@
+"""Organisations, teams, users with a role, and failed logins (for throttling)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from depositaire.messages import t
+from depositaire.web.accounts import roles
+
+
+def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, t(f"{prefix}.{v}")) for v in values]
+
+
+class Organisation(models.Model):
+    """One CPAS or service: its data is kept strictly apart from every other organisation's."""
+
+    name = models.CharField(t("web.fields.name"), max_length=200, unique=True)
+    kind = models.CharField(
+        t("web.fields.organisation_kind"),
+        max_length=40,
+        choices=_choices("web.organisation_kinds", roles.ORGANISATION_KINDS),
+        default="cpas",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = t("web.models.organisation")
+        verbose_name_plural = t("web.models.organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team of social workers and their head; a person's file belongs to one team."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=t("web.models.organisation")
+    )
+    name = models.CharField(t("web.fields.name"), max_length=200)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")]
+        verbose_name = t("web.models.team")
+        verbose_name_plural = t("web.models.teams")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.name})"
+
+
+class User(AbstractUser):
+    """A member of an organisation with one role of the CPAS circuit."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        verbose_name=t("web.models.organisation"),
+    )
+    role = models.CharField(
+        t("web.fields.role"), max_length=40, choices=_choices("web.roles", roles.ROLES), blank=True
+    )
+    profession = models.CharField(
+        t("web.fields.profession"),
+        max_length=40,
+        choices=_choices("values.holder.role", roles.PROFESSIONS),
+        default="social_worker",
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="members", verbose_name=t("web.models.teams"))
+
+    class Meta:
+        verbose_name = t("web.models.user")
+        verbose_name_plural = t("web.models.users")
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Only the system administrator reaches the (restricted) Django admin.
+        self.is_staff = self.role == roles.SYSADMIN or self.is_superuser
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role in roles.CASEWORKERS
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class LoginFailure(models.Model):
+    """One failed login, counted per username and per address within the throttling window."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]

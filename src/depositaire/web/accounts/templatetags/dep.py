@@ -1,0 +1,58 @@
+"""Template words from the catalogue: ``{% load dep %}{% t "web.key" name=value %}``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+
+from depositaire.engine.explain import category_label as _category_label
+from depositaire.engine.explain import format_date
+from depositaire.engine.explain import value_label as _value_label
+from depositaire.messages import t as _t
+
+register = template.Library()
+
+
+@register.simple_tag(name="t")
+def t_tag(key: str, **params: Any) -> str:
+    """The catalogue message ``key`` (escaped by the template engine like any value)."""
+    return _t(key, **params)
+
+
+@register.filter
+def category_label(category: str) -> str:
+    return _t("values.confidence") if category == "confidence" else _category_label(category)
+
+
+@register.filter
+def categories_label(categories: list[str] | None) -> str:
+    return ", ".join(category_label(c) for c in categories or []) or _t("web.common.none")
+
+
+@register.filter
+def value_label(value: Any, path: str) -> str:
+    """``{{ consent|value_label:"consent" }}`` — the engine's label of one fact value."""
+    return _value_label(path, value)
+
+
+@register.filter
+def fr_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return _t("web.common.none")
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return format_date(value)
+
+
+@register.filter
+def fr_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return _t("web.common.none")
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return _t("web.common.datetime", date=format_date(local.date()), time=local.strftime("%H:%M"))

@@ -1,0 +1,85 @@
+"""Forms of the file: a person, an information item."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from depositaire.engine.explain import category_label
+from depositaire.engine.schema import CATEGORIES
+from depositaire.messages import t
+from depositaire.web.accounts.models import Team
+from depositaire.web.cases import national_number
+from depositaire.web.cases.models import NATURES, ORIGINS
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(c, category_label(c)) for c in CATEGORIES]
+
+
+class PersonForm(forms.Form):
+    last_name = forms.CharField(label=t("web.person.last_name"), max_length=150)
+    first_name = forms.CharField(label=t("web.person.first_name"), max_length=150)
+    birth_date = forms.DateField(
+        label=t("web.person.birth_date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    national_number = forms.CharField(
+        label=t("web.person.national_number"),
+        help_text=t("web.person.national_number_help"),
+        required=False,
+        max_length=20,
+    )
+    nationality = forms.CharField(
+        label=t("web.person.nationality"),
+        help_text=t("web.person.nationality_help"),
+        max_length=2,
+        initial="BE",
+    )
+    address = forms.CharField(label=t("web.person.address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    household = forms.CharField(
+        label=t("web.person.household"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    team = forms.ModelChoiceField(label=t("web.person.team"), queryset=Team.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = user.teams.filter(organisation_id=user.organisation_id)  # type: ignore[attr-defined]
+
+    def clean_nationality(self) -> str:
+        value = self.cleaned_data["nationality"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", value):
+            raise forms.ValidationError(t("web.person.nationality_invalid"))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number = data.get("national_number") or ""
+        if number and not national_number.is_valid(number, data.get("birth_date")):
+            self.add_error("national_number", t("web.person.national_number_invalid"))
+        return data
+
+
+class ItemForm(forms.Form):
+    nature = forms.ChoiceField(
+        label=t("web.item.nature"),
+        choices=[(n, t(f"values.information.nature.{n}")) for n in NATURES],
+        widget=forms.RadioSelect,
+        help_text=t("web.item.nature_help"),
+    )
+    categories = forms.MultipleChoiceField(
+        label=t("web.item.categories"),
+        choices=category_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    origin = forms.ChoiceField(
+        label=t("web.item.origin"),
+        choices=[(o, t(f"web.origins.{o}")) for o in ORIGINS],
+        widget=forms.RadioSelect,
+    )
+    content = forms.CharField(
+        label=t("web.item.content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+    )

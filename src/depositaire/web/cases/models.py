@@ -1,0 +1,147 @@
+"""The confidential file: a person and the information items recorded about them.
+
+Every item's content is sealed (encrypted with a key kept outside the database).
+A confidence is readable by its author only: :meth:`InformationItemQuerySet.visible_to`
+leaves out other authors' confidences, so no view can load one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_lib
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from depositaire.engine.schema import CATEGORIES
+from depositaire.messages import t
+from depositaire.web.accounts import roles
+from depositaire.web.accounts.models import Organisation, Team
+from depositaire.web.cases import national_number
+from depositaire.web.cases.sealing import SealedFieldsMixin
+
+NATURES = ("confidence", "secret_fact")
+ORIGINS = ("confided", "learned_from_others", "observed")
+
+
+def validate_categories(value: Any) -> None:
+    if not isinstance(value, list) or not value or any(c not in CATEGORIES for c in value):
+        raise ValidationError(t("web.item.categories_invalid"))
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: Any) -> PersonQuerySet:
+        """The files of the user's organisation and teams; nothing for other roles."""
+        qs = self.filter(organisation_id=user.organisation_id)
+        if user.role in roles.CASEWORKERS:
+            return qs.filter(team__in=user.teams.all())
+        return qs.none()
+
+
+class Person(SealedFieldsMixin, models.Model):
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="persons")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="persons")
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    birth_date = models.DateField(null=True, blank=True)
+    #: ISO 3166 alpha-2 code (``BE`` for Belgian nationals).
+    nationality = models.CharField(max_length=2, default="BE")
+    # Sealed: the national number, the address and the household.
+    national_number = models.TextField(blank=True, editable=False)
+    address = models.TextField(blank=True, editable=False)
+    household = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    SEALED = ("national_number", "address", "household")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+
+    def __str__(self) -> str:
+        return t("web.person.file_number", number=self.pk)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_foreigner(self) -> bool:
+        return self.nationality.upper() != "BE"
+
+    def is_minor(self, on: dt.date | None = None) -> bool | None:
+        if self.birth_date is None:
+            return None
+        on = on or timezone.localdate()
+        b = self.birth_date
+        age = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        return age < 18
+
+    def clean(self) -> None:
+        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+            raise ValidationError(t("web.person.team_elsewhere"))
+
+    def set_identity(self, *, national_number_value: str, address: str, household: str) -> None:
+        if national_number_value and not national_number.is_valid(national_number_value, self.birth_date):
+            raise ValidationError(t("web.person.national_number_invalid"))
+        self.set_sealed("national_number", national_number.normalise(national_number_value))
+        self.set_sealed("address", address)
+        self.set_sealed("household", household)
+
+
+class InformationItemQuerySet(models.QuerySet["InformationItem"]):
+    def visible_to(self, user: Any) -> InformationItemQuerySet:
+        """Items of the files the user may open; a confidence only for its author."""
+        persons = Person.objects.visible_to(user)
+        return self.filter(person__in=persons).filter(
+            models.Q(nature="secret_fact") | models.Q(author_id=user.pk)
+        )
+
+
+class InformationItem(SealedFieldsMixin, models.Model):
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="items")
+    nature = models.CharField(max_length=20, choices=[(n, n) for n in NATURES])
+    categories = models.JSONField(default=list, validators=[validate_categories])
+    origin = models.CharField(max_length=30, choices=[(o, o) for o in ORIGINS])
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    #: Sealed: never stored, logged or shown in clear outside its view.
+    content = models.TextField(editable=False)
+
+    objects = InformationItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return t("web.item.number", number=self.pk)
+
+    def __repr__(self) -> str:
+        return f"<InformationItem {self.pk} {self.nature}>"
+
+    @property
+    def is_confidence(self) -> bool:
+        return self.nature == "confidence"
+
+    def readable_by(self, user: Any) -> bool:
+        if self.is_confidence:
+            return bool(self.author_id == user.pk)
+        return Person.objects.visible_to(user).filter(pk=self.person_id).exists()
+
+    def set_content(self, plaintext: str) -> None:
+        self.set_sealed("content", plaintext)
+
+    def read_content(self, user: Any) -> str:
+        """The clear text, for a reader allowed to see it (checked again here)."""
+        if not self.readable_by(user):
+            raise PermissionError("not readable by this user")
+        return self.get_sealed("content")

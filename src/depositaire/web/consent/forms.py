@@ -1,0 +1,88 @@
+"""Recording a consent (given or refused) and an objection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from depositaire.engine.explain import value_label
+from depositaire.engine.schema import RECIPIENT_KINDS, REQUEST_KINDS
+from depositaire.messages import t
+from depositaire.web.cases.forms import category_choices
+
+
+def recipient_choices(blank: str | None = None) -> list[tuple[str, str]]:
+    out = [(k, value_label("recipient.kind", k)) for k in RECIPIENT_KINDS]
+    return [("", blank), *out] if blank is not None else out
+
+
+def purpose_choices(blank: str | None = None) -> list[tuple[str, str]]:
+    out = [(k, value_label("request.kind", k)) for k in REQUEST_KINDS]
+    return [("", blank), *out] if blank is not None else out
+
+
+def _date(label: str, required: bool) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class PeriodMixin:
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", t("web.consent.period_invalid"))  # type: ignore[attr-defined]
+        return data
+
+
+class ConsentForm(PeriodMixin, forms.Form):
+    answer = forms.ChoiceField(
+        label=t("web.consent.answer"),
+        choices=[("given", t("web.consent.given")), ("refused", t("web.consent.refused"))],
+        widget=forms.RadioSelect,
+    )
+    recipient_kind = forms.ChoiceField(label=t("web.consent.recipient_kind"), choices=recipient_choices())
+    recipient_name = forms.CharField(
+        label=t("web.consent.recipient_name"), required=False, max_length=200,
+        help_text=t("web.consent.recipient_name_help"),
+    )
+    purpose = forms.ChoiceField(label=t("web.consent.purpose"), choices=purpose_choices())
+    categories = forms.MultipleChoiceField(
+        label=t("web.consent.categories"), choices=category_choices, widget=forms.CheckboxSelectMultiple
+    )
+    information_given = forms.CharField(
+        label=t("web.consent.information_given"),
+        help_text=t("web.consent.information_given_help"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    informed = forms.BooleanField(label=t("web.consent.informed"), required=False)
+    period_start = _date(t("web.consent.period_start"), True)
+    period_end = _date(t("web.consent.period_end"), False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period_start"].initial = timezone.localdate()
+
+
+class ObjectionForm(PeriodMixin, forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=t("web.objection.categories"),
+        help_text=t("web.objection.categories_help"),
+        choices=category_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    recipient_kind = forms.ChoiceField(
+        label=t("web.objection.recipient_kind"), choices=recipient_choices(t("web.objection.anyone")), required=False
+    )
+    period_start = _date(t("web.consent.period_start"), True)
+    period_end = _date(t("web.consent.period_end"), False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period_start"].initial = timezone.localdate()

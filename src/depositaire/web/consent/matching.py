@@ -1,0 +1,58 @@
+"""The engine's ``consent`` fact, read from the file.
+
+``given`` when an active consent matches (same recipient kind — and named
+recipient if the consent names one —, same purpose, every category covered, in
+its period, not withdrawn); ``refused`` when an objection or a refused consent
+matches (any shared category); otherwise ``not_asked``. A refusal wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from depositaire.web.cases.models import Person
+from depositaire.web.consent.models import Consent, Objection
+
+
+@dataclass
+class ConsentFact:
+    consent: str
+    informed: bool | None = None
+    consent_ids: list[int] = field(default_factory=list)
+    objection_ids: list[int] = field(default_factory=list)
+
+
+def consent_fact(
+    person: Person,
+    *,
+    recipient_kind: str,
+    recipient_name: str = "",
+    purpose: str,
+    categories: Iterable[str],
+    on: dt.date,
+) -> ConsentFact:
+    cats = set(categories)
+    objections = [
+        o.pk
+        for o in Objection.objects.filter(person=person)
+        if o.in_force(on)
+        and o.covers_recipient(recipient_kind, recipient_name)
+        and (not o.purpose or o.purpose == purpose)
+        and (not o.categories or cats & set(o.categories))
+    ]
+    consents = [
+        c
+        for c in Consent.objects.filter(person=person)
+        if c.in_force(on) and c.covers_recipient(recipient_kind, recipient_name) and c.recipient_kind == recipient_kind
+    ]
+    refused = [
+        c.pk for c in consents if not c.given and (not c.purpose or c.purpose == purpose) and cats & set(c.categories)
+    ]
+    if objections or refused:
+        return ConsentFact("refused", None, refused, objections)
+    given = [c for c in consents if c.given and c.purpose == purpose and cats <= set(c.categories)]
+    if given:
+        return ConsentFact("given", any(c.informed for c in given), [c.pk for c in given])
+    return ConsentFact("not_asked")

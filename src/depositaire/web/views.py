@@ -1,0 +1,147 @@
+"""Shared view helpers: the one access guard every view uses, the journal, PDF responses.
+
+Access is never a matter of hiding links. Every view is wrapped in :func:`guard`,
+which, in this order:
+
+1. requires a logged-in user (otherwise: redirect to the login page);
+2. requires one of the view's roles and an organisation (otherwise: 403);
+3. loads every object named in the URL through its model's ``visible_to(user)``
+   queryset, which always filters on the user's organisation first and then on
+   the user's part of the circuit (team, recipient kind, authorship) — an object
+   outside it is answered with 404, the same answer as an object that does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, Protocol
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from depositaire.messages import t
+
+View = Callable[..., HttpResponse]
+
+
+class Scoped(Protocol):
+    """A model manager/queryset that answers ``visible_to(user)``."""
+
+    def visible_to(self, user: Any) -> models.QuerySet[Any]: ...
+
+
+def guard(*roles: str, load: Mapping[str, type[models.Model]] | None = None) -> Callable[[View], View]:
+    """Login, then role (403), then organisation and scope of each URL object (404).
+
+    ``guard()`` without roles only requires a logged-in user (home page, logout).
+
+    ``load`` maps a URL keyword (``person_id``) to a model whose default manager has
+    ``visible_to(user)``; the view receives the object under the keyword without
+    ``_id`` (``person``).
+    """
+    allowed = frozenset(roles)
+    loaders = dict(load or {})
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        @never_cache
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if allowed and (
+                getattr(user, "organisation_id", None) is None or user.role not in allowed  # type: ignore[union-attr]
+            ):
+                raise PermissionDenied
+            for keyword, model in loaders.items():
+                pk = kwargs.pop(keyword)
+                manager: Any = model._default_manager
+                obj = manager.visible_to(user).filter(pk=pk).first()
+                if obj is None:
+                    raise Http404
+                kwargs[keyword.removesuffix("_id")] = obj
+            return view(request, *args, **kwargs)
+
+        wrapper.guard_roles = allowed  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def public(view: View) -> View:
+    """Mark a view that needs no login (the login page only)."""
+    view.guard_roles = None  # type: ignore[attr-defined]
+    return view
+
+
+def journal(
+    request: HttpRequest | None,
+    action: str,
+    *,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> None:
+    """Record one action in the journal: ids, counts and hashes only, never text."""
+    from depositaire.web.journal.service import record
+
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    organisation = getattr(actor, "organisation", None) if actor is not None else None
+    record(action, actor=actor, organisation=organisation, target=target, details=details or {})
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The peer address (the proxy's header is not trusted here)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def sha256_hex(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def render_pdf(html: str) -> bytes:
+    """A PDF from a complete HTML document, styled by the print stylesheet (no network)."""
+    from pathlib import Path
+
+    import weasyprint
+
+    css = Path(__file__).resolve().parent / "static" / "depositaire" / "print.css"
+
+    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise ValueError("external resources are not fetched")
+
+    return bytes(
+        weasyprint.HTML(string=html, url_fetcher=no_fetch).write_pdf(
+            stylesheets=[weasyprint.CSS(filename=str(css))]
+        )
+    )
+
+
+def error_view(status: int) -> View:
+    def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        return render(
+            request,
+            "error.html",
+            {"title": t(f"web.errors.{status}.title"), "message": t(f"web.errors.{status}.message")},
+            status=status,
+        )
+
+    return view
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_view(500)(request)
