@@ -58,7 +58,9 @@ def problems(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         if value not in ids:
             found.append(f"citations lack {value!r}: {ids}")
     if "may_disclose_exact" in expect and decision["may_disclose"] != expect["may_disclose_exact"]:
-        found.append(f"may_disclose {decision['may_disclose']}, expected {expect['may_disclose_exact']}")
+        found.append(
+            f"may_disclose {decision['may_disclose']}, expected {expect['may_disclose_exact']}"
+        )
     if "missing_first" in expect and decision["missing"][:1] != [expect["missing_first"]]:
         found.append(f"missing {decision['missing']}, expected first {expect['missing_first']!r}")
     if "to_verify_contains" in expect and not any(

@@ -102,7 +102,9 @@ def _items(values: list[str], label: str) -> str:
     if not values:
         return t("cli.none")
     if label == "categories":
-        return ", ".join(t("values.confidence") if v == "confidence" else category_label(v) for v in values)
+        return ", ".join(
+            t("values.confidence") if v == "confidence" else category_label(v) for v in values
+        )
     return ", ".join(values)
 
 
@@ -111,15 +113,26 @@ def print_decision(decision: Decision) -> None:
     from depositaire.engine.explain import fact_label
 
     verdict = t(f"verdicts.{decision.verdict}.label")
-    out.print(Panel(f"[bold]{verdict}[/bold]\n{t(f'verdicts.{decision.verdict}.sentence')}", title=t("cli.verdict")))
+    out.print(
+        Panel(
+            f"[bold]{verdict}[/bold]\n{t(f'verdicts.{decision.verdict}.sentence')}",
+            title=t("cli.verdict"),
+        )
+    )
     table = Table(show_header=False, box=None, padding=(0, 1))
     table.add_row(f"[bold]{t('cli.date')}[/bold]", format_date(decision.date))
-    table.add_row(f"[bold]{t('cli.may_disclose')}[/bold]", _items(decision.may_disclose, "categories"))
-    table.add_row(f"[bold]{t('cli.never_disclose')}[/bold]", _items(decision.never_disclose, "categories"))
+    table.add_row(
+        f"[bold]{t('cli.may_disclose')}[/bold]", _items(decision.may_disclose, "categories")
+    )
+    table.add_row(
+        f"[bold]{t('cli.never_disclose')}[/bold]", _items(decision.never_disclose, "categories")
+    )
     duties = "\n".join(t(f"duties.{d}") for d in decision.duties) or t("cli.none")
     table.add_row(f"[bold]{t('cli.duties')}[/bold]", duties)
     if decision.missing:
-        table.add_row(f"[bold]{t('cli.missing')}[/bold]", "\n".join(fact_label(p) for p in decision.missing))
+        table.add_row(
+            f"[bold]{t('cli.missing')}[/bold]", "\n".join(fact_label(p) for p in decision.missing)
+        )
     rules = [rule_title(r) for r in _rules_of(decision)]
     table.add_row(f"[bold]{t('cli.rules')}[/bold]", "\n".join(rules) or t("cli.none"))
     out.print(table)
@@ -192,14 +205,19 @@ def rules(
             return
         err.print(t("cli.check_failed", count=len(problems)))
         for p in problems:
-            err.print(f"• {t(f'cli.check_kinds.{p.kind}')} : {', '.join(p.rules)} — {p.detail}", markup=False)
+            err.print(
+                f"• {t(f'cli.check_kinds.{p.kind}')} : {', '.join(p.rules)} — {p.detail}",
+                markup=False,
+            )
         raise typer.Exit(1)
     table = Table(title=t("cli.rules_table_title", count=len(base.rules), version=base.version))
     for column in ("col_rule", "col_kind", "col_verdict", "col_validity", "col_citations"):
         table.add_column(t(f"cli.{column}"))
     today = dt.date.today()
     for r in base.ordered:
-        labels = [v.label for k in r.citations if (v := provisions.on(k, today) or provisions.latest(k))]
+        labels = [
+            v.label for k in r.citations if (v := provisions.on(k, today) or provisions.latest(k))
+        ]
         verdict = t(f"verdicts.{r.verdict}.label") if r.verdict else t("cli.none")
         table.add_row(
             f"{r.id}\n{t(f'rules.{r.id}.title')}",
@@ -236,7 +254,9 @@ def find_provisions(article: str) -> list[ProvisionVersion]:
 
 @app.command()
 def law(
-    article: Annotated[str, typer.Argument(help="Par exemple 458, 458bis, 46bis1 ou penal_code.458.")],
+    article: Annotated[
+        str, typer.Argument(help="Par exemple 458, 458bis, 46bis1 ou penal_code.458.")
+    ],
 ) -> None:
     """Affiche le texte enregistré d'une disposition et les règles qui l'utilisent."""
     versions = find_provisions(article)
@@ -251,12 +271,18 @@ def law(
             body = v.quote
             for source, quote in v.extra_quotes:
                 body += f"\n\n[{source}] {quote}"
-            lines = [t("cli.law_validity", validity=_validity(v.valid_from, v.valid_until)), t("cli.law_source", source=v.source)]
+            lines = [
+                t("cli.law_validity", validity=_validity(v.valid_from, v.valid_until)),
+                t("cli.law_source", source=v.source),
+            ]
             if v.note:
                 lines.append(t("cli.law_note", note=v.note))
             if v.to_verify:
                 lines.append(f"{t('cli.to_verify')} : {v.to_verify}")
-            out.print(Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.label)), markup=False)
+            out.print(
+                Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.label)),
+                markup=False,
+            )
         users = [r for r in base.ordered if key in r.citations]
         if users:
             names = ", ".join(f"{r.id} ({rule_title(r)})" for r in users)

@@ -16,8 +16,16 @@ runner = CliRunner()
 CASES = [
     ("unknown top-level key", "holdr: {role: social_worker}\n", ["holdr", "holder"]),
     ("unknown nested key", "holder: {rol: social_worker}\n", ["holder.rol", "role"]),
-    ("unknown value", "recipient: {kind: neighbour}\n", ["neighbour", "police", "immigration_office"]),
-    ("unknown category", "information: {categories: [address, shoe_size]}\n", ["shoe_size", "national_number"]),
+    (
+        "unknown value",
+        "recipient: {kind: neighbour}\n",
+        ["neighbour", "police", "immigration_office"],
+    ),
+    (
+        "unknown category",
+        "information: {categories: [address, shoe_size]}\n",
+        ["shoe_size", "national_number"],
+    ),
     ("not a boolean", "danger: {exists: maybe}\n", ["danger.exists", "maybe"]),
     ("impossible date", "date: 2026-02-30\n", ["2026-02-30", "AAAA-MM-JJ"]),
     ("malformed YAML", "holder: [social_worker\n", ["YAML", "ligne"]),
@@ -25,7 +33,11 @@ CASES = [
     ("empty document", "", ["vide"]),
     ("a list instead of a mapping", "- a\n- b\n", ["list"]),
     ("a group that is not a mapping", "holder: social_worker\n", ["holder"]),
-    ("categories not a list", "information: {categories: address}\n", ["information.categories", "liste"]),
+    (
+        "categories not a list",
+        "information: {categories: address}\n",
+        ["information.categories", "liste"],
+    ),
 ]
 
 
@@ -45,13 +57,17 @@ def test_a_missing_file_is_named():
 
 
 def test_an_impossible_date_option_is_named():
-    result = runner.invoke(app, ["evaluate", "-", "--date", "2026-13-01"], input="holder: {role: doctor}\n")
+    result = runner.invoke(
+        app, ["evaluate", "-", "--date", "2026-13-01"], input="holder: {role: doctor}\n"
+    )
     assert result.exit_code == 2
     assert "2026-13-01" in result.output
 
 
 def test_an_unknown_output_format_is_named():
-    result = runner.invoke(app, ["evaluate", "-", "--format", "xml"], input="holder: {role: doctor}\n")
+    result = runner.invoke(
+        app, ["evaluate", "-", "--format", "xml"], input="holder: {role: doctor}\n"
+    )
     assert result.exit_code == 2
     assert "xml" in result.output
 

@@ -67,6 +67,8 @@ def test_the_rules_document_is_generated_from_the_code_and_up_to_date():
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
     result = runner.invoke(app, ["rules", "--markdown"])
-    assert doc.read_text(encoding="utf-8") == result.output, "run: depositaire rules --markdown > docs/rules.md"
+    assert doc.read_text(encoding="utf-8") == result.output, (
+        "run: depositaire rules --markdown > docs/rules.md"
+    )
     for rule in default_rule_base().rules:
         assert f"`{rule.id}`" in result.output

@@ -60,7 +60,12 @@ def test_a_confidence_goes_out_only_under_a_rule_that_allows_confidences(situati
     d = decide(situation, explain=False)
     if "confidence" in d.may_disclose:
         assert d.winner is not None and d.winner.allows_confidences, d.rules
-        assert d.winner.id in {"right_to_report_abuse", "necessity", "case_consultation", "person_access"}
+        assert d.winner.id in {
+            "right_to_report_abuse",
+            "necessity",
+            "case_consultation",
+            "person_access",
+        }
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -103,3 +108,16 @@ def test_every_missing_fact_can_change_the_outcome(situation):
                 changes = True
                 break
         assert changes, f"{fact} is listed as missing but no value of it changes the outcome"
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(situations())
+def test_compiled_conditions_agree_with_the_interpreted_ones(situation):
+    from depositaire.engine.conditions import All
+    from depositaire.engine.derive import derive
+    from depositaire.law import default_rule_base
+
+    f, _ = derive(situation.facts)
+    for rule in default_rule_base().rules:
+        interpreted = All(rule.effective.parts).fn(f)  # a fresh All has the closure semantics
+        assert rule.effective.fn(f) is interpreted, rule.id

@@ -6,12 +6,11 @@ import json
 
 import pytest
 import yaml
+from scenario_checks import load_cases, problems
 from typer.testing import CliRunner
 
 from depositaire.cli import app
 from depositaire.engine import decide
-
-from scenario_checks import load_cases, problems
 
 PUBLIC = load_cases("public.yaml")
 PROJECT = load_cases("project.yaml")
@@ -19,7 +18,9 @@ runner = CliRunner()
 
 
 def evaluate_through_cli(situation: dict) -> dict:
-    result = runner.invoke(app, ["evaluate", "-", "--format", "json"], input=yaml.safe_dump(situation))
+    result = runner.invoke(
+        app, ["evaluate", "-", "--format", "json"], input=yaml.safe_dump(situation)
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 

@@ -47,10 +47,21 @@ def decide(
     rule_base: RuleBase | None = None,
 ) -> Decision:
     """Decide a situation (a :class:`Situation` or the contract's mapping) with the default law."""
-    from depositaire.law import default_rule_base
-
     if not isinstance(situation, Situation):
         situation = parse_situation(situation, today=today)
-    return evaluate(
-        situation, rule_base or default_rule_base(), default_provisions(), explain=explain
-    )
+    return evaluate(situation, rule_base or _default_rule_base(), _PROVISIONS(), explain=explain)
+
+
+_PROVISIONS = default_provisions
+
+
+def _default_rule_base() -> RuleBase:
+    global _RULE_BASE
+    if _RULE_BASE is None:
+        from depositaire.law import default_rule_base
+
+        _RULE_BASE = default_rule_base()
+    return _RULE_BASE
+
+
+_RULE_BASE: RuleBase | None = None

@@ -88,22 +88,32 @@ def check(rule_base: RuleBase, provisions: Provisions) -> list[Problem]:
             problems.append(Problem("no_citation", (r.id,), "rule without citation"))
         for key in r.citations:
             if key not in provisions:
-                problems.append(Problem("citation_without_text", (r.id,), f"{key} has no stored text"))
+                problems.append(
+                    Problem("citation_without_text", (r.id,), f"{key} has no stored text")
+                )
             elif not provisions.covers(key, r.valid_from, r.valid_until) and not any(
                 provisions.covers(k, r.valid_from, r.valid_until) for k in r.citations
             ):
                 problems.append(
-                    Problem("citation_not_in_force", (r.id,), f"{key} is not in force over the rule's period")
+                    Problem(
+                        "citation_not_in_force",
+                        (r.id,),
+                        f"{key} is not in force over the rule's period",
+                    )
                 )
         if r.valid_from and r.valid_until and r.valid_from > r.valid_until:
             problems.append(Problem("never_fires", (r.id,), "empty validity period"))
         elif not any(satisfiable(c) for c in _dnf(r.effective)):
             problems.append(Problem("never_fires", (r.id,), "its conditions contradict each other"))
         if not has(f"rules.{r.id}.title") or not has(f"rules.{r.id}.applies"):
-            problems.append(Problem("no_wording", (r.id,), "no French title/sentence in the catalogue"))
+            problems.append(
+                Problem("no_wording", (r.id,), "no French title/sentence in the catalogue")
+            )
         for target in r.defeats:
             if target not in rule_base.by_id:
-                problems.append(Problem("unknown_reference", (r.id,), f"defeats unknown rule {target}"))
+                problems.append(
+                    Problem("unknown_reference", (r.id,), f"defeats unknown rule {target}")
+                )
     for version in provisions.versions:
         if not version.quote.strip():
             problems.append(Problem("citation_without_text", (version.key,), "empty quote"))

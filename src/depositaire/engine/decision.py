@@ -20,7 +20,11 @@ class Citation:
     to_verify: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "label": self.label, "valid_on": self.valid_on.isoformat()}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "label": self.label,
+            "valid_on": self.valid_on.isoformat(),
+        }
         if self.to_verify:
             out["to_verify"] = self.to_verify
         return out

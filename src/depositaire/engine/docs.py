@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from depositaire.engine.conditions import All, Any_, Condition, Leaf
 from depositaire.engine.explain import describe_leaf, format_date, rule_title
 from depositaire.engine.provisions import Provisions
@@ -46,7 +45,9 @@ def rules_markdown(base: RuleBase, provisions: Provisions) -> str:
             out.append(f"- {t('cli.col_verdict')} : {t(f'verdicts.{rule.verdict}.label')}")
         out.append(f"- {t('cli.col_validity')} : {_validity(rule)}")
         if rule.exception_to:
-            out.append(f"- {t('docs.exception_to')} : {', '.join(f'`{r}`' for r in rule.exception_to)}")
+            out.append(
+                f"- {t('docs.exception_to')} : {', '.join(f'`{r}`' for r in rule.exception_to)}"
+            )
         if rule.defeats:
             out.append(f"- {t('docs.defeats')} : {', '.join(f'`{r}`' for r in rule.defeats)}")
         if rule.duties:
@@ -67,6 +68,3 @@ def rules_markdown(base: RuleBase, provisions: Provisions) -> str:
             out.append(f"- {text}")
     out.append("")
     return "\n".join(out)
-
-
-

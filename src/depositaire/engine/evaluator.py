@@ -11,12 +11,14 @@ outcome is never listed.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterable
+from typing import Any, cast
 
 from depositaire.engine.conditions import Facts
 from depositaire.engine.decision import Citation, Decision, Trace
-from depositaire.engine.derive import derive
+from depositaire.engine.derive import Derivation, derive
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import DISCLOSING, Rule, RuleBase, Verdict
 from depositaire.engine.schema import CATEGORIES, CONFIDENCE
@@ -34,10 +36,10 @@ def disclosure(
     rule: Rule, f: Facts, failed: Iterable[Rule] = ()
 ) -> tuple[Verdict, frozenset[str], frozenset[str]]:
     """What ``rule`` lets out of the asked categories: (verdict, may, never)."""
-    asked = f.get("information.categories") or None
+    asked = cast("frozenset[str] | None", f.get("information.categories") or None)
     verdict = rule.verdict or "secret"
     if verdict not in DISCLOSING:
-        never: set[str] = set(asked or ())  # type: ignore[call-overload]
+        never: set[str] = set(asked or ())
         never.add(CONFIDENCE)
         for r in failed:
             never |= r.withheld
@@ -51,8 +53,8 @@ def disclosure(
         may = set(permitted or ())
         never = set(rule.withheld)
     else:
-        may = set(asked) if permitted is None else set(asked & permitted)  # type: ignore[operator]
-        never = set(asked) - may  # type: ignore[call-overload]
+        may = set(asked) if permitted is None else set(asked & permitted)
+        never = set(asked) - may
         never |= rule.withheld
     may -= rule.withheld
     if rule.allows_confidences:
@@ -85,12 +87,11 @@ def evaluate(
     date = situation.date
     trace = Trace(derivations=derivations)
     steps = trace.steps
+    defeaters, verdict_rules, duty_rules = rule_base.in_force(date)
 
     defeated: dict[str, Rule] = {}
     maybe_defeated: dict[str, Rule] = {}
-    for d in rule_base.defeaters:
-        if not d.in_force(date):
-            continue
+    for d in defeaters:
         v = d.effective.fn(f)
         if v is True:
             steps.append((d, "fired"))
@@ -102,14 +103,15 @@ def evaluate(
                 maybe_defeated[target] = d
     trace.defeated_by = defeated
 
+    if explain:
+        for r in rule_base.verdict_rules:
+            if not r.in_force(date) and r.scope.fn(f) is True:
+                steps.append((r, "not_in_force"))
+
     winner: Rule | None = None
     pending: list[Rule] = []
     failed: list[Rule] = []
-    for r in rule_base.verdict_rules:
-        if not r.in_force(date):
-            if explain and r.scope.fn(f) is True:
-                steps.append((r, "not_in_force"))
-            continue
+    for r in verdict_rules:
         v = r.effective.fn(f)
         if v is True:
             if r.id in defeated:
@@ -131,8 +133,10 @@ def evaluate(
     if pending:
         outcome = _outcome(winner, f)
         outcomes = [_outcome(p, f) for p in pending]
-        if winner is not None and all(o == outcome for o in outcomes) or (
-            winner is None and all(o == outcomes[0] for o in outcomes) and len(pending) > 1
+        if (
+            winner is not None
+            and all(o == outcome for o in outcomes)
+            or (winner is None and all(o == outcomes[0] for o in outcomes) and len(pending) > 1)
         ):
             for p in pending:
                 steps.append((p, "same_outcome"))
@@ -142,7 +146,9 @@ def evaluate(
         else:
             missing = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
             if exact_missing:
-                missing = _only_decisive(missing, pending, maybe_defeated, situation, rule_base, provisions, f)
+                missing = _only_decisive(
+                    missing, pending, maybe_defeated, situation, rule_base, provisions, f
+                )
             for p in pending:
                 steps.append((p, "pending"))
 
@@ -156,28 +162,34 @@ def evaluate(
         verdict, may, never = "undetermined", frozenset(), frozenset({CONFIDENCE})
         rules = [r.id for r in pending]
         duties = []
-    for d in rule_base.defeaters:
+    if not exact_missing:  # an inner evaluation of _only_decisive: the outcome is enough
+        return Decision(
+            verdict, rules, [], _sorted(may), [], [], missing, [], [], date, rule_base.version
+        )
+    for d in defeaters:
         if d.id in {x.id for x in defeated.values()} and d.id not in rules:
             rules.append(d.id)
-    for dr in rule_base.duty_rules:
-        if dr.in_force(date) and dr.effective.fn(f) is True:
+    for dr in duty_rules:
+        if dr.effective.fn(f) is True:
             steps.append((dr, "fired"))
             rules.append(dr.id)
             duties.extend(dr.duties)
             duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
 
-    cited_rules = [r for r, status in steps if status in ("fired", "failed", "pending", "defeated")]
-    citations, to_verify = _citations(cited_rules, trace, provisions, date)
+    cited_rules = tuple(
+        r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
+    )
+    citations, to_verify = _citations(cited_rules, tuple(derivations), provisions, date)
     decision = Decision(
         verdict=verdict,
         rules=rules,
-        citations=citations,
+        citations=list(citations),
         may_disclose=_sorted(may),
         never_disclose=_sorted(never),
         duties=list(dict.fromkeys(duties)),
         missing=missing,
         explanation=[],
-        to_verify=to_verify,
+        to_verify=list(to_verify),
         date=date,
         rule_base_version=rule_base.version,
         trace=trace,
@@ -235,9 +247,7 @@ def _only_decisive(
     apart, so the enumeration is exact; it is skipped above ``EXACT_MISSING_LIMIT``."""
     open_facts = list(
         dict.fromkeys(
-            p
-            for r in (*pending, *maybe_defeated.values())
-            for p in r.effective.open_facts(f)
+            p for r in (*pending, *maybe_defeated.values()) for p in r.effective.open_facts(f)
         )
     )
     involved = (*pending, *maybe_defeated.values())
@@ -249,7 +259,9 @@ def _only_decisive(
             return candidates
     results: dict[tuple[int, ...], Outcome] = {}
     for combo in itertools.product(*(range(len(c)) for c in classes)):
-        changes = {p: classes[i][k] for i, (p, k) in enumerate(zip(open_facts, combo, strict=True))}
+        changes: dict[str, Any] = {
+            p: classes[i][k] for i, (p, k) in enumerate(zip(open_facts, combo, strict=True))
+        }
         d = evaluate(
             situation.with_facts(changes), rule_base, provisions, explain=False, exact_missing=False
         )
@@ -264,9 +276,20 @@ def _only_decisive(
     return [p for p in candidates if p in decisive]
 
 
+_CITATION_CACHE: dict[object, tuple[tuple[Citation, ...], tuple[str, ...]]] = {}
+
+
 def _citations(
-    rules: list[Rule], trace: Trace, provisions: Provisions, date: object
-) -> tuple[list[Citation], list[str]]:
+    rules: tuple[Rule, ...],
+    derivations: tuple[Derivation, ...],
+    provisions: Provisions,
+    date: dt.date,
+) -> tuple[tuple[Citation, ...], tuple[str, ...]]:
+    """The provisions in force on ``date`` that the rules and derivations rest on (memoised)."""
+    key = (tuple(r.id for r in rules), derivations, date, id(provisions))
+    found = _CITATION_CACHE.get(key)
+    if found is not None:
+        return found
     from depositaire.messages import t
 
     keys: list[str] = []
@@ -274,16 +297,20 @@ def _citations(
     for r in rules:
         keys.extend(r.citations)
         verify_keys.extend(r.to_verify)
-    for d in trace.derivations:
+    for d in derivations:
         keys.extend(d.citations)
     citations: list[Citation] = []
     notes: list[str] = []
-    for key in dict.fromkeys(keys):
-        version = provisions.on(key, date)  # type: ignore[arg-type]
+    for k in dict.fromkeys(keys):
+        version = provisions.on(k, date)
         if version is None:
             continue
-        citations.append(Citation(key, version.label, date, version.to_verify))  # type: ignore[arg-type]
+        citations.append(Citation(k, version.label, date, version.to_verify))
         if version.to_verify:
             notes.append(f"{version.label} : {version.to_verify}")
     notes.extend(t(f"to_verify.{k}") for k in dict.fromkeys(verify_keys))
-    return citations, list(dict.fromkeys(notes))
+    found = (tuple(citations), tuple(dict.fromkeys(notes)))
+    if len(_CITATION_CACHE) > 65536:
+        _CITATION_CACHE.clear()
+    _CITATION_CACHE[key] = found
+    return found

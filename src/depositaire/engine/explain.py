@@ -52,7 +52,11 @@ def describe_leaf(leaf: Leaf) -> str:
         positive = bool(value) != leaf.negate
         return t(f"facts.{leaf.path}.{'if_true' if positive else 'if_false'}")
     if leaf.contains:
-        return t("explain.leaf_contains", fact=fact_label(leaf.path), value=value_label(leaf.path, leaf.values[0]))
+        return t(
+            "explain.leaf_contains",
+            fact=fact_label(leaf.path),
+            value=value_label(leaf.path, leaf.values[0]),
+        )
     values = t("common.or").join(value_label(leaf.path, v) for v in leaf.values)
     key = "explain.leaf_not_in" if leaf.negate else "explain.leaf_in"
     return t(key, fact=fact_label(leaf.path), values=values)
@@ -76,16 +80,20 @@ def explain(
     trace = decision.trace
     for d in trace.derivations:
         reason = t(f"derivations.{d.path}.{d.reason}")
-        out.append(t("explain.derived", reason=reason, citation=_cite(d.citations, provisions, date)))
+        out.append(
+            t("explain.derived", reason=reason, citation=_cite(d.citations, provisions, date))
+        )
 
     statuses = trace.steps
-    default = next((r for r, s in statuses if r.kind == "default" and s in ("fired", "same_outcome")), None)
+    default = next(
+        (r for r, s in statuses if r.kind == "default" and s in ("fired", "same_outcome")), None
+    )
     if default is None and decision.winner is not None and decision.winner.kind == "exception":
-        default = next(
-            (r for r, s in statuses if r.kind == "default"), None
-        )
+        default = next((r for r, s in statuses if r.kind == "default"), None)
     if decision.winner is not None and decision.winner.kind == "exception":
-        out.append(t("explain.default_secret", citation=_cite(("penal_code.458",), provisions, date)))
+        out.append(
+            t("explain.default_secret", citation=_cite(("penal_code.458",), provisions, date))
+        )
     elif default is not None:
         out.append(t(f"rules.{default.id}.applies") + f" ({_cite(default, provisions, date)}).")
 
@@ -97,23 +105,49 @@ def explain(
             out.append(t("explain.not_in_force", rule=rule_title(rule), date=format_date(date)))
         elif status == "defeated":
             by = trace.defeated_by[rule.id]
-            out.append(t("explain.defeated", rule=rule_title(rule), by=rule_title(by), citation=_cite(by, provisions, date)))
+            out.append(
+                t(
+                    "explain.defeated",
+                    rule=rule_title(rule),
+                    by=rule_title(by),
+                    citation=_cite(by, provisions, date),
+                )
+            )
         elif status == "failed":
             leaves = rule.effective.failing(f)
             condition = describe_leaf(leaves[0]) if leaves else t("explain.condition_unknown")
             out.append(
-                t("explain.failed", rule=rule_title(rule), citation=_cite(rule, provisions, date), condition=condition)
+                t(
+                    "explain.failed",
+                    rule=rule_title(rule),
+                    citation=_cite(rule, provisions, date),
+                    condition=condition,
+                )
             )
         elif status == "same_outcome":
             out.append(t("explain.same_outcome", rule=rule_title(rule)))
         elif status == "pending" and rule.kind in ("default", "exception"):
             facts = ", ".join(fact_label(p) for p in dict.fromkeys(rule.effective.open_facts(f)))
-            out.append(t("explain.pending", rule=rule_title(rule), facts=facts, citation=_cite(rule, provisions, date)))
+            out.append(
+                t(
+                    "explain.pending",
+                    rule=rule_title(rule),
+                    facts=facts,
+                    citation=_cite(rule, provisions, date),
+                )
+            )
 
     winner = decision.winner
     if winner is not None and winner.kind == "exception":
         sentence = t(f"rules.{winner.id}.applies")
-        out.append(t("explain.exception_applies", rule=rule_title(winner), reason=sentence, citation=_cite(winner, provisions, date)))
+        out.append(
+            t(
+                "explain.exception_applies",
+                rule=rule_title(winner),
+                reason=sentence,
+                citation=_cite(winner, provisions, date),
+            )
+        )
         if winner.verdict != decision.verdict:
             out.append(t("explain.nothing_permitted"))
     if winner is not None and winner.kind == "defeater":  # pragma: no cover - defeaters never win
@@ -126,7 +160,9 @@ def explain(
     if decision.may_disclose:
         out.append(t("explain.may", items=", ".join(_label_any(c) for c in decision.may_disclose)))
     if decision.never_disclose and decision.verdict != "undetermined":
-        out.append(t("explain.never", items=", ".join(_label_any(c) for c in decision.never_disclose)))
+        out.append(
+            t("explain.never", items=", ".join(_label_any(c) for c in decision.never_disclose))
+        )
     if decision.duties:
         out.append(t("explain.duties", items=" ; ".join(t(f"duties.{d}") for d in decision.duties)))
     if decision.missing:

@@ -110,7 +110,8 @@ def default_provisions() -> Provisions:
             to_verify=e.get("to_verify"),
             note=e.get("note"),
             extra_quotes=tuple(
-                (x["source"], " ".join(str(x["quote"]).split())) for x in e.get("extra_quotes") or ()
+                (x["source"], " ".join(str(x["quote"]).split()))
+                for x in e.get("extra_quotes") or ()
             ),
         )
         for e in entries

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from depositaire.engine.conditions import TRUE, Condition, all_, is_not
+from depositaire.engine.conditions import TRUE, Condition, all_, compile_condition, is_not
 
 Verdict = Literal["secret", "share", "may_disclose", "must_disclose", "undetermined"]
 VERDICTS: Final[tuple[Verdict, ...]] = (
@@ -70,7 +70,9 @@ class Rule:
         parts: list[Condition] = [self.scope, self.conditions]
         if self.verdict in DISCLOSING and not self.allows_confidences:
             parts.append(is_not("information.nature", "confidence", assume=True))
-        object.__setattr__(self, "effective", all_(*parts))
+        effective = all_(*parts)
+        object.__setattr__(effective, "fn", compile_condition(effective))
+        object.__setattr__(self, "effective", effective)
 
     def in_force(self, on: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (
@@ -145,7 +147,9 @@ def _order(rules: Sequence[Rule]) -> list[Rule]:
     for r in rules:
         for other in (*r.exception_to, *r.prevails_over):
             if other not in by_id:
-                raise RuleBaseError(f"rule {r.id}: unknown rule {other} in exception_to/prevails_over")
+                raise RuleBaseError(
+                    f"rule {r.id}: unknown rule {other} in exception_to/prevails_over"
+                )
             below[r.id].add(other)
     placed: list[Rule] = []
     done: set[str] = set()
@@ -159,7 +163,9 @@ def _order(rules: Sequence[Rule]) -> list[Rule]:
                 remaining.remove(r)
                 break
         else:
-            raise RuleBaseError("cycle in exception_to/prevails_over: " + ", ".join(r.id for r in remaining))
+            raise RuleBaseError(
+                "cycle in exception_to/prevails_over: " + ", ".join(r.id for r in remaining)
+            )
     return placed
 
 
@@ -192,6 +198,22 @@ class RuleBase:
 
     def __iter__(self) -> Iterable[Rule]:  # pragma: no cover - convenience
         return iter(self.ordered)
+
+    def in_force(self, on: dt.date) -> tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]:
+        """(defeaters, verdict rules, duty rules) in force on ``on``, in examination order."""
+        cache: dict[dt.date, tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]]
+        cache = self.__dict__.setdefault("_in_force", {})
+        found = cache.get(on)
+        if found is None:
+            found = (
+                tuple(r for r in self.defeaters if r.in_force(on)),
+                tuple(r for r in self.verdict_rules if r.in_force(on)),
+                tuple(r for r in self.duty_rules if r.in_force(on)),
+            )
+            if len(cache) > 4096:
+                cache.clear()
+            cache[on] = found
+        return found
 
     def value_classes(self, path: str, among: Sequence[Rule] | None = None) -> list[object]:
         """One representative value per class of values of ``path`` that no rule of

@@ -80,7 +80,9 @@ RULES: tuple[Rule, ...] = with_precedence(
 
 
 def _version(rules: tuple[Rule, ...]) -> str:
-    digest = hashlib.sha256(repr([(r.id, r.verdict, r.citations, r.valid_from, r.valid_until) for r in rules]).encode())
+    digest = hashlib.sha256(
+        repr([(r.id, r.verdict, r.citations, r.valid_from, r.valid_until) for r in rules]).encode()
+    )
     return f"{len(rules)}r-{digest.hexdigest()[:12]}"
 
 

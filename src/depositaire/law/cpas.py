@@ -7,11 +7,16 @@ office: only the kind of monthly aid, its period and the CPAS).
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import any_, all_, is_, is_not
+from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import ADMINISTRATIVE_CATEGORIES
 
-CPAS_INTERNAL = ("cpas_president", "cpas_committee_preparation", "cpas_special_committee", "cpas_admin_staff")
+CPAS_INTERNAL = (
+    "cpas_president",
+    "cpas_committee_preparation",
+    "cpas_special_committee",
+    "cpas_admin_staff",
+)
 
 cpas_internal_circuit = Rule(
     id="cpas_internal_circuit",
@@ -47,7 +52,9 @@ automatic_flow = Rule(
         is_("recipient.kind", "crossroads_bank", "immigration_office"),
     ),
     permitted=ADMINISTRATIVE_CATEGORIES,
-    narrowing=((is_("recipient.kind", "immigration_office"), frozenset({"aid_granted", "aid_period"})),),
+    narrowing=(
+        (is_("recipient.kind", "immigration_office"), frozenset({"aid_granted", "aid_period"})),
+    ),
     withheld=frozenset({"health"}),
     duties=("inform_person",),
     to_verify=("automatic_flow_scope",),
