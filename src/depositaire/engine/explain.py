@@ -69,7 +69,8 @@ def rule_title(rule: Rule) -> str:
 def _cite(rule: Rule | Iterable[str], provisions: Provisions, date: dt.date) -> str:
     keys = rule.citations if isinstance(rule, Rule) else tuple(rule)
     labels = [v.short for k in keys if (v := provisions.on(k, date)) is not None]
-    return " ; ".join(dict.fromkeys(labels))
+    # Two references are enough inline; the decision's citations list them all.
+    return " ; ".join(list(dict.fromkeys(labels))[:2])
 
 
 def explain(
