@@ -1,0 +1,144 @@
+"""Appending to the journal: :func:`record` (one entry) and :func:`checkpoint` (on demand).
+
+Every writer first takes the lock on the single :class:`JournalHead` row, so entries
+get consecutive ``seq`` numbers and each links to the one before, whatever the number
+of processes. The lock is a write (``UPDATE … SET seq = seq``) rather than
+``SELECT … FOR UPDATE`` because SQLite ignores the latter; a write takes the database
+write lock on SQLite and the row lock on PostgreSQL alike.
+
+``record()`` joins the caller's transaction: if the action rolls back, so does its
+entry; if the entry cannot be written, the action fails with it. It holds the head
+lock until that transaction ends, so keep journaled transactions short.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from depositaire.messages import t
+from depositaire.web.journal import chain, signing
+from depositaire.web.journal.codes import (
+    JournalError,
+    check_action,
+    check_details,
+    check_id,
+    check_target,
+)
+from depositaire.web.journal.models import Checkpoint, JournalEntry, JournalHead
+
+DEFAULT_CHECKPOINT_EVERY = 20
+
+
+def checkpoint_every() -> int:
+    """Entries between two automatic checkpoints (setting ``JOURNAL_CHECKPOINT_EVERY``)."""
+    every = int(getattr(settings, "JOURNAL_CHECKPOINT_EVERY", DEFAULT_CHECKPOINT_EVERY))
+    return max(every, 1)
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    organisation: Any = None,
+    target: str | None = "",
+    details: dict[str, Any] | None = None,
+) -> JournalEntry:
+    """Append one entry: who (``actor``, ``organisation``) did ``action`` to ``target``.
+
+    ``actor`` and ``organisation`` are model instances or integer ids. ``details`` holds
+    ids, counts and hashes only (see :mod:`depositaire.web.journal.codes`); anything
+    else raises :class:`JournalError` before the database is touched.
+    """
+    action = check_action(action)
+    clean_target = check_target(target)
+    clean_details = check_details(details)
+    actor_id = check_id(actor)
+    organisation_id = check_id(organisation)
+
+    with transaction.atomic():
+        head = _lock_head()
+        seq = head.seq + 1
+        created_at = timezone.now()
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "created_at": created_at,
+            "action": action,
+            "organisation_id": organisation_id,
+            "actor_id": actor_id,
+            "target": clean_target,
+            "details": clean_details,
+            "prev_hash": head.hash,
+        }
+        entry = JournalEntry.objects.create(**fields, hash=chain.entry_hash(**fields))
+        _move_head(head, entry.seq, entry.hash)
+        if seq % checkpoint_every() == 0:
+            _checkpoint(head, seq, entry.hash)
+    return entry
+
+
+def checkpoint() -> Checkpoint | None:
+    """Sign the current last entry now (``None`` on an empty journal); idempotent."""
+    with transaction.atomic():
+        head = _lock_head()
+        if head.seq == 0:
+            return None
+        existing = Checkpoint.objects.filter(seq=head.seq).first()
+        if existing is not None:
+            return existing
+        return _checkpoint(head, head.seq, head.hash)
+
+
+def _lock_head() -> JournalHead:
+    touched = JournalHead.objects.filter(pk=JournalHead.ROW).update(seq=F("seq"))
+    if not touched:
+        if JournalEntry.objects.exists():
+            # Re-creating the head would hide whatever removed it: stop and let verify speak.
+            raise JournalError(t("journal.error.head_missing"))
+        try:
+            with transaction.atomic():
+                _create_head()
+        except IntegrityError:
+            pass  # another process created it first: use theirs
+    return JournalHead.objects.select_for_update().get(pk=JournalHead.ROW)
+
+
+def _create_head() -> JournalHead:
+    journal_id = secrets.token_hex(16)
+    genesis = chain.genesis_hash(journal_id)
+    return JournalHead.objects.create(
+        pk=JournalHead.ROW,
+        journal_id=journal_id,
+        seq=0,
+        hash=genesis,
+        signature=signing.sign(chain.head_message(journal_id, 0, genesis)),
+        updated_at=timezone.now(),
+    )
+
+
+def _move_head(head: JournalHead, seq: int, hash_: str) -> None:
+    head.seq = seq
+    head.hash = hash_
+    head.signature = signing.sign(chain.head_message(head.journal_id, seq, hash_))
+    head.updated_at = timezone.now()
+    head.save(update_fields=["seq", "hash", "signature", "updated_at"])
+
+
+def _checkpoint(head: JournalHead, seq: int, hash_: str) -> Checkpoint:
+    point = Checkpoint.objects.create(
+        seq=seq,
+        hash=hash_,
+        created_at=timezone.now(),
+        signature=signing.sign(chain.checkpoint_message(seq, hash_)),
+        key_fingerprint=signing.fingerprint(signing.signing_key().public_key()),
+    )
+    journal_id = head.journal_id
+    # Only once committed: an anchor to a rolled-back checkpoint would be a false alarm.
+    # Robust: a key folder that cannot be written is logged, it does not undo the action.
+    transaction.on_commit(lambda: signing.raise_anchor(journal_id, seq, hash_), robust=True)
+    return point
