@@ -1,0 +1,82 @@
+"""HTML rendering of a document, and the PDF WeasyPrint makes of it."""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+
+from depositaire.documents.model import (
+    Block,
+    Bullets,
+    Document,
+    Fields,
+    Heading,
+    Lines,
+    Paragraph,
+    Quote,
+)
+from depositaire.messages import t
+
+
+def _style() -> str:
+    return resources.files(__package__).joinpath("style.css").read_text("utf-8")
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (for the page footer)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _page_css(document: Document) -> str:
+    footer = _css_string(document.footer)
+    page = _css_string(t("documents.page") + " ")
+    return (
+        "@page { @bottom-left { content: " + footer + "; }"
+        " @bottom-right { content: " + page + " counter(page) ' / ' counter(pages); } }"
+    )
+
+
+def _classes(style: str) -> str:
+    return f' class="{escape(style)}"' if style else ""
+
+
+def _block(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f"<h{block.level}>{escape(block.text)}</h{block.level}>"
+    if isinstance(block, Paragraph):
+        return f"<p{_classes(block.style)}>{escape(block.text)}</p>"
+    if isinstance(block, Bullets):
+        items = "".join(f"<li>{escape(i)}</li>" for i in block.items)
+        return f"<ul>{items}</ul>"
+    if isinstance(block, Fields):
+        rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in block.rows)
+        return f'<table class="fields">{rows}</table>'
+    if isinstance(block, Quote):
+        notes = "".join(f'<p class="to-verify">{escape(n)}</p>' for n in block.notes)
+        return (
+            f'<section class="provision"><h3>{escape(block.title)}</h3>'
+            f"<blockquote>{escape(block.text)}</blockquote>{notes}</section>"
+        )
+    assert isinstance(block, Lines)
+    lines = "<br>".join(escape(line) for line in block.lines)
+    return f"<p{_classes('lines ' + block.style)}>{lines}</p>"
+
+
+def render_html(document: Document) -> str:
+    """A standalone HTML page for the document (French, print-ready CSS)."""
+    title = f"<h1>{escape(document.title)}</h1>" if document.kind == "note" else ""
+    body = "\n".join(_block(b) for b in document.blocks)
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f"<title>{escape(document.title)}</title>"
+        f"<style>{_style()}\n{_page_css(document)}</style></head>"
+        f'<body class="{document.kind}">{title}\n{body}</body></html>'
+    )
+
+
+def render_pdf(document: Document) -> bytes:
+    """The document as PDF bytes (WeasyPrint)."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=render_html(document)).write_pdf()
+    return pdf

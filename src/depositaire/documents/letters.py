@@ -1,0 +1,216 @@
+"""The letters: a courteous refusal when the answer is secret, a transmission otherwise.
+
+The reply letter says why nothing is given (the legal basis) and nothing about
+the person beyond what the requester gave (its reference, the name it used),
+and neither confirms nor denies that the person is known. The transmission
+letter lists only the categories the decision lets out, with their values when
+given, and the duties the recipient must know of (the measure stays secret…).
+A value for a category the decision does not let out is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from depositaire.documents.model import (
+    Bullets,
+    Document,
+    DocumentError,
+    Lines,
+    Paragraph,
+    capitalise,
+)
+from depositaire.documents.note import categories_text, date_text
+from depositaire.engine import Decision, Situation
+from depositaire.engine.explain import category_label, value_label
+from depositaire.engine.schema import CATEGORIES, CONFIDENCE
+from depositaire.messages import has, t
+
+LetterKind = Literal["reply", "transmission"]
+
+#: Recipients to whom a transmission letter is written.
+AUTHORITIES: Final = frozenset(
+    {
+        "judge",
+        "parliamentary_inquiry",
+        "public_prosecutor",
+        "police",
+        "immigration_office",
+        "intelligence_service",
+        "justice_assistant",
+        "court_expert",
+        "school_health_service",
+        "crossroads_bank",
+    }
+)
+#: Requests the holder starts: nobody waits for a reply when the answer is secret.
+HOLDER_INITIATED: Final = frozenset(
+    {
+        "own_initiative_report",
+        "guarantor_lookup",
+        "disease_notification",
+        "automatic_flow",
+        "aid_decision",
+        "judicial_follow_up_report",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterInputs:
+    """What the holder adds to a letter: all optional, all as the requester gave them."""
+
+    requester: str | None = None
+    reference: str | None = None
+    person_name: str | None = None
+    sender: str | None = None
+    items: Mapping[str, str] | None = None
+
+
+def letter_choice(decision: Decision, situation: Situation) -> tuple[LetterKind | None, str]:
+    """The letter the decision calls for, or ``None`` and the French reason there is none."""
+    request = situation.get("request.kind")
+    recipient = situation.get("recipient.kind")
+    if decision.verdict == "undetermined":
+        return None, t("documents.no_letter.undetermined")
+    if request == "testimony":
+        return None, t("documents.no_letter.testimony")
+    if decision.verdict == "secret":
+        if request in HOLDER_INITIATED:
+            return None, t("documents.no_letter.no_requester")
+        return "reply", ""
+    if decision.verdict in ("must_disclose", "may_disclose") and recipient in AUTHORITIES:
+        return "transmission", ""
+    return None, t("documents.no_letter.not_an_authority")
+
+
+def letter_kind(decision: Decision, situation: Situation) -> LetterKind | None:
+    """``reply``, ``transmission`` or ``None`` (see :func:`letter_choice` for why)."""
+    return letter_choice(decision, situation)[0]
+
+
+def check_items(decision: Decision, items: Mapping[str, str] | None) -> None:
+    """Refuse any value for a category the decision does not let out."""
+    allowed = ", ".join(categories_text(decision.may_disclose)) or t("documents.note.nothing")
+    for category in items or {}:
+        if category not in (CONFIDENCE, *CATEGORIES):
+            accepted = ", ".join(decision.may_disclose) or "—"
+            raise DocumentError(
+                t("documents.error.unknown_item", category=category, accepted=accepted)
+            )
+        if category not in decision.may_disclose:
+            label = t("values.confidence") if category == CONFIDENCE else category_label(category)
+            raise DocumentError(
+                t("documents.error.forbidden_item", category=label, allowed=allowed)
+            )
+
+
+def _head(
+    doc: Document, decision: Decision, situation: Situation, inputs: LetterInputs, subject: str
+) -> None:
+    """Sender, recipient, date, reference, subject and salutation."""
+    sender = inputs.sender or t("documents.letter.sender_placeholder")
+    recipient = situation.get("recipient.kind")
+    default = capitalise(value_label("recipient.kind", recipient)) if recipient else ""
+    doc.add(Lines(tuple(sender.splitlines()), "sender"))
+    doc.add(Lines(tuple((inputs.requester or default).splitlines()), "recipient"))
+    doc.add(Paragraph(t("documents.letter.place_date", date=date_text(decision.date)), "date"))
+    if inputs.reference:
+        doc.add(Paragraph(t("documents.letter.your_reference", reference=inputs.reference)))
+    if inputs.person_name:
+        subject = t("documents.letter.subject_person", subject=subject, person=inputs.person_name)
+    doc.add(Paragraph(t("documents.letter.subject", subject=subject), "subject"))
+    doc.add(Paragraph(t("documents.letter.salutation")))
+
+
+def _foot(doc: Document, situation: Situation) -> None:
+    role = situation.get("holder.role")
+    lines = [t("documents.letter.signature_placeholder")]
+    if role:
+        lines.append(capitalise(value_label("holder.role", role)))
+    doc.add(Paragraph(t("documents.letter.closing")), Lines(tuple(lines), "signature"))
+
+
+def legal_basis(decision: Decision) -> tuple[str, ...]:
+    """Labels of the provisions the deciding rules rest on (all citations if none match)."""
+    from depositaire.law import default_rule_base
+
+    by_id = default_rule_base().by_id
+    keys = {key for rule in decision.rules if rule in by_id for key in by_id[rule].citations}
+    chosen = [c.label for c in decision.citations if c.id in keys]
+    return tuple(dict.fromkeys(chosen or (c.label for c in decision.citations)))
+
+
+def _basis(doc: Document, decision: Decision, intro: str) -> None:
+    doc.add(Paragraph(intro), Bullets(legal_basis(decision)))
+
+
+def _by_request(key: str, situation: Situation, default: str) -> str:
+    specific = f"{key}.{situation.get('request.kind')}"
+    return t(specific) if has(specific) else t(default)
+
+
+def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
+    """The courteous refusal: legal basis, nothing about the person."""
+    doc = Document("letter", t("documents.letter.reply.subject"), t("documents.confidential"))
+    _head(doc, decision, situation, inputs, t("documents.letter.reply.subject"))
+    doc.add(Paragraph(t("documents.letter.reply.received")))
+    doc.add(Paragraph(t("documents.letter.reply.refusal")))
+    for rule in decision.rules:
+        if has(key := f"documents.letter.reply.reasons.{rule}"):
+            doc.add(Paragraph(t(key)))
+            break
+    doc.add(Paragraph(t("documents.letter.reply.neither")))
+    _basis(doc, decision, t("documents.letter.legal_basis"))
+    doc.add(Paragraph(t("documents.letter.reply.invite")))
+    _foot(doc, situation)
+    return doc
+
+
+def build_transmission(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
+    """The transmission: the permitted categories only, the duties, the legal basis."""
+    items = inputs.items or {}
+    subject = _by_request(
+        "documents.letter.transmission.subjects", situation, "documents.letter.transmission.subject"
+    )
+    doc = Document("letter", subject, t("documents.confidential"))
+    _head(doc, decision, situation, inputs, subject)
+    doc.add(
+        Paragraph(
+            _by_request(
+                "documents.letter.transmission.openings",
+                situation,
+                "documents.letter.transmission.opening",
+            )
+        )
+    )
+    lines = tuple(
+        t(
+            "documents.letter.transmission.item",
+            category=label,
+            value=items.get(c) or t("documents.blank"),
+        )
+        for c, label in zip(
+            decision.may_disclose, categories_text(decision.may_disclose), strict=True
+        )
+    )
+    doc.add(Bullets(lines), Paragraph(t("documents.letter.transmission.nothing_else")))
+    for duty in decision.duties:
+        if has(key := f"documents.letter.transmission.duties.{duty}"):
+            doc.add(Paragraph(t(key)))
+    intro = "must" if decision.verdict == "must_disclose" else "may"
+    _basis(doc, decision, t(f"documents.letter.transmission.{intro}"))
+    _foot(doc, situation)
+    return doc
+
+
+def build_letter(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
+    """The letter the decision calls for; :class:`DocumentError` when there is none."""
+    kind, reason = letter_choice(decision, situation)
+    if kind is None:
+        raise DocumentError(t("documents.error.no_letter", reason=reason))
+    check_items(decision, inputs.items)
+    builder = build_reply if kind == "reply" else build_transmission
+    return builder(decision, situation, inputs)

@@ -1,0 +1,137 @@
+"""The decision note for the file: what was asked, what was answered, what the law says.
+
+It records the date, the facts as answered (French labels, "je ne sais pas"
+included), the verdict, what may and what never may go out, the duties, the
+explanation, what an unknown answer would change, the cited provisions with
+their stored text, and every "à vérifier" marker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from depositaire.documents.model import (
+    Bullets,
+    Document,
+    Fields,
+    Heading,
+    Paragraph,
+    Quote,
+    capitalise,
+)
+from depositaire.engine import Decision, Situation
+from depositaire.engine.explain import category_label, fact_label, format_date, value_label
+from depositaire.engine.provisions import default_provisions
+from depositaire.engine.schema import CONFIDENCE, FACTS
+from depositaire.interview.outlook import OpenFact
+from depositaire.messages import t
+
+
+def categories_text(categories: Iterable[str]) -> tuple[str, ...]:
+    """French labels of information categories (``confidence`` included)."""
+    return tuple(
+        capitalise(t("values.confidence") if c == CONFIDENCE else category_label(c))
+        for c in categories
+    )
+
+
+def date_text(day: dt.date) -> str:
+    """A date in words ("1er mars 2024", "23 novembre 2026")."""
+    text = format_date(day)
+    return t("documents.first_of_month") + text[1:] if day.day == 1 else text
+
+
+def fact_value(path: str, value: object) -> str:
+    """The French label of a fact's value; a list in the contract's order."""
+    if isinstance(value, frozenset):
+        ordered = sorted(value, key=FACTS[path].values.index)
+        return ", ".join(value_label(path, v) for v in ordered)
+    return value_label(path, value)
+
+
+def fact_rows(situation: Situation, unknown: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+    """(label, value) for each fact given or answered "je ne sais pas", in the contract's order."""
+    unknown = set(unknown)
+    rows: list[tuple[str, str]] = []
+    for path in FACTS:
+        if path == "date":
+            continue
+        if path in situation:
+            rows.append((capitalise(fact_label(path)), fact_value(path, situation[path])))
+        elif path in unknown:
+            rows.append((capitalise(fact_label(path)), t("interview.unknown")))
+    return tuple(rows)
+
+
+def _listing(title: str, items: Sequence[str]) -> list[Heading | Bullets | Paragraph]:
+    body: Bullets | Paragraph = (
+        Bullets(tuple(items)) if items else Paragraph(t("documents.note.nothing"))
+    )
+    return [Heading(title), body]
+
+
+def _verdict(decision: Decision) -> list[Heading | Paragraph]:
+    label = t(f"verdicts.{decision.verdict}.label")
+    return [
+        Heading(t("documents.note.verdict")),
+        Paragraph(label, f"verdict verdict-{decision.verdict}"),
+        Paragraph(t(f"verdicts.{decision.verdict}.sentence")),
+    ]
+
+
+def _open_facts(open_facts: Sequence[OpenFact]) -> list[Heading | Paragraph | Bullets]:
+    blocks: list[Heading | Paragraph | Bullets] = []
+    if open_facts:
+        blocks.append(Heading(t("documents.note.open_facts")))
+    for fact in open_facts:
+        blocks.append(Paragraph(fact.heading(), "strong"))
+        blocks.append(Bullets(tuple(o.sentence() for o in fact.options)))
+    return blocks
+
+
+def _provisions(decision: Decision) -> list[Heading | Quote]:
+    provisions = default_provisions()
+    blocks: list[Heading | Quote] = [Heading(t("documents.note.provisions"))]
+    for citation in decision.citations:
+        version = provisions.on(citation.id, decision.date)
+        text = version.quote if version else t("documents.note.provision_missing")
+        notes = [t("documents.note.provision_valid_on", date=date_text(decision.date))]
+        if citation.to_verify:
+            notes.append(t("documents.note.to_verify_marker", note=citation.to_verify))
+        blocks.append(Quote(citation.label, text, tuple(notes)))
+    return blocks
+
+
+def build_note(
+    decision: Decision,
+    situation: Situation,
+    *,
+    unknown: Iterable[str] = (),
+    open_facts: Sequence[OpenFact] = (),
+) -> Document:
+    """The decision note as blocks (see :mod:`depositaire.documents.model`)."""
+    doc = Document("note", t("documents.note.title"), t("documents.confidential"))
+    doc.add(Paragraph(t("documents.note.subtitle"), "subtitle"))
+    doc.add(
+        Fields(
+            (
+                (t("documents.note.meta.date"), date_text(decision.date)),
+                (t("documents.note.meta.rule_base"), decision.rule_base_version),
+            )
+        )
+    )
+    rows = fact_rows(situation, unknown)
+    doc.add(Heading(t("documents.note.facts")))
+    doc.add(Fields(rows) if rows else Paragraph(t("documents.note.no_facts")))
+    doc.add(*_verdict(decision))
+    doc.add(*_listing(t("documents.note.may_disclose"), categories_text(decision.may_disclose)))
+    doc.add(*_listing(t("documents.note.never_disclose"), categories_text(decision.never_disclose)))
+    duties = tuple(capitalise(t(f"duties.{d}")) for d in decision.duties)
+    doc.add(*_listing(t("documents.note.duties"), duties))
+    doc.add(*_listing(t("documents.note.explanation"), decision.explanation))
+    doc.add(*_open_facts(open_facts))
+    doc.add(*_provisions(decision))
+    if decision.to_verify:
+        doc.add(Heading(t("documents.note.to_verify")), Bullets(tuple(decision.to_verify)))
+    return doc
