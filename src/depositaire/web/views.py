@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any, Protocol
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -30,20 +30,18 @@ from depositaire.messages import t
 View = Callable[..., HttpResponse]
 
 
-class Scoped(Protocol):
-    """A model manager/queryset that answers ``visible_to(user)``."""
-
-    def visible_to(self, user: Any) -> models.QuerySet[Any]: ...
+Loader = type[models.Model] | tuple[type[models.Model], str]
 
 
-def guard(*roles: str, load: Mapping[str, type[models.Model]] | None = None) -> Callable[[View], View]:
+def guard(*roles: str, load: Mapping[str, Loader] | None = None) -> Callable[[View], View]:
     """Login, then role (403), then organisation and scope of each URL object (404).
 
     ``guard()`` without roles only requires a logged-in user (home page, logout).
 
     ``load`` maps a URL keyword (``person_id``) to a model whose default manager has
     ``visible_to(user)``; the view receives the object under the keyword without
-    ``_id`` (``person``).
+    ``_id`` (``person``). A ``(model, "method")`` pair uses another scope method of
+    the manager (for example ``managed_by``).
     """
     allowed = frozenset(roles)
     loaders = dict(load or {})
@@ -59,10 +57,11 @@ def guard(*roles: str, load: Mapping[str, type[models.Model]] | None = None) -> 
                 getattr(user, "organisation_id", None) is None or user.role not in allowed  # type: ignore[union-attr]
             ):
                 raise PermissionDenied
-            for keyword, model in loaders.items():
+            for keyword, loader in loaders.items():
+                model, method = loader if isinstance(loader, tuple) else (loader, "visible_to")
                 pk = kwargs.pop(keyword)
                 manager: Any = model._default_manager
-                obj = manager.visible_to(user).filter(pk=pk).first()
+                obj = getattr(manager, method)(user).filter(pk=pk).first()
                 if obj is None:
                     raise Http404
                 kwargs[keyword.removesuffix("_id")] = obj
@@ -136,7 +135,10 @@ def error_view(status: int) -> View:
         return render(
             request,
             "error.html",
-            {"title": t(f"web.errors.{status}.title"), "message": t(f"web.errors.{status}.message")},
+            {
+                "title": t(f"web.errors.{status}.title"),
+                "message": t(f"web.errors.{status}.message"),
+            },
             status=status,
         )
 

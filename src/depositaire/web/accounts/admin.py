@@ -25,7 +25,9 @@ def _is_sysadmin(request: HttpRequest) -> bool:
     user: Any = request.user
     return bool(
         user.is_active
-        and (user.is_superuser or (user.role == roles.SYSADMIN and user.organisation_id is not None))
+        and (
+            user.is_superuser or (user.role == roles.SYSADMIN and user.organisation_id is not None)
+        )
     )
 
 
@@ -108,7 +110,17 @@ class TeamAdmin(ScopedAdmin):
 class UserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = User
-        fields = ("username", "first_name", "last_name", "email", "organisation", "role", "profession", "teams", "is_active")
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "role",
+            "profession",
+            "teams",
+            "is_active",
+        )
 
 
 @admin.register(User, site=site)
@@ -120,7 +132,10 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (t("web.admin.identity"), {"fields": ("first_name", "last_name", "email")}),
-        (t("web.admin.function"), {"fields": ("organisation", "role", "profession", "teams", "is_active")}),
+        (
+            t("web.admin.function"),
+            {"fields": ("organisation", "role", "profession", "teams", "is_active")},
+        ),
         (t("web.admin.dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

@@ -37,13 +37,18 @@ class Team(models.Model):
     """A team of social workers and their head; a person's file belongs to one team."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=t("web.models.organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        verbose_name=t("web.models.organisation"),
     )
     name = models.CharField(t("web.fields.name"), max_length=200)
 
     class Meta:
         ordering = ["organisation__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")
+        ]
         verbose_name = t("web.models.team")
         verbose_name_plural = t("web.models.teams")
 
@@ -71,7 +76,9 @@ class User(AbstractUser):
         choices=_choices("values.holder.role", roles.PROFESSIONS),
         default="social_worker",
     )
-    teams = models.ManyToManyField(Team, blank=True, related_name="members", verbose_name=t("web.models.teams"))
+    teams = models.ManyToManyField(
+        Team, blank=True, related_name="members", verbose_name=t("web.models.teams")
+    )
 
     class Meta:
         verbose_name = t("web.models.user")
@@ -100,3 +107,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"login-failure:{self.pk}"

@@ -39,7 +39,9 @@ class PersonForm(forms.Form):
         max_length=2,
         initial="BE",
     )
-    address = forms.CharField(label=t("web.person.address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(
+        label=t("web.person.address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     household = forms.CharField(
         label=t("web.person.household"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -86,11 +86,17 @@ class Person(SealedFieldsMixin, models.Model):
         return age < 18
 
     def clean(self) -> None:
-        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+        if (
+            self.team_id
+            and self.organisation_id
+            and self.team.organisation_id != self.organisation_id
+        ):
             raise ValidationError(t("web.person.team_elsewhere"))
 
     def set_identity(self, *, national_number_value: str, address: str, household: str) -> None:
-        if national_number_value and not national_number.is_valid(national_number_value, self.birth_date):
+        if national_number_value and not national_number.is_valid(
+            national_number_value, self.birth_date
+        ):
             raise ValidationError(t("web.person.national_number_invalid"))
         self.set_sealed("national_number", national_number.normalise(national_number_value))
         self.set_sealed("address", address)
@@ -112,7 +118,9 @@ class InformationItem(SealedFieldsMixin, models.Model):
     nature = models.CharField(max_length=20, choices=[(n, n) for n in NATURES])
     categories = models.JSONField(default=list, validators=[validate_categories])
     origin = models.CharField(max_length=30, choices=[(o, o) for o in ORIGINS])
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     #: Sealed: never stored, logged or shown in clear outside its view.
     content = models.TextField(editable=False)

@@ -18,7 +18,9 @@ def register(label: str, *fields: str) -> None:
     from depositaire.web.crypto import register_sealed_field
 
     for field in fields:
-        register_sealed_field(label, field, lambda obj, _f=field, _l=label: context_for(_l, _f, obj))
+        register_sealed_field(
+            label, field, lambda obj, _f=field, _l=label: context_for(_l, _f, obj)
+        )
 
 
 class SealedFieldsMixin:

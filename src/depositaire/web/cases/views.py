@@ -73,7 +73,12 @@ def person_create(request: HttpRequest) -> HttpResponse:
             household=data["household"] or "",
         )
         person.save()
-        journal(request, "file_viewed", target=f"person:{person.pk}", details={"person_id": person.pk, "created": 1})
+        journal(
+            request,
+            "person_created",
+            target=f"person:{person.pk}",
+            details={"person_id": person.pk},
+        )
         return redirect("cases:person_detail", person_id=person.pk)
     return render(request, "cases/person_form.html", {"form": form})
 
@@ -87,7 +92,9 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     user: Any = request.user
     items = InformationItem.objects.visible_to(user).filter(person=person).select_related("author")
     others_confidences = (
-        InformationItem.objects.filter(person=person, nature="confidence").exclude(author_id=user.pk).count()
+        InformationItem.objects.filter(person=person, nature="confidence")
+        .exclude(author_id=user.pk)
+        .count()
     )
     number = person.get_sealed("national_number")
     context = {
@@ -99,7 +106,9 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
         "household": person.get_sealed("household"),
         "consents": Consent.objects.filter(person=person).select_related("recorded_by"),
         "objections": Objection.objects.filter(person=person).select_related("recorded_by"),
-        "disclosures": Disclosure.objects.filter(person=person).select_related("prepared_by", "session"),
+        "disclosures": Disclosure.objects.filter(person=person).select_related(
+            "prepared_by", "session"
+        ),
         "minor": person.is_minor(),
     }
     journal(request, "file_viewed", target=f"person:{person.pk}", details={"person_id": person.pk})
@@ -125,7 +134,11 @@ def item_create(request: HttpRequest, person: Person) -> HttpResponse:
             request,
             "item_created",
             target=f"person:{person.pk}",
-            details={"item_id": item.pk, "person_id": person.pk, "categories": len(item.categories)},
+            details={
+                "item_id": item.pk,
+                "person_id": person.pk,
+                "categories": len(item.categories),
+            },
         )
         return redirect(reverse("cases:person_detail", kwargs={"person_id": person.pk}) + "#items")
     return render(request, "cases/item_form.html", {"form": form, "person": person})
@@ -141,4 +154,6 @@ def item_detail(request: HttpRequest, item: InformationItem) -> HttpResponse:
         target=f"person:{item.person_id}",
         details={"item_id": item.pk, "person_id": item.person_id},
     )
-    return render(request, "cases/item_detail.html", {"item": item, "person": item.person, "content": content})
+    return render(
+        request, "cases/item_detail.html", {"item": item, "person": item.person, "content": content}
+    )

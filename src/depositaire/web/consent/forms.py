@@ -25,7 +25,9 @@ def purpose_choices(blank: str | None = None) -> list[tuple[str, str]]:
 
 def _date(label: str, required: bool) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -44,14 +46,20 @@ class ConsentForm(PeriodMixin, forms.Form):
         choices=[("given", t("web.consent.given")), ("refused", t("web.consent.refused"))],
         widget=forms.RadioSelect,
     )
-    recipient_kind = forms.ChoiceField(label=t("web.consent.recipient_kind"), choices=recipient_choices())
+    recipient_kind = forms.ChoiceField(
+        label=t("web.consent.recipient_kind"), choices=recipient_choices()
+    )
     recipient_name = forms.CharField(
-        label=t("web.consent.recipient_name"), required=False, max_length=200,
+        label=t("web.consent.recipient_name"),
+        required=False,
+        max_length=200,
         help_text=t("web.consent.recipient_name_help"),
     )
     purpose = forms.ChoiceField(label=t("web.consent.purpose"), choices=purpose_choices())
     categories = forms.MultipleChoiceField(
-        label=t("web.consent.categories"), choices=category_choices, widget=forms.CheckboxSelectMultiple
+        label=t("web.consent.categories"),
+        choices=category_choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     information_given = forms.CharField(
         label=t("web.consent.information_given"),
@@ -78,7 +86,9 @@ class ObjectionForm(PeriodMixin, forms.Form):
         required=False,
     )
     recipient_kind = forms.ChoiceField(
-        label=t("web.objection.recipient_kind"), choices=recipient_choices(t("web.objection.anyone")), required=False
+        label=t("web.objection.recipient_kind"),
+        choices=recipient_choices(t("web.objection.anyone")),
+        required=False,
     )
     period_start = _date(t("web.consent.period_start"), True)
     period_end = _date(t("web.consent.period_end"), False)

@@ -45,10 +45,14 @@ def consent_fact(
     consents = [
         c
         for c in Consent.objects.filter(person=person)
-        if c.in_force(on) and c.covers_recipient(recipient_kind, recipient_name) and c.recipient_kind == recipient_kind
+        if c.in_force(on)
+        and c.covers_recipient(recipient_kind, recipient_name)
+        and c.recipient_kind == recipient_kind
     ]
     refused = [
-        c.pk for c in consents if not c.given and (not c.purpose or c.purpose == purpose) and cats & set(c.categories)
+        c.pk
+        for c in consents
+        if not c.given and (not c.purpose or c.purpose == purpose) and cats & set(c.categories)
     ]
     if objections or refused:
         return ConsentFact("refused", None, refused, objections)

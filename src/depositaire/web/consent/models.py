@@ -54,7 +54,9 @@ class ProvisionRecord(SealedFieldsMixin, models.Model):
     period_start = models.DateField(default=timezone.localdate)
     period_end = models.DateField(null=True, blank=True)
     withdrawn_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ProvisionQuerySet.as_manager()
@@ -78,7 +80,10 @@ class ProvisionRecord(SealedFieldsMixin, models.Model):
     def covers_recipient(self, kind: str, name: str = "") -> bool:
         if self.recipient_kind and self.recipient_kind != kind:
             return False
-        return not self.recipient_name or self.recipient_name.strip().casefold() == name.strip().casefold()
+        return (
+            not self.recipient_name
+            or self.recipient_name.strip().casefold() == name.strip().casefold()
+        )
 
     def to_fhir(self) -> dict[str, Any]:
         """The record as a FHIR Consent resource (a plain dict, JSON-ready)."""
@@ -94,7 +99,9 @@ class ProvisionRecord(SealedFieldsMixin, models.Model):
                         {
                             "system": RECIPIENT_SYSTEM,
                             "code": self.recipient_kind or "other",
-                            "display": value_label("recipient.kind", self.recipient_kind or "other"),
+                            "display": value_label(
+                                "recipient.kind", self.recipient_kind or "other"
+                            ),
                         }
                     ]
                 }
@@ -104,18 +111,30 @@ class ProvisionRecord(SealedFieldsMixin, models.Model):
             provision["actor"] = [actor]
         if self.purpose:
             provision["purpose"] = [
-                {"system": PURPOSE_SYSTEM, "code": self.purpose, "display": value_label("request.kind", self.purpose)}
+                {
+                    "system": PURPOSE_SYSTEM,
+                    "code": self.purpose,
+                    "display": value_label("request.kind", self.purpose),
+                }
             ]
         if self.categories:
             provision["class"] = [
-                {"system": CATEGORY_SYSTEM, "code": c, "display": category_label(c)} for c in self.categories
+                {"system": CATEGORY_SYSTEM, "code": c, "display": category_label(c)}
+                for c in self.categories
             ]
         return {
             "resourceType": "Consent",
             "id": str(self.uuid),
             "status": self.status,
             "decision": self.decision,
-            "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"}]},
+            "scope": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                        "code": "patient-privacy",
+                    }
+                ]
+            },
             "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
             "subject": {"reference": f"Patient/{self.person.uuid}"},
             "dateTime": self.recorded_at.isoformat(),
@@ -132,6 +151,9 @@ class Consent(ProvisionRecord):
     #: Sealed: what the person was told, in the social worker's words.
     information_given = models.TextField(blank=True, editable=False)
 
+    def __str__(self) -> str:
+        return f"consent:{self.pk}"
+
     @property
     def given(self) -> bool:
         return self.decision == "permit"
@@ -143,7 +165,10 @@ class Consent(ProvisionRecord):
 
 
 class Objection(ProvisionRecord):
-    """"I refuse that X be shared": always a ``deny`` provision, ``active`` until lifted."""
+    """ "I refuse that X be shared": always a ``deny`` provision, ``active`` until lifted."""
+
+    def __str__(self) -> str:
+        return f"objection:{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.decision = "deny"

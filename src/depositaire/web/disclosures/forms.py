@@ -1,0 +1,150 @@
+"""Preparing a disclosure: recipient, purpose, items; and the facts the engine still needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from depositaire.engine.explain import category_label, fact_label, format_date, value_label
+from depositaire.engine.schema import FACTS
+from depositaire.messages import t
+from depositaire.web.cases.models import InformationItem, Person
+from depositaire.web.consent.forms import purpose_choices, recipient_choices
+from depositaire.web.disclosures.models import CommitteeSession
+
+TRI_STATE = [
+    ("", t("web.common.unknown")),
+    ("true", t("common.word_yes")),
+    ("false", t("common.word_no")),
+]
+
+
+def _tri(value: str | None) -> bool | None:
+    return {"true": True, "false": False}.get(value or "")
+
+
+class ItemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        nature = t(f"values.information.nature.{obj.nature}")
+        cats = ", ".join(category_label(c) for c in obj.categories)
+        return t(
+            "web.prepare.item_choice",
+            number=obj.pk,
+            date=format_date(obj.created_at.date()),
+            nature=nature,
+            categories=cats,
+        )
+
+
+class PrepareForm(forms.Form):
+    recipient_kind = forms.ChoiceField(
+        label=t("web.prepare.recipient_kind"), choices=recipient_choices()
+    )
+    recipient_name = forms.CharField(
+        label=t("web.prepare.recipient_name"), required=False, max_length=200
+    )
+    purpose = forms.ChoiceField(label=t("web.prepare.purpose"), choices=purpose_choices())
+    session = forms.ModelChoiceField(
+        label=t("web.prepare.session"),
+        queryset=CommitteeSession.objects.none(),
+        required=False,
+        help_text=t("web.prepare.session_help"),
+    )
+    necessary_only = forms.ChoiceField(
+        label=t("web.prepare.necessary_only"),
+        help_text=t("web.prepare.necessary_only_help"),
+        choices=TRI_STATE,
+        required=False,
+    )
+    items = ItemChoiceField(
+        label=t("web.prepare.items"),
+        queryset=InformationItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=t("web.prepare.items_help"),
+    )
+
+    def __init__(self, *args: Any, person: Person, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = InformationItem.objects.visible_to(user).filter(
+            person=person
+        )  # type: ignore[attr-defined]
+        self.fields["session"].queryset = CommitteeSession.objects.visible_to(user)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("recipient_kind") == "cpas_special_committee" and not data.get("session"):
+            self.add_error("session", t("web.prepare.session_required"))
+        if data.get("recipient_kind") != "cpas_special_committee":
+            data["session"] = None
+        data["necessary_only"] = _tri(data.get("necessary_only"))
+        return data
+
+
+def field_name(path: str) -> str:
+    return "fact__" + path.replace(".", "__")
+
+
+class FactsForm(forms.Form):
+    """One question per fact the decisions still need (left blank: still unknown)."""
+
+    def __init__(self, *args: Any, paths: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for path in paths:
+            spec = FACTS[path]
+            label = fact_label(path)
+            field: forms.Field
+            if spec.type == "bool":
+                field = forms.ChoiceField(label=label, choices=TRI_STATE, required=False)
+            elif spec.type == "enum":
+                field = forms.ChoiceField(
+                    label=label,
+                    choices=[("", t("web.common.unknown"))]
+                    + [(v, value_label(path, v)) for v in spec.values],
+                    required=False,
+                )
+            elif spec.type == "enum_list":
+                field = forms.MultipleChoiceField(
+                    label=label,
+                    choices=[(v, value_label(path, v)) for v in spec.values],
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                )
+            else:
+                field = forms.DateField(
+                    label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+                )
+            self.fields[field_name(path)] = field
+        self.paths = paths
+
+    def facts(self) -> dict[str, Any]:
+        """The answered facts, as the engine wants them (unknown ones left out)."""
+        out: dict[str, Any] = {}
+        if not self.is_valid():
+            return out
+        for path in self.paths:
+            value = self.cleaned_data.get(field_name(path))
+            spec = FACTS[path]
+            if spec.type == "bool":
+                value = _tri(value)
+            elif spec.type == "date" and value:
+                value = value.isoformat()
+            if value not in (None, "", []):
+                out[path] = value
+        return out
+
+
+def posted_fact_paths(data: Any) -> list[str]:
+    """The fact questions asked in an earlier round (listed in the hidden ``asked_facts``)."""
+    asked = [p for p in (data.get("asked_facts") or "").split(",") if p]
+    for key in data:
+        if key.startswith("fact__"):
+            asked.append(key.removeprefix("fact__").replace("__", "."))
+    return [p for p in dict.fromkeys(asked) if p in FACTS]
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(
+        label=t("web.session.date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    label = forms.CharField(label=t("web.session.label"), required=False, max_length=200)

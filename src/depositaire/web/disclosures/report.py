@@ -1,0 +1,102 @@
+"""The person's report: what the file holds (categories only), who received what, when
+and on which legal basis, the consents and objections on record, and the automatic
+flows of the Crossroads Bank that concern the person (seeds 002 and 004).
+
+A confidence appears only as "une confidence, connue seulement de votre assistant(e)
+social(e)" — never its content, never its categories.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from depositaire.engine.explain import category_label, value_label
+from depositaire.engine.schema import CATEGORIES
+from depositaire.messages import catalogue, current_language, t
+from depositaire.web.accounts import roles
+from depositaire.web.cases.models import InformationItem, Person
+from depositaire.web.consent.models import Consent, Objection
+from depositaire.web.disclosures.models import Disclosure
+from depositaire.web.disclosures.service import legal_basis, recipient_label
+from depositaire.web.views import guard, journal, pdf_response, render_pdf, sha256_hex
+
+CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
+
+
+def _numbered(prefix: str) -> list[str]:
+    """Catalogue entries ``prefix.01``, ``prefix.02``… in order."""
+    entries = catalogue(current_language())
+    keys = sorted(k for k in entries if k.startswith(prefix + "."))
+    return [entries[k] for k in keys]
+
+
+def _provision_line(record: Consent | Objection) -> dict[str, Any]:
+    return {
+        "record": record,
+        "recipient": recipient_label(record.recipient_kind, record.recipient_name)
+        if record.recipient_kind
+        else t("web.report.anyone"),
+        "purpose": value_label("request.kind", record.purpose) if record.purpose else "",
+        "categories": ", ".join(category_label(c) for c in record.categories)
+        or t("web.report.all_categories"),
+    }
+
+
+def report_context(person: Person) -> dict[str, Any]:
+    items = list(InformationItem.objects.filter(person=person))
+    held = {c for i in items if not i.is_confidence for c in i.categories}
+    confidences = [i for i in items if i.is_confidence]
+    sent = Disclosure.objects.filter(person=person, status="sent").order_by("sent_at", "pk")
+    disclosures = [
+        {
+            "disclosure": d,
+            "recipient": recipient_label(d.recipient_kind, d.recipient_name),
+            "purpose": value_label("request.kind", d.purpose),
+            "categories": [category_label(c) for c in d.disclosed_categories],
+            "basis": legal_basis(d.outcomes, d.rule_ids),
+        }
+        for d in sent
+    ]
+    is_cpas = person.organisation.kind == "cpas"
+    return {
+        "person": person,
+        "organisation": person.organisation,
+        "today": timezone.localdate(),
+        "categories": [category_label(c) for c in CATEGORIES if c in held],
+        "confidences": confidences,
+        "disclosures": disclosures,
+        "consents": [_provision_line(c) for c in Consent.objects.filter(person=person)],
+        "objections": [_provision_line(o) for o in Objection.objects.filter(person=person)],
+        "crossroads": is_cpas,
+        "crossroads_recipients": _numbered("web.report.crossroads.recipients") if is_cpas else [],
+        "immigration_flow": is_cpas and person.is_foreigner,
+    }
+
+
+@guard(*CASEWORKERS, load={"person_id": Person})
+@require_GET
+def report(request: HttpRequest, person: Person) -> HttpResponse:
+    journal(
+        request, "report_viewed", target=f"person:{person.pk}", details={"person_id": person.pk}
+    )
+    return render(request, "disclosures/report_page.html", report_context(person))
+
+
+@guard(*CASEWORKERS, load={"person_id": Person})
+@require_GET
+def report_pdf(request: HttpRequest, person: Person) -> HttpResponse:
+    html = render_to_string("disclosures/report_document.html", report_context(person))
+    pdf = render_pdf(html)
+    journal(
+        request,
+        "export",
+        target=f"person:{person.pk}",
+        details={"person_id": person.pk, "format": "pdf", "report_sha256": sha256_hex(pdf)},
+    )
+    return pdf_response(pdf, f"rapport-dossier-{person.pk}.pdf")

@@ -1,0 +1,117 @@
+"""Recording a disclosure: decisions, extract (HTML and PDF, sealed), sha256 of the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from depositaire.engine.explain import value_label
+from depositaire.engine.schema import CATEGORIES
+from depositaire.law import default_rule_base
+from depositaire.messages import t
+from depositaire.web.cases.models import InformationItem
+from depositaire.web.disclosures.models import CommitteeSession, Disclosure
+from depositaire.web.disclosures.preparation import Outcome, PreparationRequest
+from depositaire.web.views import render_pdf, sha256_hex
+
+
+def recipient_label(kind: str, name: str = "") -> str:
+    label = value_label("recipient.kind", kind)
+    return f"{label} — {name}" if name else label
+
+
+def legal_basis(outcomes: list[dict[str, Any]], rule_ids: list[str]) -> list[dict[str, Any]]:
+    """Each rule that allowed what went out: its French title and the provisions it cites."""
+    labels: dict[str, str] = {}
+    for outcome in outcomes:
+        if outcome.get("included"):
+            for citation in outcome["decision"].get("citations", []):
+                labels.setdefault(citation["id"], citation["label"])
+    rules = default_rule_base().by_id
+    out = []
+    for rule_id in rule_ids:
+        rule = rules.get(rule_id)
+        keys = rule.citations if rule is not None else ()
+        out.append(
+            {
+                "id": rule_id,
+                "title": t(f"rules.{rule_id}.title"),
+                "citations": [labels[k] for k in keys if k in labels],
+            }
+        )
+    return out
+
+
+def _ordered_union(lists: list[list[str]], order: tuple[str, ...] | None = None) -> list[str]:
+    seen: dict[str, None] = {}
+    for values in lists:
+        for value in values:
+            seen.setdefault(value, None)
+    if order is None:
+        return list(seen)
+    return [v for v in order if v in seen]
+
+
+def extract_context(disclosure: Disclosure, outcomes: list[Outcome]) -> dict[str, Any]:
+    person = disclosure.person
+    identity = next((o for o in outcomes if o.item is None), None)
+    included = [o for o in outcomes if o.included and o.item is not None]
+    withheld = [o for o in outcomes if not o.included and o.item is not None]
+    return {
+        "disclosure": disclosure,
+        "organisation": disclosure.organisation,
+        "person": person,
+        "show_identity": bool(identity and identity.included),
+        "recipient": recipient_label(disclosure.recipient_kind, disclosure.recipient_name),
+        "purpose": value_label("request.kind", disclosure.purpose),
+        "included": [
+            {"item": o.item, "categories": o.categories, "content": _content(o.item)}
+            for o in included
+        ],
+        "withheld": [{"item": o.item, "nature": o.nature, "reason": o.reason} for o in withheld],
+        "basis": legal_basis([o.to_json() for o in outcomes], disclosure.rule_ids),
+        "rule_base_version": disclosure.rule_base_version,
+    }
+
+
+def _content(item: InformationItem | None) -> str:
+    # Confidences never reach here: ``judge`` withholds them whatever the verdict.
+    assert item is not None and not item.is_confidence
+    return item.get_sealed("content")
+
+
+@transaction.atomic
+def record_disclosure(
+    request: PreparationRequest, outcomes: list[Outcome], *, session: CommitteeSession | None
+) -> Disclosure:
+    included = [o for o in outcomes if o.included]
+    disclosure = Disclosure(
+        organisation_id=request.person.organisation_id,
+        person=request.person,
+        prepared_by=request.preparer,
+        recipient_kind=request.recipient_kind,
+        recipient_name=request.recipient_name,
+        purpose=request.purpose,
+        session=session,
+        necessary_only=request.necessary_only,
+        facts=request.facts,
+        outcomes=[o.to_json() for o in outcomes],
+        rule_base_version=outcomes[0].decision.rule_base_version if outcomes else "",
+        disclosed_categories=_ordered_union([o.categories for o in included], CATEGORIES),
+        rule_ids=_ordered_union([o.decision.rules for o in included]),
+    )
+    disclosure.save()  # the extract names the disclosure by its number
+    context = extract_context(disclosure, outcomes)
+    fragment = render_to_string("disclosures/extract.html", context)
+    document = render_to_string(
+        "disclosures/extract_document.html", {**context, "fragment": fragment}
+    )
+    pdf = render_pdf(document)
+    disclosure.set_sealed("extract_html", fragment)
+    disclosure.set_pdf(pdf)
+    disclosure.extract_sha256 = sha256_hex(pdf)
+    disclosure.save(update_fields=["extract_html", "extract_pdf", "extract_sha256"])
+    disclosure.items.set([o.item for o in included if o.item is not None])
+    return disclosure

@@ -1,0 +1,27 @@
+"""URLs: login, the file, consents, disclosures and the restricted admin (users, organisations, teams)."""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+
+from django.urls import include, path
+
+from depositaire.web.accounts.admin import site as admin_site
+from depositaire.web.views import error_view, server_error
+
+urlpatterns = [
+    path("", include("depositaire.web.accounts.urls")),
+    path("", include("depositaire.web.cases.urls")),
+    path("", include("depositaire.web.consent.urls")),
+    path("", include("depositaire.web.disclosures.urls")),
+    path("administration/", admin_site.urls),
+]
+
+# The journal's own pages (the DPO's reading of the journal), when its app provides them.
+if find_spec("depositaire.web.journal.urls") is not None:
+    urlpatterns.append(path("journal/", include("depositaire.web.journal.urls")))
+
+handler400 = error_view(400)
+handler403 = error_view(403)
+handler404 = error_view(404)
+handler500 = server_error
