@@ -97,7 +97,12 @@ def checkpoint() -> Checkpoint | None:
 def _lock_head() -> JournalHead:
     touched = JournalHead.objects.filter(pk=JournalHead.ROW).update(seq=F("seq"))
     if not touched:
-        if JournalEntry.objects.exists():
+        # Entries first, head second: another writer commits both at once, so entries
+        # seen here imply its head is seen next; only a removed head is missing then.
+        entries_exist = JournalEntry.objects.exists()
+        if JournalHead.objects.filter(pk=JournalHead.ROW).exists():
+            return JournalHead.objects.select_for_update().get(pk=JournalHead.ROW)
+        if entries_exist:
             # Re-creating the head would hide whatever removed it: stop and let verify speak.
             raise JournalError(t("journal.error.head_missing"))
         try:

@@ -149,14 +149,19 @@ def _read_anchors() -> dict[str, dict[str, object]]:
     return body if isinstance(body, dict) else {}
 
 
+def read_anchors() -> dict[str, Anchor]:
+    """Every journal id the anchor file knows, with its highest committed checkpoint."""
+    anchors: dict[str, Anchor] = {}
+    for journal_id, entry in _read_anchors().items():
+        if isinstance(entry, dict):
+            seq, hash_ = entry.get("seq"), entry.get("hash")
+            if isinstance(seq, int) and isinstance(hash_, str):
+                anchors[journal_id] = Anchor(seq, hash_)
+    return anchors
+
+
 def read_anchor(journal_id: str) -> Anchor | None:
-    entry = _read_anchors().get(journal_id)
-    if not isinstance(entry, dict):
-        return None
-    seq, hash_ = entry.get("seq"), entry.get("hash")
-    if not isinstance(seq, int) or not isinstance(hash_, str):
-        return None
-    return Anchor(seq, hash_)
+    return read_anchors().get(journal_id)
 
 
 def raise_anchor(journal_id: str, seq: int, hash_: str) -> None:

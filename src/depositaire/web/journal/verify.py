@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connections, transaction
 
-from depositaire.messages import t
+from depositaire.messages import has, t
 from depositaire.web.journal import chain, signing
 from depositaire.web.journal.models import Checkpoint, JournalEntry, JournalHead
 
@@ -92,8 +92,11 @@ class Problem:
 
     @property
     def message(self) -> str:
+        key = f"journal.verify.problem.{self.code}"
+        if self.first is not None and self.first == self.last and has(f"{key}_one"):
+            key = f"{key}_one"  # "l'entrée n° 15", not "les entrées n° 15 à 15"
         return t(
-            f"journal.verify.problem.{self.code}",
+            key,
             seq=self.seq,
             first=self.first,
             last=self.last,
@@ -153,7 +156,7 @@ def verify(*, using: str = "default", public_key: Ed25519PublicKey | None = None
     key = public_key or signing.load_public_key()
     # The anchor is read before the database: it only moves forward after a commit, so
     # a checkpoint committed meanwhile cannot look like a truncation.
-    anchors = {journal_id: signing.read_anchor(journal_id) for journal_id in _journal_ids(using)}
+    anchors = signing.read_anchors()
     connection = connections[using]
     with transaction.atomic(using=using):
         if connection.vendor == "postgresql" and not _nested(connection):
@@ -179,12 +182,9 @@ def verify(*, using: str = "default", public_key: Ed25519PublicKey | None = None
             .values_list(*ENTRY_FIELDS)
             .iterator(chunk_size=2000)
         )
-        anchor = anchors.get(head.journal_id) if head is not None else None
-        return check_chain(rows, checkpoints=checkpoints, head=head, anchor=anchor, public_key=key)
-
-
-def _journal_ids(using: str) -> list[str]:
-    return list(JournalHead.objects.using(using).values_list("journal_id", flat=True))
+        return check_chain(
+            rows, checkpoints=checkpoints, head=head, anchors=anchors, public_key=key
+        )
 
 
 def _nested(connection: Any) -> bool:
@@ -197,14 +197,20 @@ def check_chain(
     *,
     checkpoints: list[CheckpointRow],
     head: HeadRow | None,
-    anchor: signing.Anchor | None,
+    anchors: dict[str, signing.Anchor],
     public_key: Ed25519PublicKey | None,
 ) -> VerifyReport:
-    """The pure verification: entries in ``seq`` order, checkpoints, head, anchor → report."""
+    """The pure verification: entries in ``seq`` order, checkpoints, head, anchors → report.
+
+    ``anchors`` maps journal ids to their anchor (see :mod:`signing`); an anchor of
+    another journal than this database's means the journal was wiped or replaced.
+    """
     report = VerifyReport(checkpoints=len(checkpoints), head_seq=head.seq if head else None)
     problems = report.problems
-    if head is None:
-        problems.append(Problem("head_missing"))
+    anchor = anchors.get(head.journal_id) if head is not None else None
+    others = [a.seq for jid, a in anchors.items() if head is None or jid != head.journal_id]
+    if others:
+        problems.append(Problem("journal_replaced", max(others)))
     watched = {cp.seq for cp in checkpoints} | ({anchor.seq} if anchor else set())
     hash_at: dict[int, str] = {}
     recent: OrderedDict[str, int] = OrderedDict()  # hash -> seq, for tracing broken links
@@ -239,6 +245,8 @@ def check_chain(
             recent.popitem(last=False)
         prev_seq, prev_hash, last_hash = row.seq, row.hash, row.hash
     report.last_seq = prev_seq
+    if head is None and (report.entries or checkpoints):
+        problems.append(Problem("head_missing"))
 
     trusted = _check_checkpoints(checkpoints, hash_at, public_key, problems)
     if head is not None:
@@ -255,8 +263,34 @@ def check_chain(
             )
         elif hash_at.get(anchor.seq) != anchor.hash:
             problems.append(Problem("anchor_mismatch", anchor.seq))
-    problems.sort(key=Problem._order)
+        elif anchor.seq not in {cp.seq for cp in checkpoints}:
+            # The anchor only ever points at a committed checkpoint: it was deleted.
+            problems.append(Problem("anchor_checkpoint_missing", anchor.seq))
+    report.problems = sorted(_merge_altered(problems), key=Problem._order)
     return report
+
+
+def _merge_altered(problems: list[Problem]) -> list[Problem]:
+    """Consecutive altered entries as one range (a renumbered tail alters every entry)."""
+    merged: list[Problem] = []
+    run: int | None = None  # index in ``merged`` of the altered run being extended
+    for problem in problems:
+        if problem.code != "altered":
+            merged.append(problem)
+            continue
+        current = merged[run] if run is not None else None
+        end = current.last if current is not None and current.last is not None else None
+        if (
+            current is not None
+            and problem.seq is not None
+            and problem.seq == (end or current.seq or 0) + 1
+        ):
+            first = current.first or current.seq
+            merged[run] = Problem("altered_range", first, first=first, last=problem.seq)  # type: ignore[index]
+        else:
+            merged.append(problem)
+            run = len(merged) - 1
+    return merged
 
 
 def _recompute(row: EntryRow) -> str | None:
