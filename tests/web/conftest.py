@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.web.factories import World, build_world
+from web.factories import World, build_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
 

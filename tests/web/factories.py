@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import Organisation, Team, User
@@ -138,7 +137,7 @@ def make_disclosure(
         disclosed_categories=["income"],
         rule_ids=["cpas_internal_circuit"],
         status=status,
-        sent_at=dt.datetime.now(dt.timezone.utc) if status == "sent" else None,
+        sent_at=dt.datetime.now(dt.UTC) if status == "sent" else None,
     )
     d.set_sealed("extract_html", f"<p>EXTRACT-{kind}-{person.last_name}</p>")
     d.set_pdf(b"%PDF-1.4 test")

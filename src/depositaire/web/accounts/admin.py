@@ -8,13 +8,18 @@ command line) sees all organisations.
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from depositaire.messages import t
 from depositaire.web.accounts import roles
@@ -39,6 +44,26 @@ class DepositaireAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return _is_sysadmin(request)
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """A logged-in user without the right role gets 403, not the admin's login form."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return wrapper
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """One login page for everyone: the application's (throttled, journaled)."""
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("admin:index")
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 site = DepositaireAdminSite(name="admin")
@@ -70,6 +95,12 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(getattr(request.user, "is_superuser", False))
+
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: Any, object_id: str
+    ) -> Any:
+        # Another organisation's object is answered like one that does not exist: 404.
+        raise Http404
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         user: Any = request.user

@@ -67,7 +67,7 @@ class ProvisionRecord(SealedFieldsMixin, models.Model):
 
     def in_force(self, on: dt.date) -> bool:
         """Recorded, not withdrawn and within its period on ``on`` (a refusal included)."""
-        if self.status == "inactive":
+        if self.status == "inactive" and self.withdrawn_on is None:
             return False
         if on < self.period_start or (self.period_end is not None and on > self.period_end):
             return False

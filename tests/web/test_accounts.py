@@ -1,0 +1,138 @@
+"""Login (Argon2, throttled per username and per address, journaled) and logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from depositaire.web.accounts import roles
+from depositaire.web.accounts.models import LoginFailure, User
+from depositaire.web.journal.models import JournalEntry
+from web.factories import PASSWORD, World, make_user
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/connexion/"
+
+
+@pytest.fixture
+def worker(world: World) -> User:
+    return make_user(
+        world.a.org, roles.SOCIAL_WORKER, "alice", teams=[world.a.team], password=PASSWORD
+    )
+
+
+def login(client: Any, username: str, password: str, address: str = "10.0.0.1") -> Any:
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_the_login_page_is_french_and_has_no_inline_script_or_style(client: Any) -> None:
+    page = client.get(LOGIN)
+    body = page.content.decode()
+    assert page.status_code == 200 and "Se connecter" in body
+    assert "<script>" not in body and "style=" not in body and "<style" not in body
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+
+
+def test_a_user_logs_in_and_out_and_both_are_journaled(client: Any, worker: User) -> None:
+    response = login(client, "alice", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("cases:home")
+    entry = JournalEntry.objects.filter(action="login").latest("seq")
+    assert entry.actor_id == worker.pk and entry.organisation_id == worker.organisation_id
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert JournalEntry.objects.filter(action="logout", actor_id=worker.pk).exists()
+    assert client.get(reverse("cases:person_list")).status_code == 302
+
+
+def test_logout_needs_a_post(client: Any, worker: User) -> None:
+    client.force_login(worker)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+
+
+def test_a_wrong_password_is_refused_journaled_without_the_username(
+    client: Any, worker: User
+) -> None:
+    response = login(client, "alice", "not the password")
+    assert response.status_code == 200
+    assert "Identifiant ou mot de passe incorrect." in response.content.decode()
+    entry = JournalEntry.objects.filter(action="login_failed").latest("seq")
+    assert "alice" not in repr(entry.details) + entry.target
+    assert len(entry.details["username_sha256"]) == 64
+    assert LoginFailure.objects.filter(username="alice").count() == 1
+
+
+def test_logins_are_throttled_per_username(client: Any, worker: User, settings: Any) -> None:
+    settings.LOGIN_MAX_FAILURES = 3
+    for i in range(3):
+        login(client, "alice", "wrong", address=f"10.0.0.{i + 1}")
+    # Even the right password is refused now, from yet another address.
+    response = login(client, "alice", PASSWORD, address="10.0.0.99")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert JournalEntry.objects.filter(action="login_failed", details__throttled=1).exists()
+
+
+def test_logins_are_throttled_per_address(client: Any, worker: User, settings: Any) -> None:
+    settings.LOGIN_MAX_FAILURES = 3
+    for name in ("bob", "carol", "dave"):
+        login(client, name, "wrong", address="192.0.2.7")
+    assert login(client, "alice", PASSWORD, address="192.0.2.7").status_code == 429
+    assert login(client, "alice", PASSWORD, address="192.0.2.8").status_code == 302
+
+
+def test_old_failures_leave_the_window(client: Any, worker: User, settings: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.LOGIN_MAX_FAILURES = 2
+    login(client, "alice", "wrong")
+    login(client, "alice", "wrong")
+    LoginFailure.objects.update(
+        at=timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 5)
+    )
+    assert login(client, "alice", PASSWORD).status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2(world: World, settings: Any) -> None:
+    from django.conf import settings as real
+
+    settings.PASSWORD_HASHERS = real.PASSWORD_HASHERS  # the project's, not the tests' fast one
+    import depositaire.web.settings as project
+
+    assert project.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
+    user = make_user(world.a.org, roles.DPO, "argon", password=PASSWORD)
+    assert user.password.startswith("argon2$")
+    assert user.check_password(PASSWORD)
+
+
+def test_an_unsafe_next_address_is_ignored(client: Any, worker: User) -> None:
+    response = client.post(
+        LOGIN + "?next=https://evil.example/", {"username": "alice", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("cases:home")
+    client.post(reverse("accounts:logout"))
+    response = client.post(LOGIN + "?next=/personnes/", {"username": "alice", "password": PASSWORD})
+    assert response["Location"] == "/personnes/"
+
+
+def test_the_admin_has_no_login_form_of_its_own(client: Any) -> None:
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_a_user_without_an_organisation_or_role_cannot_log_in(client: Any) -> None:
+    User.objects.create_user("nobody", password=PASSWORD)
+    assert login(client, "nobody", PASSWORD).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_login_sets_secure_session_and_csrf_cookies_in_production() -> None:
+    import depositaire.web.settings as project
+
+    assert project.SESSION_COOKIE_HTTPONLY and project.CSRF_COOKIE_HTTPONLY
+    assert project.SESSION_COOKIE_SAMESITE == "Strict"

@@ -1,0 +1,255 @@
+"""Disclosures enforce the engine's decision on the real file: the committee's extract."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from depositaire.engine import decide
+from depositaire.law import default_rule_base
+from depositaire.web.accounts import roles
+from depositaire.web.consent.models import Consent, Objection
+from depositaire.web.disclosures.models import Disclosure
+from depositaire.web.disclosures.preparation import PreparationRequest, build_situation, evaluate
+from depositaire.web.journal.models import JournalEntry
+from web.factories import World, make_item
+
+pytestmark = pytest.mark.django_db
+
+
+def prepare(
+    client: Any,
+    world: World,
+    *,
+    kind: str = "cpas_special_committee",
+    items: list[Any],
+    **extra: Any,
+) -> Any:
+    w = world.a
+    data = {
+        "recipient_kind": kind,
+        "recipient_name": "",
+        "purpose": "aid_decision",
+        "session": w.session.pk if kind == "cpas_special_committee" else "",
+        "necessary_only": "true",
+        "items": [i.pk for i in items],
+        "action": "prepare",
+        **extra,
+    }
+    return client.post(reverse("disclosures:prepare", kwargs={"person_id": w.person.pk}), data)
+
+
+def pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_committee_extract_leaves_the_confidence_out_and_lists_it_as_withheld(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    response = prepare(client, world, items=[w.confidence, w.secret_fact])
+    assert response.status_code == 302
+    disclosure = Disclosure.objects.latest("pk")
+    assert response["Location"] == reverse(
+        "disclosures:detail", kwargs={"disclosure_id": disclosure.pk}
+    )
+
+    by_item = {o["item_id"]: o for o in disclosure.outcomes}
+    assert by_item[w.confidence.pk]["included"] is False
+    assert by_item[w.confidence.pk]["decision"]["verdict"] == "secret"
+    assert "confidence" in by_item[w.confidence.pk]["reason"]
+    assert by_item[w.secret_fact.pk]["included"] is True
+    assert by_item[w.secret_fact.pk]["decision"]["verdict"] == "share"
+    assert by_item[None]["kind"] == "identity" and by_item[None]["included"] is True
+    assert list(disclosure.items.all()) == [w.secret_fact]
+    assert disclosure.disclosed_categories == ["identity", "household", "income"]
+    assert disclosure.rule_ids == ["cpas_internal_circuit"]
+    assert disclosure.rule_base_version == default_rule_base().version
+
+    html = disclosure.get_sealed("extract_html")
+    assert w.secret_fact_text in html
+    assert w.confidence_text not in html
+    assert f"Élément n° {w.confidence.pk} (une confidence" in html
+    assert "Le circuit interne du CPAS" in html
+
+    pdf = disclosure.get_pdf()
+    assert pdf.startswith(b"%PDF")
+    assert disclosure.extract_sha256 == hashlib.sha256(pdf).hexdigest()
+    text = pdf_text(pdf)
+    assert "REVENUS" in text.upper() and w.confidence_text not in text
+
+    entry = JournalEntry.objects.filter(action="disclosure_prepared").latest("seq")
+    assert entry.details["disclosure_id"] == disclosure.pk
+    assert entry.details["extract_sha256"] == disclosure.extract_sha256
+    assert entry.details["included_item_ids"] == [w.secret_fact.pk]
+
+
+def test_a_committee_member_reads_the_sent_extract_of_their_session_and_never_the_file(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    prepare(client, world, items=[w.confidence, w.secret_fact])
+    disclosure = Disclosure.objects.latest("pk")
+
+    client.force_login(w.users[roles.COMMITTEE_MEMBER])
+    extract_url = reverse("disclosures:extract", kwargs={"disclosure_id": disclosure.pk})
+    assert client.get(extract_url).status_code == 404  # not sent yet
+
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    assert (
+        client.post(
+            reverse("disclosures:send", kwargs={"disclosure_id": disclosure.pk})
+        ).status_code
+        == 302
+    )
+    assert (
+        JournalEntry.objects.filter(action="disclosure_sent").latest("seq").details["disclosure_id"]
+        == disclosure.pk
+    )
+
+    client.force_login(w.users[roles.COMMITTEE_MEMBER])
+    session_page = client.get(
+        reverse("disclosures:session_detail", kwargs={"session_id": w.session.pk})
+    )
+    assert extract_url in session_page.content.decode()
+    page = client.get(extract_url).content.decode()
+    assert w.secret_fact_text in page and w.confidence_text not in page
+    pdf = client.get(reverse("disclosures:extract_pdf", kwargs={"disclosure_id": disclosure.pk}))
+    assert hashlib.sha256(pdf.content).hexdigest() == disclosure.extract_sha256
+
+    for name, kwargs in [
+        ("cases:person_detail", {"person_id": w.person.pk}),
+        ("cases:item_detail", {"item_id": w.secret_fact.pk}),
+        ("cases:person_list", {}),
+        ("disclosures:report", {"person_id": w.person.pk}),
+        ("disclosures:detail", {"disclosure_id": disclosure.pk}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 403
+
+
+def test_administrative_staff_receive_only_administrative_categories(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    health = make_item(
+        w.person, sw, nature="secret_fact", categories=["health"], text="HEALTH-diabète"
+    )
+    client.force_login(sw)
+    prepare(client, world, kind="cpas_admin_staff", items=[w.secret_fact, health])
+    d = Disclosure.objects.latest("pk")
+    by_item = {o["item_id"]: o for o in d.outcomes}
+    assert by_item[w.secret_fact.pk]["included"] is True
+    assert by_item[health.pk]["included"] is False
+    assert "HEALTH-diabète" not in d.get_sealed("extract_html")
+
+
+def test_an_objection_makes_the_consent_refused_and_the_item_is_withheld(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    Objection.objects.create(
+        person=w.person,
+        status="active",
+        decision="deny",
+        recipient_kind="cpas_special_committee",
+        categories=["income"],
+        recorded_by=sw,
+    )
+    client.force_login(sw)
+    prepare(client, world, items=[w.secret_fact])
+    d = Disclosure.objects.latest("pk")
+    outcome = next(o for o in d.outcomes if o["item_id"] == w.secret_fact.pk)
+    assert outcome["situation"]["consent"] == "refused"
+    assert outcome["included"] is False
+    assert w.secret_fact_text not in d.get_sealed("extract_html")
+
+
+def test_the_situation_comes_from_the_file(world: World) -> None:
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    request = PreparationRequest(
+        person=w.person,
+        preparer=sw,
+        recipient_kind="external_professional",
+        purpose="care_collaboration",
+        necessary_only=True,
+    )
+    situation, fact = build_situation(
+        request, author=sw, nature="secret_fact", categories=["income"]
+    )
+    assert situation["holder"] == {"role": "social_worker", "institution": "cpas"}
+    assert situation["information"] == {"nature": "secret_fact", "categories": ["income"]}
+    assert situation["recipient"] == {"kind": "external_professional"}
+    assert situation["request"] == {"kind": "care_collaboration"}
+    # The world's consent: external professional, care collaboration, income, informed.
+    assert situation["consent"] == "given" and situation["consent_informed"] is True
+    assert fact.consent_ids == [w.consent.pk]
+    # Household is not covered by that consent.
+    situation, _ = build_situation(
+        request, author=sw, nature="secret_fact", categories=["income", "household"]
+    )
+    assert situation["consent"] == "not_asked"
+    assert decide(situation).verdict in {"secret", "undetermined"}
+
+
+def test_facts_still_missing_are_asked_and_used(client: Any, world: World) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    url = reverse("disclosures:prepare", kwargs={"person_id": w.person.pk})
+    data = {
+        "recipient_kind": "external_professional",
+        "purpose": "care_collaboration",
+        "necessary_only": "true",
+        "items": [w.secret_fact.pk],
+        "action": "preview",
+    }
+    Consent.objects.create(
+        person=w.person,
+        status="active",
+        decision="permit",
+        recipient_kind="external_professional",
+        purpose="care_collaboration",
+        categories=["income", "household", "identity"],
+        informed=True,
+        recorded_by=w.users[roles.SOCIAL_WORKER],
+    )
+    page = client.post(url, data)
+    asked = page.context["facts_form"].paths
+    assert "in_person_interest" in asked
+    assert all(o.decision.verdict == "undetermined" for o in page.context["outcomes"])
+    answers = {f"fact__{p.replace('.', '__')}": "true" for p in asked}
+    page = client.post(url, {**data, **answers, "asked_facts": ",".join(asked)})
+    outcome = page.context["outcomes"][1]
+    assert outcome.decision.verdict == "share" and outcome.included
+
+
+def test_a_confidence_never_leaves_even_when_the_law_would_let_its_author_speak(
+    world: World,
+) -> None:
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    danger = {
+        f"danger.{k}": True for k in ("exists", "serious", "imminent", "other_means_exhausted")
+    }
+    request = PreparationRequest(
+        person=w.person,
+        preparer=sw,
+        recipient_kind="police",
+        purpose="own_initiative_report",
+        facts=danger,
+    )
+    outcomes = evaluate(request, [w.confidence])
+    confidence = outcomes[1]
+    assert confidence.decision.verdict == "may_disclose"
+    assert confidence.included is False
+    assert "ne sort jamais" in confidence.reason
