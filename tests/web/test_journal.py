@@ -566,6 +566,30 @@ def test_the_journal_verify_management_command_exits_1_on_damage(journal, capsys
     assert "Entrée n° 25 modifiée" in capsys.readouterr().out
 
 
+def test_verify_command_cannot_switch_database_once_django_is_set_up(capsys):
+    assert verify_command("postgres://someone@127.0.0.1:1/elsewhere") == 2
+    assert "déjà configurée" in capsys.readouterr().err
+
+
+def test_verify_command_exits_2_when_the_anchor_file_is_not_private(journal, own_keys, capsys):
+    (own_keys / "journal-anchor.json").chmod(0o644)
+    assert verify_command() == 2
+    assert "0644" in capsys.readouterr().err
+
+
+def test_the_journal_verify_command_checks_against_a_public_key_given_by_the_auditor(
+    journal, tmp_path, capsys
+):
+    ours, stranger = tmp_path / "ours.pub", tmp_path / "stranger.pub"
+    ours.write_bytes(signing.public_key_pem(signing.signing_key().public_key()))
+    stranger.write_bytes(signing.public_key_pem(Ed25519PrivateKey.generate().public_key()))
+    call_command("journal_verify", "--public-key", str(ours))
+    with pytest.raises(SystemExit) as caught:
+        call_command("journal_verify", "--public-key", str(stranger))
+    assert caught.value.code == 1
+    assert "Point de contrôle n° 20 : signature invalide" in capsys.readouterr().out
+
+
 def test_every_problem_code_has_a_french_message():
     from depositaire.messages import catalogue
 

@@ -33,7 +33,7 @@ def verify_command(database_url: str | None = None, public_key: str | None = Non
 
     if database_url:
         if apps.ready:
-            err.print(t("journal.cli.already_configured"), markup=False)
+            _error(err, t("journal.cli.already_configured"))
             return EXIT_UNREADABLE
         os.environ["DEPOSITAIRE_DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "depositaire.web.settings")
@@ -46,6 +46,7 @@ def run_verify(out: Console, err: Console, *, public_key: str | None = None) -> 
     """Verify (Django already set up) and print; the exit code."""
     from django.db import DatabaseError
 
+    from depositaire.web.crypto import CryptoError
     from depositaire.web.journal.signing import load_public_key
     from depositaire.web.journal.verify import verify
 
@@ -55,13 +56,20 @@ def run_verify(out: Console, err: Console, *, public_key: str | None = None) -> 
             raise FileNotFoundError(public_key)
         report = verify(public_key=key)
     except DatabaseError as exc:
-        err.print(t("journal.cli.database_error", detail=type(exc).__name__), markup=False)
+        _error(err, t("journal.cli.database_error", detail=type(exc).__name__))
+        return EXIT_UNREADABLE
+    except CryptoError as exc:  # a key folder file with loose permissions
+        _error(err, exc.message)
         return EXIT_UNREADABLE
     except (OSError, ValueError) as exc:
-        err.print(t("journal.cli.key_error", detail=type(exc).__name__), markup=False)
+        _error(err, t("journal.cli.key_error", detail=type(exc).__name__))
         return EXIT_UNREADABLE
     print_report(out, report)
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _error(err: Console, message: str) -> None:
+    err.print(f"{t('error.prefix')} : {message}", markup=False)
 
 
 def print_report(out: Console, report: object) -> None:
