@@ -246,11 +246,16 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "spec", [s for s in SPECS if s.has_object and CASE & s.ok], ids=lambda s: s.id
+    "spec",
+    # (The preparation-meeting extract belongs to the other team already.)
+    [
+        s
+        for s in SPECS
+        if s.has_object and CASE & s.ok and s.id != "extract(preparation meeting, other team)"
+    ],
+    ids=lambda s: s.id,
 )
 def test_a_social_worker_of_another_team_is_refused(client: Any, world: World, spec: Spec) -> None:
-    if spec.id == "extract(preparation meeting, other team)":
-        pytest.skip("the object belongs to the other team")
     client.force_login(world.a.other_team_worker)
     response = _request(client, spec, world.a)
     if spec.name == "disclosures:session_detail":

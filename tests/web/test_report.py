@@ -53,7 +53,7 @@ def test_the_report_tells_the_person_in_plain_french_what_the_file_holds_and_who
     assert "Le circuit interne du CPAS" in body
     assert "Art. 36 de la loi organique des CPAS de 1976" in body
     # Consents and objections on record.
-    assert "Vous avez accepté" in body and "Vous refusez" in body
+    assert "Vous avez accepté la communication de" in body and "Vous refusez le partage de" in body
     # The Crossroads Bank flows of 002.
     assert "Banque Carrefour" in body and "Cadastre des biens immobiliers" in body
     assert "Office des étrangers l'apprend automatiquement" not in body  # a Belgian national

@@ -128,6 +128,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The project's own static files (CSS, htmx) live beside the templates, outside any app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Sessions and cookies: secure by default, relaxed only for the local HTTP demo.
 SESSION_COOKIE_HTTPONLY = True

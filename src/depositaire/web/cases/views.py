@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
 from depositaire.engine.schema import CATEGORIES
@@ -52,7 +53,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @guard(*CASEWORKERS)
+@sensitive_post_parameters("national_number", "address", "household")
 @require_http_methods(["GET", "POST"])
+@sensitive_variables("data", "form")
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +119,9 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})
+@sensitive_post_parameters("content")
 @require_http_methods(["GET", "POST"])
+@sensitive_variables("data", "form")
 def item_create(request: HttpRequest, person: Person) -> HttpResponse:
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -146,6 +151,7 @@ def item_create(request: HttpRequest, person: Person) -> HttpResponse:
 
 @guard(*CASEWORKERS, load={"item_id": InformationItem})
 @require_GET
+@sensitive_variables("content")
 def item_detail(request: HttpRequest, item: InformationItem) -> HttpResponse:
     content = item.read_content(request.user)
     journal(

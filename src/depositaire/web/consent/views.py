@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from depositaire.engine.schema import CATEGORIES
@@ -27,7 +28,9 @@ def _ordered(categories: list[str]) -> list[str]:
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})
+@sensitive_post_parameters("information_given")
 @require_http_methods(["GET", "POST"])
+@sensitive_variables("data", "form")
 def consent_create(request: HttpRequest, person: Person) -> HttpResponse:
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -58,7 +58,7 @@ def report_context(person: Person) -> dict[str, Any]:
             "disclosure": d,
             "recipient": recipient_label(d.recipient_kind, d.recipient_name),
             "purpose": value_label("request.kind", d.purpose),
-            "categories": [category_label(c) for c in d.disclosed_categories],
+            "categories": ", ".join(category_label(c) for c in d.disclosed_categories),
             "basis": legal_basis(d.outcomes, d.rule_ids),
         }
         for d in sent
