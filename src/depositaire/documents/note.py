@@ -21,10 +21,11 @@ from depositaire.documents.model import (
     capitalise,
 )
 from depositaire.engine import Decision, Situation
-from depositaire.engine.explain import category_label, fact_label, format_date, value_label
+from depositaire.engine.explain import category_label, fact_label, format_date
 from depositaire.engine.provisions import default_provisions
 from depositaire.engine.schema import CONFIDENCE, FACTS
 from depositaire.interview.outlook import OpenFact
+from depositaire.interview.questions import value_text
 from depositaire.messages import t
 
 
@@ -42,14 +43,6 @@ def date_text(day: dt.date) -> str:
     return t("documents.first_of_month") + text[1:] if day.day == 1 else text
 
 
-def fact_value(path: str, value: object) -> str:
-    """The French label of a fact's value; a list in the contract's order."""
-    if isinstance(value, frozenset):
-        ordered = sorted(value, key=FACTS[path].values.index)
-        return ", ".join(value_label(path, v) for v in ordered)
-    return value_label(path, value)
-
-
 def fact_rows(situation: Situation, unknown: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
     """(label, value) for each fact given or answered "je ne sais pas", in the contract's order."""
     unknown = set(unknown)
@@ -58,7 +51,7 @@ def fact_rows(situation: Situation, unknown: Iterable[str] = ()) -> tuple[tuple[
         if path == "date":
             continue
         if path in situation:
-            rows.append((capitalise(fact_label(path)), fact_value(path, situation[path])))
+            rows.append((capitalise(fact_label(path)), value_text(path, situation[path])))
         elif path in unknown:
             rows.append((capitalise(fact_label(path)), t("interview.unknown")))
     return tuple(rows)

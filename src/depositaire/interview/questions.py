@@ -125,6 +125,14 @@ class Question:
         }
 
 
+def value_text(path: str, value: object) -> str:
+    """The French label of a fact's value; a list in the contract's order, not the alphabet's."""
+    if isinstance(value, frozenset | list | tuple | set):
+        ordered = sorted(value, key=FACTS[path].values.index)
+        return ", ".join(value_label(path, v) for v in ordered)
+    return value_label(path, value)
+
+
 def choices_for(path: str) -> tuple[Choice, ...]:
     """The contract's values of a fact, with their French labels."""
     spec = FACTS[path]

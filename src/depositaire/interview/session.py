@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from depositaire.engine import Decision, Situation, SituationError, decide, parse_situation
-from depositaire.engine.explain import fact_label, value_label
+from depositaire.engine.explain import fact_label
 from depositaire.engine.schema import FACTS
 from depositaire.engine.situation import FactValue
 from depositaire.interview.outlook import OpenFact, open_facts
-from depositaire.interview.questions import ANSWERABLE, OPENING, Question, question_for
+from depositaire.interview.questions import ANSWERABLE, OPENING, Question, question_for, value_text
 from depositaire.messages import t
 
 STATE_VERSION = 1
@@ -48,7 +48,7 @@ class Answer:
         """The French label of the value ("je ne sais pas" when unknown)."""
         if self.value is None:
             return t("interview.unknown")
-        return value_label(self.path, self.value)
+        return value_text(self.path, self.value)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "value": plain(self.path, self.value)}

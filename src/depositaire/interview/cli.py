@@ -1,0 +1,167 @@
+"""``depositaire consult``: the guided interview in a terminal, or replayed from a file.
+
+The main command line registers :func:`consult` (``app.command("consult")(consult)``);
+``app`` below runs it alone. Bad input exits with code 2 and one French sentence,
+never a traceback; a letter the decision does not call for exits with code 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+import yaml
+from rich.console import Console
+
+from depositaire.engine import SituationError
+from depositaire.interview.answers import load_answers, replay
+from depositaire.interview.display import show_replay, show_result
+from depositaire.interview.session import Interview
+from depositaire.interview.terminal import Terminal
+from depositaire.messages import t
+
+EXIT_BAD_INPUT = 2
+EXIT_NO_LETTER = 1
+FORMATS = {".pdf": "pdf", ".md": "md"}
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"{t('error.prefix')} : {message}", markup=False
+    )
+    raise typer.Exit(code)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(t("error.bad_option_date", value=value))
+
+
+def _format(path: str | None) -> str | None:
+    if path is None:
+        return None
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        _fail(t("interview.cli.bad_suffix", path=path))
+    return fmt
+
+
+def _read(path: str) -> str:
+    file = Path(path)
+    if not file.is_file():
+        _fail(t("error.file_not_found", path=path))
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(t("error.file_unreadable", path=path, detail=type(exc).__name__))
+
+
+def _write(path: str, content: bytes | str, console: Console) -> None:
+    try:
+        if isinstance(content, bytes):
+            Path(path).write_bytes(content)
+        else:
+            Path(path).write_text(content, encoding="utf-8")
+    except OSError as exc:
+        _fail(t("interview.cli.cannot_write", path=path, detail=type(exc).__name__))
+    console.print(t("interview.cli.written", path=path), markup=False)
+
+
+def contract_yaml(interview: Interview) -> str:
+    """The situation reached, in the contract's YAML format (date first)."""
+    contract = interview.situation.to_contract()
+    ordered = {"date": contract.pop("date"), **contract}
+    return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False)
+
+
+def _replayed(answers: str, day: dt.date | None, console: Console) -> Interview:
+    """An interview answered from a file, without asking anything."""
+    try:
+        parsed = load_answers(_read(answers), fmt="json" if answers.endswith(".json") else None)
+    except SituationError as exc:
+        _fail(exc.message)
+    interview = Interview(date=day or parsed.date)
+    show_replay(replay(interview, parsed.answers), console, answers)
+    return interview
+
+
+def _documents(
+    interview: Interview,
+    console: Console,
+    note: str | None,
+    letter: str | None,
+    letter_inputs: dict[str, str | None],
+) -> None:
+    from depositaire.documents import DocumentError, render_letter, render_note
+
+    decision, situation = interview.decision, interview.situation
+    if note:
+        content = render_note(
+            decision,
+            situation,
+            _format(note) or "pdf",
+            unknown=interview.unknown_paths,
+            open_facts=interview.open_facts(),
+        )
+        _write(note, content, console)
+    if letter:
+        try:
+            content = render_letter(decision, situation, _format(letter) or "pdf", **letter_inputs)
+        except DocumentError as exc:
+            _fail(exc.message, EXIT_NO_LETTER)
+        _write(letter, content, console)
+
+
+def consult(
+    answers: Annotated[
+        str | None, typer.Option("--answers", metavar="FILE", help=t("interview.cli.help.answers"))
+    ] = None,
+    save: Annotated[
+        str | None, typer.Option("--save", metavar="FILE", help=t("interview.cli.help.save"))
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="FILE", help=t("interview.cli.help.note"))
+    ] = None,
+    letter: Annotated[
+        str | None, typer.Option("--letter", metavar="FILE", help=t("interview.cli.help.letter"))
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="AAAA-MM-JJ", help=t("interview.cli.help.date"))
+    ] = None,
+    requester: Annotated[
+        str | None, typer.Option("--requester", help=t("interview.cli.help.requester"))
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help=t("interview.cli.help.reference"))
+    ] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", help=t("interview.cli.help.person"))
+    ] = None,
+) -> None:
+    """The consult command (its help text is set from the catalogue below)."""
+    day = _date(date)
+    _format(note), _format(letter)
+    console = Console(highlight=False)
+    if answers is not None:
+        interview = _replayed(answers, day, console)
+    else:
+        interview = Interview(date=day)
+        Terminal(interview, console).run()
+    show_result(interview, console)
+    if save:
+        _write(save, contract_yaml(interview), console)
+    inputs = {"requester": requester, "reference": reference, "person_name": person}
+    _documents(interview, console, note, letter, inputs)
+
+
+consult.__doc__ = t("interview.cli.help.command")
+
+#: ``consult`` alone, for running and testing it without the main command line.
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app.command()(consult)
