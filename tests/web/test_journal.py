@@ -590,11 +590,30 @@ def test_the_journal_verify_command_checks_against_a_public_key_given_by_the_aud
     assert "Point de contrôle n° 20 : signature invalide" in capsys.readouterr().out
 
 
-def test_every_problem_code_has_a_french_message():
+def test_every_message_key_the_journal_and_the_encryption_use_literally_exists():
+    import re
+    from pathlib import Path
+
     from depositaire.messages import catalogue
 
-    found = {code for case in CASES for code in case.codes}
-    found |= {"duplicate", "chain_skip", "no_public_key", "head_mismatch", "anchor_mismatch"}
+    web = Path(__file__).resolve().parents[2] / "src" / "depositaire" / "web"
+    files = [web / "crypto.py", *web.joinpath("journal").rglob("*.py")]
+    pattern = re.compile(r"""\bt(?:_or)?\(\s*["']((?:journal|crypto|error)\.[a-z_0-9.]+)["']""")
+    keys = {key for path in files for key in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert len(keys) > 20, "the pattern found too few keys: the test would prove nothing"
+    assert sorted(k for k in keys if k not in catalogue()) == []
+
+
+def test_every_problem_code_has_a_french_message():
+    import re
+    from pathlib import Path
+
+    from depositaire.messages import catalogue
+    from depositaire.web.journal import verify as verify_module
+
+    source = Path(verify_module.__file__).read_text(encoding="utf-8")
+    found = set(re.findall(r"""Problem\(\s*["']([a-z_]+)["']""", source))
+    assert {c for case in CASES for c in case.codes} <= found
     for code in found:
         assert f"journal.verify.problem.{code}" in catalogue(), code
     assert isinstance(VerifyReport().summary(), str)
