@@ -76,7 +76,7 @@ def render_html(document: Document) -> str:
 
 def render_pdf(document: Document) -> bytes:
     """The document as PDF bytes (WeasyPrint)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     pdf: bytes = HTML(string=render_html(document)).write_pdf()
     return pdf

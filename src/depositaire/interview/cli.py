@@ -96,8 +96,9 @@ def _documents(
     console: Console,
     note: str | None,
     letter: str | None,
-    letter_inputs: dict[str, str | None],
+    letter_inputs: tuple[str | None, str | None, str | None],
 ) -> None:
+    """Write the decision note and the letter the verdict calls for."""
     from depositaire.documents import DocumentError, render_letter, render_note
 
     decision, situation = interview.decision, interview.situation
@@ -112,7 +113,15 @@ def _documents(
         _write(note, content, console)
     if letter:
         try:
-            content = render_letter(decision, situation, _format(letter) or "pdf", **letter_inputs)
+            requester, reference, person = letter_inputs
+            content = render_letter(
+                decision,
+                situation,
+                _format(letter) or "pdf",
+                requester=requester,
+                reference=reference,
+                person_name=person,
+            )
         except DocumentError as exc:
             _fail(exc.message, EXIT_NO_LETTER)
         _write(letter, content, console)
@@ -156,8 +165,7 @@ def consult(
     show_result(interview, console)
     if save:
         _write(save, contract_yaml(interview), console)
-    inputs = {"requester": requester, "reference": reference, "person_name": person}
-    _documents(interview, console, note, letter, inputs)
+    _documents(interview, console, note, letter, (requester, reference, person))
 
 
 consult.__doc__ = t("interview.cli.help.command")
