@@ -44,6 +44,27 @@ def test_the_dpo_sees_the_registers_but_no_contents_and_no_names(client: Any, wo
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 403
 
 
+def test_the_dpo_reads_the_journal_of_their_organisation_only(client: Any, world: World) -> None:
+    from depositaire.web.journal.models import JournalEntry
+
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    client.get(reverse("cases:item_detail", kwargs={"item_id": w.secret_fact.pk}))
+    client.force_login(world.b.users[roles.SOCIAL_WORKER])
+    client.get(reverse("cases:person_detail", kwargs={"person_id": world.b.person.pk}))
+    client.force_login(w.users[roles.DPO])
+    page = client.get(reverse("disclosures:journal"))
+    body = _body(page)
+    assert "Consultation d&#x27;une information" in body and f"dossier n° {w.person.pk}" in body
+    assert all(r["entry"].organisation_id == w.org.pk for r in page.context["rows"])
+    assert w.secret_fact_text not in body and w.person.last_name not in body
+    filtered = client.get(reverse("disclosures:journal"), {"action": "item_viewed"}).context["rows"]
+    assert filtered and {r["entry"].action for r in filtered} == {"item_viewed"}
+    assert JournalEntry.objects.filter(
+        action="journal_viewed", actor_id=w.users[roles.DPO].pk
+    ).exists()
+
+
 def test_the_sysadmin_manages_users_but_sees_no_persons(client: Any, world: World) -> None:
     w = world.a
     client.force_login(w.users[roles.SYSADMIN])
@@ -89,28 +110,33 @@ def test_the_sysadmin_creates_a_user_in_their_own_organisation_only(
     client: Any, world: World
 ) -> None:
     from depositaire.web.accounts.models import User
+    from depositaire.web.journal.models import JournalEntry
 
     w = world.a
     client.force_login(w.users[roles.SYSADMIN])
-    response = client.post(
-        reverse("admin:accounts_user_add"),
-        {
-            "username": "nouvelle-as",
-            "password1": "un mot de passe long et sûr 42",
-            "password2": "un mot de passe long et sûr 42",
-            "usable_password": "true",
-            "organisation": world.b.org.pk,  # tries the other organisation
-            "role": roles.SOCIAL_WORKER,
-            "profession": "social_worker",
-            "teams": [w.team.pk],
-        },
-    )
-    assert response.status_code in (200, 302)
-    user = User.objects.filter(username="nouvelle-as").first()
-    if user is not None:
-        assert user.organisation_id == w.org.pk
-    else:  # the other organisation is not even offered
-        assert "organisation" in response.context["adminform"].form.errors
+    data = {
+        "username": "nouvelle-as",
+        "password1": "un mot de passe long et sûr 42",
+        "password2": "un mot de passe long et sûr 42",
+        "usable_password": "true",
+        "organisation": world.b.org.pk,  # tries the other organisation
+        "role": roles.SOCIAL_WORKER,
+        "profession": "social_worker",
+        "teams": [w.team.pk],
+    }
+    response = client.post(reverse("admin:accounts_user_add"), data)
+    assert response.status_code == 200
+    assert "organisation" in response.context["adminform"].form.errors
+    assert not User.objects.filter(username="nouvelle-as").exists()
+
+    response = client.post(reverse("admin:accounts_user_add"), {**data, "organisation": w.org.pk})
+    assert response.status_code == 302
+    user = User.objects.get(username="nouvelle-as")
+    assert user.organisation_id == w.org.pk and user.role == roles.SOCIAL_WORKER
+    assert user.password.startswith(
+        "md5$"
+    )  # hashed (the tests' fast hasher; Argon2 in the project)
+    assert JournalEntry.objects.filter(action="user_created", target=f"user:{user.pk}").exists()
 
 
 def test_the_president_only_sees_extracts_sent_for_urgent_aid(client: Any, world: World) -> None:

@@ -174,3 +174,14 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
         (t("web.admin.function"), {"fields": ("organisation", "role", "profession", "teams")}),
     )
     readonly_fields = ("last_login", "date_joined")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from depositaire.web.views import journal
+
+        super().save_model(request, obj, form, change)
+        journal(
+            request,
+            "user_changed" if change else "user_created",
+            target=f"user:{obj.pk}",
+            details={"user_id": obj.pk, "role": obj.role or "none"},
+        )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("comite/nouvelle-seance/", views.session_create, name="session_create"),
     path("comite/<int:session_id>/", views.session_detail, name="session_detail"),
     path("registres/", views.registers, name="registers"),
+    path("registres/journal/", views.journal_page, name="journal"),
     path("personnes/<int:person_id>/rapport/", report.report, name="report"),
     path("personnes/<int:person_id>/rapport.pdf", report.report_pdf, name="report_pdf"),
 ]

@@ -238,3 +238,75 @@ def registers(request: HttpRequest) -> HttpResponse:
         "disclosures/registers.html",
         {"rows": rows, "consents": consents[:500], "objections": objections[:500]},
     )
+
+
+JOURNAL_PAGE = 100
+
+
+def _target_label(target: str) -> str:
+    from depositaire.messages import t_or
+
+    parts = []
+    for ref in target.split("/") if target else []:
+        kind, _, ident = ref.partition(":")
+        parts.append(t_or(f"web.journal.targets.{kind}", ref, id=ident))
+    return " / ".join(parts)
+
+
+@guard(roles.DPO)
+@require_GET
+def journal_page(request: HttpRequest) -> HttpResponse:
+    """The access journal of the DPO's organisation: who did what to which object, never contents."""
+    from depositaire.web.accounts.models import User
+    from depositaire.web.journal.codes import action_label
+    from depositaire.web.journal.models import JournalEntry
+
+    user: Any = request.user
+    entries = JournalEntry.objects.filter(organisation_id=user.organisation_id).order_by("-seq")
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    try:
+        before = int(request.GET.get("avant", ""))
+        entries = entries.filter(seq__lt=before)
+    except ValueError:
+        pass
+    page = list(entries[: JOURNAL_PAGE + 1])
+    more = len(page) > JOURNAL_PAGE
+    page = page[:JOURNAL_PAGE]
+    names = dict(
+        User.objects.filter(pk__in={e.actor_id for e in page if e.actor_id}).values_list(
+            "pk", "username"
+        )
+    )
+    rows = [
+        {
+            "entry": e,
+            "action": action_label(e.action),
+            "actor": names.get(e.actor_id, "—") if e.actor_id else "—",
+            "target": _target_label(e.target),
+            "details": ", ".join(f"{k} = {v}" for k, v in sorted(e.details.items())),
+        }
+        for e in page
+    ]
+    actions = sorted(
+        JournalEntry.objects.filter(organisation_id=user.organisation_id)
+        .values_list("action", flat=True)
+        .distinct()
+    )
+    journal(
+        request,
+        "journal_viewed",
+        target=f"organisation:{user.organisation_id}",
+        details={"count": len(rows)},
+    )
+    return render(
+        request,
+        "disclosures/journal.html",
+        {
+            "rows": rows,
+            "actions": [(a, action_label(a)) for a in actions],
+            "action": action,
+            "next_before": page[-1].seq if more and page else None,
+        },
+    )
