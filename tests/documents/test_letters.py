@@ -95,7 +95,7 @@ def test_the_guarantor_lookup_is_a_request_sent_by_the_cpas_with_only_three_data
     text = letter(GUARANTOR)
     assert "coordonnées du garant" in text
     assert "Le numéro national" in text and "La nationalité" in text
-    assert "L'adresse" not in text and "Votre demande et la présente réponse" in text
+    assert "L'adresse" not in text and "La présente communication est conservée au dossier." in text
 
 
 @pytest.mark.parametrize(

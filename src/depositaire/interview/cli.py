@@ -25,6 +25,7 @@ from depositaire.messages import t
 EXIT_BAD_INPUT = 2
 EXIT_NO_LETTER = 1
 FORMATS = {".pdf": "pdf", ".md": "md"}
+TEXT = t("interview.cli.metavar_text")
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -141,16 +142,21 @@ def consult(
         str | None, typer.Option("--letter", metavar="FILE", help=t("interview.cli.help.letter"))
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", metavar="AAAA-MM-JJ", help=t("interview.cli.help.date"))
+        str | None,
+        typer.Option(
+            "--date", metavar=t("interview.cli.metavar_date"), help=t("interview.cli.help.date")
+        ),
     ] = None,
     requester: Annotated[
-        str | None, typer.Option("--requester", help=t("interview.cli.help.requester"))
+        str | None,
+        typer.Option("--requester", metavar=TEXT, help=t("interview.cli.help.requester")),
     ] = None,
     reference: Annotated[
-        str | None, typer.Option("--reference", help=t("interview.cli.help.reference"))
+        str | None,
+        typer.Option("--reference", metavar=TEXT, help=t("interview.cli.help.reference")),
     ] = None,
     person: Annotated[
-        str | None, typer.Option("--person", help=t("interview.cli.help.person"))
+        str | None, typer.Option("--person", metavar=TEXT, help=t("interview.cli.help.person"))
     ] = None,
 ) -> None:
     """The consult command (its help text is set from the catalogue below)."""
