@@ -1,13 +1,14 @@
 """The guided interview, independent of any interface (terminal or web).
 
->>> from depositaire.interview import Interview
->>> interview = Interview(date=dt.date(2026, 11, 23))  # doctest: +SKIP
->>> question = interview.next_question()              # doctest: +SKIP
->>> interview.answer(question.path, "police")          # doctest: +SKIP
+    interview = Interview(date=day)                 # or Interview({"holder": {...}})
+    while (question := interview.next_question()) is not None:
+        interview.answer(question.path, value)      # or interview.unknown(question.path)
+    interview.decision, interview.open_facts()      # the answer, what unknowns would change
+    interview.change(path, value)                   # -> the answers dropped as irrelevant
+    Interview.from_dict(interview.to_dict())        # stored in a web session
 
 ``Interview`` asks the opening questions (what is asked, and who asks it when
-unknown), then only the facts the engine lists as ``missing``; ``to_dict`` and
-``from_dict`` store and restore it.
+unknown), then only the facts the engine lists as ``missing``.
 """
 
 from __future__ import annotations
