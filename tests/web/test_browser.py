@@ -155,7 +155,10 @@ def test_a_social_worker_records_prepares_the_committee_extract_and_hands_over_t
     page.select_option("#id_necessary_only", "true")
     for label in page.locator("#id_items label").all():
         label.locator("input").check()
-    page.click("button:has-text('Examiner')")
+    assert page.evaluate("typeof htmx") == "object"
+    with page.expect_request(lambda r: r.method == "POST") as examined:
+        page.click("button:has-text('Examiner')")
+    assert examined.value.headers.get("hx-request") == "true"  # examined in place by htmx
     page.wait_for_selector("text=Résultat de l'examen")
     assert page.locator("tr.kept").count() >= 1 and page.locator("tr.out").count() >= 1
     page.click('button:has-text("Préparer l\'extrait")')
