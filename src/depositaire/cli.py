@@ -294,16 +294,11 @@ def law(
 # -- commands provided by the other layers ------------------------------------
 
 
-def _register_optional() -> None:
-    """Register commands whose modules may be absent in a partial install."""
-    try:
-        from depositaire.interview.cli import consult
-    except ImportError:  # pragma: no cover - the interview package is part of the project
-        return
-    app.command("consult")(consult)
+# The interview is part of the project: its command is registered here; it imports
+# the document renderers (WeasyPrint) lazily, only when a PDF is asked for.
+from depositaire.interview.cli import consult  # noqa: E402
 
-
-_register_optional()
+app.command("consult")(consult)
 
 
 @journal_app.command("verify")

@@ -176,6 +176,7 @@ def test_an_objection_or_a_refusal_wins_over_a_consent(world: World) -> None:
         status="active",
         recipient_kind="",
         categories=["household"],
+        period_start=dt.date(2026, 1, 1),
         recorded_by=world.a.users[roles.SOCIAL_WORKER],
     )
     assert fact(world, ["income"]).consent == "given"

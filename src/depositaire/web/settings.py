@@ -98,6 +98,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_path("DEPOSITAIRE_SQLITE_PATH", DATA_DIR / "depositaire.sqlite3"),
+            # Writers take the lock when the transaction begins, so two journal
+            # appends cannot both read the same head (Django 5.1+ option).
+            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
         }
     }
 
@@ -110,7 +113,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

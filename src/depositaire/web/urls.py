@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 from django.urls import include, path
 
 from depositaire.web.accounts.admin import site as admin_site
@@ -16,10 +14,6 @@ urlpatterns = [
     path("", include("depositaire.web.disclosures.urls")),
     path("administration/", admin_site.urls),
 ]
-
-# The journal's own pages (the DPO's reading of the journal), when its app provides them.
-if find_spec("depositaire.web.journal.urls") is not None:
-    urlpatterns.append(path("journal/", include("depositaire.web.journal.urls")))
 
 handler400 = error_view(400)
 handler403 = error_view(403)
