@@ -6,7 +6,8 @@
 #   scripts/pg-test-server.sh status  # exit 0 if running
 #   scripts/pg-test-server.sh url     # print the URL
 #
-# Data in var/pgtest (gitignored), listens on 127.0.0.1:54329 only, unix socket in
+# Data in var/pgtest (gitignored), listens on 127.0.0.1:54329 only (or
+# $DEPOSITAIRE_PG_TEST_PORT), unix socket in
 # var/pgtest/run, trust authentication: for local tests only, never for real data.
 # PostgreSQL refuses to run as root: when run as root, the server runs as the
 # `postgres` system user (created by the Debian package), or `pgtest` if absent.
@@ -17,7 +18,8 @@ PGTEST="$ROOT/var/pgtest"
 PGDATA="$PGTEST/data"
 SOCKDIR="$PGTEST/run"
 LOGFILE="$PGTEST/server.log"
-PORT=54329
+# DEPOSITAIRE_PG_TEST_PORT lets two checkouts run their tests side by side.
+PORT="${DEPOSITAIRE_PG_TEST_PORT:-54329}"
 HOST=127.0.0.1
 DB_USER=depositaire
 DB_NAME=depositaire_test
@@ -126,7 +128,7 @@ cmd_start() {
       chown "$PG_OWNER": "$SOCKDIR"
     fi
     log "starting on $HOST:$PORT (log: $LOGFILE)"
-    if ! as_pg "$BINDIR/pg_ctl" start -D "$PGDATA" -l "$LOGFILE" -w -t 60 >/dev/null; then
+    if ! as_pg "$BINDIR/pg_ctl" start -D "$PGDATA" -o "-p $PORT" -l "$LOGFILE" -w -t 60 >/dev/null; then
       tail -n 30 "$LOGFILE" >&2 || true
       die "server did not start (is port $PORT taken?)"
     fi
