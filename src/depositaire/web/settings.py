@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "depositaire.web.cases",
     "depositaire.web.consent",
     "depositaire.web.disclosures",
+    "depositaire.web.incoming",
 ]
 
 MIDDLEWARE = [

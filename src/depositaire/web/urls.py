@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("depositaire.web.cases.urls")),
     path("", include("depositaire.web.consent.urls")),
     path("", include("depositaire.web.disclosures.urls")),
+    path("", include("depositaire.web.incoming.urls")),
     path("administration/", admin_site.urls),
 ]
 

@@ -76,7 +76,29 @@ def report_context(person: Person) -> dict[str, Any]:
         "crossroads": is_cpas,
         "crossroads_recipients": _numbered("web.report.crossroads.recipients") if is_cpas else [],
         "immigration_flow": is_cpas and person.is_foreigner,
+        "requests": closed_requests(person),
     }
+
+
+def closed_requests(person: Person) -> list[dict[str, Any]]:
+    """Closed requests about the person: who asked what, when, the decision, its basis and
+    what was sent — never the request's text, and never a measure the law keeps secret."""
+    from depositaire.web.incoming.answer import basis_labels, requester_label
+    from depositaire.web.incoming.models import RequestAnswer
+
+    answers = RequestAnswer.objects.filter(request__person=person, keep_secret=False)
+    return [
+        {
+            "received": a.request.received_at,
+            "requester": requester_label(a.request),
+            "categories": ", ".join(category_label(c) for c in a.request.categories),
+            "verdict": t(f"verdicts.{a.verdict}.label"),
+            "sent": ", ".join(category_label(c) for c in a.sent_categories)
+            or t("incoming.report.nothing_sent"),
+            "basis": basis_labels(a.decision),
+        }
+        for a in answers.select_related("request").order_by("request__received_at", "pk")
+    ]
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})

@@ -49,6 +49,10 @@ ACTIONS: set[str] = {
     "key_rotated",
     "request_registered",
     "request_closed",
+    "request_viewed",
+    "request_document_added",
+    "request_document_viewed",
+    "request_register_viewed",
     "user_created",
     "user_changed",
 }

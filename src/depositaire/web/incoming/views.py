@@ -1,0 +1,547 @@
+"""The register of requests, the examination (htmx), the answer, the head's and the DPO's views."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from depositaire.documents import DocumentError, LetterInputs
+from depositaire.documents.letters import legal_basis
+from depositaire.engine import SituationError
+from depositaire.engine.explain import category_label, value_label
+from depositaire.interview import UNKNOWN_TOKEN, Interview
+from depositaire.messages import t
+from depositaire.web.accounts import roles
+from depositaire.web.cases.models import Person
+from depositaire.web.incoming import answer as answering
+from depositaire.web.incoming import examination
+from depositaire.web.incoming.forms import DocumentForm, LetterForm, RequestForm, eligible_items
+from depositaire.web.incoming.models import IncomingRequest, RequestDocument
+from depositaire.web.views import guard, journal, pdf_response
+
+CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
+
+
+def _target(request: IncomingRequest) -> str:
+    return f"person:{request.person_id}/request:{request.pk}"
+
+
+# -- the register ---------------------------------------------------------------
+
+
+@guard(*CASEWORKERS)
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    requests = (
+        IncomingRequest.objects.visible_to(request.user)
+        .select_related("person", "received_by")
+        .order_by("status", "-received_at")
+    )
+    return render(request, "incoming/list.html", {"requests": requests, "now": timezone.now()})
+
+
+@guard(*CASEWORKERS)
+@sensitive_post_parameters("request_text")
+@sensitive_variables("data", "form")
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    initial: dict[str, Any] = {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    if request.GET.get("personne", "").isdigit():
+        initial["person"] = int(request.GET["personne"])
+    form = RequestForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person: Person = data["person"]
+        with transaction.atomic():
+            incoming = IncomingRequest(
+                organisation_id=user.organisation_id,
+                team_id=person.team_id,
+                person=person,
+                requester_kind=data["requester_kind"],
+                requester_organisation=data["requester_organisation"].strip(),
+                requester_name=data["requester_name"].strip(),
+                requester_contact=data["requester_contact"].strip(),
+                reference=data["reference"].strip(),
+                channel=data["channel"],
+                categories=list(data["categories"]),
+                claimed_basis=data["claimed_basis"],
+                claimed_basis_text=data["claimed_basis_text"].strip(),
+                urgent=bool(data["urgent"]),
+                received_at=data["received_at"],
+                received_by=user,
+                registered_by=user,
+            )
+            incoming.set_sealed("request_text", data["request_text"] or "")
+            incoming.save()
+            journal(
+                request,
+                "request_registered",
+                target=_target(incoming),
+                details={
+                    "request_id": incoming.pk,
+                    "person_id": person.pk,
+                    "recipient_kind": incoming.requester_kind,
+                    "channel": incoming.channel,
+                    "categories": list(incoming.categories),
+                    "legal_basis": incoming.claimed_basis,
+                    "state": "urgent" if incoming.urgent else "normal",
+                },
+            )
+        return redirect("incoming:examine", incoming_id=incoming.pk)
+    return render(request, "incoming/form.html", {"form": form})
+
+
+def _urgency(interview: Interview) -> list[dict[str, str]]:
+    return [
+        {"text": t(f"incoming.urgency.steps.{s.key}"), "citation": s.citation}
+        for s in examination.urgency_steps(interview)
+    ]
+
+
+@guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
+@require_GET
+def request_detail(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
+    journal(
+        request,
+        "request_viewed",
+        target=_target(incoming),
+        details={"request_id": incoming.pk, "person_id": incoming.person_id},
+    )
+    context: dict[str, Any] = {
+        "incoming": incoming,
+        "person": incoming.person,
+        "requester": answering.requester_label(incoming),
+        "request_text": incoming.get_sealed("request_text"),
+        "documents": incoming.documents.all(),
+        "document_form": DocumentForm(),
+        "answer": getattr(incoming, "answer", None),
+    }
+    if context["answer"] is not None:
+        decision = context["answer"].decision
+        context["answer_basis"] = answering.basis_labels(decision)
+    if incoming.urgent and incoming.is_open and incoming.interview_state:
+        context["urgency"] = _urgency(examination.load(incoming))
+    return render(request, "incoming/detail.html", context)
+
+
+# -- documents ------------------------------------------------------------------
+
+
+@guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
+@require_POST
+def document_add(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("incoming:detail", incoming_id=incoming.pk)
+    with transaction.atomic():
+        document = RequestDocument(
+            request=incoming,
+            content_type=form.kind,
+            size=len(form.raw),
+            sha256=form.sha256,
+            uploaded_by=request.user,
+        )
+        document.set_sealed("filename", form.cleaned_data["document"].name[:200])
+        document.set_bytes(form.raw)
+        document.save()
+        journal(
+            request,
+            "request_document_added",
+            target=_target(incoming),
+            details={
+                "request_id": incoming.pk,
+                "document_id": document.pk,
+                "document_sha256": document.sha256,
+                "size_count": document.size,
+            },
+        )
+    messages.success(request, t("incoming.document.added"))
+    return redirect("incoming:detail", incoming_id=incoming.pk)
+
+
+@guard(*CASEWORKERS, load={"document_id": RequestDocument})
+@require_GET
+def document_download(request: HttpRequest, document: RequestDocument) -> HttpResponse:
+    raw = document.get_bytes()
+    journal(
+        request,
+        "request_document_viewed",
+        target=_target(document.request),
+        details={
+            "request_id": document.request_id,
+            "document_id": document.pk,
+            "document_sha256": document.sha256,
+        },
+    )
+    response = HttpResponse(raw, content_type=document.content_type)
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        document.content_type, "txt"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="demande-{document.request_id}-piece-{document.pk}.{extension}"'
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- the examination -------------------------------------------------------------
+
+
+def _interview(incoming: IncomingRequest, user: Any) -> Interview:
+    """The stored interview, or a new one on the facts the register and the file give."""
+    if incoming.interview_state:
+        return examination.load(incoming)
+    interview = examination.start(incoming, user, timezone.localdate())
+    incoming.save(update_fields=["interview_state", "prefill_sources"])
+    return interview
+
+
+def _decision_context(interview: Interview) -> dict[str, Any]:
+    decision = interview.decision
+    return {
+        "decision": decision,
+        "verdict_label": t(f"verdicts.{decision.verdict}.label"),
+        "verdict_sentence": t(f"verdicts.{decision.verdict}.sentence"),
+        "may": [_category(c) for c in decision.may_disclose],
+        "never": [_category(c) for c in decision.never_disclose],
+        "duties": [t(f"duties.{d}") for d in decision.duties],
+        "basis": legal_basis(decision),
+        "citations": [c.label for c in decision.citations],
+        "missing": [value for value in (_fact(p) for p in decision.missing)],
+    }
+
+
+def _category(category: str) -> str:
+    return t("values.confidence") if category == "confidence" else category_label(category)
+
+
+def _fact(path: str) -> str:
+    from depositaire.engine.explain import fact_label
+
+    return fact_label(path)
+
+
+def _examine_context(
+    incoming: IncomingRequest, interview: Interview, fix: str = ""
+) -> dict[str, Any]:
+    from depositaire.interview.questions import value_text
+
+    sources = incoming.prefill_sources or {}
+    given = [
+        {
+            "path": path,
+            "label": _fact(path),
+            "value": value_text(path, value),
+            "source": t(f"incoming.examine.sources.{sources.get(path, 'register')}"),
+        }
+        for path, value in interview.given.items()
+    ]
+    answered = [
+        {"path": a.path, "label": a.label, "value": a.value_label} for a in interview.history
+    ]
+    question = None
+    if incoming.is_open:
+        if fix:
+            try:
+                question = interview.question(fix)
+            except SituationError:
+                question = None
+        if question is None:
+            question = examination.next_question(interview, incoming.urgent)
+    current = interview.situation.get(question.path) if question is not None else None
+    chosen: set[str] = set()
+    if current is not None:
+        values = current if isinstance(current, frozenset) else {current}
+        chosen = {str(v).lower() if isinstance(v, bool) else str(v) for v in values}
+    kind, no_letter = answering.letter_kind(interview)
+    context: dict[str, Any] = {
+        "incoming": incoming,
+        "person": incoming.person,
+        "requester": answering.requester_label(incoming),
+        "given": given,
+        "answered": answered,
+        "question": question,
+        "chosen": chosen,
+        "asked_count": len(interview.history),
+        "finished": question is None,
+        "letter_kind": kind,
+        "no_letter": no_letter,
+        "dropped": [a.label for a in interview.dropped],
+        **_decision_context(interview),
+    }
+    if incoming.urgent and interview.situation.get("danger.exists") is True:
+        context["urgency"] = _urgency(interview)
+    return context
+
+
+@guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
+@require_http_methods(["GET", "POST"])
+def examine(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
+    with transaction.atomic():
+        interview = _interview(incoming, request.user)
+    error = ""
+    fix = request.GET.get("corriger", "")
+    if request.method == "POST":
+        if not incoming.is_open:
+            return redirect("incoming:detail", incoming_id=incoming.pk)
+        path = request.POST.get("path", "")
+        tokens = request.POST.getlist("value")
+        if request.POST.get("action") == "unknown":
+            tokens = [UNKNOWN_TOKEN]
+        try:
+            question = interview.question(path)
+            if not tokens:
+                raise SituationError(t("incoming.examine.choose"), path)
+            interview.answer(path, question.parse(tokens))
+        except SituationError as exc:
+            error = exc.message
+            fix = path if path else fix
+        else:
+            with transaction.atomic():
+                incoming.interview_state = interview.to_dict()
+                incoming.save(update_fields=["interview_state"])
+            return redirect("incoming:examine", incoming_id=incoming.pk)
+    context = _examine_context(incoming, interview, fix)
+    context["error"] = error
+    return render(request, "incoming/examine.html", context, status=400 if error else 200)
+
+
+@guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
+@require_POST
+def restart(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
+    if incoming.is_open:
+        with transaction.atomic():
+            examination.start(incoming, request.user, timezone.localdate())
+            incoming.save(update_fields=["interview_state", "prefill_sources"])
+    return redirect("incoming:examine", incoming_id=incoming.pk)
+
+
+# -- the answer -------------------------------------------------------------------
+
+
+def _letter_form(
+    incoming: IncomingRequest, interview: Interview, user: Any, data: Any = None
+) -> LetterForm:
+    kind, _ = answering.letter_kind(interview)
+    decision = interview.decision
+    items = eligible_items(incoming.person, user, decision) if kind == "transmission" else []
+    initial: dict[str, Any] = {
+        "requester": answering.default_requester(incoming),
+        "reference": incoming.reference,
+        "sender": answering.default_sender(incoming, user),
+    }
+    if kind == "transmission":
+        values = answering.default_values(incoming.person, decision, items)
+        initial["categories"] = [c for c in decision.may_disclose if c in values]
+        initial.update({f"value__{c}": v for c, v in values.items()})
+        initial["items"] = [str(i.pk) for i in items]
+    return LetterForm(data, kind=kind, decision=decision, items=items, initial=initial)
+
+
+def _draft(form: LetterForm) -> answering.Draft:
+    data = form.cleaned_data
+    values = form.values()
+    return answering.Draft(
+        inputs=LetterInputs(
+            requester=(data.get("requester") or "").strip() or None,
+            reference=(data.get("reference") or "").strip() or None,
+            person_name=(data.get("person_name") or "").strip() or None,
+            sender=(data.get("sender") or "").strip() or None,
+            items=values or None,
+        ),
+        categories=list(values),
+        items=form.chosen_items(),
+    )
+
+
+@guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
+@sensitive_variables("form", "draft")
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
+    if not incoming.is_open:
+        return redirect("incoming:detail", incoming_id=incoming.pk)
+    interview = _interview(incoming, request.user)
+    kind, no_letter = answering.letter_kind(interview)
+    form = _letter_form(incoming, interview, request.user, request.POST or None)
+    letter: list[dict[str, Any]] = []
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            draft = _draft(form)
+            try:
+                document = answering.letter_document(interview, draft) if kind else None
+                if request.POST.get("action") == "close":
+                    answering.close(request, incoming, interview, draft if kind else None)
+                    messages.success(request, t("incoming.answer.closed"))
+                    return redirect("incoming:detail", incoming_id=incoming.pk)
+                letter = answering.preview(document) if document else []
+            except DocumentError as exc:
+                error = exc.message
+                status = 400
+        else:
+            status = 400
+    elif kind:
+        form.is_valid()  # the initial values, checked like a post
+        unbound = _letter_form(incoming, interview, request.user)
+        initial = {k: unbound.get_initial_for_field(f, k) for k, f in unbound.fields.items()}
+        bound = _letter_form(incoming, interview, request.user, _as_post(initial))
+        if bound.is_valid():
+            letter = answering.preview(answering.letter_document(interview, _draft(bound)))
+        form = unbound
+    return render(
+        request,
+        "incoming/answer.html",
+        {
+            "incoming": incoming,
+            "person": incoming.person,
+            "form": form,
+            "letter_kind": kind,
+            "no_letter": no_letter,
+            "letter": letter,
+            "error": error,
+            "finished": examination.next_question(interview, incoming.urgent) is None,
+            **_decision_context(interview),
+        },
+        status=status,
+    )
+
+
+def _as_post(initial: dict[str, Any]) -> Any:
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in initial.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data.setlist(key, [str(v) for v in value])
+        else:
+            data[key] = str(value)
+    return data
+
+
+@guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
+@require_GET
+def letter_pdf(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
+    answer_obj = getattr(incoming, "answer", None)
+    if answer_obj is None or not answer_obj.letter_sha256:
+        from django.http import Http404
+
+        raise Http404
+    pdf = answer_obj.get_pdf()
+    journal(
+        request,
+        "export",
+        target=_target(incoming),
+        details={
+            "request_id": incoming.pk,
+            "letter_sha256": answer_obj.letter_sha256,
+            "format": "pdf",
+        },
+    )
+    return pdf_response(pdf, f"reponse-demande-{incoming.pk}.pdf")
+
+
+# -- the head of service and the DPO ----------------------------------------------
+
+
+def same_requester_groups(requests: list[IncomingRequest]) -> list[dict[str, Any]]:
+    """Requests grouped by normalised requester; a group about two persons or more is flagged."""
+    groups: dict[str, list[IncomingRequest]] = defaultdict(list)
+    for r in requests:
+        groups[r.requester_key()].append(r)
+    out = []
+    for key, members in groups.items():
+        persons = {r.person_id for r in members}
+        if len(members) < 2:
+            continue
+        first = members[0]
+        out.append(
+            {
+                "key": key,
+                "requester": answering.requester_label(first),
+                "contact": first.requester_contact,
+                "requests": members,
+                "person_count": len(persons),
+                "fishing": len(persons) >= 2,
+            }
+        )
+    out.sort(key=lambda g: (-g["person_count"], -len(g["requests"])))
+    return out
+
+
+@guard(roles.HEAD_SOCIAL_WORKER)
+@require_GET
+def follow_up(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    requests = list(
+        IncomingRequest.objects.visible_to(request.user).select_related("person", "answer")
+    )
+    open_requests = sorted((r for r in requests if r.is_open), key=lambda r: r.received_at)
+    closed = [r for r in requests if not r.is_open]
+    return render(
+        request,
+        "incoming/follow_up.html",
+        {
+            "open": [
+                {"r": r, "age": r.age_days(now), "requester": answering.requester_label(r)}
+                for r in open_requests
+            ],
+            "closed": [
+                {
+                    "r": r,
+                    "requester": answering.requester_label(r),
+                    "verdict": t(f"verdicts.{r.answer.verdict}.label"),
+                    "sent": ", ".join(category_label(c) for c in r.answer.sent_categories),
+                }
+                for r in closed
+            ],
+            "groups": same_requester_groups(requests),
+        },
+    )
+
+
+@guard(roles.DPO)
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """The register's metadata: who asked what kind of data, how, when, the decision — never contents."""
+    user: Any = request.user
+    requests = IncomingRequest.objects.filter(organisation_id=user.organisation_id).select_related(
+        "answer"
+    )
+    rows = []
+    for r in requests[:500]:
+        a = getattr(r, "answer", None)
+        rows.append(
+            {
+                "r": r,
+                "requester_kind": value_label("recipient.kind", r.requester_kind),
+                "channel": t(f"incoming.channels.{r.channel}"),
+                "categories": ", ".join(category_label(c) for c in r.categories),
+                "basis": t(f"incoming.bases.{r.claimed_basis}"),
+                "verdict": t(f"verdicts.{a.verdict}.label") if a else "",
+                "sent": ", ".join(category_label(c) for c in a.sent_categories) if a else "",
+                "answer": a,
+            }
+        )
+    journal(
+        request,
+        "request_register_viewed",
+        target=f"organisation:{user.organisation_id}",
+        details={"count": len(rows)},
+    )
+    return render(request, "incoming/register.html", {"rows": rows})
