@@ -72,3 +72,18 @@ def make_closed(
     request.status = "closed"
     request.save(update_fields=["status"])
     return answer
+
+
+def request_for(w: Any) -> IncomingRequest:
+    """An open request about the world's person (created inside the calling test)."""
+    return make_request(w.person, w.users["social_worker"])
+
+
+def document_for(w: Any) -> RequestDocument:
+    return make_document(request_for(w), w.users["social_worker"])
+
+
+def closed_request_for(w: Any) -> IncomingRequest:
+    request = request_for(w)
+    make_closed(request, w.users["social_worker"])
+    return request

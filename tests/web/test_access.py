@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from depositaire.web.accounts import roles
 from web.factories import OrgWorld, World
+from web.incoming_factories import closed_request_for, document_for, request_for
 
 SW, HEAD, PRES, COMM, ADMIN, DPO, SYS = roles.ROLES
 CASE = {SW, HEAD}
@@ -53,6 +54,7 @@ def S(name: str, ok: set[str], **kw: Any) -> Spec:  # noqa: N802
 
 person = lambda w: {"person_id": w.person.pk}  # noqa: E731
 disclosure = lambda key: lambda w: {"disclosure_id": w.disclosures[key].pk}  # noqa: E731
+incoming = lambda w: {"incoming_id": request_for(w).pk}  # noqa: E731
 
 SPECS: list[Spec] = [
     S("cases:home", ALL, has_object=False),
@@ -136,6 +138,21 @@ SPECS: list[Spec] = [
     S("disclosures:journal", {DPO}, has_object=False),
     S("disclosures:report", CASE, args=person),
     S("disclosures:report_pdf", CASE, args=person),
+    S("incoming:list", CASE, has_object=False),
+    S("incoming:create", CASE, has_object=False),
+    S("incoming:follow_up", {HEAD}, has_object=False),
+    S("incoming:register", {DPO}, has_object=False),
+    S("incoming:detail", CASE, args=incoming),
+    S("incoming:examine", CASE, args=incoming),
+    S("incoming:restart", CASE, args=incoming, method="post"),
+    S("incoming:answer", CASE, args=incoming),
+    S("incoming:document_add", CASE, args=incoming, method="post"),
+    S("incoming:document", CASE, args=lambda w: {"document_id": document_for(w).pk}),
+    S(
+        "incoming:letter_pdf",
+        CASE,
+        args=lambda w: {"incoming_id": closed_request_for(w).pk},
+    ),
     S("accounts:logout", ALL, method="post", has_object=False),
     S("admin:index", {SYS}, has_object=False),
     S("admin:accounts_user_changelist", {SYS}, has_object=False),
