@@ -19,6 +19,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from depositaire.cli_text import (
+    FrenchCommand,
+    FrenchGroup,
+    install_panel_titles,
+    usage_error_message,
+)
 from depositaire.engine import Decision, RuleBase, SituationError, decide, load_situation
 from depositaire.engine.check import check
 from depositaire.engine.explain import format_date, rule_title
@@ -26,13 +32,21 @@ from depositaire.engine.provisions import ProvisionVersion, default_provisions
 from depositaire.engine.rules import Rule
 from depositaire.messages import t
 
+install_panel_titles()
 app = typer.Typer(
+    cls=FrenchGroup,
+    subcommand_metavar=t("cli.help.subcommand_metavar"),
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Dépositaire : le secret professionnel, règle par règle.",
 )
-journal_app = typer.Typer(no_args_is_help=True, help="Journal inviolable des accès.")
+journal_app = typer.Typer(
+    cls=FrenchGroup,
+    subcommand_metavar=t("cli.help.subcommand_metavar"),
+    no_args_is_help=True,
+    help="Journal inviolable des accès.",
+)
 app.add_typer(journal_app, name="journal")
 
 out = Console(highlight=False)
@@ -72,7 +86,7 @@ def parse_date_option(value: str | None) -> dt.date | None:
 # -- evaluate -------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 def evaluate(
     source: Annotated[str, typer.Argument(metavar="FILE|-", help="Situation en YAML ou JSON.")],
     fmt: Annotated[str, typer.Option("--format", help="text ou json.")] = "text",
@@ -180,7 +194,7 @@ def _validity(start: dt.date | None, end: dt.date | None) -> str:
     return t("cli.always")
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 def rules(
     check_only: Annotated[bool, typer.Option("--check", help="Vérifie la base de règles.")] = False,
     rule_base: Annotated[
@@ -252,7 +266,7 @@ def find_provisions(article: str) -> list[ProvisionVersion]:
     return found
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 def law(
     article: Annotated[
         str, typer.Argument(help="Par exemple 458, 458bis, 46bis1 ou penal_code.458.")
@@ -298,10 +312,10 @@ def law(
 # the document renderers (WeasyPrint) lazily, only when a PDF is asked for.
 from depositaire.interview.cli import consult  # noqa: E402
 
-app.command("consult")(consult)
+app.command("consult", cls=FrenchCommand)(consult)
 
 
-@journal_app.command("verify")
+@journal_app.command("verify", cls=FrenchCommand)
 def journal_verify() -> None:
     """Vérifie la chaîne du journal : toute entrée modifiée, supprimée, insérée ou déplacée."""
     from depositaire.web.journal.cli import verify_command
@@ -309,7 +323,7 @@ def journal_verify() -> None:
     raise typer.Exit(verify_command())
 
 
-@app.command()
+@app.command(cls=FrenchCommand)
 def demo(
     host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
@@ -321,7 +335,23 @@ def demo(
 
 
 def main() -> None:
-    app()
+    """Run the command line; usage errors are told in French (exit 2), never as a traceback."""
+    errors = typer._click.exceptions
+    try:
+        code = app(standalone_mode=False)
+    except errors.NoArgsIsHelpError as exc:
+        exc.show()
+        code = 2
+    except errors.UsageError as exc:
+        if exc.ctx is not None:
+            err.print(exc.ctx.get_usage(), markup=False)
+            err.print(t("cli.usage.see_help", command=exc.ctx.command_path), markup=False)
+        err.print(f"{t('error.prefix')} : {usage_error_message(exc)}", markup=False)
+        code = EXIT_BAD_INPUT
+    except errors.Abort:
+        err.print(t("cli.usage.aborted"), markup=False)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
