@@ -524,3 +524,58 @@ def test_the_dpo_register_shows_metadata_never_contents(client: Any, world: Worl
     assert str(incoming.pk) in body
     entry = JournalEntry.objects.filter(action="request_register_viewed").latest("seq")
     assert entry.actor_id == w.users[roles.DPO].pk
+
+
+def test_a_request_cannot_be_closed_before_the_examination_ends(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    incoming = register(client, foreigner, GUARANTOR)
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    response = client.post(url, {"action": "close"})
+    assert response.status_code == 400
+    assert "L'examen n'est pas terminé" in page_text(response)
+    assert not RequestAnswer.objects.filter(request=incoming).exists()
+
+
+def test_closing_twice_keeps_the_first_answer(client: Any, world: World, sw: Any) -> None:
+    incoming = register(client, world.a.person, {**POLICE, "categories": ["address"]})
+    examine(client, incoming, {})
+    assert close(client, incoming).status_code == 302
+    first = RequestAnswer.objects.get(request=incoming)
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    again = client.post(url, {"action": "close"})
+    assert again.status_code == 302
+    assert RequestAnswer.objects.filter(request=incoming).count() == 1
+    assert RequestAnswer.objects.get(request=incoming).letter_sha256 == first.letter_sha256
+    assert (
+        JournalEntry.objects.filter(
+            action="request_closed", details__request_id=incoming.pk
+        ).count()
+        == 1
+    )
+
+
+def test_an_htmx_answer_without_a_choice_shows_the_error_in_place(
+    client: Any, world: World, sw: Any
+) -> None:
+    incoming = register(client, world.a.person, POLICE)
+    url = reverse("incoming:examine", kwargs={"incoming_id": incoming.pk})
+    response = client.post(url, {"path": "information.nature"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Choisissez une réponse" in page_text(response)
+
+
+def test_the_demo_has_open_requests_and_one_officer_asking_about_two_persons(
+    settings: Any, tmp_path: Any
+) -> None:
+    from depositaire.web import demo
+    from depositaire.web.incoming.views import same_requester_groups
+
+    settings.DATA_DIR = tmp_path
+    demo.ensure_demo_data()
+    demo.ensure_demo_data()
+    requests = list(IncomingRequest.objects.filter(organisation__name=demo.DEMO_ORG))
+    assert len(requests) == len(demo.DEMO_REQUESTS)
+    assert all(r.is_open for r in requests)
+    fishing = [g for g in same_requester_groups(requests) if g["fishing"]]
+    assert len(fishing) == 1 and fishing[0]["person_count"] == 2

@@ -29,40 +29,42 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIGURES = SCREENSHOTS / "incoming-questions.json"
 
 
-def register(page: Any, live_server: Any, person: Any, fields: dict[str, Any]) -> None:
-    page.goto(f"{live_server.url}/demandes/")
-    page.click("text=Enregistrer une demande")
-    page.select_option("#id_person", str(person.pk))
-    page.select_option("#id_requester_kind", fields["kind"])
-    page.fill("#id_requester_organisation", fields["organisation"])
-    page.fill("#id_requester_name", fields.get("name", ""))
-    page.fill("#id_requester_contact", fields.get("contact", ""))
-    page.fill("#id_reference", fields.get("reference", ""))
-    page.check(f"input[name=channel][value={fields['channel']}]")
+def register(tab: Any, live_server: Any, person: Any, fields: dict[str, Any]) -> None:
+    tab.goto(f"{live_server.url}/demandes/")
+    tab.click("text=Enregistrer une demande")
+    tab.select_option("#id_person", str(person.pk))
+    tab.select_option("#id_requester_kind", fields["kind"])
+    tab.fill("#id_requester_organisation", fields["organisation"])
+    tab.fill("#id_requester_name", fields.get("name", ""))
+    tab.fill("#id_requester_contact", fields.get("contact", ""))
+    tab.fill("#id_reference", fields.get("reference", ""))
+    tab.check(f"input[name=channel][value={fields['channel']}]")
     for category in fields["categories"]:
-        page.check(f"input[name=categories][value={category}]")
-    page.fill("#id_request_text", fields.get("text", ""))
-    page.select_option("#id_claimed_basis", fields["basis"])
-    page.click("button:has-text('Enregistrer et examiner')")
-    page.wait_for_url(re.compile(r".*/demandes/\d+/examen/$"))
+        tab.check(f"input[name=categories][value={category}]")
+    tab.fill("#id_request_text", fields.get("text", ""))
+    tab.select_option("#id_claimed_basis", fields["basis"])
+    tab.click("button:has-text('Enregistrer et examiner')")
+    tab.wait_for_url(re.compile(r".*/demandes/\d+/examen/$"))
 
 
-def answer_questions(page: Any, answers: dict[str, str]) -> list[str]:
+def answer_questions(tab: Any, answers: dict[str, str]) -> list[str]:
     """Answer, through htmx, every question the page puts; the paths asked."""
     asked: list[str] = []
     for _ in range(30):
-        fieldset = page.locator("#question fieldset.choices")
+        fieldset = tab.locator("#question fieldset.choices")
         if fieldset.count() == 0:
             return asked
         path = fieldset.get_attribute("data-path")
         assert path in answers, f"unexpected question {path}"
         asked.append(path)
-        assert page.locator("#question details.why summary").inner_text() == "Pourquoi cette question ?"
-        page.check(f"#question input[name=value][value={answers[path]}]")
-        with page.expect_request(lambda r: r.method == "POST") as posted:
-            page.click("#question button[value=answer]")
+        assert (
+            tab.locator("#question details.why summary").inner_text() == "Pourquoi cette question ?"
+        )
+        tab.check(f"#question input[name=value][value={answers[path]}]")
+        with tab.expect_request(lambda r: r.method == "POST") as posted:
+            tab.click("#question button[value=answer]")
         assert posted.value.headers.get("hx-request") == "true"
-        page.wait_for_function(
+        tab.wait_for_function(
             "p => !document.querySelector(`#question fieldset[data-path='${p}']`)", arg=path
         )
     raise AssertionError("the interview never ended")
@@ -82,28 +84,33 @@ def record_figures(story: str, asked: int, blank: int) -> None:
     FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True))
 
 
-def close_request(page: Any, button: str) -> None:
-    page.click(f"#write-answer:has-text('{button}')")
-    page.wait_for_selector("#letter-form")
-    with page.expect_request(lambda r: r.method == "POST") as posted:
-        page.click("button:has-text('Aperçu de la lettre')")
+def close_request(tab: Any, button: str) -> None:
+    tab.click(f"#write-answer:has-text('{button}')")
+    tab.wait_for_selector("#letter-form")
+    with tab.expect_request(lambda r: r.method == "POST") as posted:
+        tab.click("button:has-text('Aperçu de la lettre')")
     assert posted.value.headers.get("hx-request") == "true"
-    page.wait_for_selector("#letter-preview")
-    page.click("#close-request")
-    page.wait_for_url(re.compile(r".*/demandes/\d+/$"))
-    assert "La demande est clôturée" in page.content()
+    tab.wait_for_selector("#letter-preview")
+    tab.click("#close-request")
+    tab.wait_for_url(re.compile(r".*/demandes/\d+/$"))
+    assert "La demande est clôturée" in tab.content()
 
 
-def download_letter(page: Any) -> bytes:
-    with page.expect_download() as download:
-        page.click("text=télécharger le PDF")
+def download_letter(tab: Any) -> bytes:
+    with tab.expect_download() as download:
+        tab.click("text=télécharger le PDF")
     return Path(download.value.path()).read_bytes()
 
 
 @pytest.fixture
 def foreigner(org: OrgWorld) -> Any:  # noqa: F811
     person = make_person(
-        org.org, org.team, org.users[roles.SOCIAL_WORKER], first="Samir", last="Haddad", nationality="MA"
+        org.org,
+        org.team,
+        org.users[roles.SOCIAL_WORKER],
+        first="Samir",
+        last="Haddad",
+        nationality="MA",
     )
     make_item(
         person,
@@ -117,7 +124,9 @@ def foreigner(org: OrgWorld) -> Any:  # noqa: F811
 
 
 def test_the_police_phone_call_ends_with_a_refusal_letter(
-    page: Any, live_server: Any, org: OrgWorld  # noqa: F811
+    page: Any,
+    live_server: Any,
+    org: OrgWorld,  # noqa: F811
 ) -> None:
     make_item(
         org.person,
@@ -172,7 +181,10 @@ def test_the_police_phone_call_ends_with_a_refusal_letter(
 
 
 def test_the_guarantor_request_sends_name_national_number_nationality_and_is_traced(
-    page: Any, live_server: Any, org: OrgWorld, foreigner: Any  # noqa: F811
+    page: Any,
+    live_server: Any,
+    org: OrgWorld,
+    foreigner: Any,  # noqa: F811
 ) -> None:
     log_in(page, live_server, org.users[roles.SOCIAL_WORKER].username)
     register(
@@ -244,7 +256,11 @@ def test_the_guarantor_request_sends_name_national_number_nationality_and_is_tra
 
 
 def test_the_prosecutors_terrorism_requisition_is_answered_and_the_measure_kept_secret(
-    page: Any, live_server: Any, org: OrgWorld, foreigner: Any, tmp_path: Path  # noqa: F811
+    page: Any,
+    live_server: Any,
+    org: OrgWorld,
+    foreigner: Any,
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     log_in(page, live_server, org.users[roles.SOCIAL_WORKER].username)
     register(
@@ -261,7 +277,9 @@ def test_the_prosecutors_terrorism_requisition_is_answered_and_the_measure_kept_
             "basis": "prosecutor_requisition_46bis1",
         },
     )
-    asked = answer_questions(page, {"request.reasoned": "true", "request.information_specified": "true"})
+    asked = answer_questions(
+        page, {"request.reasoned": "true", "request.information_specified": "true"}
+    )
     decision = page.locator("#decision").inner_text()
     assert "Doit communiquer" in decision
     assert "garder le secret sur la réquisition elle-même" in decision
@@ -291,7 +309,10 @@ def test_the_prosecutors_terrorism_requisition_is_answered_and_the_measure_kept_
 
 
 def test_the_head_of_service_sees_the_same_officer_asking_about_two_persons(
-    page: Any, live_server: Any, org: OrgWorld, foreigner: Any  # noqa: F811
+    page: Any,
+    live_server: Any,
+    org: OrgWorld,
+    foreigner: Any,  # noqa: F811
 ) -> None:
     from web.incoming_factories import make_request
 

@@ -107,6 +107,7 @@ def ensure_demo_data() -> dict[str, str]:
             users[username] = user
         if created_demo:
             _demo_files(demo, other, teams, users)
+        _demo_requests(demo, users)
     save_passwords({name: passwords[name] for name, *_ in USERS if name in passwords})
     return passwords
 
@@ -289,6 +290,78 @@ def _demo_files(demo: Any, other: Any, teams: dict[str, Any], users: dict[str, A
         "Présente à tous les rendez-vous depuis janvier.",
         "observed",
     )
+
+
+#: Open requests of the register (fictional): the same officer asks about two persons.
+DEMO_REQUESTS = [
+    # (first name, requester kind, organisation, name, contact, channel, categories, basis, days ago)
+    (
+        "Amina",
+        "police",
+        "Zone de police Démoville",
+        "Inspecteur T. Wauters",
+        "081 00 11 22",
+        "phone",
+        ["address"],
+        "none",
+        2,
+    ),
+    (
+        "Jean",
+        "police",
+        "Zone de police Démoville",
+        "Inspecteur T. Wauters",
+        "081 00 11 22",
+        "phone",
+        ["address", "aid_granted"],
+        "none",
+        6,
+    ),
+    (
+        "Amina",
+        "immigration_office",
+        "Office des étrangers",
+        "Cellule garants",
+        "garants@oe.example",
+        "email",
+        ["identity", "national_number", "nationality"],
+        "guarantor_lookup",
+        1,
+    ),
+]
+
+
+def _demo_requests(demo: Any, users: dict[str, Any]) -> None:
+    """A few open requests in the register, created once."""
+    from django.utils import timezone
+
+    from depositaire.web.cases.models import Person
+    from depositaire.web.incoming.models import IncomingRequest
+
+    if IncomingRequest.objects.filter(organisation=demo).exists():
+        return
+    sw = users["as.dupont"]
+    for first, kind, org, name, contact, channel, categories, basis, days in DEMO_REQUESTS:
+        person = Person.objects.filter(organisation=demo, first_name=first).first()
+        if person is None:
+            continue
+        request = IncomingRequest(
+            organisation=demo,
+            team=person.team,
+            person=person,
+            requester_kind=kind,
+            requester_organisation=org,
+            requester_name=name,
+            requester_contact=contact,
+            channel=channel,
+            categories=categories,
+            claimed_basis=basis,
+            received_at=timezone.now() - dt.timedelta(days=days),
+            received_by=sw,
+            registered_by=sw,
+        )
+        request.set_sealed("request_text", "")
+        request.save()
 
 
 def banner(host: str, port: int, passwords: dict[str, str]) -> str:

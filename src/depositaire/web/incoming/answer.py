@@ -58,6 +58,10 @@ def default_sender(request: IncomingRequest, user: Any) -> str:
     return "\n".join([request.organisation.name, user.display_name])
 
 
+class AlreadyClosed(Exception):
+    """Another post closed the request first (a double click, a colleague)."""
+
+
 @dataclass
 class Draft:
     """What the worker chose for the letter (validated by the form)."""
@@ -98,7 +102,7 @@ def close(
     """Close the request: decision, letter (PDF sealed, SHA-256), items sent; journaled."""
     locked = IncomingRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != "open":
-        raise ValueError("already closed")
+        raise AlreadyClosed
     decision = interview.decision
     kind, _ = letter_kind(interview)
     answer = RequestAnswer(

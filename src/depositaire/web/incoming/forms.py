@@ -174,10 +174,6 @@ def eligible_items(person: Person, user: Any, decision: Decision) -> list[Inform
     ]
 
 
-class ItemField(forms.MultipleChoiceField):
-    pass
-
-
 class LetterForm(forms.Form):
     """The letter: addresses and reference; for a transmission, the permitted categories only."""
 
@@ -234,7 +230,7 @@ class LetterForm(forms.Form):
                     required=False,
                 )
         if self.items:
-            self.fields["items"] = ItemField(
+            self.fields["items"] = forms.MultipleChoiceField(
                 label=t("incoming.letter.items"),
                 help_text=t("incoming.letter.items_help"),
                 choices=[

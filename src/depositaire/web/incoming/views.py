@@ -316,7 +316,12 @@ def examine(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             return redirect("incoming:examine", incoming_id=incoming.pk)
     context = _examine_context(incoming, interview, fix)
     context["error"] = error
-    return render(request, "incoming/examine.html", context, status=400 if error else 200)
+    return render(request, "incoming/examine.html", context, status=_status(request, bool(error)))
+
+
+def _status(request: HttpRequest, refused: bool) -> int:
+    """400 for a refused post; 200 under htmx, which swaps only successful answers in."""
+    return 400 if refused and not request.headers.get("HX-Request") else 200
 
 
 @guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
@@ -379,13 +384,19 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
     letter: list[dict[str, Any]] = []
     error = ""
     status = 200
+    finished = examination.next_question(interview, incoming.urgent) is None
     if request.method == "POST":
-        if form.is_valid():
+        if request.POST.get("action") == "close" and not finished:
+            error, status = t("incoming.answer.not_finished"), 400
+        elif form.is_valid():
             draft = _draft(form)
             try:
                 document = answering.letter_document(interview, draft) if kind else None
                 if request.POST.get("action") == "close":
-                    answering.close(request, incoming, interview, draft if kind else None)
+                    try:
+                        answering.close(request, incoming, interview, draft if kind else None)
+                    except answering.AlreadyClosed:
+                        return redirect("incoming:detail", incoming_id=incoming.pk)
                     messages.success(request, t("incoming.answer.closed"))
                     return redirect("incoming:detail", incoming_id=incoming.pk)
                 letter = answering.preview(document) if document else []
@@ -393,9 +404,8 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
                 error = exc.message
                 status = 400
         else:
-            status = 400
+            status = 400 if form.has_error("__all__", "forbidden") else 200
     elif kind:
-        form.is_valid()  # the initial values, checked like a post
         unbound = _letter_form(incoming, interview, request.user)
         initial = {k: unbound.get_initial_for_field(f, k) for k, f in unbound.fields.items()}
         bound = _letter_form(incoming, interview, request.user, _as_post(initial))
@@ -413,10 +423,10 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             "no_letter": no_letter,
             "letter": letter,
             "error": error,
-            "finished": examination.next_question(interview, incoming.urgent) is None,
+            "finished": finished,
             **_decision_context(interview),
         },
-        status=status,
+        status=_status(request, status == 400),
     )
 
 
