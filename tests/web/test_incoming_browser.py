@@ -21,8 +21,14 @@ from depositaire.interview import Interview
 from depositaire.interview.answers import replay
 from depositaire.web.accounts import roles
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
+from web import test_browser as shared
 from web.factories import OrgWorld, make_item, make_person
-from web.test_browser import SCREENSHOTS, browser, log_in, org, page  # noqa: F401 (fixtures)
+from web.test_browser import SCREENSHOTS, log_in
+
+# The browser, the page and the organisation of the other browser tests.
+browser = shared.browser
+page = shared.page
+org = shared.org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,7 +109,7 @@ def download_letter(tab: Any) -> bytes:
 
 
 @pytest.fixture
-def foreigner(org: OrgWorld) -> Any:  # noqa: F811
+def foreigner(org: OrgWorld) -> Any:
     person = make_person(
         org.org,
         org.team,
@@ -126,7 +132,7 @@ def foreigner(org: OrgWorld) -> Any:  # noqa: F811
 def test_the_police_phone_call_ends_with_a_refusal_letter(
     page: Any,
     live_server: Any,
-    org: OrgWorld,  # noqa: F811
+    org: OrgWorld,
 ) -> None:
     make_item(
         org.person,
@@ -184,7 +190,7 @@ def test_the_guarantor_request_sends_name_national_number_nationality_and_is_tra
     page: Any,
     live_server: Any,
     org: OrgWorld,
-    foreigner: Any,  # noqa: F811
+    foreigner: Any,
 ) -> None:
     log_in(page, live_server, org.users[roles.SOCIAL_WORKER].username)
     register(
@@ -260,7 +266,7 @@ def test_the_prosecutors_terrorism_requisition_is_answered_and_the_measure_kept_
     live_server: Any,
     org: OrgWorld,
     foreigner: Any,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     log_in(page, live_server, org.users[roles.SOCIAL_WORKER].username)
     register(
@@ -312,7 +318,7 @@ def test_the_head_of_service_sees_the_same_officer_asking_about_two_persons(
     page: Any,
     live_server: Any,
     org: OrgWorld,
-    foreigner: Any,  # noqa: F811
+    foreigner: Any,
 ) -> None:
     from web.incoming_factories import make_request
 
