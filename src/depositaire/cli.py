@@ -224,23 +224,25 @@ def rules(
                 markup=False,
             )
         raise typer.Exit(1)
-    table = Table(title=t("cli.rules_table_title", count=len(base.rules), version=base.version))
-    for column in ("col_rule", "col_kind", "col_verdict", "col_validity", "col_citations"):
-        table.add_column(t(f"cli.{column}"))
+    # One block per rule rather than a table: readable in an 80-column terminal.
+    out.print(
+        f"[bold]{t('cli.rules_table_title', count=len(base.rules), version=base.version)}[/bold]"
+    )
     today = dt.date.today()
     for r in base.ordered:
         labels = [
             v.label for k in r.citations if (v := provisions.on(k, today) or provisions.latest(k))
         ]
         verdict = t(f"verdicts.{r.verdict}.label") if r.verdict else t("cli.none")
-        table.add_row(
-            f"{r.id}\n{t(f'rules.{r.id}.title')}",
-            t(f"cli.kinds.{r.kind}"),
-            verdict,
-            _validity(r.valid_from, r.valid_until),
-            "\n".join(labels),
+        out.print(f"\n[bold]{r.id}[/bold] — {t(f'rules.{r.id}.title')}", markup=True)
+        out.print(
+            f"  {t('cli.col_kind')} : {t(f'cli.kinds.{r.kind}')} · "
+            f"{t('cli.col_verdict')} : {verdict} · "
+            f"{t('cli.col_validity')} : {_validity(r.valid_from, r.valid_until)}",
+            markup=False,
         )
-    out.print(table)
+        for label in labels:
+            out.print(f"  • {label}", markup=False)
     out.print(f"\n[bold]{t('not_modelled.title')}[/bold]")
     from depositaire.messages import catalogue, current_language
 
@@ -348,7 +350,7 @@ def main() -> None:
             err.print(t("cli.usage.see_help", command=exc.ctx.command_path), markup=False)
         err.print(f"{t('error.prefix')} : {usage_error_message(exc)}", markup=False)
         code = EXIT_BAD_INPUT
-    except errors.Abort:
+    except typer.Abort:
         err.print(t("cli.usage.aborted"), markup=False)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

@@ -58,3 +58,12 @@ def test_every_message_key_the_engine_and_cli_use_literally_exists():
     assert keys, "the pattern found no keys: the test would prove nothing"
     missing = sorted(k for k in keys if k not in catalogue())
     assert missing == []
+
+
+def test_dates_read_as_french_dates_with_the_first_of_the_month_as_1er():
+    import datetime as dt
+
+    from depositaire.engine.explain import format_date
+
+    assert format_date(dt.date(2017, 9, 1)) == "1er septembre 2017"
+    assert format_date(dt.date(2019, 3, 14)) == "14 mars 2019"

@@ -39,8 +39,7 @@ def categories_text(categories: Iterable[str]) -> tuple[str, ...]:
 
 def date_text(day: dt.date) -> str:
     """A date in words ("1er mars 2024", "23 novembre 2026")."""
-    text = format_date(day)
-    return t("documents.first_of_month") + text[1:] if day.day == 1 else text
+    return format_date(day)
 
 
 def fact_rows(situation: Situation, unknown: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:

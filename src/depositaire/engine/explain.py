@@ -41,7 +41,8 @@ def fact_label(path: str) -> str:
 
 def format_date(day: dt.date) -> str:
     months = t("common.months").split(",")
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    number = t("common.first_of_month") if day.day == 1 else str(day.day)
+    return f"{number} {months[day.month - 1]} {day.year}"
 
 
 def describe_leaf(leaf: Leaf) -> str:
