@@ -66,7 +66,12 @@ ANSWERS: dict[str, dict[str, list[str]]] = {
 
 
 def register(client: Any, person: Any, fields: dict[str, Any]) -> IncomingRequest:
-    data = {"person": person.pk, "received_at": "2026-11-26T09:30", **fields}
+    data = {
+        "person": person.pk,
+        "received_at": "2026-11-26T09:30",
+        "received_by": client.session["_auth_user_id"],
+        **fields,
+    }
     response = client.post(reverse("incoming:create"), data)
     assert response.status_code == 302, page_text(response)[:2000]
     return IncomingRequest.objects.latest("pk")
@@ -420,7 +425,8 @@ def test_the_register_form_explains_what_is_missing_in_french(
     assert not IncomingRequest.objects.filter(person=world.a.person).exists()
     future = (dt.datetime.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        reverse("incoming:create"), {**POLICE, "person": world.a.person.pk, "received_at": future}
+        reverse("incoming:create"),
+        {**POLICE, "person": world.a.person.pk, "received_at": future, "received_by": sw.pk},
     )
     assert "ne peut pas être dans le futur" in page_text(response)
 
@@ -428,9 +434,15 @@ def test_the_register_form_explains_what_is_missing_in_french(
 def test_a_person_of_another_team_cannot_be_chosen(client: Any, world: World, sw: Any) -> None:
     response = client.post(
         reverse("incoming:create"),
-        {**POLICE, "person": world.a.other_team_person.pk, "received_at": "2026-11-26T09:30"},
+        {
+            **POLICE,
+            "person": world.a.other_team_person.pk,
+            "received_at": "2026-11-26T09:30",
+            "received_by": sw.pk,
+        },
     )
     assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["person"]
     assert not IncomingRequest.objects.filter(person=world.a.other_team_person).exists()
 
 
@@ -579,3 +591,21 @@ def test_the_demo_has_open_requests_and_one_officer_asking_about_two_persons(
     assert all(r.is_open for r in requests)
     fishing = [g for g in same_requester_groups(requests) if g["fishing"]]
     assert len(fishing) == 1 and fishing[0]["person_count"] == 2
+
+
+def test_the_request_is_received_by_a_colleague_of_the_team_only(
+    client: Any, world: World, sw: Any
+) -> None:
+    w = world.a
+    data = {**POLICE, "person": w.person.pk, "received_at": "2026-11-26T09:30"}
+    head = w.users[roles.HEAD_SOCIAL_WORKER]
+    incoming = register(client, w.person, {**POLICE, "received_by": head.pk})
+    assert incoming.received_by == head and incoming.registered_by == sw
+    response = client.post(
+        reverse("incoming:create"), {**data, "received_by": w.other_team_worker.pk}
+    )
+    assert list(response.context["form"].errors) == ["received_by"]
+    response = client.post(
+        reverse("incoming:create"), {**data, "received_by": world.b.users[roles.SOCIAL_WORKER].pk}
+    )
+    assert list(response.context["form"].errors) == ["received_by"]

@@ -332,3 +332,35 @@ def test_the_head_of_service_sees_the_same_officer_asking_about_two_persons(
     assert "3 jour(s)" in page.locator("#open-requests").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "incoming-follow-up.png"), full_page=True)
     assert not page.console_errors, page.console_errors
+
+
+def test_an_urgent_request_says_what_to_do_now_before_any_question(
+    page: Any, live_server: Any, org: OrgWorld
+) -> None:
+    log_in(page, live_server, org.users[roles.SOCIAL_WORKER].username)
+    page.goto(f"{live_server.url}/demandes/nouvelle/")
+    page.select_option("#id_person", str(org.person.pk))
+    page.select_option("#id_requester_kind", "family")
+    page.fill("#id_requester_name", "Sa sœur")
+    page.check("input[name=channel][value=phone]")
+    page.check("input[name=categories][value=address]")
+    page.select_option("#id_claimed_basis", "none")
+    page.check("#id_urgent")
+    page.click("button:has-text('Enregistrer et examiner')")
+    page.wait_for_url(re.compile(r".*/demandes/\d+/examen/$"))
+    boxes = page.locator("#urgency, #question").evaluate_all("els => els.map(e => e.id)")
+    assert boxes == ["urgency", "question"]  # what to do now comes first
+    assert page.locator("#question fieldset.choices").get_attribute("data-path") == "danger.serious"
+    asked = answer_questions(
+        page,
+        {
+            "danger.serious": "true",
+            "danger.imminent": "true",
+            "danger.other_means_exhausted": "true",
+        },
+    )
+    assert asked == ["danger.serious", "danger.imminent", "danger.other_means_exhausted"]
+    urgency = page.locator("#urgency").inner_text()
+    assert "112" in urgency and "venir en aide" in urgency and "422bis" in urgency
+    page.screenshot(path=str(SCREENSHOTS / "incoming-urgency.png"), full_page=True)
+    assert not page.console_errors, page.console_errors

@@ -18,6 +18,8 @@ from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, format_date, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.messages import t
+from depositaire.web.accounts import roles
+from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES
 
@@ -47,6 +49,11 @@ def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.last_name.upper()} {obj.first_name} ({obj})"
+
+
+class ColleagueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
 
 
 class RequestForm(forms.Form):
@@ -96,6 +103,9 @@ class RequestForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         error_messages={"invalid": t("incoming.form.received_at_invalid")},
     )
+    received_by = ColleagueChoiceField(
+        label=t("incoming.form.received_by"), queryset=User.objects.none()
+    )
     urgent = forms.BooleanField(
         label=t("incoming.form.urgent"), help_text=t("incoming.form.urgent_help"), required=False
     )
@@ -103,6 +113,13 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.visible_to(user)  # type: ignore[attr-defined]
+        colleagues = User.objects.filter(
+            organisation_id=user.organisation_id,
+            role__in=roles.CASEWORKERS,
+            teams__in=user.teams.all(),
+        ).distinct()
+        self.fields["received_by"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["received_by"].initial = user.pk
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
     def clean_received_at(self) -> Any:

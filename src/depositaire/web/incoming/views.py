@@ -77,7 +77,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 claimed_basis_text=data["claimed_basis_text"].strip(),
                 urgent=bool(data["urgent"]),
                 received_at=data["received_at"],
-                received_by=user,
+                received_by=data["received_by"],
                 registered_by=user,
             )
             incoming.set_sealed("request_text", data["request_text"] or "")
