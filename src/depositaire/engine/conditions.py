@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from depositaire.engine.schema import FACTS
 
@@ -85,24 +86,26 @@ class Leaf:
 
 
 @dataclass(frozen=True, eq=False)
-class All:
-    """Every part holds (false as soon as one part is false)."""
+class _Junction:
+    """Parts combined in Kleene logic; ``DECISIVE`` is the part value that settles it."""
 
+    DECISIVE: ClassVar[bool]
     parts: tuple[Condition, ...]
     fn: Evaluator = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         fns = tuple(p.fn for p in self.parts)
+        decisive = self.DECISIVE
 
         def fn(f: Facts) -> Truth:
             unknown = False
             for part in fns:
                 v = part(f)
-                if v is False:
-                    return False
+                if v is decisive:
+                    return decisive
                 if v is None:
                     unknown = True
-            return None if unknown else True
+            return None if unknown else not decisive
 
         object.__setattr__(self, "fn", fn)
 
@@ -113,9 +116,6 @@ class All:
         if self.fn(f) is not None:
             return []
         return [p for part in self.parts for p in part.open_facts(f)]
-
-    def failing(self, f: Facts) -> list[Leaf]:
-        return [leaf for part in self.parts if part.fn(f) is False for leaf in part.failing(f)]
 
     def leaves(self) -> Iterator[Leaf]:
         for part in self.parts:
@@ -123,43 +123,25 @@ class All:
 
 
 @dataclass(frozen=True, eq=False)
-class Any_:
+class All(_Junction):
+    """Every part holds (false as soon as one part is false)."""
+
+    DECISIVE: ClassVar[bool] = False
+
+    def failing(self, f: Facts) -> list[Leaf]:
+        return [leaf for part in self.parts if part.fn(f) is False for leaf in part.failing(f)]
+
+
+@dataclass(frozen=True, eq=False)
+class Any_(_Junction):
     """At least one part holds (true as soon as one part is true)."""
 
-    parts: tuple[Condition, ...]
-    fn: Evaluator = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        fns = tuple(p.fn for p in self.parts)
-
-        def fn(f: Facts) -> Truth:
-            unknown = False
-            for part in fns:
-                v = part(f)
-                if v is True:
-                    return True
-                if v is None:
-                    unknown = True
-            return None if unknown else False
-
-        object.__setattr__(self, "fn", fn)
-
-    def evaluate(self, f: Facts) -> Truth:
-        return self.fn(f)
-
-    def open_facts(self, f: Facts) -> list[str]:
-        if self.fn(f) is not None:
-            return []
-        return [p for part in self.parts for p in part.open_facts(f)]
+    DECISIVE: ClassVar[bool] = True
 
     def failing(self, f: Facts) -> list[Leaf]:
         if self.fn(f) is not False:
             return []
         return [leaf for part in self.parts for leaf in part.failing(f)]
-
-    def leaves(self) -> Iterator[Leaf]:
-        for part in self.parts:
-            yield from part.leaves()
 
 
 Condition = Leaf | All | Any_
