@@ -184,3 +184,34 @@ def test_an_objection_or_a_refusal_wins_over_a_consent(world: World) -> None:
     assert result.consent == "refused" and result.objection_ids
     consent(world, status="rejected", decision="deny", categories=["aid_granted"])
     assert fact(world, ["aid_granted"]).consent == "refused"
+
+
+def test_a_consent_is_not_stored_when_its_journal_entry_cannot_be(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The change and its journal entry are one transaction: neither is half-written."""
+    from django.test import Client
+
+    from depositaire.web.journal import service
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("journal unavailable")
+
+    w = world.a
+    client = Client(raise_request_exception=False)
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    before = Consent.objects.count()
+    monkeypatch.setattr(service, "record", broken)
+    response = client.post(
+        reverse("consent:consent_create", kwargs={"person_id": w.person.pk}),
+        {
+            "answer": "given",
+            "recipient_kind": "cpas_special_committee",
+            "purpose": "aid_decision",
+            "categories": ["income"],
+            "period_start": "2026-01-01",
+        },
+    )
+    assert response.status_code == 500
+    assert "journal unavailable" not in response.content.decode()
+    assert Consent.objects.count() == before

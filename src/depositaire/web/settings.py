@@ -105,6 +105,10 @@ else:
         }
     }
 
+# A request changes the file and appends to the journal in one transaction: both are
+# stored, or neither (an error half-way leaves nothing half-written).
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
