@@ -609,3 +609,14 @@ def test_the_request_is_received_by_a_colleague_of_the_team_only(
         reverse("incoming:create"), {**data, "received_by": world.b.users[roles.SOCIAL_WORKER].pk}
     )
     assert list(response.context["form"].errors) == ["received_by"]
+
+
+def test_an_unreadable_interview_state_starts_again_from_what_is_known(
+    client: Any, world: World, sw: Any
+) -> None:
+    incoming = register(client, world.a.person, POLICE)
+    incoming.interview_state = {"version": 1, "date": "2026-11-27", "history": [{"path": "x"}]}
+    incoming.save(update_fields=["interview_state"])
+    page = client.get(reverse("incoming:examine", kwargs={"incoming_id": incoming.pk}))
+    assert page.status_code == 200
+    assert "recipient.kind" in {g["path"] for g in page.context["given"]}

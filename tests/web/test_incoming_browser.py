@@ -207,6 +207,8 @@ def test_the_guarantor_request_sends_name_national_number_nationality_and_is_tra
             "basis": "guarantor_lookup",
         },
     )
+    page.locator("#question details.why summary").click()
+    page.screenshot(path=str(SCREENSHOTS / "incoming-guarantor-question.png"), full_page=True)
     asked = answer_questions(
         page,
         {
@@ -251,6 +253,7 @@ def test_the_guarantor_request_sends_name_national_number_nationality_and_is_tra
     preview = page.locator("#letter-preview").inner_text()
     assert "Samir Haddad" in preview and "MA" in preview
     assert foreigner.get_sealed("address") not in preview
+    page.screenshot(path=str(SCREENSHOTS / "incoming-guarantor-letter.png"), full_page=True)
     page.click("#close-request")
     page.wait_for_url(re.compile(r".*/demandes/\d+/$"))
     answer = RequestAnswer.objects.get(request=incoming)

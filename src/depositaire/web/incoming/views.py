@@ -203,7 +203,10 @@ def document_download(request: HttpRequest, document: RequestDocument) -> HttpRe
 def _interview(incoming: IncomingRequest, user: Any) -> Interview:
     """The stored interview, or a new one on the facts the register and the file give."""
     if incoming.interview_state:
-        return examination.load(incoming)
+        try:
+            return examination.load(incoming)
+        except SituationError:
+            pass  # a state the interview can no longer read: start again from what is known
     interview = examination.start(incoming, user, timezone.localdate())
     incoming.save(update_fields=["interview_state", "prefill_sources"])
     return interview
