@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from depositaire.documents import DocumentError, LetterInputs
 from depositaire.documents.letters import legal_basis
 from depositaire.engine import SituationError
-from depositaire.engine.explain import category_label, value_label
+from depositaire.engine.explain import category_label, fact_label, value_label
 from depositaire.interview import UNKNOWN_TOKEN, Interview
+from depositaire.interview.questions import value_text
 from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
@@ -223,7 +224,7 @@ def _decision_context(interview: Interview) -> dict[str, Any]:
         "duties": [t(f"duties.{d}") for d in decision.duties],
         "basis": legal_basis(decision),
         "citations": [c.label for c in decision.citations],
-        "missing": [value for value in (_fact(p) for p in decision.missing)],
+        "missing": [fact_label(p) for p in decision.missing],
     }
 
 
@@ -231,22 +232,14 @@ def _category(category: str) -> str:
     return t("values.confidence") if category == "confidence" else category_label(category)
 
 
-def _fact(path: str) -> str:
-    from depositaire.engine.explain import fact_label
-
-    return fact_label(path)
-
-
 def _examine_context(
     incoming: IncomingRequest, interview: Interview, fix: str = ""
 ) -> dict[str, Any]:
-    from depositaire.interview.questions import value_text
-
     sources = incoming.prefill_sources or {}
     given = [
         {
             "path": path,
-            "label": _fact(path),
+            "label": fact_label(path),
             "value": value_text(path, value),
             "source": t(f"incoming.examine.sources.{sources.get(path, 'register')}"),
         }
@@ -434,8 +427,6 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
 
 
 def _as_post(initial: dict[str, Any]) -> Any:
-    from django.http import QueryDict
-
     data = QueryDict(mutable=True)
     for key, value in initial.items():
         if value is None:
@@ -452,8 +443,6 @@ def _as_post(initial: dict[str, Any]) -> Any:
 def letter_pdf(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
     answer_obj = getattr(incoming, "answer", None)
     if answer_obj is None or not answer_obj.letter_sha256:
-        from django.http import Http404
-
         raise Http404
     pdf = answer_obj.get_pdf()
     journal(
