@@ -52,7 +52,14 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="fr-BE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"{m.text} [{m.location.get('url', '')}] on {page.url}")
+            if m.type == "error"
+            else None
+        ),
+    )
     page.console_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()

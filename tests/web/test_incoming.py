@@ -620,3 +620,24 @@ def test_an_unreadable_interview_state_starts_again_from_what_is_known(
     page = client.get(reverse("incoming:examine", kwargs={"incoming_id": incoming.pk}))
     assert page.status_code == 200
     assert "recipient.kind" in {g["path"] for g in page.context["given"]}
+
+
+def test_the_persons_page_offers_to_register_a_request_about_them(
+    client: Any, world: World, sw: Any
+) -> None:
+    w = world.a
+    body = page_text(client.get(reverse("cases:person_detail", kwargs={"person_id": w.person.pk})))
+    link = f"{reverse('incoming:create')}?personne={w.person.pk}"
+    assert link in body and "Enregistrer une demande reçue" in body
+    form = page_text(client.get(link))
+    assert re.search(rf'<option value="{w.person.pk}" selected>', form)
+
+
+def test_the_dpo_journal_names_a_request_as_such(client: Any, world: World) -> None:
+    w = world.a
+    incoming = make_request(w.person, w.users[roles.SOCIAL_WORKER])
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    client.get(reverse("incoming:detail", kwargs={"incoming_id": incoming.pk}))
+    client.force_login(w.users[roles.DPO])
+    body = page_text(client.get(reverse("disclosures:journal")))
+    assert f"demande n° {incoming.pk}" in body and "request:" not in body
