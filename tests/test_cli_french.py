@@ -53,3 +53,42 @@ def test_the_group_help_lists_commands_under_a_french_title():
     proc = run("--help")
     assert "Commandes" in proc.stdout and "COMMANDE [ARGUMENTS]" in proc.stdout
     assert "Commands" not in proc.stdout
+
+
+def test_the_rule_checker_reports_its_problems_in_french():
+    env_run = subprocess.run(
+        [sys.executable, "-m", "depositaire.cli", "rules", "--check"]
+        + ["--rule-base", "fixtures.conflicting_rules"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": "tests", "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+    )
+    assert env_run.returncode == 1
+    assert "peuvent s'appliquer ensemble sans priorité déclarée" in env_run.stderr
+    assert "ses conditions se contredisent" in env_run.stderr
+    for english in ("no stored text", "declared priority", "contradict", "can both apply"):
+        assert english not in env_run.stderr
+
+
+@pytest.mark.parametrize(("text", "fmt"), [("holder: [\n", "YAML"), ('{"holder": {,}', "JSON")])
+def test_malformed_input_is_named_in_french_with_its_line(text, fmt):
+    proc = subprocess.run(
+        [sys.executable, "-m", "depositaire.cli", "evaluate", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert f"{fmt} mal formé (ligne" in proc.stderr
+    for english in ("expected", "found", "Expecting", "property name", "delimiter"):
+        assert english not in proc.stderr
+
+
+def test_an_unusable_file_or_module_is_explained_in_french(tmp_path):
+    folder = run("evaluate", str(tmp_path))
+    assert folder.returncode == 2 and "introuvable" in folder.stderr
+    module = run("rules", "--rule-base", "json")
+    assert module.returncode == 2 and "RULE_BASE" in module.stderr
+    assert "AttributeError" not in module.stderr and "Error" not in module.stderr

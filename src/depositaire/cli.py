@@ -23,6 +23,7 @@ from depositaire.cli_text import (
     FrenchCommand,
     FrenchGroup,
     install_panel_titles,
+    reason,
     usage_error_message,
 )
 from depositaire.engine import Decision, RuleBase, SituationError, decide, load_situation
@@ -70,7 +71,7 @@ def read_input(source: str) -> tuple[str, str | None]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(t("error.file_unreadable", path=source, detail=type(exc).__name__))
+        fail(t("error.file_unreadable", path=source, detail=reason(exc)))
     return text, "json" if path.suffix.lower() == ".json" else None
 
 
@@ -177,10 +178,12 @@ def load_rule_base(module: str | None) -> RuleBase:
     try:
         loaded = importlib.import_module(module)
         base = loaded.RULE_BASE
-    except (ImportError, AttributeError) as exc:
-        fail(t("error.rule_base_module", module=module, detail=type(exc).__name__))
+    except ImportError as exc:
+        fail(t("error.rule_base_module", module=module, detail=reason(exc)))
+    except AttributeError:
+        fail(t("error.rule_base_module", module=module, detail=t("error.reasons.no_rule_base")))
     if not isinstance(base, RuleBase):
-        fail(t("error.rule_base_module", module=module, detail="RULE_BASE"))
+        fail(t("error.rule_base_module", module=module, detail=t("error.reasons.no_rule_base")))
     return base
 
 

@@ -103,3 +103,23 @@ def usage_error_message(exc: Exception) -> str:
         command = message.split("'")[1] if "'" in message else message
         return t("cli.usage.no_such_command", command=command)
     return t("cli.usage.generic")
+
+
+#: Exception classes a person may meet on the command line, most specific first.
+_REASONS = (
+    (ModuleNotFoundError, "module_not_found"),
+    (ImportError, "import_failed"),
+    (IsADirectoryError, "is_a_directory"),
+    (PermissionError, "permission"),
+    (FileNotFoundError, "not_found"),
+    (UnicodeError, "not_utf8"),
+    (OSError, "system"),
+)
+
+
+def reason(exc: BaseException) -> str:
+    """Why a file or module could not be used, in French (never the exception's English name)."""
+    for kind, key in _REASONS:
+        if isinstance(exc, kind):
+            return t(f"error.reasons.{key}")
+    return t("error.reasons.other")

@@ -18,7 +18,7 @@ from depositaire.engine.conditions import All, Any_, Condition, Leaf
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase
 from depositaire.engine.schema import FACTS
-from depositaire.messages import has
+from depositaire.messages import has, t
 
 Conjunction = tuple[Leaf, ...]
 
@@ -85,11 +85,11 @@ def check(rule_base: RuleBase, provisions: Provisions) -> list[Problem]:
     problems: list[Problem] = []
     for r in rule_base.rules:
         if not r.citations:
-            problems.append(Problem("no_citation", (r.id,), "rule without citation"))
+            problems.append(Problem("no_citation", (r.id,), t("check.details.no_citation")))
         for key in r.citations:
             if key not in provisions:
                 problems.append(
-                    Problem("citation_without_text", (r.id,), f"{key} has no stored text")
+                    Problem("citation_without_text", (r.id,), t("check.details.no_text", key=key))
                 )
             elif not provisions.covers(key, r.valid_from, r.valid_until) and not any(
                 provisions.covers(k, r.valid_from, r.valid_until) for k in r.citations
@@ -98,25 +98,27 @@ def check(rule_base: RuleBase, provisions: Provisions) -> list[Problem]:
                     Problem(
                         "citation_not_in_force",
                         (r.id,),
-                        f"{key} is not in force over the rule's period",
+                        t("check.details.not_in_force", key=key),
                     )
                 )
         if r.valid_from and r.valid_until and r.valid_from > r.valid_until:
-            problems.append(Problem("never_fires", (r.id,), "empty validity period"))
+            problems.append(Problem("never_fires", (r.id,), t("check.details.empty_period")))
         elif not any(satisfiable(c) for c in _dnf(r.effective)):
-            problems.append(Problem("never_fires", (r.id,), "its conditions contradict each other"))
+            problems.append(Problem("never_fires", (r.id,), t("check.details.contradiction")))
         if not has(f"rules.{r.id}.title") or not has(f"rules.{r.id}.applies"):
-            problems.append(
-                Problem("no_wording", (r.id,), "no French title/sentence in the catalogue")
-            )
+            problems.append(Problem("no_wording", (r.id,), t("check.details.no_wording")))
         for target in r.defeats:
             if target not in rule_base.by_id:
                 problems.append(
-                    Problem("unknown_reference", (r.id,), f"defeats unknown rule {target}")
+                    Problem(
+                        "unknown_reference", (r.id,), t("check.details.unknown_rule", rule=target)
+                    )
                 )
     for version in provisions.versions:
         if not version.quote.strip():
-            problems.append(Problem("citation_without_text", (version.key,), "empty quote"))
+            problems.append(
+                Problem("citation_without_text", (version.key,), t("check.details.empty_quote"))
+            )
 
     verdict_rules = rule_base.verdict_rules
     for a, b in itertools.combinations(verdict_rules, 2):
@@ -130,7 +132,13 @@ def check(rule_base: RuleBase, provisions: Provisions) -> list[Problem]:
             Problem(
                 "conflict",
                 (a.id, b.id),
-                f"{a.id} ({a.verdict}) and {b.id} ({b.verdict}) can both apply with no declared priority",
+                t(
+                    "check.details.conflict",
+                    a=a.id,
+                    verdict_a=t(f"verdicts.{a.verdict}.label"),
+                    b=b.id,
+                    verdict_b=t(f"verdicts.{b.verdict}.label"),
+                ),
             )
         )
     return problems

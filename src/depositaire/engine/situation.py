@@ -198,7 +198,7 @@ def load_document(text: str, *, fmt: str | None = None) -> object:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise SituationError(
-                t("error.malformed_json", line=exc.lineno, column=exc.colno, detail=exc.msg)
+                t("error.malformed_json", line=exc.lineno, column=exc.colno)
             ) from None
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
@@ -206,11 +206,9 @@ def load_document(text: str, *, fmt: str | None = None) -> object:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else "?"
         column = mark.column + 1 if mark else "?"
-        raise SituationError(
-            t("error.malformed_yaml", line=line, column=column, detail=exc.problem or "")
-        ) from None
-    except yaml.YAMLError as exc:
-        raise SituationError(t("error.malformed_yaml", line="?", column="?", detail=exc)) from None
+        raise SituationError(t("error.malformed_yaml", line=line, column=column)) from None
+    except yaml.YAMLError:
+        raise SituationError(t("error.malformed_yaml", line="?", column="?")) from None
 
 
 def load_situation(text: str, *, fmt: str | None = None, today: dt.date | None = None) -> Situation:

@@ -15,6 +15,7 @@ import typer
 import yaml
 from rich.console import Console
 
+from depositaire.cli_text import reason
 from depositaire.engine import SituationError
 from depositaire.interview.answers import load_answers, replay
 from depositaire.interview.display import show_replay, show_result
@@ -60,7 +61,7 @@ def _read(path: str) -> str:
     try:
         return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(t("error.file_unreadable", path=path, detail=type(exc).__name__))
+        _fail(t("error.file_unreadable", path=path, detail=reason(exc)))
 
 
 def _write(path: str, content: bytes | str, console: Console) -> None:
@@ -70,7 +71,7 @@ def _write(path: str, content: bytes | str, console: Console) -> None:
         else:
             Path(path).write_text(content, encoding="utf-8")
     except OSError as exc:
-        _fail(t("interview.cli.cannot_write", path=path, detail=type(exc).__name__))
+        _fail(t("interview.cli.cannot_write", path=path, detail=reason(exc)))
     console.print(t("interview.cli.written", path=path), markup=False)
 
 
