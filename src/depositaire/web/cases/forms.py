@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from depositaire.engine.explain import category_label
 from depositaire.engine.schema import CATEGORIES
@@ -38,6 +40,7 @@ class PersonForm(forms.Form):
         help_text=t("web.person.nationality_help"),
         max_length=2,
         initial="BE",
+        error_messages={"max_length": t("web.person.nationality_invalid")},
     )
     address = forms.CharField(
         label=t("web.person.address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -50,6 +53,12 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = user.teams.filter(organisation_id=user.organisation_id)  # type: ignore[attr-defined]
+
+    def clean_birth_date(self) -> date | None:
+        value: date | None = self.cleaned_data.get("birth_date")
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(t("web.person.birth_date_future"))
+        return value
 
     def clean_nationality(self) -> str:
         value = self.cleaned_data["nationality"].strip().upper()

@@ -289,8 +289,10 @@ def journal_page(request: HttpRequest) -> HttpResponse:
         }
         for e in page
     ]
+    # order_by() drops the model's ordering on seq, which would make every entry distinct.
     actions = sorted(
         JournalEntry.objects.filter(organisation_id=user.organisation_id)
+        .order_by()
         .values_list("action", flat=True)
         .distinct()
     )

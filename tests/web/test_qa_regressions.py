@@ -1,0 +1,92 @@
+"""Defects found by an exploratory pass through the application as its users use it.
+
+Each test names what a person saw; it failed before the fix next to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from depositaire.messages import t
+from depositaire.web.accounts import roles
+from depositaire.web.cases.models import Person
+from depositaire.web.journal.models import JournalEntry
+from web.factories import World
+
+STATIC = (
+    Path(__file__).resolve().parents[2] / "src" / "depositaire" / "web" / "static" / "depositaire"
+)
+
+
+def _person_form(w: Any, **changes: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "last_name": "Futur",
+        "first_name": "Bébé",
+        "birth_date": "1990-05-06",
+        "national_number": "",
+        "nationality": "BE",
+        "address": "",
+        "household": "",
+        "team": w.team.pk,
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_a_birth_date_in_the_future_is_refused_with_a_french_message(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    before = Person.objects.count()
+    response = client.post(
+        reverse("cases:person_create"), _person_form(w, birth_date=tomorrow.isoformat())
+    )
+    assert response.status_code == 200
+    assert Person.objects.count() == before
+    assert t("web.person.birth_date_future") in response.content.decode()
+    assert 'value="Futur"' in response.content.decode()  # what was typed is kept
+
+
+@pytest.mark.django_db
+def test_a_nationality_written_out_gets_the_two_letter_explanation(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    response = client.post(reverse("cases:person_create"), _person_form(w, nationality="Belgique"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert t("web.person.nationality_invalid").replace("'", "&#x27;") in body
+    assert "au plus 2 caractères" not in body
+
+
+@pytest.mark.django_db
+def test_the_dpo_journal_filter_lists_each_action_once(client: Any, world: World) -> None:
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    client.force_login(sw)
+    for _ in range(3):
+        client.get(reverse("cases:person_detail", args=[w.person.pk]))
+    assert JournalEntry.objects.filter(organisation_id=w.org.pk, action="file_viewed").count() >= 3
+    client.force_login(w.users[roles.DPO])
+    body = client.get(reverse("disclosures:journal")).content.decode()
+    options = re.findall(r'<option value="([a-z_]+)"', body)
+    assert "file_viewed" in options
+    assert len(options) == len(set(options)), options
+
+
+def test_on_a_phone_wide_tables_scroll_inside_their_card_and_the_menu_wraps() -> None:
+    css = (STATIC / "site.css").read_text(encoding="utf-8")
+    phone = css[css.index("@media (max-width: 40rem)") :]
+    assert re.search(r"table\.list \{[^}]*overflow-x: auto", phone)
+    assert re.search(r"\.menu \{[^}]*flex-wrap: wrap", css)
