@@ -90,3 +90,11 @@ def test_on_a_phone_wide_tables_scroll_inside_their_card_and_the_menu_wraps() ->
     phone = css[css.index("@media (max-width: 40rem)") :]
     assert re.search(r"table\.list \{[^}]*overflow-x: auto", phone)
     assert re.search(r"\.menu \{[^}]*flex-wrap: wrap", css)
+
+
+@pytest.mark.django_db
+def test_the_admin_index_names_the_accounts_section_in_french(client: Any, world: World) -> None:
+    client.force_login(world.a.users[roles.SYSADMIN])
+    body = client.get("/administration/").content.decode()
+    assert t("web.admin.accounts_app") in body
+    assert not re.search(r">\s*Accounts\s*<", body)
