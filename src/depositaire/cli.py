@@ -334,9 +334,12 @@ def demo(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
     """Lance l'application web avec l'organisation de démonstration."""
-    from depositaire.web.demo import run
+    from depositaire.web.demo import DemoError, run
 
-    run(host=host, port=port)
+    try:
+        run(host=host, port=port)
+    except DemoError as exc:
+        fail(str(exc), code=1)
 
 
 def main() -> None:

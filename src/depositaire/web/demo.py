@@ -15,6 +15,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from depositaire.messages import t
+
 DEMO_ORG = "CPAS de Démoville"
 OTHER_ORG = "Service d'aide de Voisinville"
 
@@ -402,9 +404,35 @@ def prepare() -> dict[str, str]:
     return ensure_demo_data()
 
 
+class DemoError(Exception):
+    """The demo cannot start (the message is French, for the person)."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse early, in French, when the address is taken or cannot be used."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError:
+        raise DemoError(t("web.demo.port_taken", host=host, port=port)) from None
+
+
 def run(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the demo with Django's development server (static files included), quietly.
+
+    The server is started directly rather than through ``runserver``, whose start-up
+    lines are English; requests are still logged by the ``django.server`` logger.
+    """
+    check_port(host, port)
     passwords = prepare()
     print(banner(host, port, passwords), flush=True)
-    from django.core.management import call_command
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import run as serve
+    from django.core.wsgi import get_wsgi_application
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
+    try:
+        serve(host, port, StaticFilesHandler(get_wsgi_application()), threading=True)
+    except KeyboardInterrupt:
+        print(t("web.demo.stopped"), flush=True)
