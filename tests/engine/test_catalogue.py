@@ -33,7 +33,11 @@ def test_every_rule_every_duty_and_every_verdict_is_worded():
     base = default_rule_base()
     for rule in base.rules:
         assert has(f"rules.{rule.id}.title") and has(f"rules.{rule.id}.applies")
-        for duty in (*rule.duties, *(d for _, d in rule.conditional_duties)):
+        for duty in (
+            *rule.duties,
+            *(d for _, d in rule.conditional_duties),
+            *(d for _, d in rule.failure_duties),
+        ):
             assert has(f"duties.{duty}"), duty
         for key in rule.to_verify:
             assert has(f"to_verify.{key}"), key

@@ -158,6 +158,7 @@ def evaluate(
         rules = [winner.id, *(r.id for r in failed if r.id != winner.id)]
         duties = list(winner.duties)
         duties.extend(d for cond, d in winner.conditional_duties if cond.fn(f) is True)
+        duties.extend(d for r in failed for cond, d in r.failure_duties if cond.fn(f) is True)
     else:
         verdict, may, never = "undetermined", frozenset(), frozenset({CONFIDENCE})
         rules = [r.id for r in pending]

@@ -56,6 +56,9 @@ class Rule:
     allows_confidences: bool = False
     duties: tuple[str, ...] = ()
     conditional_duties: tuple[tuple[Condition, str], ...] = ()
+    #: Duties owed when the rule was in play but did not apply, under a condition
+    #: (a CPAS worker whose circuit stops on the person's refusal explains the consequence).
+    failure_duties: tuple[tuple[Condition, str], ...] = ()
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     #: Keys of "to verify" notes in the message catalogue (``to_verify.<key>``).

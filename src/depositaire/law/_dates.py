@@ -9,7 +9,8 @@ from typing import Final
 #: new penalties of 458. Exact entry into force to confirm (law.md): tenth day after
 #: publication is assumed, and flagged "to verify" wherever it matters.
 POT_POURRI_V: Final = dt.date(2017, 8, 3)
-#: Law of 17 May 2017 inserting art. 46bis/1 CIC, in force 1 September 2017 (law.md).
+#: Law of 17 May 2017 inserting art. 46bis/1 CIC, in force 1 September 2017 (law.md, not the
+#: seeds: flagged "to verify" on the provision).
 ART_46BIS1: Final = dt.date(2017, 9, 1)
 #: Constitutional Court, judgment 44/2019 of 14 March 2019, annulling art. 46bis/1 §3 (001).
 ANNULMENT_46BIS1_3: Final = dt.date(2019, 3, 14)

@@ -35,7 +35,9 @@ cpas_internal_circuit = Rule(
         ),
     ),
     narrowing=((is_("recipient.kind", "cpas_admin_staff"), ADMINISTRATIVE_CATEGORIES),),
-    conditional_duties=((is_("consent", "refused"), "explain_refusal_consequences"),),
+    # 002: the person may refuse; the worker then explains that the request may not be
+    # processed. Owed when the circuit stops on that refusal, hence a failure duty.
+    failure_duties=((is_("consent", "refused"), "explain_refusal_consequences"),),
     citations=("cpas_practice.internal_circuit", "cpas_organic_law.36", "cpas_organic_law.50"),
     sources=("002_07818b6856039f22.txt", "001_fa6a8c0b420365de.txt"),
 )
@@ -50,6 +52,12 @@ automatic_flow = Rule(
     conditions=all_(
         is_("holder.institution", "cpas"),
         is_("recipient.kind", "crossroads_bank", "immigration_office"),
+        # 004: the flow to the immigration office concerns monthly aid only; "ce flux ne
+        # concerne pas les frais médicaux ou d'hospitalisation" (an aid that is medical).
+        any_(
+            is_not("recipient.kind", "immigration_office"),
+            is_not("information.medical", True, assume=True),
+        ),
     ),
     permitted=ADMINISTRATIVE_CATEGORIES,
     narrowing=(

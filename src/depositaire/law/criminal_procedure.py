@@ -49,6 +49,9 @@ terror_reporting_duty = Rule(
     conditions=all_(
         is_("holder.institution", *SOCIAL_SECURITY_INSTITUTIONS),
         is_not("information.medical", True, assume=True),
+        # § 3: "en font la déclaration conformément à l'article 29", which gives notice
+        # to the procureur du Roi, never to the police or another service.
+        is_("recipient.kind", "public_prosecutor"),
     ),
     withheld=frozenset({"health"}),
     valid_from=ART_46BIS1,

@@ -6,7 +6,7 @@ Source: 001. Outside youth care the same principles are applied with a
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import any_, is_, is_not
+from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import IDENTIFYING_CATEGORIES
 
@@ -21,7 +21,12 @@ person_access = Rule(
         is_("recipient.kind", "the_person", assume=False),
         is_("request.kind", "access_request", assume=False),
     ),
-    conditions=is_not("person.deceased", True, assume=True),
+    # The access is the person's own (art. 7: "aux bénéficiaires les informations qui les
+    # concernent"): a third party who calls its request an access request gets nothing here.
+    conditions=all_(
+        is_("recipient.kind", "the_person"),
+        is_not("person.deceased", True, assume=True),
+    ),
     duties=("hand_information_to_person", "withhold_third_party_information"),
     to_verify=("youth_care_code_outside_youth_care",),
     citations=("youth_care.code_7",),
