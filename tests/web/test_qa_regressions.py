@@ -98,3 +98,27 @@ def test_the_admin_index_names_the_accounts_section_in_french(client: Any, world
     body = client.get("/administration/").content.decode()
     assert t("web.admin.accounts_app") in body
     assert not re.search(r">\s*Accounts\s*<", body)
+
+
+@pytest.mark.django_db
+def test_the_reason_for_closing_without_a_letter_starts_with_a_capital(
+    client: Any, world: World
+) -> None:
+    from web.incoming_factories import make_request
+
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    request = make_request(
+        w.person,
+        sw,
+        requester_kind="immigration_office",
+        requester_organisation="Office des étrangers",
+        channel="email",
+        categories=["identity"],
+        claimed_basis="guarantor_lookup",
+    )
+    client.force_login(sw)
+    body = client.get(reverse("incoming:answer", args=[request.pk])).content.decode()
+    reason = t("documents.no_letter.undetermined").replace("'", "&#x27;")
+    assert reason[0].upper() + reason[1:] in body
+    assert reason not in body
