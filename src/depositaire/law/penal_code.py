@@ -36,7 +36,13 @@ testimony = Rule(
         is_("recipient.kind", "judge", "parliamentary_inquiry"),
         is_("request.under_oath", True),
     ),
-    citations=("penal_code.458", "social_workers_code.testimony", "youth_care.code_12"),
+    citations=(
+        "penal_code.458",
+        "penal_code.458.testimony",
+        "social_workers_code.testimony",
+        "cpas_practice.confidences",
+        "youth_care.code_12",
+    ),
     sources=("001_fa6a8c0b420365de.txt", "002_07818b6856039f22.txt"),
 )
 
