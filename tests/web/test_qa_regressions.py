@@ -122,3 +122,24 @@ def test_the_reason_for_closing_without_a_letter_starts_with_a_capital(
     reason = t("documents.no_letter.undetermined").replace("'", "&#x27;")
     assert reason[0].upper() + reason[1:] in body
     assert reason not in body
+
+
+@pytest.mark.django_db
+def test_searching_a_name_as_the_list_shows_it_finds_the_person(client: Any, world: World) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    shown = f"{w.person.last_name.upper()} {w.person.first_name}"
+    body = client.get(reverse("cases:person_list"), {"q": shown}).content.decode()
+    assert reverse("cases:person_detail", args=[w.person.pk]) in body
+
+
+@pytest.mark.django_db
+def test_a_search_without_result_does_not_say_the_team_has_no_file(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    body = client.get(reverse("cases:person_list"), {"q": "<b>Personne</b>"}).content.decode()
+    assert t("web.persons.empty").replace("'", "&#x27;") not in body
+    assert "Aucun dossier ne correspond à « &lt;b&gt;Personne&lt;/b&gt; »." in body
+    assert "<b>Personne</b>" not in body

@@ -46,8 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     persons = Person.objects.visible_to(request.user).select_related("team")
     query = request.GET.get("q", "").strip()
-    if query:
-        persons = persons.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
+    # Each word must be in the last or first name: "DUBOIS Jean", as the list shows it, finds him.
+    for word in query.split():
+        persons = persons.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
     persons = persons.annotate(item_count=Count("items"))
     return render(request, "cases/person_list.html", {"persons": persons, "query": query})
 
