@@ -143,3 +143,34 @@ def test_a_search_without_result_does_not_say_the_team_has_no_file(
     assert t("web.persons.empty").replace("'", "&#x27;") not in body
     assert "Aucun dossier ne correspond à « &lt;b&gt;Personne&lt;/b&gt; »." in body
     assert "<b>Personne</b>" not in body
+
+
+@pytest.mark.django_db
+def test_the_dpo_journal_details_are_french_not_raw_keys(client: Any, world: World) -> None:
+    from depositaire.web.journal.service import record
+
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    record(
+        "item_viewed",
+        actor=sw,
+        organisation=w.org,
+        target=f"person:{w.person.pk}",
+        details={"item_id": 41, "person_id": w.person.pk},
+    )
+    record("login_failed", organisation=w.org, details={"throttled": True})
+    record(
+        "request_closed",
+        actor=sw,
+        organisation=w.org,
+        details={"verdict": "secret", "item_ids": [3, 4]},
+    )
+    client.force_login(w.users[roles.DPO])
+    body = client.get(reverse("disclosures:journal")).content.decode()
+    rows = body[body.index("<tbody>") :]
+    assert f"information n° 41 ; dossier n° {w.person.pk}" in rows
+    assert "bloqué (trop de tentatives) : oui" in rows
+    assert "décision : Secret" in rows
+    assert "informations n° 3, 4" in rows
+    for raw in ("item_id", "person_id", "throttled", "True", "verdict", "[3, 4]"):
+        assert raw not in rows, raw

@@ -253,6 +253,24 @@ def _target_label(target: str) -> str:
     return " / ".join(parts)
 
 
+def _details_text(details: dict[str, Any]) -> str:
+    """An entry's details in French: each key's label, yes/no, lists, verdicts by name."""
+    from depositaire.messages import t, t_or
+
+    parts = []
+    for key, value in sorted(details.items()):
+        if isinstance(value, bool):
+            shown = t("web.journal.value_true") if value else t("web.journal.value_false")
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        elif key == "verdict":
+            shown = t_or(f"verdicts.{value}.label", str(value))
+        else:
+            shown = str(value)
+        parts.append(t_or(f"web.journal.details.{key}", f"{key} = {shown}", value=shown))
+    return " ; ".join(parts)
+
+
 @guard(roles.DPO)
 @require_GET
 def journal_page(request: HttpRequest) -> HttpResponse:
@@ -285,7 +303,7 @@ def journal_page(request: HttpRequest) -> HttpResponse:
             "action": action_label(e.action),
             "actor": names.get(e.actor_id, "—") if e.actor_id else "—",
             "target": _target_label(e.target),
-            "details": ", ".join(f"{k} = {v}" for k, v in sorted(e.details.items())),
+            "details": _details_text(e.details),
         }
         for e in page
     ]
