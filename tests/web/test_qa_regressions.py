@@ -174,3 +174,18 @@ def test_the_dpo_journal_details_are_french_not_raw_keys(client: Any, world: Wor
     assert "informations n° 3, 4" in rows
     for raw in ("item_id", "person_id", "throttled", "True", "verdict", "[3, 4]"):
         assert raw not in rows, raw
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["disclosures:registers", "incoming:register"])
+def test_the_dpo_registers_column_headers_do_not_end_with_a_colon(
+    client: Any, world: World, page: str
+) -> None:
+    from web.incoming_factories import closed_request_for
+
+    closed_request_for(world.a)
+    client.force_login(world.a.users[roles.DPO])
+    body = client.get(reverse(page)).content.decode()
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", body, flags=re.S)
+    assert any("SHA-256" in h for h in headers)
+    assert [h for h in headers if h.strip().endswith(":")] == []
