@@ -163,7 +163,13 @@ def test_the_dpo_journal_details_are_french_not_raw_keys(client: Any, world: Wor
         "request_closed",
         actor=sw,
         organisation=w.org,
-        details={"verdict": "secret", "item_ids": [3, 4]},
+        details={
+            "verdict": "secret",
+            "item_ids": [3, 4],
+            "categories": [],
+            "kind": "reply",
+            "rules": ["professional_secrecy"],
+        },
     )
     client.force_login(w.users[roles.DPO])
     body = client.get(reverse("disclosures:journal")).content.decode()
@@ -172,7 +178,19 @@ def test_the_dpo_journal_details_are_french_not_raw_keys(client: Any, world: Wor
     assert "bloqué (trop de tentatives) : oui" in rows
     assert "décision : Secret" in rows
     assert "informations n° 3, 4" in rows
-    for raw in ("item_id", "person_id", "throttled", "True", "verdict", "[3, 4]"):
+    assert "catégories : — ;" in rows
+    assert "réponse : lettre de refus" in rows
+    assert t("rules.professional_secrecy.title").replace("'", "&#x27;") in rows
+    for raw in (
+        "item_id",
+        "person_id",
+        "throttled",
+        "True",
+        "verdict",
+        "[3, 4]",
+        "reply",
+        "professional_secrecy",
+    ):
         assert raw not in rows, raw
 
 

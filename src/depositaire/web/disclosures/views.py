@@ -253,20 +253,41 @@ def _target_label(target: str) -> str:
     return " / ".join(parts)
 
 
-def _details_text(details: dict[str, Any]) -> str:
-    """An entry's details in French: each key's label, yes/no, lists, verdicts by name."""
+#: How a detail's code reads in French, by key (the code itself when it has no label).
+_DETAIL_VALUE_KEYS = {
+    "categories": "values.information.categories.{}",
+    "category": "values.information.categories.{}",
+    "rules": "rules.{}.title",
+    "rule": "rules.{}.title",
+    "verdict": "verdicts.{}.label",
+    "recipient_kind": "values.recipient.kind.{}",
+    "purpose": "values.request.kind.{}",
+    "channel": "incoming.channels.{}",
+    "kind": "incoming.letter.kinds.{}",
+    "role": "web.roles.{}",
+}
+
+
+def _detail_value(key: str, value: Any) -> str:
     from depositaire.messages import t, t_or
+
+    if isinstance(value, bool):
+        return t("common.word_yes") if value else t("common.word_no")
+    if isinstance(value, list):
+        return ", ".join(_detail_value(key, v) for v in value) or "—"
+    pattern = _DETAIL_VALUE_KEYS.get(key)
+    if pattern and isinstance(value, str):
+        return t_or(pattern.format(value), "—" if value == "none" else value)
+    return str(value)
+
+
+def _details_text(details: dict[str, Any]) -> str:
+    """An entry's details in French: each key's label and each code's name (ids stay ids)."""
+    from depositaire.messages import t_or
 
     parts = []
     for key, value in sorted(details.items()):
-        if isinstance(value, bool):
-            shown = t("web.journal.value_true") if value else t("web.journal.value_false")
-        elif isinstance(value, list):
-            shown = ", ".join(str(v) for v in value)
-        elif key == "verdict":
-            shown = t_or(f"verdicts.{value}.label", str(value))
-        else:
-            shown = str(value)
+        shown = _detail_value(key, value)
         parts.append(t_or(f"web.journal.details.{key}", f"{key} = {shown}", value=shown))
     return " ; ".join(parts)
 
