@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,9 +24,6 @@ from web.test_browser import log_in
 browser = shared.browser
 page = shared.page
 org = shared.org
-
-    Path(__file__).resolve().parents[2] / "src" / "depositaire" / "web" / "static" / "depositaire"
-)
 
 
 def _person_form(w: Any, **changes: str) -> dict[str, Any]:
