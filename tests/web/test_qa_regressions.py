@@ -219,3 +219,22 @@ def test_on_a_phone_the_head_social_workers_pages_do_not_scroll_sideways(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
     assert page.console_errors == []
+
+
+@pytest.mark.django_db
+def test_the_item_request_and_disclosure_headings_start_with_a_capital(
+    client: Any, world: World
+) -> None:
+    from web.incoming_factories import request_for
+
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    for url in (
+        reverse("cases:item_detail", args=[w.secret_fact.pk]),
+        reverse("incoming:detail", args=[request_for(w).pk]),
+        reverse("disclosures:detail", args=[w.disclosures["committee"].pk]),
+    ):
+        body = client.get(url).content.decode()
+        heading = re.search(r"<h1>\s*(\S)", body)
+        assert heading is not None, url
+        assert heading.group(1).isupper(), (url, heading.group(0))
