@@ -10,6 +10,7 @@ from __future__ import annotations
 from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import ADMINISTRATIVE_CATEGORIES
+from depositaire.law.deontology import ALWAYS_CONFIDENCES
 
 CPAS_INTERNAL = (
     "cpas_president",
@@ -35,6 +36,7 @@ cpas_internal_circuit = Rule(
         ),
     ),
     narrowing=((is_("recipient.kind", "cpas_admin_staff"), ADMINISTRATIVE_CATEGORIES),),
+    withheld=ALWAYS_CONFIDENCES,
     # 002: the person may refuse; the worker then explains that the request may not be
     # processed. Owed when the circuit stops on that refusal, hence a failure duty.
     failure_duties=((is_("consent", "refused"), "explain_refusal_consequences"),),

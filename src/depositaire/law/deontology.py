@@ -10,6 +10,11 @@ from __future__ import annotations
 from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 
+#: Categories that are confidences whatever the nature given: "les « confidences » (ce que
+#: vous confiez à l'assistant social comme par exemple votre ressenti, vos sentiments…)"
+#: (002), "toujours secrètes" (001). A rule that lets no confidence out withholds them.
+ALWAYS_CONFIDENCES = frozenset({"feelings"})
+
 shared_secrecy = Rule(
     id="shared_secrecy",
     kind="exception",
@@ -30,6 +35,7 @@ shared_secrecy = Rule(
         # Shared *professional* secrecy presupposes a holder bound by it.
         is_("holder.bound_by_secrecy", True),
     ),
+    withheld=ALWAYS_CONFIDENCES,
     conditional_duties=(
         (any_(is_("person.minor", True), is_("person.able_to_consent", False)), "involve_person"),
     ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.law._dates import POT_POURRI_V
+from depositaire.law.deontology import ALWAYS_CONFIDENCES
 
 DANGER_ALLEGED = any_(
     is_("request.kind", "own_initiative_report", assume=False),
@@ -36,6 +37,8 @@ testimony = Rule(
         is_("recipient.kind", "judge", "parliamentary_inquiry"),
         is_("request.under_oath", True),
     ),
+    # Objective facts only, never confidences (001, 002).
+    withheld=ALWAYS_CONFIDENCES,
     citations=(
         "penal_code.458",
         "penal_code.458.testimony",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import IDENTIFYING_CATEGORIES
+from depositaire.law.deontology import ALWAYS_CONFIDENCES
 
 person_access = Rule(
     id="person_access",
@@ -43,7 +44,7 @@ teaching_research = Rule(
         is_("request.kind", "teaching_research", assume=False),
         is_("recipient.kind", "researcher", assume=False),
     ),
-    withheld=IDENTIFYING_CATEGORIES,
+    withheld=IDENTIFYING_CATEGORIES | ALWAYS_CONFIDENCES,
     duties=("anonymise",),
     to_verify=("youth_care_code_outside_youth_care",),
     citations=("youth_care.code_12",),
