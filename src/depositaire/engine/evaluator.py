@@ -267,14 +267,23 @@ def _only_decisive(
             situation.with_facts(changes), rule_base, provisions, explain=False, exact_missing=False
         )
         results[combo] = (d.verdict, frozenset(d.may_disclose))
-    decisive: set[str] = set()
-    for i, path in enumerate(open_facts):
-        groups: dict[tuple[int, ...], set[Outcome]] = {}
-        for combo, result in results.items():
-            groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(result)
-        if any(len(g) > 1 for g in groups.values()):
-            decisive.add(path)
-    return [p for p in candidates if p in decisive]
+
+    def decisive(determined_only: bool) -> list[str]:
+        found: set[str] = set()
+        for i, path in enumerate(open_facts):
+            groups: dict[tuple[int, ...], set[Outcome]] = {}
+            for combo, result in results.items():
+                if determined_only and result[0] == "undetermined":
+                    continue
+                groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(result)
+            if any(len(g) > 1 for g in groups.values()):
+                found.add(path)
+        return [p for p in candidates if p in found]
+
+    # A completion that opens another rule can stay undetermined on facts outside this
+    # enumeration; such a result proves nothing about the fact varied, so it is compared
+    # only when no determined pair shows any fact to be decisive.
+    return decisive(True) or decisive(False)
 
 
 _CITATION_CACHE: dict[object, tuple[tuple[Citation, ...], tuple[str, ...]]] = {}
