@@ -238,3 +238,32 @@ def test_the_item_request_and_disclosure_headings_start_with_a_capital(
         heading = re.search(r"<h1>\s*(\S)", body)
         assert heading is not None, url
         assert heading.group(1).isupper(), (url, heading.group(0))
+
+
+@pytest.mark.django_db
+def test_another_legal_basis_must_be_named(client: Any, world: World) -> None:
+    from depositaire.web.incoming.models import IncomingRequest
+
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    client.force_login(sw)
+    data = {
+        "person": w.person.pk,
+        "received_at": "2026-11-26T09:30",
+        "received_by": sw.pk,
+        "requester_kind": "police",
+        "requester_organisation": "Zone de police Testville",
+        "channel": "phone",
+        "categories": ["address"],
+        "claimed_basis": "other",
+        "claimed_basis_text": "  ",
+    }
+    before = IncomingRequest.objects.count()
+    response = client.post(reverse("incoming:create"), data)
+    assert response.status_code == 200
+    assert IncomingRequest.objects.count() == before
+    message = t("incoming.form.claimed_basis_text_required").replace("'", "&#x27;")
+    assert message in response.content.decode()
+    data["claimed_basis_text"] = "Art. 29 du Code d'instruction criminelle"
+    assert client.post(reverse("incoming:create"), data).status_code == 302
+    assert IncomingRequest.objects.count() == before + 1

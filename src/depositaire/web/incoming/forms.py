@@ -134,6 +134,8 @@ class RequestForm(forms.Form):
             data.get(k) for k in ("requester_organisation", "requester_name", "requester_contact")
         ):
             raise forms.ValidationError(t("incoming.form.requester_required"))
+        if data.get("claimed_basis") == "other" and not data.get("claimed_basis_text", "").strip():
+            self.add_error("claimed_basis_text", t("incoming.form.claimed_basis_text_required"))
         return data
 
 
