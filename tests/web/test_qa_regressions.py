@@ -267,3 +267,21 @@ def test_another_legal_basis_must_be_named(client: Any, world: World) -> None:
     data["claimed_basis_text"] = "Art. 29 du Code d'instruction criminelle"
     assert client.post(reverse("incoming:create"), data).status_code == 302
     assert IncomingRequest.objects.count() == before + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "words"),
+    [
+        (roles.PRESIDENT, "transmis au Président du CPAS"),
+        (roles.ADMIN_STAFF, "transmis au personnel administratif du CPAS"),
+        (roles.HEAD_SOCIAL_WORKER, "transmis à la réunion de préparation du Comité spécial"),
+    ],
+)
+def test_the_inbox_says_au_president_not_a_le_president(
+    client: Any, world: World, role: str, words: str
+) -> None:
+    client.force_login(world.a.users[role])
+    body = client.get(reverse("disclosures:inbox")).content.decode()
+    assert words in body
+    assert " à le " not in body
