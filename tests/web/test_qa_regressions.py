@@ -6,6 +6,7 @@ Each test names what a person saw; it failed before the fix next to it.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from typing import Any
 
@@ -285,3 +286,21 @@ def test_the_inbox_says_au_president_not_a_le_president(
     body = client.get(reverse("disclosures:inbox")).content.decode()
     assert words in body
     assert " à le " not in body
+
+
+@pytest.mark.django_db
+def test_the_dpo_journal_filter_is_in_alphabetical_order_of_its_labels(
+    client: Any, world: World
+) -> None:
+    from depositaire.web.journal.service import record
+
+    w = world.a
+    for action in ("request_closed", "consent_changed", "login_failed", "export"):
+        record(action, organisation=w.org, details={})
+    client.force_login(w.users[roles.DPO])
+    body = client.get(reverse("disclosures:journal")).content.decode()
+    labels = [
+        html.unescape(x) for x in re.findall(r'<option value="[a-z_]+"[^>]*>([^<]*)</option>', body)
+    ]
+    assert len(labels) >= 4
+    assert labels == sorted(labels, key=lambda s: s.casefold().replace("é", "e").replace("ô", "o"))

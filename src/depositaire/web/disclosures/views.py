@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -281,6 +282,13 @@ def _detail_value(key: str, value: Any) -> str:
     return str(value)
 
 
+def _sort_key(label: str) -> str:
+    """Alphabetical order as a French reader expects it: accents and case aside."""
+    return "".join(
+        c for c in unicodedata.normalize("NFD", label) if not unicodedata.combining(c)
+    ).casefold()
+
+
 def _details_text(details: dict[str, Any]) -> str:
     """An entry's details in French: each key's label and each code's name (ids stay ids)."""
     from depositaire.messages import t_or
@@ -346,7 +354,9 @@ def journal_page(request: HttpRequest) -> HttpResponse:
         "disclosures/journal.html",
         {
             "rows": rows,
-            "actions": [(a, action_label(a)) for a in actions],
+            "actions": sorted(
+                ((a, action_label(a)) for a in actions), key=lambda p: _sort_key(p[1])
+            ),
             "action": action,
             "next_before": page[-1].seq if more and page else None,
         },
