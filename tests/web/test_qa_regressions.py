@@ -304,3 +304,26 @@ def test_the_dpo_journal_filter_is_in_alphabetical_order_of_its_labels(
     ]
     assert len(labels) >= 4
     assert labels == sorted(labels, key=lambda s: s.casefold().replace("é", "e").replace("ô", "o"))
+
+
+@pytest.mark.django_db
+def test_the_admin_titles_are_french_sentences(client: Any, world: World) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SYSADMIN])
+    pages = {
+        f"/administration/accounts/user/{w.users[roles.SOCIAL_WORKER].pk}/change/": (
+            "Modifier l&#x27;utilisateur"
+        ),
+        "/administration/accounts/user/add/": "Ajouter un utilisateur",
+        "/administration/accounts/user/": "Choisissez l&#x27;utilisateur à modifier",
+        f"/administration/accounts/team/{w.team.pk}/change/": "Modifier l&#x27;équipe",
+        f"/administration/accounts/organisation/{w.org.pk}/change/": (
+            "Modifier l&#x27;organisation"
+        ),
+    }
+    for url, title in pages.items():
+        response = client.get(url)
+        body = response.content.decode()
+        assert response.status_code == 200, url
+        assert f"<h1>{title}</h1>" in body, url
+        assert not re.search(r"(?:Modification|Ajout) de [aeéiou]", body), url

@@ -84,6 +84,27 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_sysadmin(request)
 
+    # Django's French titles say "Modification de utilisateur": ours come from the catalogue.
+    def _title(self, step: str) -> str:
+        return t(f"web.admin.titles.{self.model._meta.model_name}.{step}")
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        step = "add" if object_id is None else "change"
+        extra_context = {**(extra_context or {}), "title": self._title(step)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "title": self._title("list")}
+        return super().changelist_view(request, extra_context)
+
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_sysadmin(request)
 
