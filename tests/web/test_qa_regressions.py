@@ -327,3 +327,21 @@ def test_the_admin_titles_are_french_sentences(client: Any, world: World) -> Non
         assert response.status_code == 200, url
         assert f"<h1>{title}</h1>" in body, url
         assert not re.search(r"(?:Modification|Ajout) de [aeéiou]", body), url
+
+
+@pytest.mark.django_db
+def test_the_file_speaks_of_one_colleagues_confidence_in_the_singular(
+    client: Any, world: World
+) -> None:
+    from web.factories import make_item, make_person
+
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    child = make_person(w.org, w.team, sw, first="Léa", last="JEUNE", birth=dt.date(2015, 3, 1))
+    make_item(child, sw, nature="confidence", categories=["feelings"], text="peur du noir")
+    client.force_login(w.users[roles.HEAD_SOCIAL_WORKER])
+    body = client.get(reverse("cases:person_detail", args=[child.pk])).content.decode()
+    assert t("web.file.others_confidence_one") in body
+    assert "confidence(s)" not in body
+    assert f"— {t('web.file.minor')}" in body
+    assert f"({t('web.file.minor')})" not in body

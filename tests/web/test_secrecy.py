@@ -96,7 +96,7 @@ def test_the_head_social_worker_sees_that_a_confidence_exists_but_not_what_it_sa
     page = client.get(
         reverse("cases:person_detail", kwargs={"person_id": w.person.pk})
     ).content.decode()
-    assert "1 confidence(s) recueillie(s) par un(e) collègue" in page
+    assert "Une confidence recueillie par un(e) collègue" in page
     assert w.confidence_text not in page
     assert reverse("cases:item_detail", kwargs={"item_id": w.confidence.pk}) not in page
     # The report and the preparation form do not offer it either.
