@@ -58,7 +58,7 @@ def describe_leaf(leaf: Leaf) -> str:
             fact=fact_label(leaf.path),
             value=value_label(leaf.path, leaf.values[0]),
         )
-    values = t("common.or").join(value_label(leaf.path, v) for v in leaf.values)
+    values = t("common.or").join(f"« {value_label(leaf.path, v)} »" for v in leaf.values)
     key = "explain.leaf_not_in" if leaf.negate else "explain.leaf_in"
     return t(key, fact=fact_label(leaf.path), values=values)
 
