@@ -76,6 +76,10 @@ class Rule:
         effective = all_(*parts)
         object.__setattr__(effective, "fn", compile_condition(effective))
         object.__setattr__(self, "effective", effective)
+        # The evaluator also asks the scope (did an exception fail?) and the duty
+        # conditions on every decision: compiled too, for bulk speed.
+        for cond in (self.scope, *(c for c, _ in self.conditional_duties + self.failure_duties)):
+            object.__setattr__(cond, "fn", compile_condition(cond))
 
     def in_force(self, on: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (
