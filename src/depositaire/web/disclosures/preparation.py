@@ -102,7 +102,8 @@ def holder_for(author: Any) -> dict[str, str]:
     return {"role": role, "institution": author.organisation.kind}
 
 
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """Dotted paths to the contract's nested mapping."""
     out: dict[str, Any] = {}
     for path, value in flat.items():
         node = out
@@ -148,7 +149,7 @@ def build_situation(
     minor = request.person.is_minor(request.on)
     if minor is not None:
         flat["person.minor"] = minor
-    return _nest(flat), fact
+    return nest(flat), fact
 
 
 def why_withheld(decision: Decision) -> str:

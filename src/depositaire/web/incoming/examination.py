@@ -15,8 +15,9 @@ from typing import Any, Final
 from depositaire.engine import Decision, decide
 from depositaire.engine.provisions import default_provisions
 from depositaire.interview import Interview, Question
+from depositaire.web.disclosures.preparation import nest
 from depositaire.web.incoming.models import IncomingRequest
-from depositaire.web.incoming.prefill import known_facts, nest
+from depositaire.web.incoming.prefill import known_facts
 
 #: The danger facts of the contract, in the order an urgent examination asks them.
 DANGER: Final = (

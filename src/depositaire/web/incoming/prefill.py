@@ -100,15 +100,3 @@ def known_facts(request: IncomingRequest, user: Any, on: dt.date) -> dict[str, t
     if request.urgent:
         facts["danger.exists"] = (True, REGISTER)
     return facts
-
-
-def nest(flat: dict[str, Any]) -> dict[str, Any]:
-    """Dotted paths to the contract's nested mapping."""
-    out: dict[str, Any] = {}
-    for path, value in flat.items():
-        node = out
-        *groups, leaf = path.split(".")
-        for group in groups:
-            node = node.setdefault(group, {})
-        node[leaf] = value
-    return out
