@@ -345,3 +345,36 @@ def test_the_file_speaks_of_one_colleagues_confidence_in_the_singular(
     assert "confidence(s)" not in body
     assert f"— {t('web.file.minor')}" in body
     assert f"({t('web.file.minor')})" not in body
+
+
+@pytest.mark.django_db
+def test_a_two_letter_code_that_is_no_country_is_refused(client: Any, world: World) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    before = Person.objects.count()
+    response = client.post(reverse("cases:person_create"), _person_form(w, nationality="XQ"))
+    assert response.status_code == 200 and Person.objects.count() == before
+    assert "« XQ » n&#x27;est pas un code de pays" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_file_names_the_nationality_in_french(client: Any, world: World) -> None:
+    from web.factories import make_person
+
+    w = world.a
+    person = make_person(
+        w.org, w.team, w.users[roles.SOCIAL_WORKER], first="Samir", last="PAYS", nationality="SY"
+    )
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    body = client.get(reverse("cases:person_detail", kwargs={"person_id": person.pk}))
+    assert "Syrie (SY)" in body.content.decode()
+
+
+def test_country_names_come_in_french_with_the_code_kept_for_unknown_ones() -> None:
+    from depositaire.web.cases.countries import country_name, is_country, nationality_label
+
+    assert country_name("BE") == "Belgique" and country_name("cd") == (
+        "République démocratique du Congo"
+    )
+    assert nationality_label("MA") == "Maroc (MA)"
+    assert nationality_label("XQ") == "XQ" and not is_country("XQ") and is_country("be")

@@ -14,6 +14,7 @@ from depositaire.engine.schema import CATEGORIES
 from depositaire.messages import t
 from depositaire.web.accounts.models import Team
 from depositaire.web.cases import national_number
+from depositaire.web.cases.countries import is_country
 from depositaire.web.cases.models import NATURES, ORIGINS
 
 
@@ -64,6 +65,8 @@ class PersonForm(forms.Form):
         value = self.cleaned_data["nationality"].strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", value):
             raise forms.ValidationError(t("web.person.nationality_invalid"))
+        if not is_country(value):
+            raise forms.ValidationError(t("web.person.nationality_unknown", code=value))
         return value
 
     def clean(self) -> dict[str, Any]:

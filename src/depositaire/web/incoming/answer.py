@@ -20,6 +20,7 @@ from depositaire.engine import Decision
 from depositaire.engine.explain import value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
+from depositaire.web.cases.countries import nationality_label
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
 from depositaire.web.views import journal, sha256_hex
@@ -32,7 +33,7 @@ def default_values(
     record = {
         "identity": person.full_name,
         "national_number": person.get_sealed("national_number"),
-        "nationality": person.nationality,
+        "nationality": nationality_label(person.nationality),
         "address": person.get_sealed("address"),
         "household": person.get_sealed("household"),
     }

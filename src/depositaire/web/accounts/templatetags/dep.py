@@ -38,6 +38,14 @@ def value_label(value: Any, path: str) -> str:
 
 
 @register.filter
+def nationality(code: str) -> str:
+    """``{{ person.nationality|nationality }}`` — "Maroc (MA)"."""
+    from depositaire.web.cases.countries import nationality_label
+
+    return nationality_label(code or "")
+
+
+@register.filter
 def fr_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return _t("web.common.none")
