@@ -24,7 +24,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     ("args", "named"),
     [
         (["evaluate", "--bogus"], "--bogus"),
-        (["evaluate"], "FILE|-"),
+        (["evaluate"], "FICHIER|-"),
         (["frob"], "frob"),
         (["journal", "verify", "--nope"], "--nope"),
         (["demo", "--port", "abc"], "--port"),
@@ -47,6 +47,7 @@ def test_help_screens_carry_no_english_fixed_strings(args):
     assert proc.returncode == 0
     assert "Utilisation :" in proc.stdout and "Affiche cette aide et quitte." in proc.stdout
     assert not [word for word in ENGLISH if word in proc.stdout]
+    assert "<bool>" not in proc.stdout
 
 
 def test_the_group_help_lists_commands_under_a_french_title():

@@ -40,13 +40,13 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="Dépositaire : le secret professionnel, règle par règle.",
+    help=t("cli.commands.app"),
 )
 journal_app = typer.Typer(
     cls=FrenchGroup,
     subcommand_metavar=t("cli.help.subcommand_metavar"),
     no_args_is_help=True,
-    help="Journal inviolable des accès.",
+    help=t("cli.commands.journal"),
 )
 app.add_typer(journal_app, name="journal")
 
@@ -87,13 +87,19 @@ def parse_date_option(value: str | None) -> dt.date | None:
 # -- evaluate -------------------------------------------------------------
 
 
-@app.command(cls=FrenchCommand)
+@app.command(cls=FrenchCommand, help=t("cli.commands.evaluate"))
 def evaluate(
-    source: Annotated[str, typer.Argument(metavar="FILE|-", help="Situation en YAML ou JSON.")],
-    fmt: Annotated[str, typer.Option("--format", help="text ou json.")] = "text",
-    date: Annotated[str | None, typer.Option(help="Date de la communication (AAAA-MM-JJ).")] = None,
+    source: Annotated[
+        str, typer.Argument(metavar=t("cli.metavars.file_or_stdin"), help=t("cli.options.source"))
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="text|json", help=t("cli.options.format"))
+    ] = "text",
+    date: Annotated[
+        str | None, typer.Option(metavar=t("cli.metavars.date"), help=t("cli.options.date"))
+    ] = None,
 ) -> None:
-    """Décide une situation : secret, partage, peut parler, doit communiquer ou indéterminé."""
+    """Decide one situation (help text: ``cli.commands.evaluate``)."""
     if fmt not in ("text", "json"):
         fail(t("error.unknown_value", path="--format", value=fmt, accepted="text, json"))
     day = parse_date_option(date)
@@ -197,17 +203,19 @@ def _validity(start: dt.date | None, end: dt.date | None) -> str:
     return t("cli.always")
 
 
-@app.command(cls=FrenchCommand)
+@app.command(cls=FrenchCommand, help=t("cli.commands.rules"))
 def rules(
-    check_only: Annotated[bool, typer.Option("--check", help="Vérifie la base de règles.")] = False,
+    check_only: Annotated[
+        bool, typer.Option("--check", metavar="", help=t("cli.options.check"))
+    ] = False,
     rule_base: Annotated[
-        str | None, typer.Option("--rule-base", help="Module Python exposant RULE_BASE.")
+        str | None, typer.Option("--rule-base", metavar="MODULE", help=t("cli.options.rule_base"))
     ] = None,
     markdown: Annotated[
-        bool, typer.Option("--markdown", help="Écrit la liste en Markdown (docs/rules.md).")
+        bool, typer.Option("--markdown", metavar="", help=t("cli.options.markdown"))
     ] = False,
 ) -> None:
-    """Liste les règles avec leurs dispositions et leur validité, ou les vérifie (--check)."""
+    """List or check the rule base (help text: ``cli.commands.rules``)."""
     base = load_rule_base(rule_base)
     provisions = default_provisions()
     if markdown:
@@ -271,13 +279,11 @@ def find_provisions(article: str) -> list[ProvisionVersion]:
     return found
 
 
-@app.command(cls=FrenchCommand)
+@app.command(cls=FrenchCommand, help=t("cli.commands.law"))
 def law(
-    article: Annotated[
-        str, typer.Argument(help="Par exemple 458, 458bis, 46bis1 ou penal_code.458.")
-    ],
+    article: Annotated[str, typer.Argument(metavar="ARTICLE", help=t("cli.options.article"))],
 ) -> None:
-    """Affiche le texte enregistré d'une disposition et les règles qui l'utilisent."""
+    """Show a provision's stored text (help text: ``cli.commands.law``)."""
     versions = find_provisions(article)
     if not versions:
         known = ", ".join(sorted(default_provisions().by_key))
@@ -320,20 +326,22 @@ from depositaire.interview.cli import consult  # noqa: E402
 app.command("consult", cls=FrenchCommand)(consult)
 
 
-@journal_app.command("verify", cls=FrenchCommand)
+@journal_app.command("verify", cls=FrenchCommand, help=t("cli.commands.journal_verify"))
 def journal_verify() -> None:
-    """Vérifie la chaîne du journal : toute entrée modifiée, supprimée, insérée ou déplacée."""
+    """Verify the journal chain (help text: ``cli.commands.journal_verify``)."""
     from depositaire.web.journal.cli import verify_command
 
     raise typer.Exit(verify_command())
 
 
-@app.command(cls=FrenchCommand)
+@app.command(cls=FrenchCommand, help=t("cli.commands.demo"))
 def demo(
-    host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    host: Annotated[
+        str, typer.Option(metavar=t("cli.metavars.host"), help=t("cli.options.host"))
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help=t("cli.options.port"))] = 8000,
 ) -> None:
-    """Lance l'application web avec l'organisation de démonstration."""
+    """Start the demo web application (help text: ``cli.commands.demo``)."""
     from depositaire.web.demo import DemoError, run
 
     try:

@@ -26,6 +26,7 @@ def _french_usage(command: Any, ctx: Any, formatter: Any) -> None:
 def _french_help_option(option: Any) -> Any:
     if option is not None:
         option.help = t("cli.help.help_option")
+        option.metavar = ""  # a flag takes no value: no "<bool>" beside it
     return option
 
 

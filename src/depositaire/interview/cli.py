@@ -131,16 +131,24 @@ def _documents(
 
 def consult(
     answers: Annotated[
-        str | None, typer.Option("--answers", metavar="FILE", help=t("interview.cli.help.answers"))
+        str | None,
+        typer.Option(
+            "--answers", metavar=t("cli.metavars.file"), help=t("interview.cli.help.answers")
+        ),
     ] = None,
     save: Annotated[
-        str | None, typer.Option("--save", metavar="FILE", help=t("interview.cli.help.save"))
+        str | None,
+        typer.Option("--save", metavar=t("cli.metavars.file"), help=t("interview.cli.help.save")),
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", metavar="FILE", help=t("interview.cli.help.note"))
+        str | None,
+        typer.Option("--note", metavar=t("cli.metavars.file"), help=t("interview.cli.help.note")),
     ] = None,
     letter: Annotated[
-        str | None, typer.Option("--letter", metavar="FILE", help=t("interview.cli.help.letter"))
+        str | None,
+        typer.Option(
+            "--letter", metavar=t("cli.metavars.file"), help=t("interview.cli.help.letter")
+        ),
     ] = None,
     date: Annotated[
         str | None,
