@@ -118,14 +118,12 @@ def evaluate(
 
 
 def _items(values: list[str], label: str) -> str:
-    from depositaire.engine.explain import category_label
+    from depositaire.engine.explain import disclosure_label
 
     if not values:
         return t("cli.none")
     if label == "categories":
-        return ", ".join(
-            t("values.confidence") if v == "confidence" else category_label(v) for v in values
-        )
+        return ", ".join(disclosure_label(v) for v in values)
     return ", ".join(values)
 
 

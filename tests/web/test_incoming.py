@@ -641,3 +641,29 @@ def test_the_dpo_journal_names_a_request_as_such(client: Any, world: World) -> N
     client.force_login(w.users[roles.DPO])
     body = page_text(client.get(reverse("disclosures:journal")))
     assert f"demande n° {incoming.pk}" in body and "request:" not in body
+
+
+def test_an_open_request_has_no_letter_to_download(client: Any, world: World, sw: Any) -> None:
+    incoming = register(client, world.a.person, POLICE)
+    url = reverse("incoming:letter_pdf", kwargs={"incoming_id": incoming.pk})
+    assert client.get(url).status_code == 404
+    assert not JournalEntry.objects.filter(
+        action="export", details__request_id=incoming.pk
+    ).exists()
+
+
+def test_a_closed_request_cannot_be_examined_again(client: Any, world: World, sw: Any) -> None:
+    incoming = register(client, world.a.person, {**POLICE, "categories": ["address"]})
+    examine(client, incoming, {})
+    assert close(client, incoming).status_code == 302
+    incoming.refresh_from_db()
+    state = incoming.interview_state
+    restart = client.post(reverse("incoming:restart", kwargs={"incoming_id": incoming.pk}))
+    assert restart.status_code == 302
+    answer = client.post(
+        reverse("incoming:examine", kwargs={"incoming_id": incoming.pk}),
+        {"path": "request.in_writing", "value": "true", "action": "answer"},
+    )
+    assert answer.status_code == 302
+    incoming.refresh_from_db()
+    assert incoming.interview_state == state

@@ -24,7 +24,7 @@ from depositaire.documents.model import (
 )
 from depositaire.documents.note import categories_text, date_text
 from depositaire.engine import Decision, Situation
-from depositaire.engine.explain import category_label, value_label
+from depositaire.engine.explain import disclosure_label, value_label
 from depositaire.engine.schema import CATEGORIES, CONFIDENCE
 from depositaire.messages import has, t
 
@@ -101,7 +101,7 @@ def check_items(decision: Decision, items: Mapping[str, str] | None) -> None:
                 t("documents.error.unknown_item", category=category, accepted=accepted)
             )
         if category not in decision.may_disclose:
-            label = t("values.confidence") if category == CONFIDENCE else category_label(category)
+            label = disclosure_label(category)
             raise DocumentError(
                 t("documents.error.forbidden_item", category=label, allowed=allowed)
             )

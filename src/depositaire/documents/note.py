@@ -21,9 +21,9 @@ from depositaire.documents.model import (
     capitalise,
 )
 from depositaire.engine import Decision, Situation
-from depositaire.engine.explain import category_label, fact_label, format_date
+from depositaire.engine.explain import disclosure_label, fact_label, format_date
 from depositaire.engine.provisions import default_provisions
-from depositaire.engine.schema import CONFIDENCE, FACTS
+from depositaire.engine.schema import FACTS
 from depositaire.interview.outlook import OpenFact
 from depositaire.interview.questions import value_text
 from depositaire.messages import t
@@ -31,10 +31,7 @@ from depositaire.messages import t
 
 def categories_text(categories: Iterable[str]) -> tuple[str, ...]:
     """French labels of information categories (``confidence`` included)."""
-    return tuple(
-        capitalise(t("values.confidence") if c == CONFIDENCE else category_label(c))
-        for c in categories
-    )
+    return tuple(capitalise(disclosure_label(c)) for c in categories)
 
 
 def date_text(day: dt.date) -> str:

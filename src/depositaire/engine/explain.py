@@ -35,6 +35,11 @@ def category_label(category: str) -> str:
     return t(f"values.information.categories.{category}")
 
 
+def disclosure_label(entry: str) -> str:
+    """An entry of ``may_disclose`` / ``never_disclose``: a category, or ``confidence``."""
+    return t("values.confidence") if entry == "confidence" else category_label(entry)
+
+
 def fact_label(path: str) -> str:
     return t(f"facts.{path}.label")
 
@@ -160,10 +165,15 @@ def explain(
 
     out.append(t(f"verdicts.{decision.verdict}.sentence"))
     if decision.may_disclose:
-        out.append(t("explain.may", items=", ".join(_label_any(c) for c in decision.may_disclose)))
+        out.append(
+            t("explain.may", items=", ".join(disclosure_label(c) for c in decision.may_disclose))
+        )
     if decision.never_disclose and decision.verdict != "undetermined":
         out.append(
-            t("explain.never", items=", ".join(_label_any(c) for c in decision.never_disclose))
+            t(
+                "explain.never",
+                items=", ".join(disclosure_label(c) for c in decision.never_disclose),
+            )
         )
     if decision.duties:
         out.append(t("explain.duties", items=" ; ".join(t(f"duties.{d}") for d in decision.duties)))
@@ -178,7 +188,3 @@ def explain(
     for note in decision.to_verify:
         out.append(t("explain.to_verify", note=note))
     return out
-
-
-def _label_any(category: str) -> str:
-    return t("values.confidence") if category == "confidence" else category_label(category)

@@ -7,8 +7,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from depositaire.engine.explain import category_label
-from depositaire.engine.schema import CONFIDENCE
+from depositaire.engine.explain import disclosure_label
 from depositaire.interview.answers import Replay
 from depositaire.interview.session import Interview
 from depositaire.messages import t
@@ -17,7 +16,7 @@ from depositaire.messages import t
 def _categories(values: list[str]) -> str:
     if not values:
         return t("interview.cli.none")
-    labels = (t("values.confidence") if v == CONFIDENCE else category_label(v) for v in values)
+    labels = (disclosure_label(v) for v in values)
     return ", ".join(labels)
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from depositaire.engine import Situation, Verdict, decide
-from depositaire.engine.explain import category_label, fact_label
-from depositaire.engine.schema import CONFIDENCE, FACTS
+from depositaire.engine.explain import disclosure_label, fact_label
+from depositaire.engine.schema import FACTS
 from depositaire.interview.questions import choices_for
 from depositaire.messages import t
 
@@ -67,7 +67,7 @@ class OpenFact:
 
 
 def _category(category: str) -> str:
-    return t("values.confidence") if category == CONFIDENCE else category_label(category)
+    return disclosure_label(category)
 
 
 def outcome_of(situation: Situation, path: str, value: bool | str) -> Option:

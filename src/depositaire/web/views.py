@@ -105,11 +105,16 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
 
 
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
+def attachment_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A download, never kept in a cache (nosniff is set for every response by settings)."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    return attachment_response(pdf, filename, "application/pdf")
 
 
 def render_pdf(html: str) -> bytes:

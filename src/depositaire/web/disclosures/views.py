@@ -275,10 +275,10 @@ def _detail_value(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return t("common.word_yes") if value else t("common.word_no")
     if isinstance(value, list):
-        return ", ".join(_detail_value(key, v) for v in value) or "—"
+        return ", ".join(_detail_value(key, v) for v in value) or t("web.common.none")
     pattern = _DETAIL_VALUE_KEYS.get(key)
     if pattern and isinstance(value, str):
-        return t_or(pattern.format(value), "—" if value == "none" else value)
+        return t_or(pattern.format(value), t("web.common.none") if value == "none" else value)
     return str(value)
 
 

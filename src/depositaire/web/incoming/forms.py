@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from depositaire.engine import Decision
-from depositaire.engine.explain import category_label, format_date, value_label
+from depositaire.engine.explain import category_label, disclosure_label, format_date, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.messages import t
 from depositaire.web.accounts import roles
@@ -308,8 +308,6 @@ class LetterForm(forms.Form):
 
 
 def _category_name(category: str) -> str:
-    if category == "confidence":
-        return t("values.confidence")
-    if category in CATEGORIES:
-        return category_label(category)
+    if category == "confidence" or category in CATEGORIES:
+        return disclosure_label(category)
     return t("incoming.letter.unknown_category", category=category[:40])

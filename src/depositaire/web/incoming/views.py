@@ -1,4 +1,8 @@
-"""The register of requests, the examination (htmx), the answer, the head's and the DPO's views."""
+"""The register of requests, the examination (htmx), the answer, the head's and the DPO's views.
+
+Each request is one transaction (``ATOMIC_REQUESTS``): a record and its journal entry are
+stored together or not at all.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from depositaire.documents import DocumentError, LetterInputs
 from depositaire.documents.letters import legal_basis
 from depositaire.engine import SituationError
-from depositaire.engine.explain import category_label, fact_label, value_label
+from depositaire.engine.explain import category_label, disclosure_label, fact_label, value_label
 from depositaire.interview import UNKNOWN_TOKEN, Interview
 from depositaire.interview.questions import value_text
 from depositaire.messages import t
@@ -26,7 +29,7 @@ from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
 from depositaire.web.incoming.forms import DocumentForm, LetterForm, RequestForm, eligible_items
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
-from depositaire.web.views import guard, journal, pdf_response
+from depositaire.web.views import attachment_response, guard, journal, pdf_response
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
@@ -62,41 +65,40 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person: Person = data["person"]
-        with transaction.atomic():
-            incoming = IncomingRequest(
-                organisation_id=user.organisation_id,
-                team_id=person.team_id,
-                person=person,
-                requester_kind=data["requester_kind"],
-                requester_organisation=data["requester_organisation"].strip(),
-                requester_name=data["requester_name"].strip(),
-                requester_contact=data["requester_contact"].strip(),
-                reference=data["reference"].strip(),
-                channel=data["channel"],
-                categories=list(data["categories"]),
-                claimed_basis=data["claimed_basis"],
-                claimed_basis_text=data["claimed_basis_text"].strip(),
-                urgent=bool(data["urgent"]),
-                received_at=data["received_at"],
-                received_by=data["received_by"],
-                registered_by=user,
-            )
-            incoming.set_sealed("request_text", data["request_text"] or "")
-            incoming.save()
-            journal(
-                request,
-                "request_registered",
-                target=_target(incoming),
-                details={
-                    "request_id": incoming.pk,
-                    "person_id": person.pk,
-                    "recipient_kind": incoming.requester_kind,
-                    "channel": incoming.channel,
-                    "categories": list(incoming.categories),
-                    "legal_basis": incoming.claimed_basis,
-                    "state": "urgent" if incoming.urgent else "normal",
-                },
-            )
+        incoming = IncomingRequest(
+            organisation_id=user.organisation_id,
+            team_id=person.team_id,
+            person=person,
+            requester_kind=data["requester_kind"],
+            requester_organisation=data["requester_organisation"].strip(),
+            requester_name=data["requester_name"].strip(),
+            requester_contact=data["requester_contact"].strip(),
+            reference=data["reference"].strip(),
+            channel=data["channel"],
+            categories=list(data["categories"]),
+            claimed_basis=data["claimed_basis"],
+            claimed_basis_text=data["claimed_basis_text"].strip(),
+            urgent=bool(data["urgent"]),
+            received_at=data["received_at"],
+            received_by=data["received_by"],
+            registered_by=user,
+        )
+        incoming.set_sealed("request_text", data["request_text"] or "")
+        incoming.save()
+        journal(
+            request,
+            "request_registered",
+            target=_target(incoming),
+            details={
+                "request_id": incoming.pk,
+                "person_id": person.pk,
+                "recipient_kind": incoming.requester_kind,
+                "channel": incoming.channel,
+                "categories": list(incoming.categories),
+                "legal_basis": incoming.claimed_basis,
+                "state": "urgent" if incoming.urgent else "normal",
+            },
+        )
         return redirect("incoming:examine", incoming_id=incoming.pk)
     return render(request, "incoming/form.html", {"form": form})
 
@@ -146,28 +148,27 @@ def document_add(request: HttpRequest, incoming: IncomingRequest) -> HttpRespons
             for error in errors:
                 messages.error(request, error)
         return redirect("incoming:detail", incoming_id=incoming.pk)
-    with transaction.atomic():
-        document = RequestDocument(
-            request=incoming,
-            content_type=form.kind,
-            size=len(form.raw),
-            sha256=form.sha256,
-            uploaded_by=request.user,
-        )
-        document.set_sealed("filename", form.cleaned_data["document"].name[:200])
-        document.set_bytes(form.raw)
-        document.save()
-        journal(
-            request,
-            "request_document_added",
-            target=_target(incoming),
-            details={
-                "request_id": incoming.pk,
-                "document_id": document.pk,
-                "document_sha256": document.sha256,
-                "size_count": document.size,
-            },
-        )
+    document = RequestDocument(
+        request=incoming,
+        content_type=form.kind,
+        size=len(form.raw),
+        sha256=form.sha256,
+        uploaded_by=request.user,
+    )
+    document.set_sealed("filename", form.cleaned_data["document"].name[:200])
+    document.set_bytes(form.raw)
+    document.save()
+    journal(
+        request,
+        "request_document_added",
+        target=_target(incoming),
+        details={
+            "request_id": incoming.pk,
+            "document_id": document.pk,
+            "document_sha256": document.sha256,
+            "size_count": document.size,
+        },
+    )
     messages.success(request, t("incoming.document.added"))
     return redirect("incoming:detail", incoming_id=incoming.pk)
 
@@ -186,16 +187,11 @@ def document_download(request: HttpRequest, document: RequestDocument) -> HttpRe
             "document_sha256": document.sha256,
         },
     )
-    response = HttpResponse(raw, content_type=document.content_type)
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
         document.content_type, "txt"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="demande-{document.request_id}-piece-{document.pk}.{extension}"'
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    filename = f"demande-{document.request_id}-piece-{document.pk}.{extension}"
+    return attachment_response(raw, filename, document.content_type)
 
 
 # -- the examination -------------------------------------------------------------
@@ -219,17 +215,13 @@ def _decision_context(interview: Interview) -> dict[str, Any]:
         "decision": decision,
         "verdict_label": t(f"verdicts.{decision.verdict}.label"),
         "verdict_sentence": t(f"verdicts.{decision.verdict}.sentence"),
-        "may": [_category(c) for c in decision.may_disclose],
-        "never": [_category(c) for c in decision.never_disclose],
+        "may": [disclosure_label(c) for c in decision.may_disclose],
+        "never": [disclosure_label(c) for c in decision.never_disclose],
         "duties": [t(f"duties.{d}") for d in decision.duties],
         "basis": legal_basis(decision),
         "citations": [c.label for c in decision.citations],
         "missing": [fact_label(p) for p in decision.missing],
     }
-
-
-def _category(category: str) -> str:
-    return t("values.confidence") if category == "confidence" else category_label(category)
 
 
 def _examine_context(
@@ -286,8 +278,7 @@ def _examine_context(
 @guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
 @require_http_methods(["GET", "POST"])
 def examine(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
-    with transaction.atomic():
-        interview = _interview(incoming, request.user)
+    interview = _interview(incoming, request.user)
     error = ""
     fix = request.GET.get("corriger", "")
     if request.method == "POST":
@@ -306,9 +297,8 @@ def examine(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             error = exc.message
             fix = path if path else fix
         else:
-            with transaction.atomic():
-                incoming.interview_state = interview.to_dict()
-                incoming.save(update_fields=["interview_state"])
+            incoming.interview_state = interview.to_dict()
+            incoming.save(update_fields=["interview_state"])
             return redirect("incoming:examine", incoming_id=incoming.pk)
     context = _examine_context(incoming, interview, fix)
     context["error"] = error
@@ -324,9 +314,8 @@ def _status(request: HttpRequest, refused: bool) -> int:
 @require_POST
 def restart(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
     if incoming.is_open:
-        with transaction.atomic():
-            examination.start(incoming, request.user, timezone.localdate())
-            incoming.save(update_fields=["interview_state", "prefill_sources"])
+        examination.start(incoming, request.user, timezone.localdate())
+        incoming.save(update_fields=["interview_state", "prefill_sources"])
     return redirect("incoming:examine", incoming_id=incoming.pk)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from depositaire.engine.explain import category_label as _category_label
+from depositaire.engine.explain import disclosure_label as _disclosure_label
 from depositaire.engine.explain import format_date
 from depositaire.engine.explain import value_label as _value_label
 from depositaire.messages import t as _t
@@ -23,7 +23,7 @@ def t_tag(key: str, **params: Any) -> str:
 
 @register.filter
 def category_label(category: str) -> str:
-    return _t("values.confidence") if category == "confidence" else _category_label(category)
+    return _disclosure_label(category)
 
 
 @register.filter
