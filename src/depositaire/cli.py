@@ -75,13 +75,13 @@ def read_input(source: str) -> tuple[str, str | None]:
     return text, "json" if path.suffix.lower() == ".json" else None
 
 
-def parse_date_option(value: str | None) -> dt.date | None:
+def parse_date_option(value: str | None, option: str = "--date") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        fail(t("error.bad_option_date", value=value))
+        fail(t("error.bad_option_date", value=value, option=option))
 
 
 # -- evaluate -------------------------------------------------------------
@@ -98,11 +98,18 @@ def evaluate(
     date: Annotated[
         str | None, typer.Option(metavar=t("cli.metavars.date"), help=t("cli.options.date"))
     ] = None,
+    as_known_on: Annotated[
+        str | None,
+        typer.Option(
+            "--as-known-on", metavar=t("cli.metavars.date"), help=t("cli.options.as_known_on")
+        ),
+    ] = None,
 ) -> None:
     """Decide one situation (help text: ``cli.commands.evaluate``)."""
     if fmt not in ("text", "json"):
         fail(t("error.unknown_value", path="--format", value=fmt, accepted="text, json"))
     day = parse_date_option(date)
+    known = parse_date_option(as_known_on, "--as-known-on")
     text, hint = read_input(source)
     try:
         situation = load_situation(text, fmt=hint)
@@ -110,6 +117,8 @@ def evaluate(
         fail(exc.message)
     if day is not None:
         situation = situation.with_facts({"date": day})
+    if known is not None:
+        situation = situation.with_facts({"as_known_on": known})
     decision = decide(situation)
     if fmt == "json":
         out.print_json(json.dumps(decision.to_dict(), ensure_ascii=False))
@@ -140,6 +149,8 @@ def print_decision(decision: Decision) -> None:
     )
     table = Table(show_header=False, box=None, padding=(0, 1))
     table.add_row(f"[bold]{t('cli.date')}[/bold]", format_date(decision.date))
+    if decision.as_known_on is not None:
+        table.add_row(f"[bold]{t('cli.as_known_on')}[/bold]", format_date(decision.as_known_on))
     table.add_row(
         f"[bold]{t('cli.may_disclose')}[/bold]", _items(decision.may_disclose, "categories")
     )

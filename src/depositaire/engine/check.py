@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from depositaire.engine.conditions import All, Any_, Condition, Leaf
 from depositaire.engine.provisions import Provisions
-from depositaire.engine.rules import Rule, RuleBase
+from depositaire.engine.rules import DISCLOSING, Rule, RuleBase
 from depositaire.engine.schema import FACTS
 from depositaire.messages import has, t
 
@@ -91,8 +91,8 @@ def check(rule_base: RuleBase, provisions: Provisions) -> list[Problem]:
                 problems.append(
                     Problem("citation_without_text", (r.id,), t("check.details.no_text", key=key))
                 )
-            elif not provisions.covers(key, r.valid_from, r.valid_until) and not any(
-                provisions.covers(k, r.valid_from, r.valid_until) for k in r.citations
+            elif not provisions.covers(key, r.valid_from, r.valid_until, r.known_from) and not any(
+                provisions.covers(k, r.valid_from, r.valid_until, r.known_from) for k in r.citations
             ):
                 problems.append(
                     Problem(
@@ -107,6 +107,10 @@ def check(rule_base: RuleBase, provisions: Provisions) -> list[Problem]:
             problems.append(Problem("never_fires", (r.id,), t("check.details.contradiction")))
         if not has(f"rules.{r.id}.title") or not has(f"rules.{r.id}.applies"):
             problems.append(Problem("no_wording", (r.id,), t("check.details.no_wording")))
+        if r.verdict in DISCLOSING and not has(f"rules.{r.id}.confidences"):
+            # The rule lets information out: the catalogue must say, from its text,
+            # whether confidences may go out (and which provision excludes what).
+            problems.append(Problem("no_wording", (r.id,), t("check.details.no_confidences")))
         for target in r.defeats:
             if target not in rule_base.by_id:
                 problems.append(

@@ -167,6 +167,11 @@ def has(path: str, item: str, *, assume: Truth = None) -> Leaf:
     return Leaf(path, (item,), contains=True, assume=assume)
 
 
+def lacks(path: str, item: str, *, assume: Truth = None) -> Leaf:
+    """The list fact does not contain ``item``."""
+    return Leaf(path, (item,), negate=True, contains=True, assume=assume)
+
+
 def all_(*parts: Condition) -> All:
     return All(tuple(parts))
 

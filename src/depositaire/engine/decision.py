@@ -9,7 +9,9 @@ from typing import Any, Literal
 from depositaire.engine.derive import Derivation
 from depositaire.engine.rules import Rule, Verdict
 
-RuleStatus = Literal["fired", "failed", "pending", "not_in_force", "defeated", "same_outcome"]
+RuleStatus = Literal[
+    "fired", "failed", "pending", "not_in_force", "annulled", "defeated", "same_outcome"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,9 @@ class Decision:
     rule_base_version: str
     trace: Trace = field(repr=False, default_factory=Trace)
     winner: Rule | None = field(repr=False, default=None)
+    #: The day the law was read (bi-temporal): an annulment decided by then erases the
+    #: provision for the past too. ``None`` only for decisions built by hand.
+    as_known_on: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON form (plus ``to_verify``, ``date``, ``rule_base_version``)."""
@@ -68,5 +73,6 @@ class Decision:
             "explanation": list(self.explanation),
             "to_verify": list(self.to_verify),
             "date": self.date.isoformat(),
+            "as_known_on": (self.as_known_on or self.date).isoformat(),
             "rule_base_version": self.rule_base_version,
         }

@@ -22,6 +22,12 @@ from depositaire.engine.derive import Derivation, derive
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import DISCLOSING, Rule, RuleBase, Verdict
 from depositaire.engine.schema import CATEGORIES, CONFIDENCE
+
+#: Categories 002 counts among confidences when the person confided them
+#: ("vos difficultés familiales, […] vos maladies"); ``information.confided`` says so.
+CONFIDED_CATEGORIES = frozenset({"family_difficulties", "health"})
+#: Always confidences ("votre ressenti, vos sentiments", 002).
+FEELINGS = frozenset({"feelings"})
 from depositaire.engine.situation import Situation
 
 _ORDER = {c: i for i, c in enumerate((CONFIDENCE, *CATEGORIES))}
@@ -61,8 +67,17 @@ def disclosure(
         if f.get("information.nature") == CONFIDENCE:
             may.add(CONFIDENCE)
     else:
+        # Explicitly excluded by the rule's text: the confidence itself, the feelings, and
+        # family difficulties or illnesses the person confided (002).
         never.add(CONFIDENCE)
-    if asked is not None and not may:
+        kept = set(FEELINGS)
+        if f.get("information.confided") is True:
+            kept |= CONFIDED_CATEGORIES
+        if f.get("information.nature") == CONFIDENCE:
+            kept |= may
+        never |= kept if asked is None else kept & set(asked)
+        may -= kept
+    if (asked is not None or f.get("information.nature") == CONFIDENCE) and not may:
         verdict = "secret"
     return verdict, frozenset(may), frozenset(never)
 
@@ -85,9 +100,10 @@ def evaluate(
     """Decide ``situation`` with ``rule_base``; ``explain=False`` skips the French text."""
     f, derivations = derive(situation.facts)
     date = situation.date
+    known = situation.as_known_on
     trace = Trace(derivations=derivations)
     steps = trace.steps
-    defeaters, verdict_rules, duty_rules = rule_base.in_force(date)
+    defeaters, verdict_rules, duty_rules = rule_base.in_force(date, known)
 
     defeated: dict[str, Rule] = {}
     maybe_defeated: dict[str, Rule] = {}
@@ -105,8 +121,12 @@ def evaluate(
 
     if explain:
         for r in rule_base.verdict_rules:
-            if not r.in_force(date) and r.scope.fn(f) is True:
-                steps.append((r, "not_in_force"))
+            if not r.in_force(date, known) and r.scope.fn(f) is True:
+                if r.annulled(date, known):
+                    steps.append((r, "annulled"))
+                elif not any(o.citations == r.citations for o in verdict_rules):
+                    # (another version of the same provision, in force, is examined instead)
+                    steps.append((r, "not_in_force"))
 
     winner: Rule | None = None
     pending: list[Rule] = []
@@ -165,7 +185,18 @@ def evaluate(
         duties = []
     if not exact_missing:  # an inner evaluation of _only_decisive: the outcome is enough
         return Decision(
-            verdict, rules, [], _sorted(may), [], [], missing, [], [], date, rule_base.version
+            verdict,
+            rules,
+            [],
+            _sorted(may),
+            [],
+            [],
+            missing,
+            [],
+            [],
+            date,
+            rule_base.version,
+            as_known_on=known,
         )
     for d in defeaters:
         if d.id in {x.id for x in defeated.values()} and d.id not in rules:
@@ -180,7 +211,12 @@ def evaluate(
     cited_rules = tuple(
         r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
     )
-    citations, to_verify = _citations(cited_rules, tuple(derivations), provisions, date)
+    annulments = tuple(
+        r.annulment.by for r, status in steps if status == "annulled" and r.annulment
+    )
+    citations, to_verify = _citations(
+        cited_rules, tuple(derivations), provisions, date, known, annulments
+    )
     decision = Decision(
         verdict=verdict,
         rules=rules,
@@ -193,6 +229,7 @@ def evaluate(
         to_verify=list(to_verify),
         date=date,
         rule_base_version=rule_base.version,
+        as_known_on=known,
         trace=trace,
         winner=winner if verdict != "undetermined" else None,
     )
@@ -294,9 +331,12 @@ def _citations(
     derivations: tuple[Derivation, ...],
     provisions: Provisions,
     date: dt.date,
+    as_known_on: dt.date | None = None,
+    extra: tuple[str, ...] = (),
 ) -> tuple[tuple[Citation, ...], tuple[str, ...]]:
-    """The provisions in force on ``date`` that the rules and derivations rest on (memoised)."""
-    key = (tuple(r.id for r in rules), derivations, date, id(provisions))
+    """The provisions in force on ``date`` as known on ``as_known_on`` that the rules and
+    derivations rest on, plus ``extra`` keys (the judgments that annulled a rule); memoised."""
+    key = (tuple(r.id for r in rules), derivations, date, as_known_on, extra, id(provisions))
     found = _CITATION_CACHE.get(key)
     if found is not None:
         return found
@@ -309,10 +349,11 @@ def _citations(
         verify_keys.extend(r.to_verify)
     for d in derivations:
         keys.extend(d.citations)
+    keys.extend(extra)
     citations: list[Citation] = []
     notes: list[str] = []
     for k in dict.fromkeys(keys):
-        version = provisions.on(k, date)
+        version = provisions.on(k, date, as_known_on)
         if version is None:
             continue
         citations.append(Citation(k, version.label, date, version.to_verify))

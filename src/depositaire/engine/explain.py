@@ -9,6 +9,7 @@ All wording comes from the message catalogue.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 
 from depositaire.engine.conditions import Leaf
@@ -17,7 +18,7 @@ from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import FACTS
 from depositaire.engine.situation import Situation
-from depositaire.messages import t, t_or
+from depositaire.messages import has, t, t_or
 
 
 def value_label(path: str, value: object) -> str:
@@ -72,6 +73,71 @@ def rule_title(rule: Rule) -> str:
     return t(f"rules.{rule.id}.title")
 
 
+def rule_grammar(rule: Rule) -> tuple[str, str]:
+    """(gender, number) of a rule's title, from the catalogue: ("m"|"f", "s"|"p")."""
+    return t_or(f"rules.{rule.id}.gender", "m"), t_or(f"rules.{rule.id}.number", "s")
+
+
+def lower_title(rule: Rule) -> str:
+    """The title inside a sentence: its article in lower case ("le secret…")."""
+    title = rule_title(rule)
+    return title[:1].lower() + title[1:]
+
+
+_VOWEL = "aeiouyàâäéèêëîïôöûüœAEIOUYÀÂÄÉÈÊËÎÏÔÖÛÜŒ"
+_ELISIONS = (
+    (re.compile(rf"\b([qQ]u|[dD]|[nN]|[sS]|[jJ])e ([{_VOWEL}])"), r"\1'\2"),
+    (re.compile(rf"\b([lL])[ea] ([{_VOWEL}])"), r"\1'\2"),
+    (re.compile(r"\b([dD])e le\b"), r"\1u"),
+    (re.compile(r"\b([dD])e les\b"), r"\1es"),
+    (re.compile(r"\bà le\b"), "au"),
+    (re.compile(r"\bà les\b"), "aux"),
+)
+
+
+def elide(text: str) -> str:
+    """French elision and contraction where a template meets a title or a condition
+    ("que une" → "qu'une", "de le" → "du", "à les" → "aux"). Written by hand: no kept
+    library does this for French, and the list is short and tested."""
+    for pattern, repl in _ELISIONS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def agree(key: str, rule: Rule, **params: object) -> str:
+    """Render the template ``key`` in the form that agrees with ``rule``'s title (number,
+    then gender): ``key.s_f``, ``key.s``, or ``key`` itself."""
+    gender, number = rule_grammar(rule)
+    for candidate in (f"{key}.{number}_{gender}", f"{key}.{number}"):
+        if has(candidate):
+            return elide(t(candidate, rule=rule_title(rule), **params))
+    return elide(t(key, rule=rule_title(rule), **params))
+
+
+#: The templates that a rule title is the subject of, with their parameters (for the
+#: grammar test that renders every rule in every one).
+RULE_TEMPLATES: tuple[str, ...] = (
+    "explain.not_in_force",
+    "explain.annulled",
+    "explain.defeated",
+    "explain.failed",
+    "explain.pending",
+    "explain.exception_obliges",
+    "explain.exception_opens",
+    "explain.exception_keeps",
+)
+
+
+def exception_template(rule: Rule) -> str:
+    """Which template states that an exception applied: one that obliges to communicate,
+    one that lets information out, one that keeps the secret."""
+    if rule.verdict == "must_disclose":
+        return "explain.exception_obliges"
+    if rule.verdict in ("share", "may_disclose"):
+        return "explain.exception_opens"
+    return "explain.exception_keeps"
+
+
 def _cite(rule: Rule | Iterable[str], provisions: Provisions, date: dt.date) -> str:
     keys = rule.citations if isinstance(rule, Rule) else tuple(rule)
     labels = [v.short for k in keys if (v := provisions.on(k, date)) is not None]
@@ -107,16 +173,28 @@ def explain(
     if f.get("person.deceased") is True:
         out.append(t("explain.deceased"))
 
+    known = decision.as_known_on or date
     for rule, status in statuses:
         if status == "not_in_force":
-            out.append(t("explain.not_in_force", rule=rule_title(rule), date=format_date(date)))
+            out.append(agree("explain.not_in_force", rule, date=format_date(date)))
+        elif status == "annulled" and rule.annulment is not None:
+            out.append(
+                agree(
+                    "explain.annulled",
+                    rule,
+                    decided=format_date(rule.annulment.decided_on),
+                    by=t(f"judgments.{rule.annulment.by}"),
+                    known=format_date(known),
+                    date=format_date(date),
+                )
+            )
         elif status == "defeated":
             by = trace.defeated_by[rule.id]
             out.append(
-                t(
+                agree(
                     "explain.defeated",
-                    rule=rule_title(rule),
-                    by=rule_title(by),
+                    rule,
+                    by=lower_title(by),
                     citation=_cite(by, provisions, date),
                 )
             )
@@ -124,9 +202,9 @@ def explain(
             leaves = rule.effective.failing(f)
             condition = describe_leaf(leaves[0]) if leaves else t("explain.condition_unknown")
             out.append(
-                t(
+                agree(
                     "explain.failed",
-                    rule=rule_title(rule),
+                    rule,
                     citation=_cite(rule, provisions, date),
                     condition=condition,
                 )
@@ -136,9 +214,9 @@ def explain(
         elif status == "pending" and rule.kind in ("default", "exception"):
             facts = ", ".join(fact_label(p) for p in dict.fromkeys(rule.effective.open_facts(f)))
             out.append(
-                t(
+                agree(
                     "explain.pending",
-                    rule=rule_title(rule),
+                    rule,
                     facts=facts,
                     citation=_cite(rule, provisions, date),
                 )
@@ -148,13 +226,15 @@ def explain(
     if winner is not None and winner.kind == "exception":
         sentence = t(f"rules.{winner.id}.applies")
         out.append(
-            t(
-                "explain.exception_applies",
-                rule=rule_title(winner),
+            agree(
+                exception_template(winner),
+                winner,
                 reason=sentence,
                 citation=_cite(winner, provisions, date),
             )
         )
+        if has(f"rules.{winner.id}.confidences"):
+            out.append(t(f"rules.{winner.id}.confidences"))
         if winner.verdict != decision.verdict:
             out.append(t("explain.nothing_permitted"))
     if winner is not None and winner.kind == "defeater":  # pragma: no cover - defeaters never win
@@ -187,4 +267,20 @@ def explain(
         out.append(t("explain.no_danger_alleged"))
     for note in decision.to_verify:
         out.append(t("explain.to_verify", note=note))
+    bitemporal = any(s == "annulled" for _, s in statuses) or (
+        winner is not None and (winner.annulment is not None or winner.known_from is not None)
+    )
+    if winner is not None and winner.annulment is not None:
+        later = winner.annulment
+        if later.erased_from is not None and known < later.decided_on:
+            out.append(
+                t(
+                    "explain.annulled_later",
+                    known=format_date(known),
+                    decided=format_date(later.decided_on),
+                    by=t(f"judgments.{later.by}"),
+                )
+            )
+    if bitemporal:
+        out.append(t("explain.known_on", date=format_date(date), known=format_date(known)))
     return out

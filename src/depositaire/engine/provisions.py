@@ -30,9 +30,26 @@ class ProvisionVersion:
     note: str | None = None
     #: Further quotes from other sources: (source, quote).
     extra_quotes: tuple[tuple[str, str], ...] = ()
+    #: The day a judgment annulled this version: read as known from that day, it never
+    #: was in force (bi-temporal law).
+    annulled_on: dt.date | None = None
+    #: A judgment that reaches back: read as known from ``valid_from``, it governs the
+    #: days from ``retroactive_from`` too.
+    retroactive_from: dt.date | None = None
 
-    def in_force(self, on: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (
+    def in_force(self, on: dt.date, as_known_on: dt.date | None = None) -> bool:
+        """In force on ``on`` as known on ``as_known_on`` (default: as known that day)."""
+        known = on if as_known_on is None else as_known_on
+        if self.annulled_on is not None and known >= self.annulled_on:
+            return False
+        start = self.valid_from
+        if (
+            self.retroactive_from is not None
+            and self.valid_from is not None
+            and known >= self.valid_from
+        ):
+            start = self.retroactive_from
+        return (start is None or start <= on) and (
             self.valid_until is None or on <= self.valid_until
         )
 
@@ -62,18 +79,23 @@ class Provisions:
             self.by_key.setdefault(v.key, []).append(v)
         for vs in self.by_key.values():
             vs.sort(key=lambda v: v.valid_from or dt.date.min)
-        self._cache: dict[tuple[str, dt.date], ProvisionVersion | None] = {}
+        self._cache: dict[tuple[str, dt.date, dt.date | None], ProvisionVersion | None] = {}
 
     def __contains__(self, key: str) -> bool:
         return key in self.by_key
 
-    def on(self, key: str, date: dt.date) -> ProvisionVersion | None:
-        """The version of ``key`` in force on ``date`` (``None`` if none was)."""
-        cache_key = (key, date)
+    def on(
+        self, key: str, date: dt.date, as_known_on: dt.date | None = None
+    ) -> ProvisionVersion | None:
+        """The version of ``key`` in force on ``date`` as known on ``as_known_on``
+        (default: as known that day); ``None`` if none was."""
+        cache_key = (key, date, as_known_on)
         try:
             return self._cache[cache_key]
         except KeyError:
-            found = next((v for v in self.by_key.get(key, ()) if v.in_force(date)), None)
+            found = next(
+                (v for v in self.by_key.get(key, ()) if v.in_force(date, as_known_on)), None
+            )
             self._cache[cache_key] = found
             return found
 
@@ -81,12 +103,19 @@ class Provisions:
         versions = self.by_key.get(key)
         return versions[-1] if versions else None
 
-    def covers(self, key: str, start: dt.date | None, end: dt.date | None) -> bool:
-        """True when some version of ``key`` is in force on every day of [start, end]."""
+    def covers(
+        self,
+        key: str,
+        start: dt.date | None,
+        end: dt.date | None,
+        as_known_on: dt.date | None = None,
+    ) -> bool:
+        """True when some version of ``key`` is in force on every day of [start, end]
+        (as known on ``as_known_on``; default: as known on each day)."""
         day = start or dt.date.min
         last = end or dt.date.max
         for v in self.by_key.get(key, ()):
-            if v.in_force(day):
+            if v.in_force(day, as_known_on):
                 if v.valid_until is None or v.valid_until >= last:
                     return True
                 day = v.valid_until + dt.timedelta(days=1)
@@ -113,6 +142,8 @@ def default_provisions() -> Provisions:
                 (x["source"], " ".join(str(x["quote"]).split()))
                 for x in e.get("extra_quotes") or ()
             ),
+            annulled_on=_date(e.get("annulled_on")),
+            retroactive_from=_date(e.get("retroactive_from")),
         )
         for e in entries
     ]

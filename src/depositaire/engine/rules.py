@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from depositaire.engine.conditions import TRUE, Condition, all_, compile_condition, is_not
+from depositaire.engine.conditions import TRUE, Condition, all_, compile_condition
 
 Verdict = Literal["secret", "share", "may_disclose", "must_disclose", "undetermined"]
 VERDICTS: Final[tuple[Verdict, ...]] = (
@@ -31,6 +31,28 @@ RuleKind = Literal["default", "exception", "defeater", "duty"]
 
 class RuleBaseError(Exception):
     """The rule base is not sound (a rule without citation, an unknown reference…)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Annulment:
+    """A judgment that erases a rule for a past period, known only from the day it was decided.
+
+    Read as known on a day before ``decided_on``, the rule stands; read as known on or
+    after it, the rule never existed on the days from ``erased_from`` to ``erased_until``
+    (an annulment acts retroactively)."""
+
+    decided_on: dt.date
+    #: Provision key of the judgment (``constitutional_court.44_2019``).
+    by: str
+    erased_from: dt.date | None
+    erased_until: dt.date | None
+
+    def erases(self, on: dt.date, as_known_on: dt.date) -> bool:
+        return (
+            as_known_on >= self.decided_on
+            and (self.erased_from is None or self.erased_from <= on)
+            and (self.erased_until is None or on <= self.erased_until)
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,7 +75,10 @@ class Rule:
     narrowing: tuple[tuple[Condition, frozenset[str]], ...] = ()
     #: Categories this rule names as never to go out, even if not asked.
     withheld: frozenset[str] = frozenset()
-    allows_confidences: bool = False
+    #: Whether confidences may go out under this rule. Every rule that lets information
+    #: out must say so explicitly, from its text (``None`` is refused for such a rule);
+    #: the catalogue's ``rules.<id>.confidences`` says which provision decides it.
+    allows_confidences: bool | None = None
     duties: tuple[str, ...] = ()
     conditional_duties: tuple[tuple[Condition, str], ...] = ()
     #: Duties owed when the rule was in play but did not apply, under a condition
@@ -61,19 +86,26 @@ class Rule:
     failure_duties: tuple[tuple[Condition, str], ...] = ()
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
+    #: The rule is part of the law only as known from this day (a rule that an
+    #: annulment brings in, for past dates too).
+    known_from: dt.date | None = None
+    #: A judgment that erased this rule retroactively.
+    annulment: Annulment | None = None
     #: Keys of "to verify" notes in the message catalogue (``to_verify.<key>``).
     to_verify: tuple[str, ...] = ()
     #: The seed files (or other sources) the rule is drawn from.
     sources: tuple[str, ...] = ()
-    #: The full condition: scope and conditions, plus "not a confidence" when the
-    #: rule lets information out but not confidences.
+    #: The full condition: scope and conditions. No condition is added implicitly:
+    #: whether confidences may go out is ``allows_confidences``, applied to what goes out.
     effective: Condition = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        parts: list[Condition] = [self.scope, self.conditions]
-        if self.verdict in DISCLOSING and not self.allows_confidences:
-            parts.append(is_not("information.nature", "confidence", assume=True))
-        effective = all_(*parts)
+        if self.verdict in DISCLOSING and self.allows_confidences is None:
+            raise RuleBaseError(
+                f"rule {self.id} lets information out and must say whether confidences may"
+                " go out (allows_confidences=True or False, from its text)"
+            )
+        effective = all_(self.scope, self.conditions)
         object.__setattr__(effective, "fn", compile_condition(effective))
         object.__setattr__(self, "effective", effective)
         # The evaluator also asks the scope (did an exception fail?) and the duty
@@ -81,17 +113,30 @@ class Rule:
         for cond in (self.scope, *(c for c, _ in self.conditional_duties + self.failure_duties)):
             object.__setattr__(cond, "fn", compile_condition(cond))
 
-    def in_force(self, on: dt.date) -> bool:
+    def valid_on(self, on: dt.date) -> bool:
+        """Within its period of validity (whatever is known later)."""
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_until is None or on <= self.valid_until
         )
 
+    def annulled(self, on: dt.date, as_known_on: dt.date | None = None) -> bool:
+        """Valid on ``on`` but erased by an annulment known on ``as_known_on``."""
+        known = on if as_known_on is None else as_known_on
+        return self.annulment is not None and self.valid_on(on) and self.annulment.erases(on, known)
+
+    def in_force(self, on: dt.date, as_known_on: dt.date | None = None) -> bool:
+        """Part of the law on ``on`` as known on ``as_known_on`` (default: as known that day)."""
+        known = on if as_known_on is None else as_known_on
+        if not self.valid_on(on):
+            return False
+        if self.known_from is not None and known < self.known_from:
+            return False
+        return not (self.annulment is not None and self.annulment.erases(on, known))
+
     @property
     def confidence_guard(self) -> Condition | None:
-        """The automatic "not a confidence" leaf, if this rule has one."""
-        if self.verdict in DISCLOSING and not self.allows_confidences:
-            part = self.effective.parts[-1]  # type: ignore[union-attr]
-            return part
+        """Always ``None``: no rule gains an implicit "not a confidence" condition any more
+        (kept for callers of the 0.2 API; see ``allows_confidences``)."""
         return None
 
 
@@ -206,20 +251,25 @@ class RuleBase:
     def __iter__(self) -> Iterable[Rule]:  # pragma: no cover - convenience
         return iter(self.ordered)
 
-    def in_force(self, on: dt.date) -> tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]:
-        """(defeaters, verdict rules, duty rules) in force on ``on``, in examination order."""
-        cache: dict[dt.date, tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]]
+    def in_force(
+        self, on: dt.date, as_known_on: dt.date | None = None
+    ) -> tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]:
+        """(defeaters, verdict rules, duty rules) in force on ``on`` as known on
+        ``as_known_on`` (default: as known that day), in examination order."""
+        Found = tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]
+        cache: dict[tuple[dt.date, dt.date | None], Found]
         cache = self.__dict__.setdefault("_in_force", {})
-        found = cache.get(on)
+        key = (on, as_known_on)
+        found = cache.get(key)
         if found is None:
             found = (
-                tuple(r for r in self.defeaters if r.in_force(on)),
-                tuple(r for r in self.verdict_rules if r.in_force(on)),
-                tuple(r for r in self.duty_rules if r.in_force(on)),
+                tuple(r for r in self.defeaters if r.in_force(on, as_known_on)),
+                tuple(r for r in self.verdict_rules if r.in_force(on, as_known_on)),
+                tuple(r for r in self.duty_rules if r.in_force(on, as_known_on)),
             )
             if len(cache) > 4096:
                 cache.clear()
-            cache[on] = found
+            cache[key] = found
         return found
 
     def value_classes(self, path: str, among: Sequence[Rule] | None = None) -> list[object]:

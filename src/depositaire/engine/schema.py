@@ -77,6 +77,7 @@ RECIPIENT_KINDS: Final = (
     "court_expert",
     "case_consultation",
     "school_health_service",
+    "school_director",
     "the_person",
     "family",
     "employer",
@@ -164,6 +165,9 @@ def _bools(prefix: str, *names: str, extension: bool = False) -> list[FactSpec]:
 
 FACT_SPECS: Final[tuple[FactSpec, ...]] = (
     FactSpec("date", "date"),
+    #: The day the law is read (bi-temporal): an annulment decided later erases a
+    #: provision for the past too. Default: today.
+    FactSpec("as_known_on", "date", extension=True),
     FactSpec("holder.role", "enum", HOLDER_ROLES),
     FactSpec("holder.institution", "enum", INSTITUTIONS),
     FactSpec("holder.bound_by_secrecy", "bool"),
@@ -172,6 +176,7 @@ FACT_SPECS: Final[tuple[FactSpec, ...]] = (
     FactSpec("information.medical", "bool"),
     FactSpec("information.terrorism_indications", "bool"),
     FactSpec("information.client_prosecution_risk", "bool", extension=True),
+    FactSpec("information.confided", "bool", extension=True),
     FactSpec("recipient.kind", "enum", RECIPIENT_KINDS),
     FactSpec("recipient.bound_by_secrecy", "bool"),
     FactSpec("recipient.same_mission", "bool"),
@@ -197,6 +202,7 @@ FACT_SPECS: Final[tuple[FactSpec, ...]] = (
         "offence_listed_458bis",
         "other_victims_risk",
     ),
+    *_bools("danger", "victim_minor", "victim_examined_or_confided", extension=True),
     FactSpec("consultation.legal_basis", "enum", CONSULTATION_BASES),
     FactSpec("consultation.purpose", "enum", CONSULTATION_PURPOSES),
     FactSpec("consultation.framework_defined", "bool"),

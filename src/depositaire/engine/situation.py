@@ -53,6 +53,12 @@ class Situation(Mapping[str, FactValue]):
         return f"Situation({self._facts!r})"
 
     @property
+    def as_known_on(self) -> dt.date:
+        """The day the law is read: ``as_known_on`` if given, else today."""
+        value = self._facts.get("as_known_on")
+        return value if isinstance(value, dt.date) else dt.date.today()
+
+    @property
     def facts(self) -> dict[str, FactValue]:
         """The underlying flat mapping (read it, do not change it)."""
         return self._facts

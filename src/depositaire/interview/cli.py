@@ -42,7 +42,7 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(t("error.bad_option_date", value=value))
+        _fail(t("error.bad_option_date", value=value, option="--date"))
 
 
 def _format(path: str | None) -> str | None:

@@ -53,9 +53,12 @@ PRECEDENCE: tuple[tuple[str, ...], ...] = (
         "judicial_follow_up_report",
         "disease_notification",
     ),
+    # 1b. Art. 29 CIC binds a civil servant bound only by discretion (001); an
+    #    obligation of tier 1 that meets it (46bis/1 § 3) keeps its own exclusions.
+    ("denunciation_duty",),
     # 2-3. A grave and imminent danger lifts the secret in every context; 458bis is
     #    the statutory form of the state of necessity (001), so it is named first.
-    ("right_to_report_abuse",),
+    ("right_to_report_abuse", "right_to_report_abuse_2001"),
     ("necessity",),
     # 4. The other exceptions written in the Penal Code itself (458, 458ter).
     ("case_consultation", "testimony"),

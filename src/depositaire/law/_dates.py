@@ -14,6 +14,14 @@ POT_POURRI_V: Final = dt.date(2017, 8, 3)
 ART_46BIS1: Final = dt.date(2017, 9, 1)
 #: Constitutional Court, judgment 44/2019 of 14 March 2019, annulling art. 46bis/1 §3 (001).
 ANNULMENT_46BIS1_3: Final = dt.date(2019, 3, 14)
+#: First art. 458bis, inserted by the law of 28 November 2000 on the criminal protection
+#: of minors, in force from 27 March 2001: outside the seeds (B. Lhoest, « Secret
+#: professionnel et multidisciplinarité », 2008, quotes it; law.md); flagged "to verify".
+ART_458BIS_2001: Final = dt.date(2001, 3, 27)
+#: Art. 458bis as it now stands: "droit de parole consacré par la loi du 30 novembre 2011
+#: (revu en 2012 et 2014)" (001). The seeds give the law's date, not its entry into force:
+#: the day of the law is taken and flagged "to verify".
+ART_458BIS_2011: Final = dt.date(2011, 11, 30)
 #: New Penal Code (laws of 29 February 2024) from 8 April 2026 (law.md; to verify).
 NEW_PENAL_CODE: Final = dt.date(2026, 4, 8)
 

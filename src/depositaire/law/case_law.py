@@ -16,6 +16,7 @@ necessity = Rule(
     instrument="case_law",
     exception_to=("professional_secrecy", "discretion_duty"),
     verdict="may_disclose",
+    # 002: confidences may be revealed "si les 4 conditions suivantes sont remplies".
     allows_confidences=True,
     scope=DANGER_ALLEGED,
     conditions=all_(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import ADMINISTRATIVE_CATEGORIES
-from depositaire.law.deontology import ALWAYS_CONFIDENCES
+from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN
 
 CPAS_INTERNAL = (
     "cpas_president",
@@ -34,7 +34,13 @@ cpas_internal_circuit = Rule(
             is_not("recipient.kind", "cpas_president"),
             is_("request.urgent", True),
         ),
+        # Administrative staff receive administrative data only: whether an illness was
+        # confided cannot change what they receive.
+        any_(is_("recipient.kind", "cpas_admin_staff"), CONFIDED_KNOWN),
     ),
+    # 002: "Les « faits secrets par nature » peuvent être partagés […] pour permettre le
+    # traitement de votre dossier"; "Les « confidences » ne peuvent pas être révélées".
+    allows_confidences=False,
     narrowing=((is_("recipient.kind", "cpas_admin_staff"), ADMINISTRATIVE_CATEGORIES),),
     withheld=ALWAYS_CONFIDENCES,
     # 002: the person may refuse; the worker then explains that the request may not be
@@ -62,6 +68,8 @@ automatic_flow = Rule(
         ),
     ),
     permitted=ADMINISTRATIVE_CATEGORIES,
+    # "certaines données administratives" (002): administrative data, no confidences.
+    allows_confidences=False,
     narrowing=(
         (is_("recipient.kind", "immigration_office"), frozenset({"aid_granted", "aid_period"})),
     ),

@@ -7,7 +7,7 @@ judgment 44/2019), law.md (date of entry into force of 46bis/1).
 from __future__ import annotations
 
 from depositaire.engine.conditions import all_, has, is_, is_not
-from depositaire.engine.rules import Rule
+from depositaire.engine.rules import Annulment, Rule
 from depositaire.engine.schema import ADMINISTRATIVE_CATEGORIES
 from depositaire.law._dates import ANNULMENT_46BIS1_3, ART_46BIS1, day_before
 
@@ -33,6 +33,8 @@ prosecutor_requisition = Rule(
         is_("holder.institution", *SOCIAL_SECURITY_INSTITUTIONS),
     ),
     permitted=ADMINISTRATIVE_CATEGORIES,
+    # § 1er: "les renseignements administratifs qu'il juge nécessaires" — nothing else.
+    allows_confidences=False,
     duties=("keep_measure_secret", "answer_without_delay"),
     valid_from=ART_46BIS1,
     citations=("criminal_procedure.46bis1",),
@@ -48,15 +50,26 @@ terror_reporting_duty = Rule(
     scope=TERROR_REPORT,
     conditions=all_(
         is_("holder.institution", *SOCIAL_SECURITY_INSTITUTIONS),
+        # § 3, al. 2: "Sont exclues des informations visées à l'alinéa 1er les données
+        # médicales à caractère personnel" — the only exclusion of the text.
         is_not("information.medical", True, assume=True),
         # § 3: "en font la déclaration conformément à l'article 29", which gives notice
         # to the procureur du Roi, never to the police or another service.
         is_("recipient.kind", "public_prosecutor"),
     ),
+    # The text excludes medical data and nothing else: confidences are not excluded.
+    allows_confidences=True,
     withheld=frozenset({"health"}),
     valid_from=ART_46BIS1,
     valid_until=day_before(ANNULMENT_46BIS1_3),
-    to_verify=("terror_reporting_annulled_retroactively",),
+    # Annulled by the Constitutional Court on 14 March 2019 (001): read as known from that
+    # day, the paragraph never existed, even for the days it stood.
+    annulment=Annulment(
+        decided_on=ANNULMENT_46BIS1_3,
+        by="constitutional_court.44_2019",
+        erased_from=ART_46BIS1,
+        erased_until=day_before(ANNULMENT_46BIS1_3),
+    ),
     citations=("criminal_procedure.46bis1.3",),
     sources=("001_fa6a8c0b420365de.txt",),
 )
@@ -68,7 +81,9 @@ terror_reporting_annulled = Rule(
     exception_to=("professional_secrecy", "discretion_duty"),
     verdict="secret",
     scope=TERROR_REPORT,
-    valid_from=ANNULMENT_46BIS1_3,
+    # From the judgment on, and, read as known since then, for the period it erased.
+    valid_from=ART_46BIS1,
+    known_from=ANNULMENT_46BIS1_3,
     citations=("constitutional_court.44_2019",),
     sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt"),
 )
@@ -94,3 +109,34 @@ RULES = (
     terror_reporting_annulled,
     denunciation_duty_not_applicable,
 )
+
+#: Art. 29 CIC binds civil servants; 001: "Ces deux obligations, dites obligations de
+#: dénonciation, ne s'appliquent pas aux personnes tenues au secret professionnel !" — so
+#: a civil servant bound only by discretion is bound by them.
+denunciation_duty = Rule(
+    id="denunciation_duty",
+    kind="exception",
+    instrument="criminal_procedure",
+    exception_to=("discretion_duty",),
+    verdict="must_disclose",
+    scope=all_(
+        is_("request.kind", "own_initiative_report"),
+        has("information.categories", "offence", assume=False),
+    ),
+    conditions=all_(
+        is_("holder.bound_by_secrecy", False),
+        # "Toute autorité constituée, tout fonctionnaire ou officier public"
+        is_("holder.role", "civil_servant"),
+        # "d'en donner avis sur le champ au procureur du Roi"
+        is_("recipient.kind", "public_prosecutor"),
+    ),
+    # "et de transmettre à ce magistrat tous les renseignements, procès-verbaux et actes
+    # qui y sont relatifs": the text excludes nothing that relates to the offence.
+    allows_confidences=True,
+    duties=("notify_prosecutor_forthwith", "transmit_only_offence_information"),
+    to_verify=("denunciation_duty_art_30",),
+    citations=("criminal_procedure.29", "criminal_procedure.30"),
+    sources=("001_fa6a8c0b420365de.txt",),
+)
+
+RULES = (*RULES, denunciation_duty)

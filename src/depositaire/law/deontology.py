@@ -7,13 +7,29 @@ mandated professionals, representation of minors), 004 (the conditions again).
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import all_, any_, is_, is_not
+from depositaire.engine.conditions import all_, any_, is_, is_not, lacks
 from depositaire.engine.rules import Rule
 
 #: Categories that are confidences whatever the nature given: "les « confidences » (ce que
 #: vous confiez à l'assistant social comme par exemple votre ressenti, vos sentiments…)"
 #: (002), "toujours secrètes" (001). A rule that lets no confidence out withholds them.
+#: Fears ("vos peurs", 002) are counted among feelings.
 ALWAYS_CONFIDENCES = frozenset({"feelings"})
+#: Categories that 002 also counts among confidences when the person confided them
+#: ("vos difficultés familiales, […] vos maladies"), but that may be learned otherwise (a
+#: certificate, an administrative file): `information.confided` says which.
+CONFIDED_CATEGORIES = frozenset({"family_difficulties", "health"})
+#: For a rule that lets no confidence out: whether family difficulties or illnesses asked
+#: for were confided must be known (asked), unless the item is a confidence anyway.
+CONFIDED_KNOWN = any_(
+    is_("information.nature", "confidence", assume=False),
+    all_(
+        lacks("information.categories", "family_difficulties", assume=True),
+        lacks("information.categories", "health", assume=True),
+    ),
+    is_("information.confided", True),
+    is_("information.confided", False),
+)
 
 shared_secrecy = Rule(
     id="shared_secrecy",
@@ -34,7 +50,11 @@ shared_secrecy = Rule(
         is_("in_person_interest", True),
         # Shared *professional* secrecy presupposes a holder bound by it.
         is_("holder.bound_by_secrecy", True),
+        CONFIDED_KNOWN,
     ),
+    # Faits secrets par nature "partageables sous conditions", confidences "toujours
+    # secrètes" (001).
+    allows_confidences=False,
     withheld=ALWAYS_CONFIDENCES,
     conditional_duties=(
         (any_(is_("person.minor", True), is_("person.able_to_consent", False)), "involve_person"),

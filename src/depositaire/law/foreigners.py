@@ -27,6 +27,9 @@ guarantor_lookup = Rule(
         is_("request.in_writing", True),
     ),
     permitted=frozenset({"identity", "national_number", "nationality"}),
+    # 004 names the data that go out (name, national number, nationality, the CPAS) and
+    # nothing else: no confidences.
+    allows_confidences=False,
     withheld=frozenset({"address", "administrative_situation"}),
     duties=("record_request_in_file", "send_request_by_email"),
     citations=("foreigners.guarantor_lookup", "foreigners.no_shared_secrecy"),

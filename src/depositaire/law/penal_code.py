@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
-from depositaire.law._dates import POT_POURRI_V
-from depositaire.law.deontology import ALWAYS_CONFIDENCES
+from depositaire.law._dates import ART_458BIS_2001, ART_458BIS_2011, POT_POURRI_V, day_before
+from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN
 
 DANGER_ALLEGED = any_(
     is_("request.kind", "own_initiative_report", assume=False),
@@ -36,8 +36,12 @@ testimony = Rule(
     conditions=all_(
         is_("recipient.kind", "judge", "parliamentary_inquiry"),
         is_("request.under_oath", True),
+        CONFIDED_KNOWN,
     ),
-    # Objective facts only, never confidences (001, 002).
+    # Objective facts only, never confidences: "Le Code de déontologie belge francophone des
+    # AS impose de ne jamais divulguer de confidences" (001); "même lors d'un témoignage en
+    # justice" (002).
+    allows_confidences=False,
     withheld=ALWAYS_CONFIDENCES,
     citations=(
         "penal_code.458",
@@ -55,6 +59,8 @@ right_to_report_abuse = Rule(
     instrument="penal_code",
     exception_to=("professional_secrecy", "discretion_duty"),
     verdict="may_disclose",
+    # The text lets the holder "en informer le procureur du Roi" of what he knows, with no
+    # exclusion: confidences may go out (001).
     allows_confidences=True,
     scope=DANGER_ALLEGED,
     conditions=all_(
@@ -70,8 +76,44 @@ right_to_report_abuse = Rule(
     ),
     duties=("disclose_only_to_avert_danger",),
     conditional_duties=((is_("danger.exists", True), "assist_person_in_danger"),),
+    # "droit de parole consacré par la loi du 30 novembre 2011 (revu en 2012 et 2014)" (001).
+    valid_from=ART_458BIS_2011,
+    to_verify=("art_458bis_2011_entry_into_force",),
     citations=("penal_code.458bis",),
     sources=("001_fa6a8c0b420365de.txt",),
+)
+
+#: The first art. 458bis (law of 28 November 2000, in force 27 March 2001), known from
+#: B. Lhoest, « Secret professionnel et multidisciplinarité », 2008 (outside the seeds):
+#: listed offences on a minor only, the holder examined the victim or received its
+#: confidences, a grave and imminent danger, and he cannot protect the child himself or with
+#: help. No vulnerable adults, no risk to other victims. Before it, only necessity.
+right_to_report_abuse_2001 = Rule(
+    id="right_to_report_abuse_2001",
+    kind="exception",
+    instrument="penal_code",
+    exception_to=("professional_secrecy", "discretion_duty"),
+    verdict="may_disclose",
+    # The holder "received its confidences": the text lets them out.
+    allows_confidences=True,
+    scope=DANGER_ALLEGED,
+    conditions=all_(
+        is_("danger.exists", True),
+        is_("danger.offence_listed_458bis", True),
+        is_("danger.victim_minor", True),
+        is_("danger.victim_examined_or_confided", True),
+        is_("danger.serious", True),
+        is_("danger.imminent", True),
+        is_("danger.other_means_exhausted", True),
+        is_("recipient.kind", "public_prosecutor"),
+    ),
+    duties=("disclose_only_to_avert_danger",),
+    conditional_duties=((is_("danger.exists", True), "assist_person_in_danger"),),
+    valid_from=ART_458BIS_2001,
+    valid_until=day_before(ART_458BIS_2011),
+    to_verify=("art_458bis_2001_text",),
+    citations=("penal_code.458bis",),
+    sources=("001_fa6a8c0b420365de.txt", "B. Lhoest 2008 (hors sources)"),
 )
 
 case_consultation = Rule(
@@ -80,6 +122,7 @@ case_consultation = Rule(
     instrument="penal_code",
     exception_to=("professional_secrecy", "discretion_duty"),
     verdict="may_disclose",
+    # "communique ceux-ci" — the secrets, all of them, within the consultation (001).
     allows_confidences=True,
     scope=any_(
         is_("request.kind", "case_consultation", assume=False),
@@ -132,6 +175,7 @@ RULES = (
     professional_secrecy,
     testimony,
     right_to_report_abuse,
+    right_to_report_abuse_2001,
     case_consultation,
     lawyer_exception,
     assistance_duty,

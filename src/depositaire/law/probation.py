@@ -19,7 +19,11 @@ judicial_follow_up_report = Rule(
     scope=is_("request.kind", "judicial_follow_up_report"),
     conditions=is_("recipient.kind", "justice_assistant"),
     permitted=frozenset({"attendance"}),
-    withheld=frozenset({"therapy_content"}),
+    # The law obliges the report on attendance, absences, ending and difficulties, whoever
+    # said them; what the reports never carry is the therapeutic relationship (003), which
+    # `therapy_content` and `feelings` stand for.
+    allows_confidences=True,
+    withheld=frozenset({"therapy_content", "feelings"}),
     duties=("report_only_follow_up_facts",),
     citations=("probation.follow_up_reports",),
     sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt"),

@@ -18,8 +18,12 @@ disease_notification = Rule(
     verdict="must_disclose",
     scope=is_("request.kind", "disease_notification"),
     conditions=all_(
+        # "Les parents (et les médecins le cas échéant) ont l'obligation de signaler les
+        # maladies contagieuses que contracte l'enfant ou l'étudiant. Le directeur prévient
+        # ensuite l'équipe PSE" (001): the doctor reports to the school director, who warns
+        # the PSE team (the school health service).
         is_("holder.role", "doctor"),
-        is_("recipient.kind", "school_health_service"),
+        is_("recipient.kind", "school_director", "school_health_service"),
         any_(
             is_("disease", *DISEASES_ON_SUSPICION),
             all_(
@@ -28,7 +32,11 @@ disease_notification = Rule(
             ),
         ),
     ),
-    permitted=frozenset({"health"}),
+    # The report concerns "l'enfant ou l'étudiant" who contracts the disease: which child,
+    # and which disease. The order obliges it: an illness confided goes out too (002 counts
+    # illnesses among confidences, and art. 458 yields where "la loi … les oblige").
+    permitted=frozenset({"identity", "health"}),
+    allows_confidences=True,
     duties=("notify_disease_only",),
     citations=("school_health.order_2011",),
     sources=("001_fa6a8c0b420365de.txt",),

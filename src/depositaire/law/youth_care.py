@@ -9,7 +9,6 @@ from __future__ import annotations
 from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import IDENTIFYING_CATEGORIES
-from depositaire.law.deontology import ALWAYS_CONFIDENCES
 
 person_access = Rule(
     id="person_access",
@@ -17,6 +16,8 @@ person_access = Rule(
     instrument="youth_care",
     exception_to=("professional_secrecy", "discretion_duty"),
     verdict="may_disclose",
+    # Art. 7: "les informations qui les concernent", all of them: the person's own
+    # confidences are hers.
     allows_confidences=True,
     scope=any_(
         is_("recipient.kind", "the_person", assume=False),
@@ -44,8 +45,14 @@ teaching_research = Rule(
         is_("request.kind", "teaching_research", assume=False),
         is_("recipient.kind", "researcher", assume=False),
     ),
-    withheld=IDENTIFYING_CATEGORIES | ALWAYS_CONFIDENCES,
-    duties=("anonymise",),
+    # Art. 12: "Lorsqu'à des fins d'enseignement, de recherche ou d'informations,
+    # l'intervenant est amené à utiliser ou transmettre des renseignements sur les
+    # bénéficiaires, il est tenu de garantir l'anonymat et le respect de la vie privée"
+    # (001). "des renseignements sur les bénéficiaires", with no exclusion of confidences:
+    # a researcher may receive them anonymised, never what identifies the person.
+    allows_confidences=True,
+    withheld=IDENTIFYING_CATEGORIES,
+    duties=("anonymise", "respect_private_life"),
     to_verify=("youth_care_code_outside_youth_care",),
     citations=("youth_care.code_12",),
     sources=("001_fa6a8c0b420365de.txt",),
