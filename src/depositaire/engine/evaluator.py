@@ -22,13 +22,13 @@ from depositaire.engine.derive import Derivation, derive
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import DISCLOSING, Rule, RuleBase, Verdict
 from depositaire.engine.schema import CATEGORIES, CONFIDENCE
+from depositaire.engine.situation import Situation
 
 #: Categories 002 counts among confidences when the person confided them
 #: ("vos difficultés familiales, […] vos maladies"); ``information.confided`` says so.
 CONFIDED_CATEGORIES = frozenset({"family_difficulties", "health"})
 #: Always confidences ("votre ressenti, vos sentiments", 002).
 FEELINGS = frozenset({"feelings"})
-from depositaire.engine.situation import Situation
 
 _ORDER = {c: i for i, c in enumerate((CONFIDENCE, *CATEGORIES))}
 Outcome = tuple[Verdict, frozenset[str]]

@@ -103,12 +103,6 @@ denunciation_duty_not_applicable = Rule(
     sources=("001_fa6a8c0b420365de.txt",),
 )
 
-RULES = (
-    prosecutor_requisition,
-    terror_reporting_duty,
-    terror_reporting_annulled,
-    denunciation_duty_not_applicable,
-)
 
 #: Art. 29 CIC binds civil servants; 001: "Ces deux obligations, dites obligations de
 #: dénonciation, ne s'appliquent pas aux personnes tenues au secret professionnel !" — so
@@ -139,4 +133,10 @@ denunciation_duty = Rule(
     sources=("001_fa6a8c0b420365de.txt",),
 )
 
-RULES = (*RULES, denunciation_duty)
+RULES = (
+    prosecutor_requisition,
+    terror_reporting_duty,
+    terror_reporting_annulled,
+    denunciation_duty_not_applicable,
+    denunciation_duty,
+)
