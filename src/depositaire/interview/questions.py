@@ -26,8 +26,9 @@ FRAMING: Final = ("recipient.kind", "request.kind", "information.nature", "infor
 HOLDER: Final = ("holder.role", "holder.institution")
 #: The questions put before any the engine asks for, in this order.
 OPENING: Final = (*FRAMING, *HOLDER)
-#: Facts a person may answer (the date is set by the interview, never asked).
-ANSWERABLE: Final = tuple(path for path in FACTS if path != "date")
+#: Facts a person may answer (the dates — of the disclosure, and the day the law is read —
+#: are set by the interview or its starting situation, never asked).
+ANSWERABLE: Final = tuple(path for path in FACTS if FACTS[path].type != "date")
 
 #: Token for "je ne sais pas" when answers travel as text (web forms, files).
 UNKNOWN_TOKEN: Final = "unknown"  # noqa: S105 - an answer token, not a secret
