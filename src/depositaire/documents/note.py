@@ -44,7 +44,7 @@ def fact_rows(situation: Situation, unknown: Iterable[str] = ()) -> tuple[tuple[
     unknown = set(unknown)
     rows: list[tuple[str, str]] = []
     for path in FACTS:
-        if path == "date":
+        if FACTS[path].type == "date":
             continue
         if path in situation:
             rows.append((capitalise(fact_label(path)), value_text(path, situation[path])))
@@ -106,6 +106,10 @@ def build_note(
         Fields(
             (
                 (t("documents.note.meta.date"), date_text(decision.date)),
+                (
+                    t("documents.note.meta.as_known_on"),
+                    date_text(decision.as_known_on or decision.date),
+                ),
                 (t("documents.note.meta.rule_base"), decision.rule_base_version),
             )
         )

@@ -172,6 +172,10 @@ def why_withheld(decision: Decision) -> str:
 
 
 def judge(nature: str, categories: list[str], decision: Decision) -> tuple[bool, str]:
+    # A confidence never leaves the file through this circuit (author-only items); under a
+    # rule that lets no confidence out the engine now answers "secret" for it (issue 9).
+    if nature == "confidence" and decision.verdict != "undetermined":
+        return False, t("web.disclosure.confidence_stays")
     if decision.verdict not in ALLOWING:
         return False, why_withheld(decision)
     outside = [c for c in categories if c not in decision.may_disclose]

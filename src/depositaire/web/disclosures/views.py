@@ -67,6 +67,16 @@ def prepare(request: HttpRequest, person: Person) -> HttpResponse:
                     ],
                     "extract_sha256": disclosure.extract_sha256,
                     "version": disclosure.rule_base_version,
+                    **(
+                        {
+                            "date": outcomes[0].decision.date.isoformat(),
+                            "as_known_on": (
+                                outcomes[0].decision.as_known_on or outcomes[0].decision.date
+                            ).isoformat(),
+                        }
+                        if outcomes
+                        else {}
+                    ),
                 },
             )
             return redirect("disclosures:detail", disclosure_id=disclosure.pk)

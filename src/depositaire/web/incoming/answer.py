@@ -139,6 +139,8 @@ def close(
         "categories": list(answer.sent_categories),
         "item_ids": [i.pk for i in (draft.items if draft else [])],
         "version": decision.rule_base_version,
+        "date": decision.date.isoformat(),
+        "as_known_on": (decision.as_known_on or decision.date).isoformat(),
         "kind": kind or "none",
         "questions_count": len(interview.history),
     }

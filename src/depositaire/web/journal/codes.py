@@ -70,6 +70,9 @@ DETAIL_KEYS: set[str] = {
     "previous",
     "kind",
     "role",
+    # The day whose law was applied and the day it was read (bi-temporal law, issue 9).
+    "date",
+    "as_known_on",
     "verdict",
     "rule",
     "rules",
