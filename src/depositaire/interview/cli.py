@@ -36,13 +36,18 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _date(value: str | None) -> dt.date | None:
+def _date(value: str | None, option: str = "--date") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(t("error.bad_option_date", value=value, option="--date"))
+        _fail(t("error.bad_option_date", value=value, option=option))
+
+
+def _start(known: dt.date | None) -> dict[str, str] | None:
+    """The starting situation: the day the law is read, when given (never asked)."""
+    return {"as_known_on": known.isoformat()} if known else None
 
 
 def _format(path: str | None) -> str | None:
@@ -82,13 +87,15 @@ def contract_yaml(interview: Interview) -> str:
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False)
 
 
-def _replayed(answers: str, day: dt.date | None, console: Console) -> Interview:
+def _replayed(
+    answers: str, day: dt.date | None, console: Console, known: dt.date | None = None
+) -> Interview:
     """An interview answered from a file, without asking anything."""
     try:
         parsed = load_answers(_read(answers), fmt="json" if answers.endswith(".json") else None)
     except SituationError as exc:
         _fail(exc.message)
-    interview = Interview(date=day or parsed.date)
+    interview = Interview(_start(known), date=day or parsed.date)
     show_replay(replay(interview, parsed.answers), console, answers)
     return interview
 
@@ -156,6 +163,14 @@ def consult(
             "--date", metavar=t("interview.cli.metavar_date"), help=t("interview.cli.help.date")
         ),
     ] = None,
+    as_known_on: Annotated[
+        str | None,
+        typer.Option(
+            "--as-known-on",
+            metavar=t("interview.cli.metavar_date"),
+            help=t("interview.cli.help.as_known_on"),
+        ),
+    ] = None,
     requester: Annotated[
         str | None,
         typer.Option("--requester", metavar=TEXT, help=t("interview.cli.help.requester")),
@@ -170,12 +185,13 @@ def consult(
 ) -> None:
     """The consult command (its help text is set from the catalogue below)."""
     day = _date(date)
+    known = _date(as_known_on, "--as-known-on")
     _format(note), _format(letter)
     console = Console(highlight=False)
     if answers is not None:
-        interview = _replayed(answers, day, console)
+        interview = _replayed(answers, day, console, known)
     else:
-        interview = Interview(date=day)
+        interview = Interview(_start(known), date=day)
         Terminal(interview, console).run()
     show_result(interview, console)
     if save:

@@ -149,7 +149,9 @@ def reasons_for(path: str, situation: Situation) -> tuple[Reason, ...]:
     facts, _ = derive(situation.facts)
     found: list[Reason] = []
     for rule in default_rule_base().ordered:
-        if rule.in_force(situation.date) and path in rule.effective.open_facts(facts):
+        if rule.in_force(
+            situation.date, situation.as_known_on
+        ) and path in rule.effective.open_facts(facts):
             found.append(
                 Reason(rule.id, rule_title(rule), _citations(rule.citations, situation.date))
             )
