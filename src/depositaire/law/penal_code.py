@@ -69,7 +69,15 @@ right_to_report_abuse = Rule(
         is_("recipient.kind", "public_prosecutor"),
     ),
     duties=("disclose_only_to_avert_danger",),
-    conditional_duties=((is_("danger.exists", True), "assist_person_in_danger"),),
+    conditional_duties=(
+        (
+            all_(
+                is_("danger.exists", True),
+                is_not("danger.intervention_risky", True, assume=True),
+            ),
+            "assist_person_in_danger",
+        ),
+    ),
     citations=("penal_code.458bis",),
     sources=("001_fa6a8c0b420365de.txt",),
 )
@@ -122,6 +130,9 @@ assistance_duty = Rule(
     conditions=all_(
         is_("danger.serious", True, assume=False),
         is_not("person.deceased", True, assume=True),
+        # 001: « l'abstenant doit pouvoir intervenir sans « danger sérieux pour lui-même ou
+        # pour autrui »: a serious danger in intervening lifts the duty (unknown: owed).
+        is_not("danger.intervention_risky", True, assume=True),
     ),
     duties=("assist_person_in_danger",),
     citations=("penal_code.422bis",),
