@@ -149,6 +149,16 @@ def evaluate(
                 missing = _only_decisive(
                     missing, pending, maybe_defeated, situation, rule_base, provisions, f
                 )
+            if exact_missing and not missing:
+                # The exact enumeration found no fact that could change the outcome: a
+                # pending rule is shadowed wherever it could apply (for example by the
+                # secrecy of a prosecutor's measure, whoever the recipient is). The first
+                # rule that can decide gives that one outcome.
+                for p in pending:
+                    steps.append((p, "same_outcome"))
+                if winner is None:
+                    winner = pending[0]
+                pending = []
             for p in pending:
                 steps.append((p, "pending"))
 

@@ -106,7 +106,8 @@ measure_secrecy = Rule(
             is_("information.requisition_measure", True, assume=False),
             is_("request.kind", "prosecutor_requisition", assume=False),
         ),
-        is_not("recipient.kind", "public_prosecutor", assume=False),
+        # An unknown recipient leaves the rule open: it may be the prosecutor.
+        is_not("recipient.kind", "public_prosecutor"),
     ),
     duties=("keep_measure_secret",),
     valid_from=ART_46BIS1,
