@@ -191,6 +191,13 @@ def evaluate(
         r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
     )
     citations, to_verify = _citations(cited_rules, tuple(derivations), provisions, date)
+    from depositaire.engine.coverage import not_modelled_keys
+    from depositaire.messages import t
+
+    not_modelled = [t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)]
+    from depositaire.law.penalties import penalties_for
+
+    penalties = penalties_for(rules, verdict, f, date)
     decision = Decision(
         verdict=verdict,
         rules=rules,
@@ -203,6 +210,8 @@ def evaluate(
         to_verify=list(to_verify),
         date=date,
         rule_base_version=rule_base.version,
+        not_modelled=not_modelled,
+        penalties=penalties,
         trace=trace,
         winner=winner if verdict != "undetermined" else None,
     )

@@ -187,4 +187,13 @@ def explain(
         out.append(t("explain.no_danger_alleged"))
     for note in decision.to_verify:
         out.append(t("explain.to_verify", note=note))
+    if decision.penalties:
+        out.append(
+            t(
+                "explain.penalties",
+                items=" ; ".join(t(f"penalties.{p}") for p in decision.penalties),
+            )
+        )
+    for note in decision.not_modelled:
+        out.append(t("explain.not_modelled", note=note))
     return out
