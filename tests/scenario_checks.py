@@ -15,11 +15,13 @@ LIST_INCLUDES = {
     "never_disclose_include": "never_disclose",
     "duties_include": "duties",
     "missing_include": "missing",
+    "penalties_include": "penalties",
 }
 LIST_EXCLUDES = {
     "rules_exclude": "rules",
     "may_disclose_exclude": "may_disclose",
     "missing_exclude": "missing",
+    "penalties_exclude": "penalties",
 }
 KNOWN = {
     "verdict",
@@ -27,6 +29,7 @@ KNOWN = {
     "may_disclose_exact",
     "missing_first",
     "to_verify_contains",
+    "not_modelled_contains",
     *LIST_INCLUDES,
     *LIST_EXCLUDES,
 }
@@ -67,4 +70,8 @@ def problems(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         expect["to_verify_contains"] in note for note in decision["to_verify"]
     ):
         found.append(f"no to-verify note contains {expect['to_verify_contains']!r}")
+    if "not_modelled_contains" in expect and not any(
+        expect["not_modelled_contains"] in note for note in decision["not_modelled"]
+    ):
+        found.append(f"no not-modelled note contains {expect['not_modelled_contains']!r}")
     return found

@@ -223,6 +223,9 @@ def rules(
     markdown: Annotated[
         bool, typer.Option("--markdown", metavar="", help=t("cli.options.markdown"))
     ] = False,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", metavar="", help=t("cli.options.coverage"))
+    ] = False,
 ) -> None:
     """List or check the rule base (help text: ``cli.commands.rules``)."""
     base = load_rule_base(rule_base)
@@ -231,6 +234,11 @@ def rules(
         from depositaire.engine.docs import rules_markdown
 
         sys.stdout.write(rules_markdown(base, provisions))
+        return
+    if coverage:
+        from depositaire.engine.docs import coverage_markdown
+
+        sys.stdout.write(coverage_markdown(base))
         return
     if check_only:
         problems = check(base, provisions)

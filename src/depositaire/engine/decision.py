@@ -54,6 +54,10 @@ class Decision:
     to_verify: list[str]
     date: dt.date
     rule_base_version: str
+    #: French notes: declared not-modelled statements of the sources bearing on the rules.
+    not_modelled: list[str] = field(default_factory=list)
+    #: Ids of what the holder risks (``penalties.<id>``), as in force on ``date``.
+    penalties: list[str] = field(default_factory=list)
     trace: Trace = field(repr=False, default_factory=Trace)
     winner: Rule | None = field(repr=False, default=None)
     #: The day the law was read (bi-temporal): an annulment decided by then erases the
@@ -75,4 +79,6 @@ class Decision:
             "date": self.date.isoformat(),
             "as_known_on": (self.as_known_on or self.date).isoformat(),
             "rule_base_version": self.rule_base_version,
+            "not_modelled": list(self.not_modelled),
+            "penalties": list(self.penalties),
         }

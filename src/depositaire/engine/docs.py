@@ -68,3 +68,54 @@ def rules_markdown(base: RuleBase, provisions: Provisions) -> str:
             out.append(f"- {text}")
     out.append("")
     return "\n".join(out)
+
+
+def coverage_markdown(base: RuleBase) -> str:
+    """The coverage map: every normative statement of the sources, quoted, with what carries
+    it or why it is not modelled (``law/coverage.yaml``)."""
+    from depositaire.engine.coverage import default_coverage
+
+    statements = default_coverage()
+    modelled = [s for s in statements if s.modelled]
+    out = [f"# {t('docs.coverage.title')}", "", t("docs.coverage.generated"), ""]
+    out += [
+        t(
+            "docs.coverage.counts",
+            total=len(statements),
+            modelled=len(modelled),
+            not_modelled=len(statements) - len(modelled),
+            rules=len(base.rules),
+        ),
+        "",
+    ]
+    listed = [s for s in statements if s.issue is not None]
+    if listed:
+        out += [f"## {t('docs.coverage.issue_title')}", ""]
+        for s in sorted(listed, key=lambda s: (s.issue or 0, s.id)):
+            status = t(
+                "docs.coverage.modelled" if s.modelled else "docs.coverage.status_not_modelled"
+            )
+            out.append(f"- {s.issue}. `{s.id}` — {s.where} : {status}")
+        out.append("")
+    source = None
+    for s in statements:
+        if s.source != source:
+            source = s.source
+            out += [f"## {t('docs.coverage.source', source=source)}", ""]
+        out += [f"### `{s.id}` — {s.where}", "", f"> {s.quote}", ""]
+        if s.rules:
+            out.append(f"- {t('docs.coverage.rules')} : {', '.join(f'`{r}`' for r in s.rules)}")
+        if s.facts:
+            out.append(f"- {t('docs.coverage.facts')} : {', '.join(f'`{f}`' for f in s.facts)}")
+        if s.fields:
+            out.append(f"- {t('docs.coverage.fields')} : {', '.join(f'`{f}`' for f in s.fields)}")
+        if s.not_modelled:
+            out.append(
+                f"- **{t('docs.coverage.not_modelled')}** : "
+                f"{t(f'not_modelled.items.{s.not_modelled}')}"
+            )
+            if s.bears_on:
+                shown = ", ".join(f"`{r}`" for r in s.bears_on)
+                out.append(f"- {t('docs.coverage.bears_on')} : {shown}")
+        out.append("")
+    return "\n".join(out)

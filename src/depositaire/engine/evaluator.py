@@ -169,6 +169,16 @@ def evaluate(
                 missing = _only_decisive(
                     missing, pending, maybe_defeated, situation, rule_base, provisions, f
                 )
+            if exact_missing and not missing:
+                # The exact enumeration found no fact that could change the outcome: a
+                # pending rule is shadowed wherever it could apply (for example by the
+                # secrecy of a prosecutor's measure, whoever the recipient is). The first
+                # rule that can decide gives that one outcome.
+                for p in pending:
+                    steps.append((p, "same_outcome"))
+                if winner is None:
+                    winner = pending[0]
+                pending = []
             for p in pending:
                 steps.append((p, "pending"))
 
@@ -217,6 +227,13 @@ def evaluate(
     citations, to_verify = _citations(
         cited_rules, tuple(derivations), provisions, date, known, annulments
     )
+    from depositaire.engine.coverage import not_modelled_keys
+    from depositaire.messages import t
+
+    not_modelled = [t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)]
+    from depositaire.law.penalties import penalties_for
+
+    penalties = penalties_for(rules, verdict, f, date)
     decision = Decision(
         verdict=verdict,
         rules=rules,
@@ -230,6 +247,8 @@ def evaluate(
         date=date,
         rule_base_version=rule_base.version,
         as_known_on=known,
+        not_modelled=not_modelled,
+        penalties=penalties,
         trace=trace,
         winner=winner if verdict != "undetermined" else None,
     )

@@ -283,4 +283,13 @@ def explain(
             )
     if bitemporal:
         out.append(t("explain.known_on", date=format_date(date), known=format_date(known)))
+    if decision.penalties:
+        out.append(
+            t(
+                "explain.penalties",
+                items=" ; ".join(t(f"penalties.{p}") for p in decision.penalties),
+            )
+        )
+    for note in decision.not_modelled:
+        out.append(t("explain.not_modelled", note=note))
     return out

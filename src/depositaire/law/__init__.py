@@ -22,6 +22,7 @@ from depositaire.law import (
     foreigners,
     intelligence_act,
     penal_code,
+    pms_centres,
     probation,
     school_health,
     youth_care,
@@ -38,6 +39,7 @@ MODULES = (
     youth_care,
     probation,
     school_health,
+    pms_centres,
     civil_service,
 )
 
@@ -60,6 +62,9 @@ PRECEDENCE: tuple[tuple[str, ...], ...] = (
     #    the statutory form of the state of necessity (001), so it is named first.
     ("right_to_report_abuse", "right_to_report_abuse_2001"),
     ("necessity",),
+    # 3b. The secrecy of a prosecutor's measure (46bis/1 §2): toward everyone but the
+    #    prosecutor, whatever opening would otherwise apply (the person's access included).
+    ("measure_secrecy",),
     # 4. The other exceptions written in the Penal Code itself (458, 458ter).
     ("case_consultation", "testimony"),
     # 5. Texts that seem to oblige but do not: the secret prevails (001).

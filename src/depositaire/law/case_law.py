@@ -6,7 +6,7 @@ Sources: 001 (the four conditions), 002 (the same in plain words), 003
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import all_, is_
+from depositaire.engine.conditions import all_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.law.penal_code import DANGER_ALLEGED
 
@@ -25,7 +25,11 @@ necessity = Rule(
         is_("danger.imminent", True),
         is_("danger.other_means_exhausted", True),
     ),
-    duties=("assist_person_in_danger", "disclose_only_to_avert_danger"),
+    duties=("disclose_only_to_avert_danger",),
+    # 422bis holds only if one can intervene without serious danger for oneself or others (001).
+    conditional_duties=(
+        (is_not("danger.intervention_risky", True, assume=True), "assist_person_in_danger"),
+    ),
     citations=(
         "court_of_cassation.1987_05_13",
         "constitutional_court.52_2021",

@@ -66,6 +66,13 @@ automatic_flow = Rule(
             is_not("recipient.kind", "immigration_office"),
             is_not("information.medical", True, assume=True),
         ),
+        # 004: « cette information concerne tous les étrangers inscrits dans le registre des
+        # étrangers ou le registre d'attente »: a person said not to be registered there is
+        # outside the flow to the immigration office (unknown: assumed registered).
+        any_(
+            is_not("recipient.kind", "immigration_office"),
+            is_not("person.foreigners_register", False, assume=True),
+        ),
     ),
     permitted=ADMINISTRATIVE_CATEGORIES,
     # "certaines données administratives" (002): administrative data, no confidences.

@@ -6,7 +6,7 @@ judgment 44/2019), law.md (date of entry into force of 46bis/1).
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import all_, has, is_, is_not
+from depositaire.engine.conditions import all_, any_, has, is_, is_not
 from depositaire.engine.rules import Annulment, Rule
 from depositaire.engine.schema import ADMINISTRATIVE_CATEGORIES
 from depositaire.law._dates import ANNULMENT_46BIS1_3, ART_46BIS1, day_before
@@ -133,8 +133,38 @@ denunciation_duty = Rule(
     sources=("001_fa6a8c0b420365de.txt",),
 )
 
+
+#: 46bis/1 §2, second paragraph: « Toute personne qui, du chef de sa fonction, a connaissance
+#: de la mesure ou y prête son concours, est tenue de garder le secret » — toward everyone,
+#: the person concerned included; only the prosecutor who ordered it is outside it. In play
+#: when what is asked is the measure itself, or when a requisition is the context and the
+#: recipient is anyone but the prosecutor.
+measure_secrecy = Rule(
+    id="measure_secrecy",
+    kind="exception",
+    instrument="criminal_procedure",
+    exception_to=("professional_secrecy", "discretion_duty"),
+    verdict="secret",
+    # A secret verdict: nothing goes out, confidences included.
+    allows_confidences=False,
+    scope=all_(
+        any_(
+            is_("information.requisition_measure", True, assume=False),
+            is_("request.kind", "prosecutor_requisition", assume=False),
+        ),
+        # An unknown recipient leaves the rule open: it may be the prosecutor.
+        is_not("recipient.kind", "public_prosecutor"),
+    ),
+    duties=("keep_measure_secret",),
+    valid_from=ART_46BIS1,
+    to_verify=("measure_secrecy_concours",),
+    citations=("criminal_procedure.46bis1",),
+    sources=("001_fa6a8c0b420365de.txt",),
+)
+
 RULES = (
     prosecutor_requisition,
+    measure_secrecy,
     terror_reporting_duty,
     terror_reporting_annulled,
     denunciation_duty_not_applicable,

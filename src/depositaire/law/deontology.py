@@ -45,6 +45,9 @@ shared_secrecy = Rule(
         is_("consent", "given"),
         is_("consent_informed", True),
         is_("recipient.bound_by_secrecy", True),
+        # 001: « avec un collaborateur lui-même tenu au secret professionnel (et qui le sait) »:
+        # a recipient said not to know he is bound stops the sharing; unknown, it is assumed.
+        is_not("recipient.knows_bound", False, assume=True),
         is_("recipient.same_mission", True),
         is_("necessary_only", True),
         is_("in_person_interest", True),
@@ -84,4 +87,19 @@ mandated_professional = Rule(
     sources=("003_c4ff197169ddbce6.txt",),
 )
 
-RULES = (shared_secrecy, mandated_professional)
+#: 001: « Dans l'intérêt de la personne (c'est elle qui en décide, au maximum de sa capacité
+#: de discernement) ». A person able to discern who objects is not overruled by the consent
+#: of a representative (a parent of a minor): shared secrecy does not apply. A person unable
+#: to discern is represented, and still involved (duty ``involve_person``).
+person_own_say = Rule(
+    id="person_own_say",
+    kind="defeater",
+    instrument="deontology",
+    defeats=("shared_secrecy",),
+    scope=is_("person.objects", True, assume=False),
+    conditions=is_("person.able_to_consent", True),
+    citations=("social_workers_code.shared_secrecy", "patients_rights.12_14"),
+    sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt"),
+)
+
+RULES = (shared_secrecy, mandated_professional, person_own_say)

@@ -6,7 +6,7 @@ de vigilance en travail social).
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import all_, is_
+from depositaire.engine.conditions import all_, is_, is_not
 from depositaire.engine.rules import Rule
 
 guarantor_lookup = Rule(
@@ -21,6 +21,9 @@ guarantor_lookup = Rule(
         is_("guarantor.urgent_medical_aid", False),
         is_("guarantor.visa_required_country", True),
         is_("guarantor.visa_issued_within_2_years", True),
+        # 004: « pour celles qui séjournent ici depuis plus de deux ans, d'autre part, cette
+        # demande à l'O.E ne sera JAMAIS introduite » (unknown: the visa's age is asked).
+        is_not("guarantor.stay_over_2_years", True, assume=True),
         is_("guarantor.medical_costs_request", True),
         is_("recipient.kind", "immigration_office"),
         is_("holder.institution", "cpas"),

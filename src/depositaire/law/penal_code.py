@@ -75,7 +75,15 @@ right_to_report_abuse = Rule(
         is_("recipient.kind", "public_prosecutor"),
     ),
     duties=("disclose_only_to_avert_danger",),
-    conditional_duties=((is_("danger.exists", True), "assist_person_in_danger"),),
+    conditional_duties=(
+        (
+            all_(
+                is_("danger.exists", True),
+                is_not("danger.intervention_risky", True, assume=True),
+            ),
+            "assist_person_in_danger",
+        ),
+    ),
     # "droit de parole consacré par la loi du 30 novembre 2011 (revu en 2012 et 2014)" (001).
     valid_from=ART_458BIS_2011,
     to_verify=("art_458bis_2011_entry_into_force",),
@@ -165,6 +173,9 @@ assistance_duty = Rule(
     conditions=all_(
         is_("danger.serious", True, assume=False),
         is_not("person.deceased", True, assume=True),
+        # 001: « l'abstenant doit pouvoir intervenir sans « danger sérieux pour lui-même ou
+        # pour autrui »: a serious danger in intervening lifts the duty (unknown: owed).
+        is_not("danger.intervention_risky", True, assume=True),
     ),
     duties=("assist_person_in_danger",),
     citations=("penal_code.422bis",),
