@@ -113,9 +113,12 @@ denunciation_duty = Rule(
     instrument="criminal_procedure",
     exception_to=("discretion_duty",),
     verdict="must_disclose",
+    # In play only for a holder not known to be bound by professional secrecy (for those
+    # who are, `denunciation_duty_not_applicable` says why the secret prevails).
     scope=all_(
         is_("request.kind", "own_initiative_report"),
         has("information.categories", "offence", assume=False),
+        is_not("holder.bound_by_secrecy", True, assume=True),
     ),
     conditions=all_(
         is_("holder.bound_by_secrecy", False),
