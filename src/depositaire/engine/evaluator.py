@@ -124,6 +124,8 @@ def evaluate(
             if not r.in_force(date, known) and r.scope.fn(f) is True:
                 if r.annulled(date, known):
                     steps.append((r, "annulled"))
+                elif r.known_from is not None and r.valid_on(date):
+                    pass  # not yet part of the law as known that day (said by the winner)
                 elif not any(o.citations == r.citations for o in verdict_rules):
                     # (another version of the same provision, in force, is examined instead)
                     steps.append((r, "not_in_force"))
