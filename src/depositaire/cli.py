@@ -287,6 +287,8 @@ def print_proof(base: RuleBase, module: str | None) -> int:
         always = getattr(importlib.import_module(module), "ALWAYS_CONFIDENCES", None)
     proof = prove(base, always)
     spans = ", ".join(_period(s, e, i == 0) for i, (s, e) in enumerate(proof.periods))
+    if len(proof.periods) == 1:
+        spans = t("cli.always")
     out.print(t("prove.title", count=len(base.rules), periods=len(proof.periods)), markup=False)
     out.print(f"  ({spans})", markup=False)
 
@@ -296,8 +298,14 @@ def print_proof(base: RuleBase, module: str | None) -> int:
 
     for prop in PROPERTIES:
         found = [c for c in proof.counterexamples if c.property == prop]
-        status = t("prove.failed") if found else t("prove.proved")
-        out.print(f"{'✗' if found else '✓'} {t(f'prove.properties.{prop}')} : {status}", markup=False)
+        unsettled = bool(found) and all(c.kind == "not_settled" for c in found)
+        status = t("prove.proved")
+        mark = "✓"
+        if unsettled:
+            status, mark = t("prove.unsettled"), "?"
+        elif found:
+            status, mark = t("prove.failed"), "✗"
+        out.print(f"{mark} {t(f'prove.properties.{prop}')} : {status}", markup=False)
         for ce in found:
             detail = {k: v for k, v in ce.detail.items() if k != "outcome"}
             if "outcome" in ce.detail:
@@ -306,7 +314,9 @@ def print_proof(base: RuleBase, module: str | None) -> int:
                 from depositaire.engine.explain import disclosure_label
 
                 detail["category"] = disclosure_label(detail["category"])
-            out.print(f"  • {t(f'prove.kinds.{ce.kind}', rules=names(ce.rules), **detail)}", markup=False)
+            out.print(
+                f"  • {t(f'prove.kinds.{ce.kind}', rules=names(ce.rules), **detail)}", markup=False
+            )
             for label, situation, decision in (
                 ("prove.situation", ce.situation, ce.decision),
                 ("prove.completion", ce.completion, ce.completion_decision),
@@ -325,9 +335,18 @@ def print_proof(base: RuleBase, module: str | None) -> int:
             if not ce.reproduced:
                 out.print(f"    {t('prove.not_reproduced')}", markup=False)
     seconds = f"{proof.seconds:.1f}".replace(".", ",")
-    failed = len({c.property for c in proof.counterexamples})
-    if failed:
-        out.print(t("prove.summary_failed", failed=failed, checks=proof.checks, seconds=seconds))
+    failed = len({c.property for c in proof.counterexamples if c.kind != "not_settled"})
+    unsettled = len({c.property for c in proof.counterexamples}) - failed
+    if failed or unsettled:
+        out.print(
+            t(
+                "prove.summary_failed",
+                failed=failed,
+                unsettled=unsettled,
+                checks=proof.checks,
+                seconds=seconds,
+            )
+        )
         return 1
     out.print(t("prove.summary_ok", checks=proof.checks, seconds=seconds))
     return 0

@@ -145,7 +145,7 @@ def at_least_two(xs: list[Expr]) -> Expr:
 def truth(found: z3.ModelRef, e: Expr) -> bool:
     if isinstance(e, bool):
         return e
-    return z3.is_true(found.eval(e, model_completion=True))
+    return bool(z3.is_true(found.eval(e, model_completion=True)))
 
 
 def number(found: z3.ModelRef, e: Expr) -> int:
@@ -220,7 +220,7 @@ class Facts:
         for spec in _specs():
             p = spec.path
             if full:
-                self.known[p] = bool(True)
+                self.known[p] = True
             else:
                 self.known[p] = z3.Bool(f"{prefix}known:{p}")
                 self.variables.append(self.known[p])
@@ -274,9 +274,7 @@ class Filled(Facts):
     def __init__(self, prefix: str, partial: Effective, fill: Facts) -> None:
         self.prefix = prefix
         self.known = {p: True for p in fill.known}
-        self.value = {
-            p: IF(partial.known[p], partial.value[p], fill.value[p]) for p in fill.value
-        }
+        self.value = {p: IF(partial.known[p], partial.value[p], fill.value[p]) for p in fill.value}
         self.members = {
             p: {c: IF(partial.known[p], m, fill.members[p][c]) for c, m in ms.items()}
             for p, ms in partial.members.items()
@@ -350,14 +348,14 @@ class Model:
                 self.maybe_defeated[target] = OR(
                     self.maybe_defeated.get(target, False), NOT(OR(t, fl))
                 )
-        stop: Expr = bool(False)
+        stop: Expr = False
         decides: dict[str, Expr] = {}
         for r in verdict_rules:
             t, fl = self.cond(r.effective)
             self.holds[r.id] = t
             unknown = NOT(OR(t, fl))
-            dead = self.defeated.get(r.id, bool(False))
-            maybe = self.maybe_defeated.get(r.id, bool(False))
+            dead = self.defeated.get(r.id, False)
+            maybe = self.maybe_defeated.get(r.id, False)
             live = NOT(stop)
             decides[r.id] = self.define(AND(live, t, NOT(dead), NOT(maybe)), "wins")
             self.pending[r.id] = self.define(
@@ -378,9 +376,7 @@ class Model:
             stop, *(IMPLIES(self.pending[i], _same(self.outcome[i], winner_outcome)) for i in ids)
         )
         first = {
-            i: self.define(
-                AND(self.pending[i], *(NOT(self.pending[j]) for j in ids[:a])), "first"
-            )
+            i: self.define(AND(self.pending[i], *(NOT(self.pending[j]) for j in ids[:a])), "first")
             for a, i in enumerate(ids)
         }
         first_outcome = self._select(first, ids)
@@ -394,12 +390,10 @@ class Model:
         resolved = self.define(resolved, "resolved")
         agree_pending = self.define(agree_pending, "agree")
         self.decides = {
-            i: self.define(
-                OR(AND(decides[i], resolved), AND(agree_pending, first[i])), "decides"
-            )
+            i: self.define(OR(AND(decides[i], resolved), AND(agree_pending, first[i])), "decides")
             for i in ids
         }
-        self.determined = OR(*self.decides.values()) if ids else bool(False)
+        self.determined = OR(*self.decides.values()) if ids else False
         final = {r.id: self.disclosure(r, with_failed=True) for r in verdict_rules}
         verdict: Expr = int(CODE["undetermined"])
         for i in reversed(ids):
@@ -410,15 +404,13 @@ class Model:
                 OR(*(AND(self.decides[i], final[i].may[c]) for i in ids)), "may"
             )
             never = OR(*(AND(self.decides[i], final[i].never[c]) for i in ids))
-            self.never[c] = self.define(
-                IF(self.determined, never, bool(c == CONFIDENCE)), "never"
-            )
+            self.never[c] = self.define(IF(self.determined, never, bool(c == CONFIDENCE)), "never")
         self._duties(verdict_rules, duty_rules)
 
     def _select(self, which: dict[str, Expr], ids: Sequence[str]) -> Disclosure:
         """The outcome of the rule ``which`` marks (at most one), as named constants."""
-        verdict: Expr = int(-1)
-        may: dict[str, Expr] = {c: bool(False) for c in CATS}
+        verdict: Expr = -1
+        may: dict[str, Expr] = {c: False for c in CATS}
         for i in reversed(ids):
             verdict = IF(which[i], self.outcome[i].verdict, verdict)
             may = {c: IF(which[i], self.outcome[i].may[c], may[c]) for c in CATS}
@@ -481,11 +473,11 @@ class Model:
     def disclosure(self, r: Rule, with_failed: bool = False) -> Disclosure:
         """Formulas of :func:`depositaire.engine.evaluator.disclosure` for ``r``."""
         asked, members = self.asked()
-        member = {c: members.get(c, bool(False)) for c in CATS}
+        member = {c: members.get(c, False) for c in CATS}
         verdict = r.verdict or "secret"
         if verdict not in DISCLOSING:
             failed = self.verdict_rules if with_failed else ()
-            never = {
+            shut = {
                 c: OR(
                     AND(asked, member[c]),
                     c == CONFIDENCE,
@@ -494,7 +486,7 @@ class Model:
                 )
                 for c in CATS
             }
-            return Disclosure(int(CODE[verdict]), {c: bool(False) for c in CATS}, never)
+            return Disclosure(int(CODE[verdict]), {c: False for c in CATS}, shut)
         unbounded: Expr = bool(r.permitted is None)
         permitted: dict[str, Expr] = {
             c: bool(r.permitted is not None and c in r.permitted) for c in CATS
@@ -502,8 +494,7 @@ class Model:
         for condition, cats in r.narrowing:
             hold = self.cond(condition)[0]
             permitted = {
-                c: IF(hold, AND(c in cats, OR(unbounded, permitted[c])), permitted[c])
-                for c in CATS
+                c: IF(hold, AND(c in cats, OR(unbounded, permitted[c])), permitted[c]) for c in CATS
             }
             unbounded = AND(unbounded, NOT(hold))
         may: dict[str, Expr] = {}
@@ -522,7 +513,7 @@ class Model:
             is_confidence = AND(nature, self.f.value["information.nature"] == index)
             may[CONFIDENCE] = OR(may[CONFIDENCE], is_confidence)
         else:
-            never[CONFIDENCE] = bool(True)
+            never[CONFIDENCE] = True
         may = {c: self.define(e, "may") for c, e in may.items()}
         nothing = AND(asked, NOT(OR(*may.values())))
         code = IF(nothing, int(CODE["secret"]), int(CODE[verdict]))
@@ -557,9 +548,7 @@ def completes(partial: Model, full: Model) -> Expr:
         p = spec.path
         known = partial.f.known[p]
         if spec.type == "enum_list":
-            same = AND(
-                *(partial.f.members[p][c] == full.given.members[p][c] for c in spec.values)
-            )
+            same = AND(*(partial.f.members[p][c] == full.given.members[p][c] for c in spec.values))
         else:
             same = partial.f.value[p] == full.given.value[p]
         parts.append(IMPLIES(known, same))
@@ -632,11 +621,7 @@ def situation_of(model: z3.ModelRef, facts: Facts, day: dt.date) -> dict[str, An
             index = number(model, facts.value[p])
             value = spec.values[index]
         else:
-            value = [
-                c
-                for c in spec.values
-                if truth(model, facts.members[p][c])
-            ]
+            value = [c for c in spec.values if truth(model, facts.members[p][c])]
         if "." in p:
             group, name = p.split(".", 1)
             out.setdefault(group, {})[name] = value
@@ -646,10 +631,9 @@ def situation_of(model: z3.ModelRef, facts: Facts, day: dt.date) -> dict[str, An
 
 
 def engine_decision(base: RuleBase, situation: dict[str, Any]) -> Decision:
+    from depositaire.engine.evaluator import evaluate
     from depositaire.engine.provisions import default_provisions
     from depositaire.engine.situation import parse_situation
-
-    from depositaire.engine.evaluator import evaluate
 
     return evaluate(parse_situation(situation), base, default_provisions(), explain=False)
 
@@ -703,6 +687,8 @@ class Prover:
             ce.completion = situation_of(found, completion.given, day)
             ce.completion_decision = engine_decision(self.base, ce.completion)
         ce.reproduced = reproduces(self.base, ce)
+        if ce.reproduced and kind != "undetermined_for_nothing":
+            shrink(self.base, ce)
         self.counterexamples.append(ce)
         return ce
 
@@ -818,7 +804,12 @@ class Prover:
             found = self._solve(*m.given.domain, m.may[category], NOT(OR(*allowing)))
             if found is not None:
                 self._record(
-                    "confidences", "confidence_out", self._winner(found, m), day, found, m,
+                    "confidences",
+                    "confidence_out",
+                    self._winner(found, m),
+                    day,
+                    found,
+                    m,
                     category=category,
                 )
 
@@ -836,7 +827,7 @@ class Prover:
         for r in m.verdict_rules:
             if r.verdict != "must_disclose":
                 continue
-            still = AND(c.holds[r.id], NOT(c.defeated.get(r.id, bool(False))))
+            still = AND(c.holds[r.id], NOT(c.defeated.get(r.id, False)))
             found = self._solve(
                 *m.given.domain,
                 EQ(m.verdict, CODE["must_disclose"]),
@@ -943,9 +934,7 @@ def _set(out: dict[str, Any], path: str, value: Any) -> None:
         out[path] = value
 
 
-def _mutations(
-    seeds: Sequence[dict[str, Any]], count: int, seed: int
-) -> Iterator[dict[str, Any]]:
+def _mutations(seeds: Sequence[dict[str, Any]], count: int, seed: int) -> Iterator[dict[str, Any]]:
     """Situations near the solver's seeds: one to four facts forgotten or changed."""
     import copy
 
@@ -962,14 +951,6 @@ def _mutations(
             else:
                 _set(out, spec.path, rng.choice(_domain(spec)))
         yield out
-
-
-@dataclass
-class Agreement:
-    situations: int
-    differences: list[tuple[dict[str, Any], str]]
-    verdicts: dict[str, int]
-    deciding_rules: set[str]
 
 
 def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
@@ -1068,9 +1049,7 @@ def _fix(facts: Facts, given: dict[str, Any]) -> list[Expr]:
             continue
         out.append(facts.known[p])
         if spec.type == "enum_list":
-            out.extend(
-                m if c in value else NOT(m) for c, m in facts.members[p].items()
-            )
+            out.extend(m if c in value else NOT(m) for c, m in facts.members[p].items())
         else:
             out.append(facts.equals(spec, value))
     return out
@@ -1088,9 +1067,7 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
     if ce.kind == "undetermined_for_nothing":
         return d.verdict == "undetermined"
     if ce.kind == "confidence_out":
-        return category in d.may_disclose and (
-            d.winner is None or not d.winner.allows_confidences
-        )
+        return category in d.may_disclose and (d.winner is None or not d.winner.allows_confidences)
     if ce.kind == "overlap":
         return category in d.may_disclose and category in d.never_disclose
     if ce.kind == "must_on_unknown":
@@ -1109,3 +1086,52 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
     if ce.kind == "consent_refused":
         return winner == ce.rules[0] and ce.situation.get("consent") == "refused"
     return False
+
+
+def _flat(nested: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in nested.items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def _nested(flat: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        _set(out, path, value)
+    return out
+
+
+def shrink(base: RuleBase, ce: Counterexample) -> None:
+    """Forget, one by one, the facts the counterexample does not need (the engine still
+    reproduces it without them), so that what remains shows the defect."""
+
+    def attempt(situation: dict[str, Any], completion: dict[str, Any] | None) -> bool:
+        trial = Counterexample(
+            ce.property, ce.kind, ce.rules, situation, completion, detail=ce.detail
+        )
+        trial.decision = engine_decision(base, situation)
+        if completion is not None:
+            trial.completion_decision = engine_decision(base, completion)
+        if not reproduces(base, trial):
+            return False
+        ce.situation, ce.completion = situation, completion
+        ce.decision, ce.completion_decision = trial.decision, trial.completion_decision
+        return True
+
+    assert ce.situation is not None
+    if ce.completion is not None:
+        known = _flat(ce.situation)
+        full = _flat(ce.completion)
+        for path in [p for p in full if p not in known]:
+            smaller = {k: v for k, v in _flat(ce.completion).items() if k != path}
+            attempt(ce.situation, _nested(smaller))
+    for path in [p for p in _flat(ce.situation) if p != "date"]:
+        smaller = {k: v for k, v in _flat(ce.situation).items() if k != path}
+        completion = None
+        if ce.completion is not None:
+            completion = _nested(_flat(ce.completion))
+        attempt(_nested(smaller), completion)
