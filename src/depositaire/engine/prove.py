@@ -155,7 +155,7 @@ def number(found: z3.ModelRef, e: Expr) -> int:
 
 
 #: Witnesses the loop of property 1 may gather in one period before it reports "unsettled".
-CEGIS_LIMIT = 10
+CEGIS_LIMIT = 200
 
 
 def _specs() -> tuple[FactSpec, ...]:
@@ -758,8 +758,11 @@ class Prover:
         a = Model(self.base, day, Filled("A:", m.f, f1), tables=self.tables, named=False)
         b = Model(self.base, day, Filled("B:", m.f, f2), tables=self.tables, named=False)
         same = Z(_same(Disclosure(a.verdict, a.may, {}), Disclosure(b.verdict, b.may, {})))
-        fill_vars = [*f1.value.values(), *f2.value.values()]
-        fill_vars += [x for f in (f1, f2) for ms in f.members.values() for x in ms.values()]
+        outcome = [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
+
+        def fill_vars(f: Facts) -> list[Expr]:
+            return [*f.value.values(), *(x for ms in f.members.values() for x in ms.values())]
+
         search = z3.Solver()
         search.add(*m.defs, *m.given.domain, Z(EQ(m.verdict, CODE["undetermined"])))
         witness = z3.Solver()
@@ -772,6 +775,9 @@ class Prover:
             self._record("one_verdict", "undetermined_for_nothing", [], day, found, m)
             return
         nothing_pending = Z(NOT(OR(*m.pending.values())))
+        # Every filling found so far: an uncovered situation is one that they all complete
+        # to the same outcome (the first filling's).
+        first: list[Expr] | None = None
         for _ in range(self.cegis_limit):
             self.checks += 1
             if search.check(nothing_pending) != z3.sat and search.check() != z3.sat:
@@ -784,8 +790,16 @@ class Prover:
                 self._record("one_verdict", "undetermined_for_nothing", pending, day, found, m)
                 return
             pair = witness.model()
-            values = [(v, pair.eval(v, model_completion=True)) for v in fill_vars]
-            search.add(z3.Not(z3.substitute(same, *values)))
+            for source in (f1, f2):
+                values = [
+                    (v, pair.eval(w, model_completion=True))
+                    for v, w in zip(fill_vars(f1), fill_vars(source), strict=True)
+                ]
+                filled = [z3.substitute(e, *values) for e in outcome]
+                if first is None:
+                    first = filled
+                else:
+                    search.add(z3.And(*(x == y for x, y in zip(filled, first, strict=True))))
         self.counterexamples.append(
             Counterexample(
                 "one_verdict",
