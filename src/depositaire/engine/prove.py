@@ -992,6 +992,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     differences: list[tuple[dict[str, Any], str]] = []
     verdicts: dict[str, int] = {}
     deciding: set[str] = set()
+    caches: dict[tuple[str, ...], dict[Any, Expr]] = {}
     done = 0
     situations = itertools.chain(
         random_situations(base, count // 2, seed), _mutations(seeds, count - count // 2, seed)
@@ -1010,22 +1011,45 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                 solver.add(*m.defs)
                 models[key] = (m, solver)
             m, solver = models[key]
-            result = solver.check(*_fix(m.given, situation.facts))
-            assert result == z3.sat
-            found = solver.model()
-            got = (
-                VERDICTS[number(found, m.verdict)],
-                {c for c in CATS if truth(found, m.may[c])},
-                {c for c in CATS if truth(found, m.never[c])},
-                {d for d, e in m.duties.items() if truth(found, e)},
-            )
+            literals = caches.setdefault(key, {})
+
+            def literal(
+                name: tuple[object, ...], e: Any, cache: dict[Any, Expr] = literals
+            ) -> Expr:
+                """A cached z3 literal: ``e``, negated when ``name`` ends with False."""
+                found = cache.get(name)
+                if found is None:
+                    value = e
+                    if name[-1] is False:
+                        value = NOT(value)
+                    found = cache[name] = Z(value)
+                return found
+
+            fixed = _fix(m.given, situation.facts, literals)
             expected = (
                 decision.verdict,
                 set(decision.may_disclose),
                 set(decision.never_disclose),
                 set(decision.duties),
             )
-            if got != expected:
+            # One check: the situation's facts and the engine's outcome together are
+            # satisfiable exactly when the model gives that outcome (it is determined).
+            claims = [
+                literal(("verdict", decision.verdict), EQ(m.verdict, CODE[decision.verdict])),
+                *(literal(("may", c, c in expected[1]), m.may[c]) for c in CATS),
+                *(literal(("never", c, c in expected[2]), m.never[c]) for c in CATS),
+                *(literal(("duty", d, d in expected[3]), e) for d, e in m.duties.items()),
+            ]
+            unknown_duty = expected[3] - set(m.duties)
+            if unknown_duty or solver.check(*fixed, *claims) != z3.sat:
+                assert solver.check(*fixed) == z3.sat
+                found = solver.model()
+                got = (
+                    VERDICTS[number(found, m.verdict)],
+                    {c for c in CATS if truth(found, m.may[c])},
+                    {c for c in CATS if truth(found, m.never[c])},
+                    {d for d, e in m.duties.items() if truth(found, e)},
+                )
                 differences.append((data, f"solver {got} engine {expected}"))
             verdicts[decision.verdict] = verdicts.get(decision.verdict, 0) + 1
             if decision.winner is not None:
@@ -1052,20 +1076,34 @@ def _given_of(found: z3.ModelRef, facts: Facts) -> dict[str, Any]:
     return out
 
 
-def _fix(facts: Facts, given: dict[str, Any]) -> list[Expr]:
-    """Constraints that set the solver variables to a situation's given facts."""
+def _fix(facts: Facts, given: dict[str, Any], cache: dict[Any, Expr] | None = None) -> list[Expr]:
+    """Literals that set the solver variables to a situation's given facts (memoised in
+    ``cache``: the agreement check asks for the same literals thousands of times)."""
+    cache = {} if cache is None else cache
     out = []
     for spec in _specs():
         p = spec.path
         value = given.get(p)
         if value is None:
-            out.append(NOT(facts.known[p]))
+            key: tuple[object, ...] = (p, None)
+            if key not in cache:
+                cache[key] = Z(NOT(facts.known[p]))
+            out.append(cache[key])
             continue
-        out.append(facts.known[p])
+        if (p, True) not in cache:
+            cache[(p, True)] = Z(facts.known[p])
+        out.append(cache[(p, True)])
         if spec.type == "enum_list":
-            out.extend(m if c in value else NOT(m) for c, m in facts.members[p].items())
+            for c, m in facts.members[p].items():
+                key = (p, c, c in value)
+                if key not in cache:
+                    cache[key] = Z(m if c in value else NOT(m))
+                out.append(cache[key])
         else:
-            out.append(facts.equals(spec, value))
+            key = (p, "=", value)
+            if key not in cache:
+                cache[key] = Z(facts.equals(spec, value))
+            out.append(cache[key])
     return out
 
 
