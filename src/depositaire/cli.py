@@ -104,6 +104,9 @@ def evaluate(
             "--as-known-on", metavar=t("cli.metavars.date"), help=t("cli.options.as_known_on")
         ),
     ] = None,
+    rule_base: Annotated[
+        str | None, typer.Option("--rule-base", metavar="MODULE", help=t("cli.options.rule_base"))
+    ] = None,
 ) -> None:
     """Decide one situation (help text: ``cli.commands.evaluate``)."""
     if fmt not in ("text", "json"):
@@ -119,7 +122,7 @@ def evaluate(
         situation = situation.with_facts({"date": day})
     if known is not None:
         situation = situation.with_facts({"as_known_on": known})
-    decision = decide(situation)
+    decision = decide(situation, rule_base=load_rule_base(rule_base) if rule_base else None)
     if fmt == "json":
         out.print_json(json.dumps(decision.to_dict(), ensure_ascii=False))
     else:
@@ -226,6 +229,9 @@ def rules(
     coverage: Annotated[
         bool, typer.Option("--coverage", metavar="", help=t("cli.options.coverage"))
     ] = False,
+    prove_all: Annotated[
+        bool, typer.Option("--prove", metavar="", help=t("cli.options.prove"))
+    ] = False,
 ) -> None:
     """List or check the rule base (help text: ``cli.commands.rules``)."""
     base = load_rule_base(rule_base)
@@ -240,6 +246,8 @@ def rules(
 
         sys.stdout.write(coverage_markdown(base))
         return
+    if prove_all:
+        raise typer.Exit(print_proof(base, rule_base))
     if check_only:
         problems = check(base, provisions)
         if not problems:
@@ -277,6 +285,90 @@ def rules(
     for key, text in catalogue(current_language()).items():
         if key.startswith("not_modelled.items."):
             out.print(f"• {text}", markup=False)
+
+
+def _period(start: dt.date, end: dt.date | None, first: bool) -> str:
+    if first:
+        return t("prove.period_before", end=format_date(end or start))
+    if end is None:
+        return t("prove.period_open", start=format_date(start))
+    return t("prove.period", start=format_date(start), end=format_date(end))
+
+
+def print_proof(base: RuleBase, module: str | None) -> int:
+    """Prove the rule base's guarantees; print each counterexample as a YAML situation."""
+    import yaml
+
+    from depositaire.engine.prove import PROPERTIES, prove
+
+    always = None
+    if module is not None:
+        always = getattr(importlib.import_module(module), "ALWAYS_CONFIDENCES", None)
+    proof = prove(base, always)
+    spans = ", ".join(_period(s, e, i == 0) for i, (s, e) in enumerate(proof.periods))
+    if len(proof.periods) == 1:
+        spans = t("cli.always")
+    out.print(t("prove.title", count=len(base.rules), periods=len(proof.periods)), markup=False)
+    out.print(f"  ({spans})", markup=False)
+
+    def names(ids: tuple[str, ...]) -> str:
+        titles = [f"« {t(f'rules.{i}.title')} »" for i in ids]
+        return ", ".join(titles) or t("prove.no_rule")
+
+    for prop in PROPERTIES:
+        found = [c for c in proof.counterexamples if c.property == prop]
+        unsettled = bool(found) and all(c.kind == "not_settled" for c in found)
+        status = t("prove.proved")
+        mark = "✓"
+        if unsettled:
+            status, mark = t("prove.unsettled"), "?"
+        elif found:
+            status, mark = t("prove.failed"), "✗"
+        out.print(f"{mark} {t(f'prove.properties.{prop}')} : {status}", markup=False)
+        for ce in found:
+            detail = {k: v for k, v in ce.detail.items() if k != "outcome"}
+            if "outcome" in ce.detail:
+                detail["outcome"] = t(f"verdicts.{ce.detail['outcome']}.label")
+            if "category" in detail:
+                from depositaire.engine.explain import disclosure_label
+
+                detail["category"] = disclosure_label(detail["category"])
+            out.print(
+                f"  • {t(f'prove.kinds.{ce.kind}', rules=names(ce.rules), **detail)}", markup=False
+            )
+            for label, situation, decision in (
+                ("prove.situation", ce.situation, ce.decision),
+                ("prove.completion", ce.completion, ce.completion_decision),
+            ):
+                if situation is None or decision is None:
+                    continue
+                out.print(f"    {t(label)}", markup=False)
+                text = yaml.safe_dump(situation, allow_unicode=True, sort_keys=False)
+                for line in text.splitlines():
+                    out.print(f"      {line}", markup=False)
+                verdict = t(f"verdicts.{decision.verdict}.label")
+                out.print(
+                    f"    {t('prove.engine', verdict=verdict, rules=names(tuple(decision.rules)))}",
+                    markup=False,
+                )
+            if not ce.reproduced:
+                out.print(f"    {t('prove.not_reproduced')}", markup=False)
+    seconds = f"{proof.seconds:.1f}".replace(".", ",")
+    failed = len({c.property for c in proof.counterexamples if c.kind != "not_settled"})
+    unsettled = len({c.property for c in proof.counterexamples}) - failed
+    if failed or unsettled:
+        out.print(
+            t(
+                "prove.summary_failed",
+                failed=failed,
+                unsettled=unsettled,
+                checks=proof.checks,
+                seconds=seconds,
+            )
+        )
+        return 1
+    out.print(t("prove.summary_ok", checks=proof.checks, seconds=seconds))
+    return 0
 
 
 # -- law ------------------------------------------------------------------

@@ -1,0 +1,1189 @@
+"""Proof of the rule base's guarantees with an SMT solver (z3), for every situation.
+
+The rule base is translated from its data, never from a list of rules: every
+fact of the contract becomes solver variables (whether it is known, and its
+value), the derivations of the law are read off :func:`derive` by probing it,
+every condition tree becomes a pair of formulas (true, false: neither means
+unknown, Kleene logic, ``assume`` included), and the evaluator's steps —
+defeaters, examination order, pending rules with the same outcome, what may and
+what never may go out, duties — become formulas of those variables. Dates split
+into the periods between two validity boundaries; each period is proved apart.
+
+The properties (issue 11):
+
+1. exactly one verdict, and ``undetermined`` only when some unknown fact could
+   change it (every completion of the situation does not give one same outcome);
+2. a confidence — or a category that is always a confidence — goes out only when
+   the deciding rule allows confidences;
+3. ``may_disclose`` and ``never_disclose`` never overlap;
+4. ``must_disclose`` never rests on an unknown fact: in every completion of the
+   situation the deciding rule still holds and is not defeated;
+5. every rule decides (or fires) on some situation on some day of its validity,
+   and two rules that neither prevails over the other never both hold with
+   different outcomes;
+6. a rule that reads the person's consent never decides when consent is refused.
+
+A failed property comes with a situation (date included) that the engine
+reproduces: :func:`prove` evaluates it and records what the engine decided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+from z3 import z3core
+from z3.z3 import _to_expr_ref
+
+from depositaire.engine.conditions import All, Any_, Condition, Leaf
+from depositaire.engine.decision import Decision
+from depositaire.engine.derive import derive
+from depositaire.engine.rules import DISCLOSING, VERDICTS, Rule, RuleBase
+from depositaire.engine.schema import CATEGORIES, CONFIDENCE, FACT_SPECS, FactSpec
+
+Expr = Any  # z3 expressions carry no static types
+CATS: tuple[str, ...] = (CONFIDENCE, *CATEGORIES)
+CODE: dict[str, int] = {v: i for i, v in enumerate(VERDICTS)}
+PROPERTIES: tuple[str, ...] = ("one_verdict", "confidences", "overlap", "must", "rules", "consent")
+
+
+# -- fast formula builders -------------------------------------------------------------------
+# The z3 Python wrappers check and coerce every argument; building the rule base's formulas
+# with them took seconds. These fold Python constants first and call z3's C API directly.
+
+
+def Z(x: Expr) -> Expr:
+    """A z3 expression for ``x`` (Python booleans and integers included)."""
+    if isinstance(x, bool):
+        return z3.BoolVal(x)
+    if isinstance(x, int):
+        return z3.IntVal(x)
+    return x
+
+
+def _nary(fn: Any, xs: list[Expr]) -> Expr:
+    ctx = xs[0].ctx
+    array = (z3.Ast * len(xs))(*(x.as_ast() for x in xs))
+    return z3.BoolRef(fn(ctx.ref(), len(xs), array), ctx)
+
+
+def AND(*parts: Expr) -> Expr:
+    xs = []
+    for x in parts:
+        if x is False:
+            return False
+        if x is not True:
+            xs.append(x)
+    if not xs:
+        return True
+    return xs[0] if len(xs) == 1 else _nary(z3core.Z3_mk_and, xs)
+
+
+def OR(*parts: Expr) -> Expr:
+    xs = []
+    for x in parts:
+        if x is True:
+            return True
+        if x is not False:
+            xs.append(x)
+    if not xs:
+        return False
+    return xs[0] if len(xs) == 1 else _nary(z3core.Z3_mk_or, xs)
+
+
+def NOT(x: Expr) -> Expr:
+    if isinstance(x, bool):
+        return not x
+    return z3.BoolRef(z3core.Z3_mk_not(x.ctx.ref(), x.as_ast()), x.ctx)
+
+
+def IMPLIES(a: Expr, b: Expr) -> Expr:
+    return OR(NOT(a), b)
+
+
+def IF(c: Expr, a: Expr, b: Expr) -> Expr:
+    if c is True:
+        return a
+    if c is False:
+        return b
+    if isinstance(a, bool | int) and isinstance(b, bool | int) and a == b and type(a) is type(b):
+        return a
+    if a is True and b is False:
+        return c
+    if a is False and b is True:
+        return NOT(c)
+    ctx = c.ctx
+    ast = z3core.Z3_mk_ite(ctx.ref(), c.as_ast(), Z(a).as_ast(), Z(b).as_ast())
+    return _to_expr_ref(ast, ctx)
+
+
+def EQ(a: Expr, b: Expr) -> Expr:
+    if isinstance(a, bool | int) and isinstance(b, bool | int):
+        return a == b
+    if a is b:
+        return True
+    a, b = Z(a), Z(b)
+    return z3.BoolRef(z3core.Z3_mk_eq(a.ctx.ref(), a.as_ast(), b.as_ast()), a.ctx)
+
+
+def at_least_two(xs: list[Expr]) -> Expr:
+    sure = sum(1 for x in xs if x is True)
+    open_ = [x for x in xs if not isinstance(x, bool)]
+    if sure >= 2:
+        return True
+    if sure + len(open_) < 2:
+        return False
+    return z3.PbGe([(x, 1) for x in open_], 2 - sure)
+
+
+def truth(found: z3.ModelRef, e: Expr) -> bool:
+    if isinstance(e, bool):
+        return e
+    return bool(z3.is_true(found.eval(e, model_completion=True)))
+
+
+def number(found: z3.ModelRef, e: Expr) -> int:
+    if isinstance(e, int):
+        return e
+    return int(found.eval(e, model_completion=True).as_long())
+
+
+#: Witnesses the loop of property 1 may gather in one period before it reports "unsettled".
+CEGIS_LIMIT = 200
+
+
+def _specs() -> tuple[FactSpec, ...]:
+    return tuple(s for s in FACT_SPECS if s.type != "date")
+
+
+def _domain(spec: FactSpec) -> tuple[object, ...]:
+    return (True, False) if spec.type == "bool" else tuple(spec.values)
+
+
+# -- derivations, read off the engine's own function ------------------------------------
+
+
+@dataclass(frozen=True)
+class DerivationTable:
+    """``path`` as derive() sets it from ``inputs``: rows (input values or None, result)."""
+
+    path: str
+    inputs: tuple[str, ...]
+    rows: tuple[tuple[tuple[object, ...], object], ...]
+
+
+def derivation_tables() -> tuple[DerivationTable, ...]:
+    """Probe :func:`derive` with every single fact, then tabulate each derived fact over
+    every combination of its inputs (each known with a value, or unknown)."""
+    inputs: dict[str, set[str]] = {}
+    for spec in _specs():
+        if spec.type == "enum_list":
+            continue
+        for value in _domain(spec):
+            out, _ = derive({spec.path: value})  # type: ignore[dict-item]
+            for path in out:
+                if path != spec.path:
+                    inputs.setdefault(path, set()).add(spec.path)
+    by_path = {s.path: s for s in _specs()}
+    tables = []
+    for path, found in sorted(inputs.items()):
+        names = tuple(sorted(found))
+        rows = []
+        for combo in itertools.product(*((None, *_domain(by_path[q])) for q in names)):
+            given = {q: v for q, v in zip(names, combo, strict=True) if v is not None}
+            out, _ = derive(given)  # type: ignore[arg-type]
+            if out.get(path) is not None:
+                rows.append((combo, out[path]))
+        tables.append(DerivationTable(path, names, tuple(rows)))
+    return tuple(tables)
+
+
+# -- a situation as solver variables -------------------------------------------------------
+
+
+class Facts:
+    """Solver variables for the facts a situation gives (``full``: every fact given)."""
+
+    def __init__(self, prefix: str, full: bool = False) -> None:
+        self.prefix = prefix
+        self.known: dict[str, Expr] = {}
+        self.value: dict[str, Expr] = {}
+        self.members: dict[str, dict[str, Expr]] = {}
+        self.domain: list[Expr] = []
+        self.variables: list[Expr] = []
+        for spec in _specs():
+            p = spec.path
+            if full:
+                self.known[p] = True
+            else:
+                self.known[p] = z3.Bool(f"{prefix}known:{p}")
+                self.variables.append(self.known[p])
+            if spec.type == "bool":
+                self.value[p] = z3.Bool(f"{prefix}{p}")
+                self.variables.append(self.value[p])
+            elif spec.type == "enum":
+                v = z3.Int(f"{prefix}{p}")
+                self.value[p] = v
+                self.variables.append(v)
+                self.domain.append(AND(v >= 0, v < len(spec.values)))
+            else:
+                self.members[p] = {c: z3.Bool(f"{prefix}{p}:{c}") for c in spec.values}
+                self.variables.extend(self.members[p].values())
+
+    def equals(self, spec: FactSpec, value: object) -> Expr:
+        if spec.type == "bool":
+            return self.value[spec.path] if value else NOT(self.value[spec.path])
+        return self.value[spec.path] == spec.values.index(str(value))
+
+
+class Effective:
+    """The facts after derivation: what the given facts say, else what the law derives."""
+
+    def __init__(self, given: Facts, tables: Sequence[DerivationTable]) -> None:
+        self.given = given
+        self.known = dict(given.known)
+        self.value = dict(given.value)
+        self.members = given.members
+        specs = {s.path: s for s in _specs()}
+        for table in tables:
+            when: dict[bool, list[Expr]] = {True: [], False: []}
+            for combo, result in table.rows:
+                parts = [
+                    NOT(given.known[q])
+                    if v is None
+                    else AND(given.known[q], given.equals(specs[q], v))
+                    for q, v in zip(table.inputs, combo, strict=True)
+                ]
+                when[bool(result)].append(AND(*parts))
+            yes, no = OR(*when[True]), OR(*when[False])
+            p = table.path
+            self.known[p] = OR(given.known[p], yes, no)
+            self.value[p] = IF(given.known[p], given.value[p], yes)
+
+
+class Filled(Facts):
+    """The completion of a situation ``partial`` that gives every fact it does not know
+    (given or derived) the value of ``fill``."""
+
+    def __init__(self, prefix: str, partial: Effective, fill: Facts) -> None:
+        self.prefix = prefix
+        self.known = {p: True for p in fill.known}
+        self.value = {p: IF(partial.known[p], partial.value[p], fill.value[p]) for p in fill.value}
+        self.members = {
+            p: {c: IF(partial.known[p], m, fill.members[p][c]) for c, m in ms.items()}
+            for p, ms in partial.members.items()
+        }
+        self.domain = []
+        self.variables = []
+
+
+# -- the rule base as formulas -------------------------------------------------------------
+
+
+@dataclass
+class Disclosure:
+    verdict: Expr
+    may: dict[str, Expr]
+    never: dict[str, Expr]
+
+
+def _same(a: Disclosure, b: Disclosure) -> Expr:
+    return AND(EQ(a.verdict, b.verdict), *(EQ(a.may[c], b.may[c]) for c in CATS))
+
+
+@dataclass
+class Model:
+    """One situation's decision under the rules in force on ``day``, as formulas."""
+
+    base: RuleBase
+    day: dt.date
+    given: Facts
+    f: Effective = field(init=False)
+    truth: dict[int, tuple[Expr, Expr]] = field(default_factory=dict)
+    holds: dict[str, Expr] = field(default_factory=dict)
+    defeated: dict[str, Expr] = field(default_factory=dict)
+    maybe_defeated: dict[str, Expr] = field(default_factory=dict)
+    failed: dict[str, Expr] = field(default_factory=dict)
+    pending: dict[str, Expr] = field(default_factory=dict)
+    decides: dict[str, Expr] = field(default_factory=dict)
+    outcome: dict[str, Disclosure] = field(default_factory=dict)
+    determined: Expr = None
+    verdict: Expr = None
+    may: dict[str, Expr] = field(default_factory=dict)
+    never: dict[str, Expr] = field(default_factory=dict)
+    duties: dict[str, Expr] = field(default_factory=dict)
+    verdict_rules: tuple[Rule, ...] = ()
+    tables: Sequence[DerivationTable] = ()
+    #: Definitions of the named intermediate results (add them to every solver).
+    defs: list[Expr] = field(default_factory=list)
+    counter: int = 0
+    #: False: no named constants (a model used under a quantifier).
+    named: bool = True
+
+    def define(self, expr: Expr, label: str = "x") -> Expr:
+        """A fresh constant equal to ``expr``: keeps formulas and model evaluations small."""
+        if isinstance(expr, bool | int) or not self.named:
+            return expr
+        self.counter += 1
+        name = f"{self.given.prefix}{label}#{self.counter}"
+        const = z3.Bool(name) if z3.is_bool(expr) else z3.Int(name)
+        self.defs.append(const == expr)
+        return const
+
+    def __post_init__(self) -> None:
+        self.f = Effective(self.given, self.tables)
+        defeaters, verdict_rules, duty_rules = self.base.in_force(self.day)
+        self.verdict_rules = verdict_rules
+        for d in defeaters:
+            t, fl = self.cond(d.effective)
+            self.holds[d.id] = t
+            for target in d.defeats:
+                self.defeated[target] = OR(self.defeated.get(target, False), t)
+                self.maybe_defeated[target] = OR(
+                    self.maybe_defeated.get(target, False), NOT(OR(t, fl))
+                )
+        stop: Expr = False
+        decides: dict[str, Expr] = {}
+        for r in verdict_rules:
+            t, fl = self.cond(r.effective)
+            self.holds[r.id] = t
+            unknown = NOT(OR(t, fl))
+            dead = self.defeated.get(r.id, False)
+            maybe = self.maybe_defeated.get(r.id, False)
+            live = NOT(stop)
+            decides[r.id] = self.define(AND(live, t, NOT(dead), NOT(maybe)), "wins")
+            self.pending[r.id] = self.define(
+                AND(live, OR(AND(t, NOT(dead), maybe), unknown)), "pending"
+            )
+            failing = [AND(t, dead)]
+            if r.kind == "exception":
+                failing.append(AND(fl, self.cond(r.scope)[0]))
+            self.failed[r.id] = self.define(AND(live, OR(*failing)), "failed")
+            stop = self.define(OR(stop, decides[r.id]), "stop")
+        for r in verdict_rules:
+            self.outcome[r.id] = self.disclosure(r)
+        ids = [r.id for r in verdict_rules]
+        any_pending = OR(*(self.pending[i] for i in ids))
+        # A winner and pending rules above it that would all conclude the same.
+        winner_outcome = self._select(decides, ids)
+        agree_winner = AND(
+            stop, *(IMPLIES(self.pending[i], _same(self.outcome[i], winner_outcome)) for i in ids)
+        )
+        first = {
+            i: self.define(AND(self.pending[i], *(NOT(self.pending[j]) for j in ids[:a])), "first")
+            for a, i in enumerate(ids)
+        }
+        first_outcome = self._select(first, ids)
+        several = at_least_two([self.pending[i] for i in ids])
+        agree_pending = AND(
+            NOT(stop),
+            several,
+            *(IMPLIES(self.pending[i], _same(self.outcome[i], first_outcome)) for i in ids),
+        )
+        resolved = OR(NOT(any_pending), agree_winner, agree_pending)
+        resolved = self.define(resolved, "resolved")
+        agree_pending = self.define(agree_pending, "agree")
+        self.decides = {
+            i: self.define(OR(AND(decides[i], resolved), AND(agree_pending, first[i])), "decides")
+            for i in ids
+        }
+        self.determined = OR(*self.decides.values()) if ids else False
+        final = {r.id: self.disclosure(r, with_failed=True) for r in verdict_rules}
+        verdict: Expr = int(CODE["undetermined"])
+        for i in reversed(ids):
+            verdict = IF(self.decides[i], final[i].verdict, verdict)
+        self.verdict = self.define(verdict, "verdict")
+        for c in CATS:
+            self.may[c] = self.define(
+                OR(*(AND(self.decides[i], final[i].may[c]) for i in ids)), "may"
+            )
+            never = OR(*(AND(self.decides[i], final[i].never[c]) for i in ids))
+            self.never[c] = self.define(IF(self.determined, never, bool(c == CONFIDENCE)), "never")
+        self._duties(verdict_rules, duty_rules)
+
+    def _select(self, which: dict[str, Expr], ids: Sequence[str]) -> Disclosure:
+        """The outcome of the rule ``which`` marks (at most one), as named constants."""
+        verdict: Expr = -1
+        may: dict[str, Expr] = {c: False for c in CATS}
+        for i in reversed(ids):
+            verdict = IF(which[i], self.outcome[i].verdict, verdict)
+            may = {c: IF(which[i], self.outcome[i].may[c], may[c]) for c in CATS}
+        return Disclosure(
+            self.define(verdict, "sel"), {c: self.define(e, "sel") for c, e in may.items()}, {}
+        )
+
+    # -- conditions, three-valued ----------------------------------------------------
+
+    def cond(self, c: Condition) -> tuple[Expr, Expr]:
+        """(true, false) formulas of a condition; neither: unknown."""
+        found = self.truth.get(id(c))
+        if found is None:
+            t, fl = self._cond(c)
+            if not isinstance(c, Leaf):
+                t, fl = self.define(t, "true"), self.define(fl, "false")
+            found = t, fl
+            self.truth[id(c)] = found
+        return found
+
+    def _cond(self, c: Condition) -> tuple[Expr, Expr]:
+        if isinstance(c, Leaf):
+            return self._leaf(c)
+        parts = [self.cond(p) for p in c.parts]
+        trues = [t for t, _ in parts]
+        falses = [fl for _, fl in parts]
+        if isinstance(c, All):
+            return AND(*trues), OR(*falses)
+        assert isinstance(c, Any_)
+        return OR(*trues), AND(*falses)
+
+    def _leaf(self, leaf: Leaf) -> tuple[Expr, Expr]:
+        spec = next(s for s in _specs() if s.path == leaf.path)
+        known = self.f.known[leaf.path]
+        if leaf.contains:
+            (item,) = leaf.values
+            test = self.f.members[leaf.path][str(item)]
+        elif spec.type == "enum_list":
+            raise NotImplementedError(f"{leaf.path}: a list fact compared with values")
+        elif spec.type == "bool":
+            test = OR(*(self.f.value[leaf.path] == bool(bool(v)) for v in leaf.values))
+        else:
+            test = OR(*(self.f.value[leaf.path] == spec.values.index(str(v)) for v in leaf.values))
+        if leaf.negate:
+            test = NOT(test)
+        t, fl = AND(known, test), AND(known, NOT(test))
+        if leaf.assume is True:
+            t = OR(t, NOT(known))
+        elif leaf.assume is False:
+            fl = OR(fl, NOT(known))
+        return t, fl
+
+    # -- what goes out -----------------------------------------------------------------
+
+    def asked(self) -> tuple[Expr, dict[str, Expr]]:
+        members = self.f.members["information.categories"]
+        known = self.f.known["information.categories"]
+        return AND(known, OR(*members.values())), members
+
+    def disclosure(self, r: Rule, with_failed: bool = False) -> Disclosure:
+        """Formulas of :func:`depositaire.engine.evaluator.disclosure` for ``r``."""
+        asked, members = self.asked()
+        member = {c: members.get(c, False) for c in CATS}
+        verdict = r.verdict or "secret"
+        if verdict not in DISCLOSING:
+            failed = self.verdict_rules if with_failed else ()
+            shut = {
+                c: OR(
+                    AND(asked, member[c]),
+                    c == CONFIDENCE,
+                    c in r.withheld,
+                    *(self.failed[x.id] for x in failed if c in x.withheld),
+                )
+                for c in CATS
+            }
+            return Disclosure(int(CODE[verdict]), {c: False for c in CATS}, shut)
+        unbounded: Expr = bool(r.permitted is None)
+        permitted: dict[str, Expr] = {
+            c: bool(r.permitted is not None and c in r.permitted) for c in CATS
+        }
+        for condition, cats in r.narrowing:
+            hold = self.cond(condition)[0]
+            permitted = {
+                c: IF(hold, AND(c in cats, OR(unbounded, permitted[c])), permitted[c]) for c in CATS
+            }
+            unbounded = AND(unbounded, NOT(hold))
+        may: dict[str, Expr] = {}
+        never: dict[str, Expr] = {}
+        for c in CATS:
+            withheld = c in r.withheld
+            may_asked = AND(member[c], OR(unbounded, permitted[c]))
+            may_any = AND(NOT(unbounded), permitted[c])
+            never[c] = IF(asked, OR(AND(member[c], NOT(may_asked)), withheld), withheld)
+            may[c] = AND(IF(asked, may_asked, may_any), not withheld)
+        nature = self.f.known["information.nature"]
+        if r.allows_confidences:
+            index = next(s for s in _specs() if s.path == "information.nature").values.index(
+                CONFIDENCE
+            )
+            is_confidence = AND(nature, self.f.value["information.nature"] == index)
+            may[CONFIDENCE] = OR(may[CONFIDENCE], is_confidence)
+        else:
+            never[CONFIDENCE] = True
+        may = {c: self.define(e, "may") for c, e in may.items()}
+        nothing = AND(asked, NOT(OR(*may.values())))
+        code = IF(nothing, int(CODE["secret"]), int(CODE[verdict]))
+        return Disclosure(self.define(code, "out"), may, never)
+
+    def _duties(self, verdict_rules: Sequence[Rule], duty_rules: Sequence[Rule]) -> None:
+        owed: dict[str, list[Expr]] = {}
+        for r in verdict_rules:
+            decides = self.decides[r.id]
+            for d in r.duties:
+                owed.setdefault(d, []).append(decides)
+            for condition, d in r.conditional_duties:
+                owed.setdefault(d, []).append(AND(decides, self.cond(condition)[0]))
+            for condition, d in r.failure_duties:
+                owed.setdefault(d, []).append(
+                    AND(self.determined, self.failed[r.id], self.cond(condition)[0])
+                )
+        for r in duty_rules:
+            fires = self.cond(r.effective)[0]
+            self.holds[r.id] = fires
+            for d in r.duties:
+                owed.setdefault(d, []).append(fires)
+            for condition, d in r.conditional_duties:
+                owed.setdefault(d, []).append(AND(fires, self.cond(condition)[0]))
+        self.duties = {d: self.define(OR(*conds), "duty") for d, conds in owed.items()}
+
+
+def completes(partial: Model, full: Model) -> Expr:
+    """``full`` gives every fact, and agrees with what ``partial`` knows (given or derived)."""
+    parts = []
+    for spec in _specs():
+        p = spec.path
+        known = partial.f.known[p]
+        if spec.type == "enum_list":
+            same = AND(*(partial.f.members[p][c] == full.given.members[p][c] for c in spec.values))
+        else:
+            same = partial.f.value[p] == full.given.value[p]
+        parts.append(IMPLIES(known, same))
+    return AND(*full.given.domain, *parts)
+
+
+# -- periods -------------------------------------------------------------------------------
+
+
+def periods(base: RuleBase) -> list[tuple[dt.date, dt.date | None]]:
+    """(first day, last day or None) of each period between two validity boundaries."""
+    starts = {r.valid_from for r in base.rules if r.valid_from}
+    starts |= {r.valid_until + dt.timedelta(days=1) for r in base.rules if r.valid_until}
+    if not starts:
+        return [(dt.date(2000, 1, 1), None)]
+    ordered = sorted(starts)
+    first = ordered[0] - dt.timedelta(days=1)
+    bounds = [first, *ordered]
+    return [
+        (start, (bounds[i + 1] - dt.timedelta(days=1)) if i + 1 < len(bounds) else None)
+        for i, start in enumerate(bounds)
+    ]
+
+
+# -- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Counterexample:
+    """A situation on which a property fails, with the rules involved and what the engine says."""
+
+    property: str
+    kind: str
+    rules: tuple[str, ...]
+    situation: dict[str, Any] | None
+    completion: dict[str, Any] | None = None
+    decision: Decision | None = None
+    completion_decision: Decision | None = None
+    reproduced: bool = False
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Proof:
+    base: RuleBase
+    periods: list[tuple[dt.date, dt.date | None]]
+    counterexamples: list[Counterexample]
+    seconds: float
+    checks: int
+
+    def holds(self, prop: str) -> bool:
+        return not any(c.property == prop for c in self.counterexamples)
+
+    @property
+    def ok(self) -> bool:
+        return not self.counterexamples
+
+
+def situation_of(model: z3.ModelRef, facts: Facts, day: dt.date) -> dict[str, Any]:
+    """The contract's nested mapping of the facts a solver model gives."""
+    out: dict[str, Any] = {"date": day.isoformat()}
+    for spec in _specs():
+        p = spec.path
+        if not truth(model, facts.known[p]):
+            continue
+        value: Any
+        if spec.type == "bool":
+            value = truth(model, facts.value[p])
+        elif spec.type == "enum":
+            index = number(model, facts.value[p])
+            value = spec.values[index]
+        else:
+            value = [c for c in spec.values if truth(model, facts.members[p][c])]
+        if "." in p:
+            group, name = p.split(".", 1)
+            out.setdefault(group, {})[name] = value
+        else:
+            out[p] = value
+    return out
+
+
+def engine_decision(base: RuleBase, situation: dict[str, Any]) -> Decision:
+    from depositaire.engine.evaluator import evaluate
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.engine.situation import parse_situation
+
+    return evaluate(parse_situation(situation), base, default_provisions(), explain=False)
+
+
+# -- the prover ------------------------------------------------------------------------------
+
+
+class Prover:
+    def __init__(self, base: RuleBase, always_confidences: Iterable[str] | None = None) -> None:
+        self.base = base
+        if always_confidences is None:
+            from depositaire.law.deontology import ALWAYS_CONFIDENCES
+
+            always_confidences = ALWAYS_CONFIDENCES
+        self.always_confidences = tuple(sorted(always_confidences))
+        self.tables = derivation_tables()
+        self.periods = periods(base)
+        self.counterexamples: list[Counterexample] = []
+        self.checks = 0
+        self.solver = z3.Solver()
+        self.cegis_limit = CEGIS_LIMIT
+
+    def model(self, day: dt.date, prefix: str, full: bool = False) -> Model:
+        return Model(self.base, day, Facts(prefix, full), tables=self.tables)
+
+    def _solve(self, *constraints: Expr, solver: z3.Solver | None = None) -> z3.ModelRef | None:
+        self.checks += 1
+        solver = solver or self.solver
+        solver.push()
+        try:
+            solver.add(*(Z(x) for x in constraints))
+            return solver.model() if solver.check() == z3.sat else None
+        finally:
+            solver.pop()
+
+    def _record(
+        self,
+        prop: str,
+        kind: str,
+        rules: Sequence[str],
+        day: dt.date,
+        found: z3.ModelRef,
+        m: Model,
+        completion: Model | None = None,
+        **detail: str,
+    ) -> Counterexample:
+        situation = situation_of(found, m.given, day)
+        ce = Counterexample(prop, kind, tuple(rules), situation, detail=dict(detail))
+        ce.decision = engine_decision(self.base, situation)
+        if completion is not None:
+            ce.completion = situation_of(found, completion.given, day)
+            ce.completion_decision = engine_decision(self.base, ce.completion)
+        ce.reproduced = reproduces(self.base, ce)
+        if ce.reproduced and kind != "undetermined_for_nothing":
+            shrink(self.base, ce)
+        self.counterexamples.append(ce)
+        return ce
+
+    def run(self) -> Proof:
+        started = time.perf_counter()
+        lived: set[str] = set()
+        for start, _end in self.periods:
+            m = self.model(start, "s:")
+            c = self.model(start, "c:", full=True)
+            self.solver = z3.Solver()
+            self.solver.add(*m.defs, *m.given.domain, *c.defs, *c.given.domain)
+            self._one_verdict(start, m, c)
+            self._confidences(start, m)
+            self._overlap(start, m)
+            self._must(start, m, c)
+            self._consent(start, m)
+            self._conflicts(start, m)
+            lived |= self._alive(start, m, lived)
+        for r in self.base.ordered:
+            if r.id not in lived:
+                self.counterexamples.append(
+                    Counterexample("rules", "dead_rule", (r.id,), None, reproduced=True)
+                )
+        self._deduplicate()
+        return Proof(
+            self.base,
+            self.periods,
+            self.counterexamples,
+            time.perf_counter() - started,
+            self.checks,
+        )
+
+    def _deduplicate(self) -> None:
+        seen: set[tuple[str, str, tuple[str, ...]]] = set()
+        kept = []
+        for ce in self.counterexamples:
+            key = (ce.property, ce.kind, ce.rules)
+            if key not in seen:
+                seen.add(key)
+                kept.append(ce)
+        self.counterexamples = kept
+
+    def _winner(self, found: z3.ModelRef, m: Model) -> list[str]:
+        return [i for i, e in m.decides.items() if truth(found, e)]
+
+    # 1. one verdict; undetermined only when an unknown fact could change it
+    def _one_verdict(self, day: dt.date, m: Model, c: Model) -> None:
+        several = at_least_two(list(m.decides.values()))
+        undecided = AND(m.determined, NOT(OR(*m.decides.values())))
+        found = self._solve(*m.given.domain, OR(several, undecided))
+        if found is not None:
+            self._record("one_verdict", "several_verdicts", self._winner(found, m), day, found, m)
+        self._undetermined(day, m)
+
+    def _undetermined(self, day: dt.date, m: Model) -> None:
+        """No undetermined situation whose completions all give one same outcome.
+
+        A counterexample-guided loop (CEGIS) rather than a quantifier, which z3 does not
+        settle on this formula: ``A`` and ``B`` are the situation completed with two free
+        fillings; each pair of fillings found is a witness that covers every situation it
+        tells apart. The loop asks for an undetermined situation that no witness covers
+        (first one where no rule is even pending), then for two fillings that tell it apart
+        (a new witness) or proves there are none (a counterexample). It ends when no
+        situation is left uncovered, or reports the property unsettled after
+        ``CEGIS_LIMIT`` witnesses."""
+        f1, f2 = Facts("F1:"), Facts("F2:")
+        a = Model(self.base, day, Filled("A:", m.f, f1), tables=self.tables, named=False)
+        b = Model(self.base, day, Filled("B:", m.f, f2), tables=self.tables, named=False)
+        same = Z(_same(Disclosure(a.verdict, a.may, {}), Disclosure(b.verdict, b.may, {})))
+        outcome = [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
+
+        def fill_vars(f: Facts) -> list[Expr]:
+            return [*f.value.values(), *(x for ms in f.members.values() for x in ms.values())]
+
+        search = z3.Solver()
+        search.add(*m.defs, *m.given.domain, Z(EQ(m.verdict, CODE["undetermined"])))
+        witness = z3.Solver()
+        witness.add(*m.defs, *m.given.domain, *f1.domain, *f2.domain, z3.Not(same))
+        # A situation that gives every fact has no completion but itself.
+        complete = Z(AND(*m.given.known.values()))
+        self.checks += 1
+        if search.check(complete) == z3.sat:
+            found = search.model()
+            self._record("one_verdict", "undetermined_for_nothing", [], day, found, m)
+            return
+        nothing_pending = Z(NOT(OR(*m.pending.values())))
+        # Every filling found so far: an uncovered situation is one that they all complete
+        # to the same outcome (the first filling's).
+        first: list[Expr] | None = None
+        for _ in range(self.cegis_limit):
+            self.checks += 1
+            if search.check(nothing_pending) != z3.sat and search.check() != z3.sat:
+                return
+            found = search.model()
+            fixed = _fix(m.given, _given_of(found, m.given))
+            self.checks += 1
+            if witness.check(*fixed) != z3.sat:
+                pending = [i for i, e in m.pending.items() if truth(found, e)]
+                self._record("one_verdict", "undetermined_for_nothing", pending, day, found, m)
+                return
+            pair = witness.model()
+            for source in (f1, f2):
+                values = [
+                    (v, pair.eval(w, model_completion=True))
+                    for v, w in zip(fill_vars(f1), fill_vars(source), strict=True)
+                ]
+                filled = [z3.substitute(e, *values) for e in outcome]
+                if first is None:
+                    first = filled
+                else:
+                    search.add(z3.And(*(x == y for x, y in zip(filled, first, strict=True))))
+        self.counterexamples.append(
+            Counterexample(
+                "one_verdict",
+                "not_settled",
+                (),
+                None,
+                reproduced=True,
+                detail={"limit": str(self.cegis_limit), "day": day.isoformat()},
+            )
+        )
+
+    # 2. confidences only from a rule that allows them
+    def _confidences(self, day: dt.date, m: Model) -> None:
+        allowing = [m.decides[r.id] for r in m.verdict_rules if r.allows_confidences]
+        for category in (CONFIDENCE, *self.always_confidences):
+            found = self._solve(*m.given.domain, m.may[category], NOT(OR(*allowing)))
+            if found is not None:
+                self._record(
+                    "confidences",
+                    "confidence_out",
+                    self._winner(found, m),
+                    day,
+                    found,
+                    m,
+                    category=category,
+                )
+
+    # 3. may and never never overlap
+    def _overlap(self, day: dt.date, m: Model) -> None:
+        for category in CATS:
+            found = self._solve(*m.given.domain, m.may[category], m.never[category])
+            if found is not None:
+                self._record(
+                    "overlap", "overlap", self._winner(found, m), day, found, m, category=category
+                )
+
+    # 4. must_disclose never rests on an unknown fact
+    def _must(self, day: dt.date, m: Model, c: Model) -> None:
+        for r in m.verdict_rules:
+            if r.verdict != "must_disclose":
+                continue
+            still = AND(c.holds[r.id], NOT(c.defeated.get(r.id, False)))
+            found = self._solve(
+                *m.given.domain,
+                EQ(m.verdict, CODE["must_disclose"]),
+                m.decides[r.id],
+                completes(m, c),
+                NOT(still),
+            )
+            if found is not None:
+                self._record("must", "must_on_unknown", (r.id,), day, found, m, completion=c)
+
+    # 5a. no dead rule
+    def _alive(self, day: dt.date, m: Model, known: set[str]) -> set[str]:
+        alive = set()
+        for r in self.base.ordered:
+            if not r.in_force(day) or r.id in known:
+                continue
+            fires = m.decides.get(r.id, m.holds.get(r.id))
+            if fires is not None and self._solve(*m.given.domain, fires) is not None:
+                alive.add(r.id)
+        return alive
+
+    # 5b. two rules of the same precedence never conclude differently on the same facts
+    def _conflicts(self, day: dt.date, m: Model) -> None:
+        rules = m.verdict_rules
+        for a, b in itertools.combinations(rules, 2):
+            if b.id in self.base.above(a.id) or a.id in self.base.above(b.id):
+                continue
+            found = self._solve(
+                *m.given.domain,
+                m.holds[a.id],
+                m.holds[b.id],
+                NOT(_same(m.outcome[a.id], m.outcome[b.id])),
+            )
+            if found is not None:
+                self._record("rules", "conflict", (a.id, b.id), day, found, m)
+
+    # 6. consent refused never decided by a rule that reads consent
+    def _consent(self, day: dt.date, m: Model) -> None:
+        spec = next(s for s in _specs() if s.path == "consent")
+        refused = AND(m.given.known["consent"], m.given.equals(spec, "refused"))
+        for r in m.verdict_rules:
+            if not any(leaf.path == "consent" for leaf in r.effective.leaves()):
+                continue
+            found = self._solve(*m.given.domain, refused, m.decides[r.id])
+            if found is not None:
+                self._record("consent", "consent_refused", (r.id,), day, found, m)
+
+
+def prove(base: RuleBase, always_confidences: Iterable[str] | None = None) -> Proof:
+    """Prove the six properties of ``base`` on every period; counterexamples if not."""
+    return Prover(base, always_confidences).run()
+
+
+# -- agreement with the engine -----------------------------------------------------------------
+
+
+def random_situations(base: RuleBase, count: int, seed: int = 11) -> Iterator[dict[str, Any]]:
+    """Situations that reach the rules: values the rules test are drawn more often."""
+    rng = random.Random(seed)
+    tested: dict[str, list[object]] = {}
+    for r in base.rules:
+        conditions = [r.effective, *(c for c, _ in r.narrowing)]
+        conditions += [c for c, _ in r.conditional_duties + r.failure_duties]
+        for cond in conditions:
+            for leaf in cond.leaves():
+                tested.setdefault(leaf.path, []).extend(leaf.values)
+    days = [start for start, _ in periods(base)]
+    days += [end for _, end in periods(base) if end]
+    for _ in range(count):
+        out: dict[str, Any] = {"date": rng.choice(days).isoformat()}
+        unknown = rng.choice((0.1, 0.3, 0.6))
+        for spec in _specs():
+            if rng.random() < unknown:
+                continue
+            value: Any
+            if spec.type == "enum_list":
+                value = [c for c in spec.values if rng.random() < 0.2]
+            elif tested.get(spec.path) and rng.random() < 0.7:
+                value = rng.choice(tested[spec.path])
+            else:
+                value = rng.choice(_domain(spec))
+            _set(out, spec.path, value)
+        yield out
+
+
+@dataclass
+class Agreement:
+    situations: int
+    differences: list[tuple[dict[str, Any], str]]
+    verdicts: dict[str, int]
+    deciding_rules: set[str]
+
+
+def _set(out: dict[str, Any], path: str, value: Any) -> None:
+    if "." in path:
+        group, name = path.split(".", 1)
+        if value is None:
+            out.get(group, {}).pop(name, None)
+        else:
+            out.setdefault(group, {})[name] = value
+    elif value is None:
+        out.pop(path, None)
+    else:
+        out[path] = value
+
+
+def _mutations(seeds: Sequence[dict[str, Any]], count: int, seed: int) -> Iterator[dict[str, Any]]:
+    """Situations near the solver's seeds: one to four facts forgotten or changed."""
+    import copy
+
+    rng = random.Random(seed)
+    specs = _specs()
+    for _ in range(count):
+        out = copy.deepcopy(rng.choice(seeds))
+        for _ in range(rng.randint(1, 4)):
+            spec = rng.choice(specs)
+            if rng.random() < 0.5:
+                _set(out, spec.path, None)
+            elif spec.type == "enum_list":
+                _set(out, spec.path, [c for c in spec.values if rng.random() < 0.2])
+            else:
+                _set(out, spec.path, rng.choice(_domain(spec)))
+        yield out
+
+
+def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
+    """Decide ``count`` situations with the engine and with the solver's model: half drawn at
+    random, half near situations the solver found for each rule and each verdict."""
+    from depositaire.engine import evaluator
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.engine.situation import parse_situation
+
+    provisions = default_provisions()
+    tables = derivation_tables()
+    models: dict[tuple[str, ...], tuple[Model, z3.Solver]] = {}
+    seeds: list[dict[str, Any]] = []
+    for start, _end in periods(base):
+        key = tuple(r.id for group in base.in_force(start) for r in group)
+        m = Model(base, start, Facts("a:"), tables=tables)
+        solver = z3.Solver()
+        solver.add(*m.defs, *m.given.domain)
+        models[key] = (m, solver)
+        goals = [*m.decides.values(), *(EQ(m.verdict, CODE[v]) for v in VERDICTS)]
+        goals += list(m.duties.values())
+        for goal in goals:
+            if solver.check(Z(goal)) == z3.sat:
+                seeds.append(situation_of(solver.model(), m.given, start))
+    differences: list[tuple[dict[str, Any], str]] = []
+    verdicts: dict[str, int] = {}
+    deciding: set[str] = set()
+    caches: dict[tuple[str, ...], dict[Any, Expr]] = {}
+    done = 0
+    situations = itertools.chain(
+        random_situations(base, count // 2, seed), _mutations(seeds, count - count // 2, seed)
+    )
+    # ``missing`` is not compared: skip its exact enumeration (it never changes the outcome).
+    limit = evaluator.EXACT_MISSING_LIMIT
+    evaluator.EXACT_MISSING_LIMIT = 0
+    try:
+        for data in situations:
+            situation = parse_situation(data)
+            decision = evaluator.evaluate(situation, base, provisions, explain=False)
+            key = tuple(r.id for group in base.in_force(situation.date) for r in group)
+            if key not in models:
+                m = Model(base, situation.date, Facts("a:"), tables=tables)
+                solver = z3.Solver()
+                solver.add(*m.defs)
+                models[key] = (m, solver)
+            m, solver = models[key]
+            literals = caches.setdefault(key, {})
+
+            def literal(
+                name: tuple[object, ...], e: Any, cache: dict[Any, Expr] = literals
+            ) -> Expr:
+                """A cached z3 literal: ``e``, negated when ``name`` ends with False."""
+                found = cache.get(name)
+                if found is None:
+                    value = e
+                    if name[-1] is False:
+                        value = NOT(value)
+                    found = cache[name] = Z(value)
+                return found
+
+            fixed = _fix(m.given, situation.facts, literals)
+            expected = (
+                decision.verdict,
+                set(decision.may_disclose),
+                set(decision.never_disclose),
+                set(decision.duties),
+            )
+            # One check: the situation's facts and the engine's outcome together are
+            # satisfiable exactly when the model gives that outcome (it is determined).
+            claims = [
+                literal(("verdict", decision.verdict), EQ(m.verdict, CODE[decision.verdict])),
+                *(literal(("may", c, c in expected[1]), m.may[c]) for c in CATS),
+                *(literal(("never", c, c in expected[2]), m.never[c]) for c in CATS),
+                *(literal(("duty", d, d in expected[3]), e) for d, e in m.duties.items()),
+            ]
+            unknown_duty = expected[3] - set(m.duties)
+            if unknown_duty or solver.check(*fixed, *claims) != z3.sat:
+                assert solver.check(*fixed) == z3.sat
+                found = solver.model()
+                got = (
+                    VERDICTS[number(found, m.verdict)],
+                    {c for c in CATS if truth(found, m.may[c])},
+                    {c for c in CATS if truth(found, m.never[c])},
+                    {d for d, e in m.duties.items() if truth(found, e)},
+                )
+                differences.append((data, f"solver {got} engine {expected}"))
+            verdicts[decision.verdict] = verdicts.get(decision.verdict, 0) + 1
+            if decision.winner is not None:
+                deciding.add(decision.winner.id)
+            done += 1
+    finally:
+        evaluator.EXACT_MISSING_LIMIT = limit
+    return Agreement(done, differences, verdicts, deciding)
+
+
+def _given_of(found: z3.ModelRef, facts: Facts) -> dict[str, Any]:
+    """The flat facts a solver model gives (for :func:`_fix`)."""
+    out: dict[str, Any] = {}
+    for spec in _specs():
+        p = spec.path
+        if not truth(found, facts.known[p]):
+            continue
+        if spec.type == "bool":
+            out[p] = truth(found, facts.value[p])
+        elif spec.type == "enum":
+            out[p] = spec.values[number(found, facts.value[p])]
+        else:
+            out[p] = frozenset(c for c, x in facts.members[p].items() if truth(found, x))
+    return out
+
+
+def _fix(facts: Facts, given: dict[str, Any], cache: dict[Any, Expr] | None = None) -> list[Expr]:
+    """Literals that set the solver variables to a situation's given facts (memoised in
+    ``cache``: the agreement check asks for the same literals thousands of times)."""
+    cache = {} if cache is None else cache
+    out = []
+    for spec in _specs():
+        p = spec.path
+        value = given.get(p)
+        if value is None:
+            key: tuple[object, ...] = (p, None)
+            if key not in cache:
+                cache[key] = Z(NOT(facts.known[p]))
+            out.append(cache[key])
+            continue
+        if (p, True) not in cache:
+            cache[(p, True)] = Z(facts.known[p])
+        out.append(cache[(p, True)])
+        if spec.type == "enum_list":
+            for c, m in facts.members[p].items():
+                key = (p, c, c in value)
+                if key not in cache:
+                    cache[key] = Z(m if c in value else NOT(m))
+                out.append(cache[key])
+        else:
+            key = (p, "=", value)
+            if key not in cache:
+                cache[key] = Z(facts.equals(spec, value))
+            out.append(cache[key])
+    return out
+
+
+def reproduces(base: RuleBase, ce: Counterexample) -> bool:
+    """Whether the engine, on the counterexample's situation, shows what the solver claims."""
+    d = ce.decision
+    if ce.situation is None or d is None:
+        return ce.kind == "dead_rule"
+    winner = d.winner.id if d.winner is not None else None
+    category = ce.detail.get("category", "")
+    if ce.kind == "not_settled":
+        return True
+    if ce.kind == "undetermined_for_nothing":
+        return d.verdict == "undetermined"
+    if ce.kind == "confidence_out":
+        return category in d.may_disclose and (d.winner is None or not d.winner.allows_confidences)
+    if ce.kind == "overlap":
+        return category in d.may_disclose and category in d.never_disclose
+    if ce.kind == "must_on_unknown":
+        after = ce.completion_decision
+        return (
+            d.verdict == "must_disclose"
+            and winner == ce.rules[0]
+            and after is not None
+            and (after.winner is None or after.winner.id != ce.rules[0])
+        )
+    if ce.kind == "conflict":
+        from depositaire.engine.situation import parse_situation
+
+        facts, _ = derive(parse_situation(ce.situation).facts)
+        return all(base.by_id[r].effective.fn(facts) is True for r in ce.rules)
+    if ce.kind == "consent_refused":
+        return winner == ce.rules[0] and ce.situation.get("consent") == "refused"
+    return False
+
+
+def _flat(nested: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in nested.items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def _nested(flat: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        _set(out, path, value)
+    return out
+
+
+def shrink(base: RuleBase, ce: Counterexample) -> None:
+    """Forget, one by one, the facts the counterexample does not need (the engine still
+    reproduces it without them), so that what remains shows the defect."""
+
+    def attempt(situation: dict[str, Any], completion: dict[str, Any] | None) -> bool:
+        trial = Counterexample(
+            ce.property, ce.kind, ce.rules, situation, completion, detail=ce.detail
+        )
+        trial.decision = engine_decision(base, situation)
+        if completion is not None:
+            trial.completion_decision = engine_decision(base, completion)
+        if not reproduces(base, trial):
+            return False
+        ce.situation, ce.completion = situation, completion
+        ce.decision, ce.completion_decision = trial.decision, trial.completion_decision
+        return True
+
+    assert ce.situation is not None
+    if ce.completion is not None:
+        known = _flat(ce.situation)
+        full = _flat(ce.completion)
+        for path in [p for p in full if p not in known]:
+            smaller = {k: v for k, v in _flat(ce.completion).items() if k != path}
+            attempt(ce.situation, _nested(smaller))
+    for path in [p for p in _flat(ce.situation) if p != "date"]:
+        smaller = {k: v for k, v in _flat(ce.situation).items() if k != path}
+        completion = None
+        if ce.completion is not None:
+            completion = _nested(_flat(ce.completion))
+        attempt(_nested(smaller), completion)
