@@ -199,17 +199,19 @@ def test_the_guarantor_request_sends_only_name_national_number_and_nationality(
     url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
     page = client.get(url)
     assert page.context["letter_kind"] == "transmission"
-    fields = set(page.context["form"].fields)
-    assert {"value__identity", "value__national_number", "value__nationality"} <= fields
-    assert "value__address" not in fields and "value__aid_granted" not in fields
+    offered = set(page.context["form"].fields["sources"].choices)
+    keys = {key for key, _ in offered}
+    assert keys == {"record:identity", "record:national_number", "record:nationality"}
     assert "record_request_in_file" in page.context["decision"].duties
 
     assert close(client, incoming).status_code == 302
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.sent_categories == ["identity", "national_number", "nationality"]
     text = pdf_text(answer.get_pdf())
-    assert "Samir GARANTX" in text and "MA" in text
-    assert foreigner.get_sealed("national_number") in text.replace(" ", "")
+    assert "Samir GARANTX" in text and "Maroc (MA)" in text
+    from depositaire.web.cases.national_number import format_number
+
+    assert format_number(foreigner.get_sealed("national_number")) in text
     assert "ADDRESS-" not in text and "AID-" not in text
     assert world.a.org.name in text  # the CPAS concerned
     # Traced in the file: the request, the answer and the journal.
@@ -231,11 +233,9 @@ def test_the_prosecutors_terrorism_requisition_gets_the_information_specified_an
     decision = page.context["decision"]
     assert decision.verdict == "must_disclose"
     assert "keep_measure_secret" in decision.duties
-    assert set(page.context["form"].fields) >= {
-        "value__identity",
-        "value__address",
-        "value__aid_granted",
-    }
+    keys = {key for key, _ in page.context["form"].fields["sources"].choices}
+    assert {"record:identity", "record:address"} <= keys
+    assert any(key.startswith("item:") for key in keys)
     assert close(client, incoming).status_code == 302
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.keep_secret and answer.sent_categories == ["identity", "address", "aid_granted"]
@@ -281,6 +281,8 @@ def test_a_forbidden_category_cannot_be_added_by_a_crafted_post(
         {"categories": ["identity", "health"]},
         {"value__confidence": "ce qu'elle m'a confié"},
         {"items": [str(world.a.confidence.pk)]},
+        {"sources": ["record:address"]},
+        {"sources": [f"item:{world.a.confidence.pk}"]},
     ]:
         response = close(client, incoming, extra)
         assert response.status_code == 400
@@ -308,9 +310,9 @@ def test_the_form_offers_only_the_permitted_categories(
     body = client.get(
         reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
     ).content.decode()
-    offered = set(re.findall(r'name="categories" value="([a-z_]+)"', body))
-    assert offered == {"identity", "national_number", "nationality"}
-    assert 'name="value__address"' not in body
+    offered = set(re.findall(r'name="sources" value="([a-z_:0-9]+)"', body))
+    assert offered == {"record:identity", "record:national_number", "record:nationality"}
+    assert 'name="value__' not in body and "<textarea" in body  # only the covering line
 
 
 def test_closing_is_all_or_nothing(client: Any, world: World, sw: Any, monkeypatch: Any) -> None:
@@ -667,3 +669,92 @@ def test_a_closed_request_cannot_be_examined_again(client: Any, world: World, sw
     assert answer.status_code == 302
     incoming.refresh_from_db()
     assert incoming.interview_state == state
+
+
+# -- values come from the file (issue 8) -------------------------------------------------
+
+
+def _tilleuls(foreigner: Any) -> None:
+    foreigner.set_sealed("address", "Rue des Tilleuls 14, 5000 Namur")
+    foreigner.save()
+
+
+LEAK = "Maroc (MA) — domiciliée Rue des Tilleuls 14 ; bénéficie du RIS depuis 2025"
+
+
+def test_the_free_text_leak_is_refused_through_a_crafted_post_and_nothing_is_stored(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    _tilleuls(foreigner)
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    before = JournalEntry.objects.count()
+    for extra in [
+        {"value__nationality": LEAK},  # the old free box, posted by hand
+        {"covering_note": LEAK},  # the covering line carrying the address
+        {"covering_note": "Son numéro : " + foreigner.get_sealed("national_number")},
+        {"requester": "Office des étrangers\nRue des Tilleuls 14"},
+    ]:
+        for action in ("preview", "close"):
+            url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+            response = client.post(url, {"sources": ["record:identity"], **extra, "action": action})
+            assert response.status_code == 400, extra
+            text = page_text(response)
+            assert "Refusé" in text and "Rien n'a été enregistré" in text
+            assert "Tilleuls 14" not in "".join(
+                b.get("text", "") for b in response.context["letter"]
+            )
+    incoming.refresh_from_db()
+    assert incoming.status == "open"
+    assert not RequestAnswer.objects.filter(request=incoming).exists()
+    assert not JournalEntry.objects.filter(action="request_closed").exists()
+    assert JournalEntry.objects.count() == before  # a refused post journals nothing
+
+
+def test_the_covering_line_names_the_withheld_category(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    _tilleuls(foreigner)
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    response = client.post(
+        url, {"covering_note": "domiciliée Rue des Tilleuls", "action": "preview"}
+    )
+    assert response.status_code == 400
+    assert "l'adresse" in page_text(response)
+
+
+def test_a_clean_covering_line_goes_out_and_is_journaled_as_free_text(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    note = "Merci de nous répondre par courriel."
+    response = close(client, incoming, {"covering_note": note})
+    assert response.status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert note in pdf_text(answer.get_pdf())
+    entry = JournalEntry.objects.filter(action="request_closed").latest("seq")
+    assert entry.details["free_text_count"] == 1 and entry.details["free_text_sha256"]
+    assert note not in str(entry.details)  # hashed, never copied
+    assert answer.sent_categories == ["identity", "national_number", "nationality"]
+
+
+def test_a_value_left_out_is_not_recorded_as_sent(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    response = client.post(
+        url, {"sources": ["record:identity", "record:nationality"], "action": "close"}
+    )
+    assert response.status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert answer.sent_categories == ["identity", "nationality"]
+    from depositaire.web.cases.national_number import format_number
+
+    text = pdf_text(answer.get_pdf())
+    number = foreigner.get_sealed("national_number")
+    assert format_number(number) not in text and number not in text.replace(" ", "")

@@ -67,6 +67,10 @@ class LetterInputs:
     person_name: str | None = None
     sender: str | None = None
     items: Mapping[str, str] | None = None
+    #: Values taken from the file, each with its categories (used instead of ``items``).
+    entries: tuple[tuple[tuple[str, ...], str], ...] | None = None
+    #: A covering line of free text (checked by the caller against the withheld values).
+    covering_note: str | None = None
 
 
 def letter_choice(decision: Decision, situation: Situation) -> tuple[LetterKind | None, str]:
@@ -91,10 +95,15 @@ def letter_kind(decision: Decision, situation: Situation) -> LetterKind | None:
     return letter_choice(decision, situation)[0]
 
 
-def check_items(decision: Decision, items: Mapping[str, str] | None) -> None:
+def check_items(
+    decision: Decision,
+    items: Mapping[str, str] | None,
+    entries: tuple[tuple[tuple[str, ...], str], ...] | None = None,
+) -> None:
     """Refuse any value for a category the decision does not let out."""
     allowed = ", ".join(categories_text(decision.may_disclose)) or t("documents.note.nothing")
-    for category in items or {}:
+    categories = [*(items or {}), *(c for cats, _ in entries or () for c in cats)]
+    for category in categories:
         if category not in (CONFIDENCE, *CATEGORIES):
             accepted = ", ".join(decision.may_disclose) or "—"
             raise DocumentError(
@@ -171,7 +180,6 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
 
 def build_transmission(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
     """The transmission: the permitted categories only, the duties, the legal basis."""
-    items = inputs.items or {}
     subject = _by_request(
         "documents.letter.transmission.subjects", situation, "documents.letter.transmission.subject"
     )
@@ -186,16 +194,21 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
             )
         )
     )
+    entries = _entries(decision, inputs)
+    doc.disclosed.extend(entries)
     lines = tuple(
         t(
             "documents.letter.transmission.item",
-            category=label,
-            value=items.get(c) or t("documents.blank"),
+            category=", ".join(categories_text(cats)),
+            value=" — ".join(line.strip() for line in value.splitlines() if line.strip()),
         )
-        for c, label in zip(
-            decision.may_disclose, categories_text(decision.may_disclose), strict=True
-        )
+        for cats, value in entries
     )
+    if not lines:
+        lines = (t("documents.letter.transmission.nothing_chosen"),)
+    if inputs.covering_note:
+        doc.free_text.append(inputs.covering_note)
+        doc.add(Paragraph(inputs.covering_note, "covering"))
     doc.add(Bullets(lines), Paragraph(t("documents.letter.transmission.nothing_else")))
     for duty in decision.duties:
         if has(key := f"documents.letter.transmission.duties.{duty}"):
@@ -206,11 +219,19 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
     return doc
 
 
+def _entries(decision: Decision, inputs: LetterInputs) -> list[tuple[tuple[str, ...], str]]:
+    """The values the letter carries: the file's entries, or the ``items`` mapping given."""
+    if inputs.entries is not None:
+        return [(tuple(cats), value) for cats, value in inputs.entries if value.strip()]
+    items = inputs.items or {}
+    return [((c,), items[c]) for c in decision.may_disclose if (items.get(c) or "").strip()]
+
+
 def build_letter(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
     """The letter the decision calls for; :class:`DocumentError` when there is none."""
     kind, reason = letter_choice(decision, situation)
     if kind is None:
         raise DocumentError(t("documents.error.no_letter", reason=reason))
-    check_items(decision, inputs.items)
+    check_items(decision, inputs.items, inputs.entries)
     builder = build_reply if kind == "reply" else build_transmission
     return builder(decision, situation, inputs)

@@ -8,7 +8,8 @@ Closing is one transaction with its journal entry: all of it, or nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -16,42 +17,32 @@ from django.utils import timezone
 
 from depositaire.documents import LetterInputs, build_letter, letter_choice, render
 from depositaire.documents.model import Bullets, Document, Lines, Paragraph
-from depositaire.engine import Decision
 from depositaire.engine.explain import value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
-from depositaire.web.cases.countries import nationality_label
-from depositaire.web.cases.models import InformationItem, Person
+from depositaire.web.cases.models import InformationItem
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
+from depositaire.web.incoming.sources import Source
 from depositaire.web.views import journal, sha256_hex
 
 
-def default_values(
-    person: Person, decision: Decision, items: list[InformationItem]
-) -> dict[str, str]:
-    """Values pre-filled for the permitted categories: the person's record, then the file's facts."""
-    record = {
-        "identity": person.full_name,
-        "national_number": person.get_sealed("national_number"),
-        "nationality": nationality_label(person.nationality),
-        "address": person.get_sealed("address"),
-        "household": person.get_sealed("household"),
-    }
-    out: dict[str, str] = {}
-    for category in decision.may_disclose:
-        if category not in CATEGORIES:
-            continue
-        if record.get(category):
-            out[category] = record[category]
-            continue
-        texts = [i.get_sealed("content") for i in items if category in i.categories]
-        if texts:
-            out[category] = "\n".join(texts)
-    return out
+def postal(contact: str) -> str:
+    """The contact if it is a postal address: never a phone number, an e-mail or a web address."""
+    text = (contact or "").strip()
+    if not text or "@" in text or "://" in text or text.lower().startswith("www."):
+        return ""
+    if re.fullmatch(r"[\d\s+().\/-]+", text):
+        return ""
+    return text
 
 
 def default_requester(request: IncomingRequest) -> str:
-    lines = [request.requester_name, request.requester_organisation, request.requester_contact]
+    """The address block: the requester's name and organisation, and its postal address only."""
+    lines = [
+        request.requester_name,
+        request.requester_organisation,
+        postal(request.requester_contact),
+    ]
     return "\n".join(line for line in lines if line)
 
 
@@ -65,11 +56,28 @@ class AlreadyClosed(Exception):
 
 @dataclass
 class Draft:
-    """What the worker chose for the letter (validated by the form)."""
+    """What the worker chose for the letter (validated by the form): values of the file only."""
 
     inputs: LetterInputs
-    categories: list[str]
-    items: list[InformationItem]
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[InformationItem]:
+        return [s.item for s in self.sources if s.item is not None]
+
+
+def draft_for(request: IncomingRequest, user: Any, sources: list[Source], note: str) -> Draft:
+    """The letter's inputs: addresses and reference from the register, values from the file."""
+    return Draft(
+        inputs=LetterInputs(
+            requester=default_requester(request) or None,
+            reference=request.reference or None,
+            sender=default_sender(request, user),
+            entries=tuple((s.categories, s.value) for s in sources),
+            covering_note=note or None,
+        ),
+        sources=sources,
+    )
 
 
 def letter_document(interview: Interview, draft: Draft) -> Document:
@@ -120,14 +128,22 @@ def close(
         keep_secret="keep_measure_secret" in decision.duties,
     )
     pdf = b""
+    sent_items: list[InformationItem] = []
+    free_text: list[str] = []
     if kind is not None and draft is not None:
-        pdf = render(letter_document(interview, draft), "pdf")
+        document = letter_document(interview, draft)
+        pdf = render(document, "pdf")
         answer.set_pdf(pdf)
         answer.letter_sha256 = sha256_hex(pdf)
-        answer.sent_categories = [c for c in CATEGORIES if c in draft.categories]
+        # What is recorded is what the document carries, not what the form said.
+        carried = {c for cats, _ in document.disclosed for c in cats}
+        answer.sent_categories = [c for c in CATEGORIES if c in carried]
+        values = [v for _, v in document.disclosed]
+        sent_items = [s.item for s in draft.sources if s.item is not None and s.value in values]
+        free_text = list(document.free_text)
     answer.save()
-    if draft is not None and draft.items:
-        answer.items.set(draft.items)
+    if sent_items:
+        answer.items.set(sent_items)
     locked.status = "closed"
     locked.interview_state = interview.to_dict()
     locked.save(update_fields=["status", "interview_state"])
@@ -137,13 +153,17 @@ def close(
         "verdict": decision.verdict,
         "rules": list(decision.rules),
         "categories": list(answer.sent_categories),
-        "item_ids": [i.pk for i in (draft.items if draft else [])],
+        "item_ids": [i.pk for i in sent_items],
         "version": decision.rule_base_version,
         "kind": kind or "none",
         "questions_count": len(interview.history),
     }
     if answer.letter_sha256:
         details["letter_sha256"] = answer.letter_sha256
+    if free_text:
+        # Free text is journaled as such: marked, counted and hashed, never copied.
+        details["free_text_count"] = len(free_text)
+        details["free_text_sha256"] = sha256_hex("\n".join(free_text).encode())
     journal(http_request, "request_closed", target=f"person:{locked.person_id}", details=details)
     request.status = "closed"
     return answer

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from depositaire.documents import DocumentError, LetterInputs
+from depositaire.documents import DocumentError
 from depositaire.documents.letters import legal_basis
 from depositaire.engine import SituationError
 from depositaire.engine.explain import category_label, disclosure_label, fact_label, value_label
+from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import UNKNOWN_TOKEN, Interview
 from depositaire.interview.questions import value_text
 from depositaire.messages import t
@@ -29,6 +30,7 @@ from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
 from depositaire.web.incoming.forms import DocumentForm, LetterForm, RequestForm, eligible_items
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
+from depositaire.web.incoming.sources import Source, letter_sources
 from depositaire.web.views import attachment_response, guard, journal, pdf_response
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
@@ -327,33 +329,26 @@ def _letter_form(
 ) -> LetterForm:
     kind, _ = answering.letter_kind(interview)
     decision = interview.decision
-    items = eligible_items(incoming.person, user, decision) if kind == "transmission" else []
-    initial: dict[str, Any] = {
-        "requester": answering.default_requester(incoming),
-        "reference": incoming.reference,
-        "sender": answering.default_sender(incoming, user),
-    }
+    sources: list[Source] = []
     if kind == "transmission":
-        values = answering.default_values(incoming.person, decision, items)
-        initial["categories"] = [c for c in decision.may_disclose if c in values]
-        initial.update({f"value__{c}": v for c, v in values.items()})
-        initial["items"] = [str(i.pk) for i in items]
-    return LetterForm(data, kind=kind, decision=decision, items=items, initial=initial)
+        allowed = [c for c in decision.may_disclose if c in CATEGORIES]
+        items = eligible_items(incoming.person, user, decision)
+        sources = letter_sources(incoming.person, allowed, items)
+    initial: dict[str, Any] = {"sources": [s.key for s in sources]}
+    return LetterForm(
+        data,
+        kind=kind,
+        decision=decision,
+        sources=sources,
+        person=incoming.person,
+        user=user,
+        initial=initial,
+    )
 
 
-def _draft(form: LetterForm) -> answering.Draft:
-    data = form.cleaned_data
-    values = form.values()
-    return answering.Draft(
-        inputs=LetterInputs(
-            requester=(data.get("requester") or "").strip() or None,
-            reference=(data.get("reference") or "").strip() or None,
-            person_name=(data.get("person_name") or "").strip() or None,
-            sender=(data.get("sender") or "").strip() or None,
-            items=values or None,
-        ),
-        categories=list(values),
-        items=form.chosen_items(),
+def _draft(incoming: IncomingRequest, user: Any, form: LetterForm) -> answering.Draft:
+    return answering.draft_for(
+        incoming, user, form.chosen(), form.cleaned_data.get("covering_note") or ""
     )
 
 
@@ -374,7 +369,7 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
         if request.POST.get("action") == "close" and not finished:
             error, status = t("incoming.answer.not_finished"), 400
         elif form.is_valid():
-            draft = _draft(form)
+            draft = _draft(incoming, request.user, form)
             try:
                 document = answering.letter_document(interview, draft) if kind else None
                 if request.POST.get("action") == "close":
@@ -395,7 +390,8 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
         initial = {k: unbound.get_initial_for_field(f, k) for k, f in unbound.fields.items()}
         bound = _letter_form(incoming, interview, request.user, _as_post(initial))
         if bound.is_valid():
-            letter = answering.preview(answering.letter_document(interview, _draft(bound)))
+            draft = _draft(incoming, request.user, bound)
+            letter = answering.preview(answering.letter_document(interview, draft))
         form = unbound
     return render(
         request,
@@ -409,6 +405,8 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             "letter": letter,
             "error": error,
             "finished": finished,
+            "recipient_block": answering.default_requester(incoming),
+            "sender_block": answering.default_sender(incoming, request.user),
             **_decision_context(interview),
         },
         status=_status(request, status == 400),
