@@ -76,7 +76,12 @@ def test_the_committee_extract_leaves_the_confidence_out_and_lists_it_as_withhel
     html = disclosure.get_sealed("extract_html")
     assert w.secret_fact_text in html
     assert w.confidence_text not in html
-    assert f"Élément n° {w.confidence.pk} (une confidence" in html
+    # Withheld items by category count only: no number, no date, no "confidence".
+    assert (
+        f"Élément n° {w.confidence.pk}" not in html
+        and "confidence" not in html.split("Informations non communiquées")[1].split("</ul>")[0]
+    )
+    assert "élément(s)" in html and "La loi ne permet pas de communiquer" in html
     assert "Le circuit interne du CPAS" in html
 
     pdf = disclosure.get_pdf()

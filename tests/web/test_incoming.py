@@ -184,7 +184,7 @@ def test_the_police_phone_call_is_answered_by_a_refusal_letter(
     assert "REQ-TEXT" not in str(entry.details)
     report = client.get(reverse("disclosures:report", kwargs={"person_id": world.a.person.pk}))
     text = page_text(report)
-    assert "Zone de police Testville" in text and "Secret" in text
+    assert "Zone de police Testville" in text and "Nous n'avons rien communiqué" in text
     assert "REQ-TEXT" not in text
 
 

@@ -10,6 +10,7 @@ A value for a category the decision does not let out is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -152,8 +153,84 @@ def legal_basis(decision: Decision) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen or (c.label for c in decision.citations)))
 
 
-def _basis(doc: Document, decision: Decision, intro: str) -> None:
-    doc.add(Paragraph(intro), Bullets(legal_basis(decision)))
+#: Provisions that permit (or oblige) a communication: only these follow "permise par" or
+#: "nous y obligent". The others a deciding rule cites (the secret itself, doctrine, the
+#: reasons a shared secret is refused) never appear there.
+PERMITTING: Final = frozenset(
+    {
+        "penal_code.458bis",
+        "penal_code.458ter",
+        "penal_code.458quater",
+        "criminal_procedure.29",
+        "criminal_procedure.30",
+        "criminal_procedure.46bis1",
+        "criminal_procedure.46bis1.3",
+        "court_of_cassation.1987_05_13",
+        "cpas_organic_law.36",
+        "foreigners.guarantor_lookup",
+        "foreigners.automatic_flow",
+        "psychologists_code.14",
+        "patients_rights.12_14",
+        "youth_care.code_7",
+        "intelligence_act.14",
+        "probation.follow_up_reports",
+        "school_health.order_2011",
+    }
+)
+
+
+def public_name(key: str, on: dt.date) -> str | None:
+    """A provision as its reader knows it (article, instrument, date), or ``None`` when it
+    has no public name (a commentary, doctrine, a practice note: for the file's note only)."""
+    from depositaire.engine.provisions import default_provisions
+
+    version = default_provisions().on(key, on)
+    instrument = version.instrument if version is not None else ""
+    if instrument == "new_penal_code" and has(f"documents.public_provisions.{key}"):
+        old = t(f"documents.public_provisions.{key}").split(" (")[0]
+        return t("documents.public_new_penal_code", article=old)
+    if (
+        key == "civil_code.1382_1383"
+        and version is not None
+        and version.label.startswith("Nouveau")
+    ):
+        return t("documents.public_new_civil_code")
+    specific = f"documents.public_provisions.{key}"
+    return t(specific) if has(specific) else None
+
+
+def public_basis(
+    rule_ids: list[str] | tuple[str, ...],
+    citations: list[tuple[str, dt.date]],
+    *,
+    permits: bool,
+) -> tuple[str, ...]:
+    """Public names of the provisions the deciding rules rest on; only permitting ones when
+    ``permits``. ``citations``: ``(provision key, date)`` of the decision."""
+    from depositaire.law import default_rule_base
+
+    by_id = default_rule_base().by_id
+    keys = [k for rule in rule_ids if rule in by_id for k in by_id[rule].citations]
+    dates = dict(citations)
+    names: list[str] = []
+    for key in dict.fromkeys(keys):
+        if key not in dates or (permits and key not in PERMITTING):
+            continue
+        name = public_name(key, dates[key])
+        if name:
+            names.append(capitalise(name))
+    return tuple(dict.fromkeys(names))
+
+
+def decision_public_basis(decision: Decision, *, permits: bool) -> tuple[str, ...]:
+    citations = [(c.id, c.valid_on) for c in decision.citations]
+    return public_basis(decision.rules, citations, permits=permits) or (
+        capitalise(t("documents.public_basis_none")),
+    )
+
+
+def _basis(doc: Document, decision: Decision, intro: str, *, permits: bool) -> None:
+    doc.add(Paragraph(intro), Bullets(decision_public_basis(decision, permits=permits)))
 
 
 def _by_request(key: str, situation: Situation, default: str) -> str:
@@ -172,7 +249,7 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
             doc.add(Paragraph(t(key)))
             break
     doc.add(Paragraph(t("documents.letter.reply.neither")))
-    _basis(doc, decision, t("documents.letter.legal_basis"))
+    _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
     doc.add(Paragraph(t("documents.letter.reply.invite")))
     _foot(doc, situation)
     return doc
@@ -214,7 +291,7 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
         if has(key := f"documents.letter.transmission.duties.{duty}"):
             doc.add(Paragraph(t(key)))
     intro = "must" if decision.verdict == "must_disclose" else "may"
-    _basis(doc, decision, t(f"documents.letter.transmission.{intro}"))
+    _basis(doc, decision, t(f"documents.letter.transmission.{intro}"), permits=True)
     _foot(doc, situation)
     return doc
 

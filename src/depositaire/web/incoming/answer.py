@@ -169,13 +169,21 @@ def close(
     return answer
 
 
-def basis_labels(decision: dict[str, Any]) -> list[str]:
-    """The provisions the deciding rules rest on, from a stored decision (all citations if none match)."""
+def basis_labels(decision: dict[str, Any], *, public: bool = False) -> list[str]:
+    """The provisions the deciding rules rest on, from a stored decision (all citations if none
+    match); ``public``: by their public names only (for the person and the letters)."""
+    import datetime as dt
+
+    from depositaire.documents.letters import public_basis
     from depositaire.law import default_rule_base
 
+    citations = decision.get("citations", [])
+    if public:
+        dated = [(c["id"], dt.date.fromisoformat(c["valid_on"])) for c in citations if "id" in c]
+        allowing = decision.get("verdict") in ("share", "may_disclose", "must_disclose")
+        return list(public_basis(decision.get("rules", []), dated, permits=allowing))
     by_id = default_rule_base().by_id
     keys = {k for rule in decision.get("rules", []) if rule in by_id for k in by_id[rule].citations}
-    citations = decision.get("citations", [])
     chosen = [c["label"] for c in citations if c.get("id") in keys]
     return list(dict.fromkeys(chosen or (c["label"] for c in citations)))
 

@@ -59,9 +59,13 @@ class ColleagueChoiceField(forms.ModelChoiceField):
 
 class RequestForm(forms.Form):
     person = PersonChoiceField(label=t("incoming.form.person"), queryset=Person.objects.none())
+    # No default for the requester's kind nor the basis: the form asks (a police call left
+    # on a default was once stored as a colleague's question).
     requester_kind = forms.ChoiceField(
         label=t("incoming.form.requester_kind"),
-        choices=[(k, value_label("recipient.kind", k)) for k in RECIPIENT_KINDS],
+        choices=[("", t("web.common.choose"))]
+        + [(k, value_label("recipient.kind", k)) for k in RECIPIENT_KINDS],
+        error_messages={"required": t("incoming.form.requester_kind_required")},
     )
     requester_organisation = forms.CharField(
         label=t("incoming.form.requester_organisation"), max_length=200, required=False
@@ -93,7 +97,8 @@ class RequestForm(forms.Form):
     )
     claimed_basis = forms.ChoiceField(
         label=t("incoming.form.claimed_basis"),
-        choices=_choices("incoming.bases", CLAIMED_BASES),
+        choices=[("", t("web.common.choose")), *_choices("incoming.bases", CLAIMED_BASES)],
+        error_messages={"required": t("incoming.form.claimed_basis_required")},
     )
     claimed_basis_text = forms.CharField(
         label=t("incoming.form.claimed_basis_text"), max_length=300, required=False
