@@ -22,7 +22,7 @@ from web.incoming_factories import make_request
 
 pytestmark = pytest.mark.django_db
 
-POLICE = {
+POLICE_BASE = {
     "requester_kind": "police",
     "requester_organisation": "Zone de police Testville",
     "requester_name": "Inspecteur Lenoir",
@@ -32,14 +32,30 @@ POLICE = {
     "claimed_basis": "none",
     "request_text": "REQ-TEXT-veut savoir où il habite",
 }
+POLICE = POLICE_BASE
+#: The guarantor look-up is a request the CPAS sends (004): registered as outgoing.
 GUARANTOR = {
+    "purpose": "guarantor_lookup",
+    "recipient_organisation": "Office des étrangers",
+    "recipient_contact": "garants@oe.example",
+}
+#: The police asking in writing: a written request always gets a written answer.
+POLICE_WRITTEN = {
+    **POLICE_BASE,
+    "channel": "letter",
+    "requester_contact": "Rue de la Station 2, 5000 Testville",
+    "reference": "PV 2026/123",
+}
+#: The immigration office asks whether the CPAS pays a person's medical costs.
+IMMIGRATION_MEDICAL = {
     "requester_kind": "immigration_office",
     "requester_organisation": "Office des étrangers",
-    "requester_name": "Service garants",
-    "requester_contact": "garants@oe.example",
+    "requester_name": "Bureau séjour",
+    "requester_contact": "sejour@oe.example",
     "channel": "email",
-    "categories": ["identity", "national_number", "nationality"],
-    "claimed_basis": "guarantor_lookup",
+    "categories": ["aid_granted"],
+    "claimed_basis": "none",
+    "about_medical_aid": "on",
 }
 PROSECUTOR = {
     "requester_kind": "public_prosecutor",
@@ -66,6 +82,10 @@ ANSWERS: dict[str, dict[str, list[str]]] = {
 
 
 def register(client: Any, person: Any, fields: dict[str, Any]) -> IncomingRequest:
+    if "purpose" in fields:  # an outgoing request
+        response = client.post(reverse("incoming:outgoing_create"), {"person": person.pk, **fields})
+        assert response.status_code == 302, page_text(response)[:2000]
+        return IncomingRequest.objects.latest("pk")
     data = {
         "person": person.pk,
         "received_at": "2026-11-26T09:30",
@@ -153,10 +173,35 @@ def foreigner(world: World) -> Any:
 # -- the three stories -------------------------------------------------------------------
 
 
-def test_the_police_phone_call_is_answered_by_a_refusal_letter(
+def test_the_police_phone_call_is_answered_orally_with_a_note_and_a_script(
     client: Any, world: World, sw: Any
 ) -> None:
     incoming = register(client, world.a.person, POLICE)
+    asked = examine(client, incoming, ANSWERS["police"])
+    incoming.refresh_from_db()
+    page = client.get(reverse("incoming:examine", kwargs={"incoming_id": incoming.pk}))
+    assert page.context["decision"].verdict == "secret"
+    assert page.context["letter_kind"] is None and page.context["oral"]
+    assert len(asked) < blank_count(incoming)
+    answer_page = client.get(reverse("incoming:answer", kwargs={"incoming_id": incoming.pk}))
+    script = answer_page.context["script"]
+    assert script.startswith("« Je ne peux pas vous répondre par téléphone")
+    assert "demande écrite" in script and script in page_text(answer_page)
+
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert answer.letter_kind == "call_note" and answer.sent_categories == []
+    text = pdf_text(answer.get_pdf())
+    assert "Note d'appel téléphonique" in text and "Je ne peux pas vous répondre" in text
+    assert "ADDRESS-" not in text and "081 24 24 24" not in text
+    entry = JournalEntry.objects.filter(action="request_closed").latest("seq")
+    assert entry.details["kind"] == "call_note" and entry.details["categories"] == []
+
+
+def test_a_written_police_request_is_answered_by_a_refusal_letter(
+    client: Any, world: World, sw: Any
+) -> None:
+    incoming = register(client, world.a.person, POLICE_WRITTEN)
     asked = examine(client, incoming, ANSWERS["police"])
     incoming.refresh_from_db()
     page = client.get(reverse("incoming:examine", kwargs={"incoming_id": incoming.pk}))
@@ -177,6 +222,8 @@ def test_the_police_phone_call_is_answered_by_a_refusal_letter(
     assert answer.letter_sha256 == hashlib.sha256(pdf).hexdigest()
     text = pdf_text(pdf)
     assert "ADDRESS-" not in text and world.a.person.last_name not in text
+    # The address block is postal: the requester's address, never a phone number.
+    assert "Rue de la Station 2, 5000 Testville" in text and "PV 2026/123" in text
     assert answer.sent_categories == []
     entry = JournalEntry.objects.filter(action="request_closed").latest("seq")
     assert entry.details["letter_sha256"] == answer.letter_sha256
@@ -294,7 +341,7 @@ def test_a_forbidden_category_cannot_be_added_by_a_crafted_post(
 
 
 def test_a_refusal_letter_takes_no_category_at_all(client: Any, world: World, sw: Any) -> None:
-    incoming = register(client, world.a.person, POLICE)
+    incoming = register(client, world.a.person, POLICE_WRITTEN)
     examine(client, incoming, {})
     response = close(client, incoming, {"value__address": "ADDRESS-x", "categories": ["address"]})
     assert response.status_code == 400
@@ -758,3 +805,62 @@ def test_a_value_left_out_is_not_recorded_as_sent(
     text = pdf_text(answer.get_pdf())
     number = foreigner.get_sealed("national_number")
     assert format_number(number) not in text and number not in text.replace(" ", "")
+
+
+def test_an_incoming_immigration_office_request_about_medical_aid_is_answered_as_seed_004(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    incoming = register(client, foreigner, IMMIGRATION_MEDICAL)
+    assert incoming.direction == "incoming" and incoming.about_medical_aid
+    examine(client, incoming, {})
+    page = client.get(reverse("incoming:answer", kwargs={"incoming_id": incoming.pk}))
+    assert page.context["decision"].verdict == "secret"
+    assert page.context["letter_kind"] == "reply"  # a written request: a written answer
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    text = " ".join(pdf_text(answer.get_pdf()).split())
+    assert "ne concerne pas les frais médicaux ou d'hospitalisation" in text
+    assert "coordonnées du garant" not in text  # never a letter asking for the guarantor
+    assert "AID-" not in text and foreigner.last_name not in text
+    assert answer.sent_categories == []
+
+
+def test_the_guarantor_look_up_is_an_outgoing_request_and_not_an_incoming_basis(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    form = client.get(reverse("incoming:create")).context["form"]
+    assert "guarantor_lookup" not in dict(form.fields["claimed_basis"].choices)
+    incoming = register(client, foreigner, GUARANTOR)
+    assert incoming.direction == "outgoing" and incoming.requester_kind == "immigration_office"
+    detail = page_text(client.get(reverse("incoming:detail", kwargs={"incoming_id": incoming.pk})))
+    assert "envoyée par le CPAS" in detail
+
+
+def test_every_guarantor_question_says_whom_it_is_about(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    from depositaire.messages import t
+
+    for path in ANSWERS["guarantor"]:
+        text = t(f"interview.questions.{path}.text")
+        assert "personne aidée" in text, text
+
+
+def test_the_register_form_has_no_default_requester_kind_nor_basis(
+    client: Any, world: World, sw: Any
+) -> None:
+    form = client.get(reverse("incoming:create")).context["form"]
+    assert form["requester_kind"].value() in (None, "")
+    assert form["claimed_basis"].value() in (None, "")
+    data = {
+        **POLICE,
+        "person": world.a.person.pk,
+        "received_by": sw.pk,
+        "received_at": "2026-11-26T09:30",
+    }
+    del data["requester_kind"], data["claimed_basis"]
+    response = client.post(reverse("incoming:create"), data)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Choisissez le type de demandeur" in text and "Choisissez la base légale" in text
+    assert not IncomingRequest.objects.exists()

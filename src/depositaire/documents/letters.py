@@ -74,10 +74,24 @@ class LetterInputs:
     covering_note: str | None = None
 
 
-def letter_choice(decision: Decision, situation: Situation) -> tuple[LetterKind | None, str]:
-    """The letter the decision calls for, or ``None`` and the French reason there is none."""
+def letter_choice(
+    decision: Decision, situation: Situation, *, incoming: bool | None = None
+) -> tuple[LetterKind | None, str]:
+    """The letter the decision calls for, or ``None`` and the French reason there is none.
+
+    ``incoming``: the register knows the request came in (``True``) or is sent by the
+    holder (``False``). A written incoming request always gets a written answer — a
+    refusal is an answer; an oral one is answered orally (see :func:`call_script`).
+    """
     request = situation.get("request.kind")
     recipient = situation.get("recipient.kind")
+    if incoming is True and request != "testimony":
+        if situation.get("request.in_writing") is not True:
+            return None, t("documents.no_letter.oral")
+        allowing = decision.verdict in ("share", "may_disclose", "must_disclose")
+        return ("transmission" if allowing else "reply"), ""
+    if incoming is False and decision.verdict not in ("share", "may_disclose", "must_disclose"):
+        return None, t("documents.no_letter.outgoing_refused")
     if decision.verdict == "undetermined":
         return None, t("documents.no_letter.undetermined")
     if request == "testimony":
@@ -248,6 +262,10 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
         if has(key := f"documents.letter.reply.reasons.{rule}"):
             doc.add(Paragraph(t(key)))
             break
+    if situation.get("recipient.kind") == "immigration_office" and (
+        situation.get("information.medical") is True or "automatic_flow" in decision.rules
+    ):
+        doc.add(Paragraph(t("documents.letter.reply.immigration_medical")))
     doc.add(Paragraph(t("documents.letter.reply.neither")))
     _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
     doc.add(Paragraph(t("documents.letter.reply.invite")))
@@ -304,9 +322,45 @@ def _entries(decision: Decision, inputs: LetterInputs) -> list[tuple[tuple[str, 
     return [((c,), items[c]) for c in decision.may_disclose if (items.get(c) or "").strip()]
 
 
-def build_letter(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
+def call_script(decision: Decision) -> str:
+    """What to say now to a caller, drawn from the decision: never an answer by phone."""
+    if decision.verdict in ("share", "may_disclose", "must_disclose") and decision.may_disclose:
+        return t(
+            "documents.script.allowed", categories=", ".join(categories_text(decision.may_disclose))
+        )
+    return t("documents.script.secret")
+
+
+def build_call_note(
+    decision: Decision,
+    situation: Situation,
+    rows: tuple[tuple[str, str], ...],
+) -> Document:
+    """The note of an oral request for the file: who asked what, the decision, what was said."""
+    from depositaire.documents.model import Fields, Heading
+
+    doc = Document("note", t("documents.call_note.title"), t("documents.confidential"))
+    doc.add(Heading(t("documents.call_note.title"), 1))
+    doc.add(Paragraph(t("documents.call_note.intro")))
+    verdict = t(f"verdicts.{decision.verdict}.label")
+    doc.add(Fields((*rows, (t("documents.call_note.decision"), verdict))))
+    doc.add(Heading(t("documents.call_note.script_title")))
+    doc.add(Paragraph(call_script(decision), "strong"))
+    allowing = decision.verdict in ("share", "may_disclose", "must_disclose")
+    doc.add(Paragraph(t(f"documents.call_note.outcome_{'allowed' if allowing else 'secret'}")))
+    _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
+    return doc
+
+
+def build_letter(
+    decision: Decision,
+    situation: Situation,
+    inputs: LetterInputs,
+    *,
+    incoming: bool | None = None,
+) -> Document:
     """The letter the decision calls for; :class:`DocumentError` when there is none."""
-    kind, reason = letter_choice(decision, situation)
+    kind, reason = letter_choice(decision, situation, incoming=incoming)
     if kind is None:
         raise DocumentError(t("documents.error.no_letter", reason=reason))
     check_items(decision, inputs.items, inputs.entries)

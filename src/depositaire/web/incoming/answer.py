@@ -16,10 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from depositaire.documents import LetterInputs, build_letter, letter_choice, render
+from depositaire.documents.letters import build_call_note, call_script
 from depositaire.documents.model import Bullets, Document, Lines, Paragraph
-from depositaire.engine.explain import value_label
+from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
+from depositaire.messages import t
+from depositaire.web.accounts.templatetags.dep import fr_datetime
 from depositaire.web.cases.models import InformationItem
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
 from depositaire.web.incoming.sources import Source
@@ -80,8 +83,36 @@ def draft_for(request: IncomingRequest, user: Any, sources: list[Source], note: 
     )
 
 
-def letter_document(interview: Interview, draft: Draft) -> Document:
-    return build_letter(interview.decision, interview.situation, draft.inputs)
+def letter_document(interview: Interview, draft: Draft, request: IncomingRequest) -> Document:
+    return build_letter(
+        interview.decision,
+        interview.situation,
+        draft.inputs,
+        incoming=not request.is_outgoing,
+    )
+
+
+def is_oral(request: IncomingRequest) -> bool:
+    """An incoming request made by phone or in person: answered orally, with a note."""
+    return not request.is_outgoing and not request.is_written
+
+
+def call_note(request: IncomingRequest, interview: Interview) -> Document:
+    """The note of an oral request: who asked what, when, the decision and what was said."""
+    rows = (
+        (t("documents.call_note.who"), requester_label(request)),
+        (t("documents.call_note.when"), fr_datetime(request.received_at)),
+        (t("documents.call_note.channel"), t(f"incoming.channels.{request.channel}")),
+        (
+            t("documents.call_note.asked"),
+            ", ".join(category_label(c) for c in request.categories) or "—",
+        ),
+    )
+    return build_call_note(interview.decision, interview.situation, rows)
+
+
+def script(interview: Interview) -> str:
+    return call_script(interview.decision)
 
 
 def preview(document: Document) -> list[dict[str, Any]]:
@@ -97,8 +128,8 @@ def preview(document: Document) -> list[dict[str, Any]]:
     return out
 
 
-def letter_kind(interview: Interview) -> tuple[str | None, str]:
-    return letter_choice(interview.decision, interview.situation)
+def letter_kind(interview: Interview, request: IncomingRequest) -> tuple[str | None, str]:
+    return letter_choice(interview.decision, interview.situation, incoming=not request.is_outgoing)
 
 
 @transaction.atomic
@@ -113,7 +144,8 @@ def close(
     if locked.status != "open":
         raise AlreadyClosed
     decision = interview.decision
-    kind, _ = letter_kind(interview)
+    kind, _ = letter_kind(interview, locked)
+    oral = is_oral(locked)
     answer = RequestAnswer(
         request=locked,
         closed_by=http_request.user,
@@ -123,7 +155,7 @@ def close(
         decision=decision.to_dict(),
         situation=interview.situation.to_contract(),
         rule_base_version=decision.rule_base_version,
-        letter_kind=kind or "",
+        letter_kind=kind or ("call_note" if oral else ""),
         questions_asked=len(interview.history),
         keep_secret="keep_measure_secret" in decision.duties,
     )
@@ -131,7 +163,7 @@ def close(
     sent_items: list[InformationItem] = []
     free_text: list[str] = []
     if kind is not None and draft is not None:
-        document = letter_document(interview, draft)
+        document = letter_document(interview, draft, locked)
         pdf = render(document, "pdf")
         answer.set_pdf(pdf)
         answer.letter_sha256 = sha256_hex(pdf)
@@ -141,6 +173,11 @@ def close(
         values = [v for _, v in document.disclosed]
         sent_items = [s.item for s in draft.sources if s.item is not None and s.value in values]
         free_text = list(document.free_text)
+    elif oral:
+        # Nothing leaves: the note stays in the file, sealed with its hash like a letter.
+        pdf = render(call_note(locked, interview), "pdf")
+        answer.set_pdf(pdf)
+        answer.letter_sha256 = sha256_hex(pdf)
     answer.save()
     if sent_items:
         answer.items.set(sent_items)
@@ -155,7 +192,7 @@ def close(
         "categories": list(answer.sent_categories),
         "item_ids": [i.pk for i in sent_items],
         "version": decision.rule_base_version,
-        "kind": kind or "none",
+        "kind": answer.letter_kind or "none",
         "questions_count": len(interview.history),
     }
     if answer.letter_sha256:

@@ -21,7 +21,7 @@ from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import InformationItem, Person
-from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES
+from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES, OUTGOING_BASES
 from depositaire.web.incoming.sources import Source, leaked_categories, withheld_values
 
 #: Attachments: at most this many bytes, and only these types (checked on the bytes).
@@ -97,7 +97,10 @@ class RequestForm(forms.Form):
     )
     claimed_basis = forms.ChoiceField(
         label=t("incoming.form.claimed_basis"),
-        choices=[("", t("web.common.choose")), *_choices("incoming.bases", CLAIMED_BASES)],
+        choices=[
+            ("", t("web.common.choose")),
+            *_choices("incoming.bases", tuple(b for b in CLAIMED_BASES if b not in OUTGOING_BASES)),
+        ],
         error_messages={"required": t("incoming.form.claimed_basis_required")},
     )
     claimed_basis_text = forms.CharField(
@@ -114,6 +117,11 @@ class RequestForm(forms.Form):
     )
     urgent = forms.BooleanField(
         label=t("incoming.form.urgent"), help_text=t("incoming.form.urgent_help"), required=False
+    )
+    about_medical_aid = forms.BooleanField(
+        label=t("incoming.form.about_medical_aid"),
+        help_text=t("incoming.form.about_medical_aid_help"),
+        required=False,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -143,6 +151,36 @@ class RequestForm(forms.Form):
         if data.get("claimed_basis") == "other" and not data.get("claimed_basis_text", "").strip():
             self.add_error("claimed_basis_text", t("incoming.form.claimed_basis_text_required"))
         return data
+
+
+class OutgoingForm(forms.Form):
+    """A request the organisation sends (seed 004: the guarantor look-up, by e-mail, to the
+    immigration office). What it carries is decided and chosen at the answer step."""
+
+    person = PersonChoiceField(label=t("incoming.outgoing.person"), queryset=Person.objects.none())
+    purpose = forms.ChoiceField(
+        label=t("incoming.outgoing.purpose"),
+        choices=[("", t("web.common.choose")), *_choices("incoming.bases", OUTGOING_BASES)],
+        error_messages={"required": t("incoming.outgoing.purpose_required")},
+    )
+    recipient_organisation = forms.CharField(
+        label=t("incoming.outgoing.recipient_organisation"),
+        max_length=200,
+        initial=t("values.recipient.kind.immigration_office").removeprefix("l'").capitalize(),
+    )
+    recipient_contact = forms.CharField(
+        label=t("incoming.outgoing.recipient_contact"),
+        help_text=t("incoming.outgoing.recipient_contact_help"),
+        max_length=200,
+        required=False,
+    )
+    reference = forms.CharField(
+        label=t("incoming.outgoing.reference"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user)  # type: ignore[attr-defined]
 
 
 def sniff_type(name: str, raw: bytes) -> str | None:
