@@ -58,7 +58,8 @@ def report_context(person: Person) -> dict[str, Any]:
             "disclosure": d,
             "recipient": recipient_label(d.recipient_kind, d.recipient_name),
             "purpose": value_label("request.kind", d.purpose),
-            "categories": ", ".join(category_label(c) for c in d.disclosed_categories),
+            "categories": ", ".join(category_label(c) for c in d.disclosed_categories)
+            or t("incoming.report.nothing_sent"),
             "basis": legal_basis(d.outcomes, d.rule_ids, public=True),
         }
         for d in sent
@@ -91,6 +92,10 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
     return [
         {
             "received": a.request.received_at,
+            "outgoing": a.request.is_outgoing,
+            "purpose": t(f"incoming.report.purposes.{a.request.claimed_basis}")
+            if a.request.is_outgoing
+            else "",
             "requester": requester_label(a.request),
             "categories": ", ".join(category_label(c) for c in a.request.categories),
             "verdict": t(f"verdicts.{a.verdict}.label"),
