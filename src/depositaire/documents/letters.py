@@ -301,10 +301,11 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
     )
     if not lines:
         lines = (t("documents.letter.transmission.nothing_chosen"),)
+    doc.add(Bullets(lines), Paragraph(t("documents.letter.transmission.nothing_else")))
     if inputs.covering_note:
+        # The holder's own sentence, after the data and apart from it.
         doc.free_text.append(inputs.covering_note)
         doc.add(Paragraph(inputs.covering_note, "covering"))
-    doc.add(Bullets(lines), Paragraph(t("documents.letter.transmission.nothing_else")))
     for duty in decision.duties:
         if has(key := f"documents.letter.transmission.duties.{duty}"):
             doc.add(Paragraph(t(key)))
@@ -340,7 +341,6 @@ def build_call_note(
     from depositaire.documents.model import Fields, Heading
 
     doc = Document("note", t("documents.call_note.title"), t("documents.confidential"))
-    doc.add(Heading(t("documents.call_note.title"), 1))
     doc.add(Paragraph(t("documents.call_note.intro")))
     verdict = t(f"verdicts.{decision.verdict}.label")
     doc.add(Fields((*rows, (t("documents.call_note.decision"), verdict))))

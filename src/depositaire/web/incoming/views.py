@@ -588,6 +588,7 @@ def register(request: HttpRequest) -> HttpResponse:
             {
                 "r": r,
                 "requester_kind": value_label("recipient.kind", r.requester_kind),
+                "direction": t(f"incoming.directions.{r.direction}"),
                 "channel": t(f"incoming.channels.{r.channel}"),
                 "categories": ", ".join(category_label(c) for c in r.categories),
                 "basis": t(f"incoming.bases.{r.claimed_basis}"),
