@@ -258,3 +258,19 @@ def test_a_confidence_never_leaves_even_when_the_law_would_let_its_author_speak(
     assert confidence.decision.verdict == "may_disclose"
     assert confidence.included is False
     assert "ne sort jamais" in confidence.reason
+
+
+def test_the_disclosure_form_has_no_default_recipient_nor_purpose(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    url = reverse("disclosures:prepare", kwargs={"person_id": w.person.pk})
+    form = client.get(url).context["form"]
+    assert form["recipient_kind"].value() in (None, "") and form["purpose"].value() in (None, "")
+    before = Disclosure.objects.count()
+    response = client.post(url, {"items": [w.secret_fact.pk], "action": "prepare"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Choisissez le destinataire" in body and "Choisissez le but" in body
+    assert Disclosure.objects.count() == before
