@@ -142,7 +142,7 @@ def test_the_transmission_letter_as_pdf_lists_the_permitted_data_and_the_secret_
     path.write_bytes(pdf)
     text = pdf_text(pdf)
     assert "L'adresse : rue de la Loi 16" in text
-    assert "L'identité (nom)" in text and "L'aide accordée" in text
+    assert "L'identité (nom)" not in text  # not given, so not announced
     assert "Nous garderons le secret sur la présente réquisition." in text
     assert "revenus" not in text and "santé" not in text
     png, inked = page_one(path, tmp_path)

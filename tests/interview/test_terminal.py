@@ -35,8 +35,8 @@ def test_a_person_answers_asks_why_goes_back_changes_an_answer_and_gets_the_deci
     child.expect_exact("Entretien guidé")
     answer(child, "À qui l'information irait-elle ?", "2")  # a professional of another service
     answer(child, "De quel type de demande s'agit-il ?", "7")  # care collaboration
-    answer(child, "De quelle nature est l'information ?", "2")  # secret fact
-    answer(child, "Quelles informations sont en jeu ?", "6")  # income
+    answer(child, "De quelle nature est l'information sur la personne ?", "2")  # secret fact
+    answer(child, "Quelles informations sur la personne sont en jeu ?", "6")  # income
     answer(child, "Quelle est votre fonction ?", "1")  # social worker
     answer(child, "Dans quelle institution", "1")  # CPAS
     answer(child, "La personne a-t-elle donné son accord", "1")  # given
@@ -74,8 +74,8 @@ def test_a_person_who_stops_sees_what_each_unknown_answer_would_change():
     child = spawn("--date", "2026-11-23")
     answer(child, "À qui l'information irait-elle ?", "2")
     answer(child, "De quel type de demande s'agit-il ?", "7")
-    answer(child, "De quelle nature est l'information ?", "2")
-    answer(child, "Quelles informations sont en jeu ?", "6, 5")
+    answer(child, "De quelle nature est l'information sur la personne ?", "2")
+    answer(child, "Quelles informations sur la personne sont en jeu ?", "6, 5")
     answer(child, "Quelle est votre fonction ?", "1")
     answer(child, "Dans quelle institution", "1")
     child.expect_exact("La personne a-t-elle donné son accord")

@@ -140,6 +140,7 @@ SPECS: list[Spec] = [
     S("disclosures:report_pdf", CASE, args=person),
     S("incoming:list", CASE, has_object=False),
     S("incoming:create", CASE, has_object=False),
+    S("incoming:outgoing_create", CASE, has_object=False),
     S("incoming:follow_up", {HEAD}, has_object=False),
     S("incoming:register", {DPO}, has_object=False),
     S("incoming:detail", CASE, args=incoming),
@@ -163,6 +164,8 @@ SPECS: list[Spec] = [
     S("admin:accounts_team_change", {SYS}, args=lambda w: {"object_id": w.team.pk}),
     S("admin:accounts_organisation_changelist", {SYS}, has_object=False),
     S("admin:accounts_organisation_change", {SYS}, args=lambda w: {"object_id": w.org.pk}),
+    S("admin:disclosures_privacycontact_changelist", {SYS}, has_object=False),
+    S("admin:disclosures_privacycontact_add", {SYS}, has_object=False),
 ]
 
 #: URL names deliberately outside the table: public or reached only through another listed page.
@@ -184,6 +187,10 @@ NOT_IN_TABLE = {
     "admin:accounts_organisation_add",
     "admin:accounts_organisation_history",
     "admin:accounts_organisation_delete",
+    # The DPO's contact: its list and add pages are in the table; one object's pages follow.
+    "admin:disclosures_privacycontact_change",
+    "admin:disclosures_privacycontact_history",
+    "admin:disclosures_privacycontact_delete",
 }
 
 

@@ -76,7 +76,12 @@ def test_the_committee_extract_leaves_the_confidence_out_and_lists_it_as_withhel
     html = disclosure.get_sealed("extract_html")
     assert w.secret_fact_text in html
     assert w.confidence_text not in html
-    assert f"Élément n° {w.confidence.pk} (une confidence" in html
+    # Withheld items by category count only: no number, no date, no "confidence".
+    assert (
+        f"Élément n° {w.confidence.pk}" not in html
+        and "confidence" not in html.split("Informations non communiquées")[1].split("</ul>")[0]
+    )
+    assert "élément(s)" in html and "La loi ne permet pas de communiquer" in html
     assert "Le circuit interne du CPAS" in html
 
     pdf = disclosure.get_pdf()
@@ -253,3 +258,19 @@ def test_a_confidence_never_leaves_even_when_the_law_would_let_its_author_speak(
     assert confidence.decision.verdict == "may_disclose"
     assert confidence.included is False
     assert "ne sort jamais" in confidence.reason
+
+
+def test_the_disclosure_form_has_no_default_recipient_nor_purpose(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    url = reverse("disclosures:prepare", kwargs={"person_id": w.person.pk})
+    form = client.get(url).context["form"]
+    assert form["recipient_kind"].value() in (None, "") and form["purpose"].value() in (None, "")
+    before = Disclosure.objects.count()
+    response = client.post(url, {"items": [w.secret_fact.pk], "action": "prepare"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Choisissez le destinataire" in body and "Choisissez le but" in body
+    assert Disclosure.objects.count() == before

@@ -22,7 +22,7 @@ from web.incoming_factories import make_request
 
 pytestmark = pytest.mark.django_db
 
-POLICE = {
+POLICE_BASE = {
     "requester_kind": "police",
     "requester_organisation": "Zone de police Testville",
     "requester_name": "Inspecteur Lenoir",
@@ -32,14 +32,30 @@ POLICE = {
     "claimed_basis": "none",
     "request_text": "REQ-TEXT-veut savoir où il habite",
 }
+POLICE = POLICE_BASE
+#: The guarantor look-up is a request the CPAS sends (004): registered as outgoing.
 GUARANTOR = {
+    "purpose": "guarantor_lookup",
+    "recipient_organisation": "Office des étrangers",
+    "recipient_contact": "garants@oe.example",
+}
+#: The police asking in writing: a written request always gets a written answer.
+POLICE_WRITTEN = {
+    **POLICE_BASE,
+    "channel": "letter",
+    "requester_contact": "Rue de la Station 2, 5000 Testville",
+    "reference": "PV 2026/123",
+}
+#: The immigration office asks whether the CPAS pays a person's medical costs.
+IMMIGRATION_MEDICAL = {
     "requester_kind": "immigration_office",
     "requester_organisation": "Office des étrangers",
-    "requester_name": "Service garants",
-    "requester_contact": "garants@oe.example",
+    "requester_name": "Bureau séjour",
+    "requester_contact": "sejour@oe.example",
     "channel": "email",
-    "categories": ["identity", "national_number", "nationality"],
-    "claimed_basis": "guarantor_lookup",
+    "categories": ["aid_granted"],
+    "claimed_basis": "none",
+    "about_medical_aid": "on",
 }
 PROSECUTOR = {
     "requester_kind": "public_prosecutor",
@@ -66,6 +82,10 @@ ANSWERS: dict[str, dict[str, list[str]]] = {
 
 
 def register(client: Any, person: Any, fields: dict[str, Any]) -> IncomingRequest:
+    if "purpose" in fields:  # an outgoing request
+        response = client.post(reverse("incoming:outgoing_create"), {"person": person.pk, **fields})
+        assert response.status_code == 302, page_text(response)[:2000]
+        return IncomingRequest.objects.latest("pk")
     data = {
         "person": person.pk,
         "received_at": "2026-11-26T09:30",
@@ -153,10 +173,35 @@ def foreigner(world: World) -> Any:
 # -- the three stories -------------------------------------------------------------------
 
 
-def test_the_police_phone_call_is_answered_by_a_refusal_letter(
+def test_the_police_phone_call_is_answered_orally_with_a_note_and_a_script(
     client: Any, world: World, sw: Any
 ) -> None:
     incoming = register(client, world.a.person, POLICE)
+    asked = examine(client, incoming, ANSWERS["police"])
+    incoming.refresh_from_db()
+    page = client.get(reverse("incoming:examine", kwargs={"incoming_id": incoming.pk}))
+    assert page.context["decision"].verdict == "secret"
+    assert page.context["letter_kind"] is None and page.context["oral"]
+    assert len(asked) < blank_count(incoming)
+    answer_page = client.get(reverse("incoming:answer", kwargs={"incoming_id": incoming.pk}))
+    script = answer_page.context["script"]
+    assert script.startswith("« Je ne peux pas vous répondre par téléphone")
+    assert "demande écrite" in script and script in page_text(answer_page)
+
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert answer.letter_kind == "call_note" and answer.sent_categories == []
+    text = pdf_text(answer.get_pdf())
+    assert "Note d'appel téléphonique" in text and "Je ne peux pas vous répondre" in text
+    assert "ADDRESS-" not in text and "081 24 24 24" not in text
+    entry = JournalEntry.objects.filter(action="request_closed").latest("seq")
+    assert entry.details["kind"] == "call_note" and entry.details["categories"] == []
+
+
+def test_a_written_police_request_is_answered_by_a_refusal_letter(
+    client: Any, world: World, sw: Any
+) -> None:
+    incoming = register(client, world.a.person, POLICE_WRITTEN)
     asked = examine(client, incoming, ANSWERS["police"])
     incoming.refresh_from_db()
     page = client.get(reverse("incoming:examine", kwargs={"incoming_id": incoming.pk}))
@@ -177,6 +222,8 @@ def test_the_police_phone_call_is_answered_by_a_refusal_letter(
     assert answer.letter_sha256 == hashlib.sha256(pdf).hexdigest()
     text = pdf_text(pdf)
     assert "ADDRESS-" not in text and world.a.person.last_name not in text
+    # The address block is postal: the requester's address, never a phone number.
+    assert "Rue de la Station 2, 5000 Testville" in text and "PV 2026/123" in text
     assert answer.sent_categories == []
     entry = JournalEntry.objects.filter(action="request_closed").latest("seq")
     assert entry.details["letter_sha256"] == answer.letter_sha256
@@ -184,7 +231,7 @@ def test_the_police_phone_call_is_answered_by_a_refusal_letter(
     assert "REQ-TEXT" not in str(entry.details)
     report = client.get(reverse("disclosures:report", kwargs={"person_id": world.a.person.pk}))
     text = page_text(report)
-    assert "Zone de police Testville" in text and "Secret" in text
+    assert "Zone de police Testville" in text and "Nous n'avons rien communiqué" in text
     assert "REQ-TEXT" not in text
 
 
@@ -199,17 +246,19 @@ def test_the_guarantor_request_sends_only_name_national_number_and_nationality(
     url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
     page = client.get(url)
     assert page.context["letter_kind"] == "transmission"
-    fields = set(page.context["form"].fields)
-    assert {"value__identity", "value__national_number", "value__nationality"} <= fields
-    assert "value__address" not in fields and "value__aid_granted" not in fields
+    offered = set(page.context["form"].fields["sources"].choices)
+    keys = {key for key, _ in offered}
+    assert keys == {"record:identity", "record:national_number", "record:nationality"}
     assert "record_request_in_file" in page.context["decision"].duties
 
     assert close(client, incoming).status_code == 302
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.sent_categories == ["identity", "national_number", "nationality"]
     text = pdf_text(answer.get_pdf())
-    assert "Samir GARANTX" in text and "MA" in text
-    assert foreigner.get_sealed("national_number") in text.replace(" ", "")
+    assert "Samir GARANTX" in text and "Maroc (MA)" in text
+    from depositaire.web.cases.national_number import format_number
+
+    assert format_number(foreigner.get_sealed("national_number")) in text
     assert "ADDRESS-" not in text and "AID-" not in text
     assert world.a.org.name in text  # the CPAS concerned
     # Traced in the file: the request, the answer and the journal.
@@ -231,11 +280,9 @@ def test_the_prosecutors_terrorism_requisition_gets_the_information_specified_an
     decision = page.context["decision"]
     assert decision.verdict == "must_disclose"
     assert "keep_measure_secret" in decision.duties
-    assert set(page.context["form"].fields) >= {
-        "value__identity",
-        "value__address",
-        "value__aid_granted",
-    }
+    keys = {key for key, _ in page.context["form"].fields["sources"].choices}
+    assert {"record:identity", "record:address"} <= keys
+    assert any(key.startswith("item:") for key in keys)
     assert close(client, incoming).status_code == 302
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.keep_secret and answer.sent_categories == ["identity", "address", "aid_granted"]
@@ -281,6 +328,8 @@ def test_a_forbidden_category_cannot_be_added_by_a_crafted_post(
         {"categories": ["identity", "health"]},
         {"value__confidence": "ce qu'elle m'a confié"},
         {"items": [str(world.a.confidence.pk)]},
+        {"sources": ["record:address"]},
+        {"sources": [f"item:{world.a.confidence.pk}"]},
     ]:
         response = close(client, incoming, extra)
         assert response.status_code == 400
@@ -292,7 +341,7 @@ def test_a_forbidden_category_cannot_be_added_by_a_crafted_post(
 
 
 def test_a_refusal_letter_takes_no_category_at_all(client: Any, world: World, sw: Any) -> None:
-    incoming = register(client, world.a.person, POLICE)
+    incoming = register(client, world.a.person, POLICE_WRITTEN)
     examine(client, incoming, {})
     response = close(client, incoming, {"value__address": "ADDRESS-x", "categories": ["address"]})
     assert response.status_code == 400
@@ -308,9 +357,9 @@ def test_the_form_offers_only_the_permitted_categories(
     body = client.get(
         reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
     ).content.decode()
-    offered = set(re.findall(r'name="categories" value="([a-z_]+)"', body))
-    assert offered == {"identity", "national_number", "nationality"}
-    assert 'name="value__address"' not in body
+    offered = set(re.findall(r'name="sources" value="([a-z_:0-9]+)"', body))
+    assert offered == {"record:identity", "record:national_number", "record:nationality"}
+    assert 'name="value__' not in body and "<textarea" in body  # only the covering line
 
 
 def test_closing_is_all_or_nothing(client: Any, world: World, sw: Any, monkeypatch: Any) -> None:
@@ -667,3 +716,151 @@ def test_a_closed_request_cannot_be_examined_again(client: Any, world: World, sw
     assert answer.status_code == 302
     incoming.refresh_from_db()
     assert incoming.interview_state == state
+
+
+# -- values come from the file (issue 8) -------------------------------------------------
+
+
+def _tilleuls(foreigner: Any) -> None:
+    foreigner.set_sealed("address", "Rue des Tilleuls 14, 5000 Namur")
+    foreigner.save()
+
+
+LEAK = "Maroc (MA) — domiciliée Rue des Tilleuls 14 ; bénéficie du RIS depuis 2025"
+
+
+def test_the_free_text_leak_is_refused_through_a_crafted_post_and_nothing_is_stored(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    _tilleuls(foreigner)
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    before = JournalEntry.objects.count()
+    for extra in [
+        {"value__nationality": LEAK},  # the old free box, posted by hand
+        {"covering_note": LEAK},  # the covering line carrying the address
+        {"covering_note": "Son numéro : " + foreigner.get_sealed("national_number")},
+        {"requester": "Office des étrangers\nRue des Tilleuls 14"},
+    ]:
+        for action in ("preview", "close"):
+            url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+            response = client.post(url, {"sources": ["record:identity"], **extra, "action": action})
+            assert response.status_code == 400, extra
+            text = page_text(response)
+            assert "Refusé" in text and "Rien n'a été enregistré" in text
+            assert "Tilleuls 14" not in "".join(
+                b.get("text", "") for b in response.context["letter"]
+            )
+    incoming.refresh_from_db()
+    assert incoming.status == "open"
+    assert not RequestAnswer.objects.filter(request=incoming).exists()
+    assert not JournalEntry.objects.filter(action="request_closed").exists()
+    assert JournalEntry.objects.count() == before  # a refused post journals nothing
+
+
+def test_the_covering_line_names_the_withheld_category(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    _tilleuls(foreigner)
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    response = client.post(
+        url, {"covering_note": "domiciliée Rue des Tilleuls", "action": "preview"}
+    )
+    assert response.status_code == 400
+    assert "l'adresse" in page_text(response)
+
+
+def test_a_clean_covering_line_goes_out_and_is_journaled_as_free_text(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    note = "Merci de nous répondre par courriel."
+    response = close(client, incoming, {"covering_note": note})
+    assert response.status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert note in pdf_text(answer.get_pdf())
+    entry = JournalEntry.objects.filter(action="request_closed").latest("seq")
+    assert entry.details["free_text_count"] == 1 and entry.details["free_text_sha256"]
+    assert note not in str(entry.details)  # hashed, never copied
+    assert answer.sent_categories == ["identity", "national_number", "nationality"]
+
+
+def test_a_value_left_out_is_not_recorded_as_sent(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    response = client.post(
+        url, {"sources": ["record:identity", "record:nationality"], "action": "close"}
+    )
+    assert response.status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert answer.sent_categories == ["identity", "nationality"]
+    from depositaire.web.cases.national_number import format_number
+
+    text = pdf_text(answer.get_pdf())
+    number = foreigner.get_sealed("national_number")
+    assert format_number(number) not in text and number not in text.replace(" ", "")
+
+
+def test_an_incoming_immigration_office_request_about_medical_aid_is_answered_as_seed_004(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    incoming = register(client, foreigner, IMMIGRATION_MEDICAL)
+    assert incoming.direction == "incoming" and incoming.about_medical_aid
+    examine(client, incoming, {})
+    page = client.get(reverse("incoming:answer", kwargs={"incoming_id": incoming.pk}))
+    assert page.context["decision"].verdict == "secret"
+    assert page.context["letter_kind"] == "reply"  # a written request: a written answer
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    text = " ".join(pdf_text(answer.get_pdf()).split())
+    assert "ne concerne pas les frais médicaux ou d'hospitalisation" in text
+    assert "coordonnées du garant" not in text  # never a letter asking for the guarantor
+    assert "AID-" not in text and foreigner.last_name not in text
+    assert answer.sent_categories == []
+
+
+def test_the_guarantor_look_up_is_an_outgoing_request_and_not_an_incoming_basis(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    form = client.get(reverse("incoming:create")).context["form"]
+    assert "guarantor_lookup" not in dict(form.fields["claimed_basis"].choices)
+    incoming = register(client, foreigner, GUARANTOR)
+    assert incoming.direction == "outgoing" and incoming.requester_kind == "immigration_office"
+    detail = page_text(client.get(reverse("incoming:detail", kwargs={"incoming_id": incoming.pk})))
+    assert "envoyée par le CPAS" in detail
+
+
+def test_every_guarantor_question_says_whom_it_is_about(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    from depositaire.messages import t
+
+    for path in ANSWERS["guarantor"]:
+        text = t(f"interview.questions.{path}.text")
+        assert "personne aidée" in text, text
+
+
+def test_the_register_form_has_no_default_requester_kind_nor_basis(
+    client: Any, world: World, sw: Any
+) -> None:
+    form = client.get(reverse("incoming:create")).context["form"]
+    assert form["requester_kind"].value() in (None, "")
+    assert form["claimed_basis"].value() in (None, "")
+    data = {
+        **POLICE,
+        "person": world.a.person.pk,
+        "received_by": sw.pk,
+        "received_at": "2026-11-26T09:30",
+    }
+    del data["requester_kind"], data["claimed_basis"]
+    response = client.post(reverse("incoming:create"), data)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Choisissez le type de demandeur" in text and "Choisissez la base légale" in text
+    assert not IncomingRequest.objects.exists()

@@ -1,9 +1,12 @@
 """Three seeds' stories in a real browser, from the request received to the answer sent.
 
-A police officer phones for an address (answer: a refusal letter); the immigration
-office's guarantor request that meets the conditions (answer: only name, national
-number, nationality and the CPAS, the request traced); the prosecutor's written
-terrorism requisition (answer: the information specified, the measure kept secret).
+A police officer phones for an address (answer: by voice, a script and a note of the call);
+the police asking in writing (a refusal letter); the immigration office asking whether the
+CPAS pays medical costs (a refusal, as seed 004 answers it); the guarantor look-up the CPAS
+sends to the immigration office (only name, national number and nationality, taken from the
+file; a free-text leak refused); the prosecutor's written terrorism requisition (answer: the
+information specified, the measure kept secret). Page 1 of each letter goes to
+``var/screenshots/letter-*.png``.
 Each story counts the questions the browser asked against those the interview asks
 when nothing is filled in; a screenshot of each decision goes to ``var/screenshots/``.
 """
@@ -129,10 +132,47 @@ def foreigner(org: OrgWorld) -> Any:
     return person
 
 
-def test_the_police_phone_call_ends_with_a_refusal_letter(
+def letter_png(pdf: bytes, name: str, tmp_path: Path) -> Path:
+    """Page 1 of a letter as PNG under ``var/screenshots/`` (pdftoppm, poppler)."""
+    import subprocess
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(pdf)
+    target = SCREENSHOTS / name
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(source),
+            str(target),
+        ],
+        check=True,
+    )
+    png = target.with_suffix(".png")
+    assert png.read_bytes().startswith(b"\x89PNG")
+    return png
+
+
+def pdf_words(pdf: bytes) -> str:
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(done.stdout.decode().split())
+
+
+def test_the_police_phone_call_is_answered_orally_with_a_script_and_a_note(
     page: Any,
     live_server: Any,
     org: OrgWorld,
+    tmp_path: Path,
 ) -> None:
     make_item(
         org.person,
@@ -161,52 +201,122 @@ def test_the_police_phone_call_ends_with_a_refusal_letter(
     known = page.locator("#known").inner_text()
     assert "police" in known and "du registre" in known and "de votre profil" in known
     assert "du dossier" in known
-    asked = answer_questions(page, {})
+    asked = answer_questions(page, {"request.in_writing": "false"})
     decision = page.locator("#decision")
     assert "Secret" in decision.inner_text()
-    assert "Art. 458" in decision.inner_text() or "art. 458" in decision.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "incoming-police-decision.png"), full_page=True)
     incoming = IncomingRequest.objects.get(person=org.person)
     blank = blank_count(incoming)
     assert len(asked) < blank
     record_figures("police_phone", len(asked), blank)
 
-    close_request(page, "Rédiger la lettre de refus")
+    page.click("#write-answer:has-text('Répondre de vive voix')")
+    script = page.locator("#call-script").inner_text()
+    assert script.startswith("« Je ne peux pas vous répondre par téléphone")
+    assert "demande écrite" in script
+    page.click("#close-request")
+    page.wait_for_url(re.compile(r".*/demandes/\d+/$"))
     answer = RequestAnswer.objects.get(request=incoming)
-    assert answer.letter_kind == "reply" and answer.sent_categories == []
+    assert answer.letter_kind == "call_note" and answer.sent_categories == []
     pdf = download_letter(page)
-    assert pdf.startswith(b"%PDF-")
     import hashlib
 
     assert hashlib.sha256(pdf).hexdigest() == answer.letter_sha256
-    assert answer.letter_sha256 in page.content()
+    words = pdf_words(pdf)
+    assert "Note d'appel téléphonique" in words and "081 24 24 24" not in words
+    letter_png(pdf, "letter-call-note", tmp_path)
     page.goto(f"{live_server.url}/personnes/{org.person.pk}/rapport/")
     report = page.locator(".report").inner_text()
-    assert "Zone de police Navigateur" in report and "Décision : Secret" in report
+    assert "Zone de police Navigateur" in report and "Nous n'avons rien communiqué" in report
     assert not page.console_errors, page.console_errors
 
 
-def test_the_guarantor_request_sends_name_national_number_nationality_and_is_traced(
-    page: Any,
-    live_server: Any,
-    org: OrgWorld,
-    foreigner: Any,
+def test_a_written_police_request_is_answered_by_a_refusal_letter(
+    page: Any, live_server: Any, org: OrgWorld, tmp_path: Path
 ) -> None:
     log_in(page, live_server, org.users[roles.SOCIAL_WORKER].username)
     register(
         page,
         live_server,
-        foreigner,
+        org.person,
         {
-            "kind": "immigration_office",
-            "organisation": "Office des étrangers",
-            "name": "Cellule garants",
-            "contact": "garants@oe.example",
-            "channel": "email",
-            "categories": ["identity", "national_number", "nationality"],
-            "basis": "guarantor_lookup",
+            "kind": "police",
+            "organisation": "Zone de police Navigateur",
+            "name": "Commissaire Dubois",
+            "contact": "Rue de la Station 2, 5000 Navigateur",
+            "reference": "PV 2026/123",
+            "channel": "letter",
+            "categories": ["address"],
+            "basis": "none",
         },
     )
+    answer_questions(page, {})
+    assert "Secret" in page.locator("#decision").inner_text()
+    close_request(page, "Rédiger la lettre de refus")
+    incoming = IncomingRequest.objects.get(person=org.person)
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert answer.letter_kind == "reply" and answer.sent_categories == []
+    pdf = download_letter(page)
+    words = pdf_words(pdf)
+    assert "Rue de la Station 2, 5000 Navigateur" in words and "PV 2026/123" in words
+    assert org.person.last_name not in words and "à vérifier" not in words
+    assert "article 458 du Code pénal" in words, words
+    letter_png(pdf, "letter-refusal-written-police", tmp_path)
+    assert not page.console_errors, page.console_errors
+
+
+def test_an_incoming_immigration_office_request_about_medical_aid_is_refused_as_in_seed_004(
+    page: Any, live_server: Any, org: OrgWorld, foreigner: Any, tmp_path: Path
+) -> None:
+    log_in(page, live_server, org.users[roles.SOCIAL_WORKER].username)
+    page.goto(f"{live_server.url}/demandes/")
+    page.click("text=Enregistrer une demande")
+    page.select_option("#id_person", str(foreigner.pk))
+    page.select_option("#id_requester_kind", "immigration_office")
+    page.fill("#id_requester_organisation", "Office des étrangers")
+    page.fill("#id_requester_contact", "sejour@oe.example")
+    page.check("input[name=channel][value=email]")
+    page.check("input[name=categories][value=aid_granted]")
+    page.select_option("#id_claimed_basis", "none")
+    assert page.locator("#id_claimed_basis option[value=guarantor_lookup]").count() == 0
+    page.check("#id_about_medical_aid")
+    page.click("button:has-text('Enregistrer et examiner')")
+    page.wait_for_url(re.compile(r".*/demandes/\d+/examen/$"))
+    answer_questions(page, {})
+    assert "Secret" in page.locator("#decision").inner_text()
+    close_request(page, "Rédiger la lettre de refus")
+    incoming = IncomingRequest.objects.get(person=foreigner)
+    assert incoming.direction == "incoming"
+    pdf = download_letter(page)
+    words = pdf_words(pdf)
+    assert "ne concerne pas les frais médicaux ou d'hospitalisation" in words
+    assert "coordonnées du garant" not in words and "Haddad" not in words
+    letter_png(pdf, "letter-refusal-immigration-medical", tmp_path)
+    assert not page.console_errors, page.console_errors
+
+
+LEAK = "Maroc (MA) — domiciliée Rue des Tilleuls 14 ; bénéficie du RIS depuis 2025"
+
+
+def test_the_outgoing_guarantor_look_up_sends_three_values_of_the_file_and_refuses_free_text(
+    page: Any,
+    live_server: Any,
+    org: OrgWorld,
+    foreigner: Any,
+    tmp_path: Path,
+) -> None:
+    foreigner.set_sealed("address", "Rue des Tilleuls 14, 5000 Navigateur")
+    foreigner.save()
+    log_in(page, live_server, org.users[roles.SOCIAL_WORKER].username)
+    page.goto(f"{live_server.url}/demandes/")
+    page.click("#new-outgoing")
+    page.select_option("#id_person", str(foreigner.pk))
+    page.select_option("#id_purpose", "guarantor_lookup")
+    page.fill("#id_recipient_contact", "garants@oe.example")
+    page.click("button:has-text('Enregistrer et examiner')")
+    page.wait_for_url(re.compile(r".*/demandes/\d+/examen/$"))
+    question = page.locator("#question legend").first.inner_text()
+    assert "personne aidée" in question and "garant" in question
     page.locator("#question details.why summary").click()
     page.screenshot(path=str(SCREENSHOTS / "incoming-guarantor-question.png"), full_page=True)
     asked = answer_questions(
@@ -221,38 +331,64 @@ def test_the_guarantor_request_sends_name_national_number_nationality_and_is_tra
     )
     decision = page.locator("#decision").inner_text()
     assert "Peut parler" in decision
-    assert "garder une trace de la demande et de la réponse au dossier" in decision
     page.screenshot(path=str(SCREENSHOTS / "incoming-guarantor-decision.png"), full_page=True)
     incoming = IncomingRequest.objects.get(person=foreigner)
+    assert incoming.direction == "outgoing"
     blank = blank_count(incoming)
     assert len(asked) < blank
     record_figures("guarantor", len(asked), blank)
 
     page.click("#write-answer")
     page.wait_for_selector("#letter-form")
-    offered = page.locator("input[name=categories]").evaluate_all("els => els.map(e => e.value)")
-    assert offered == ["identity", "national_number", "nationality"]
-    assert page.locator("[name=value__address]").count() == 0
-    # A crafted post from the same browser session cannot add the address.
-    token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
-    crafted = page.request.post(
-        page.url,
-        form={
-            "csrfmiddlewaretoken": token,
-            "categories": "address",
-            "value__address": "Rue des Tests 1",
-            "action": "close",
-        },
-        headers={"Referer": page.url, "Origin": live_server.url},
-    )
-    assert crafted.status == 400
-    assert "la décision ne permet pas de communiquer" in crafted.text()
+    offered = page.locator("input[name=sources]").evaluate_all("els => els.map(e => e.value)")
+    assert offered == ["record:identity", "record:national_number", "record:nationality"]
+    assert page.locator("[name^=value__]").count() == 0  # no box for a value
+    assert page.locator("textarea").count() == 1  # only the covering line, marked as such
+    assert "texte libre" in page.locator("label[for=id_covering_note]").inner_text()
+    # The leak of the issue, typed into the covering line: refused by the preview…
+    page.fill("#id_covering_note", LEAK)
+    page.click("button:has-text('Aperçu de la lettre')")
+    page.wait_for_selector("#letter-form .error")
+    error = page.locator("#letter-form .error").inner_text()
+    assert "Refusé" in error and "l'adresse" in error
+    assert page.locator("#letter-preview").count() == 0
+    # …and by the closing (HTTP 400, nothing stored).
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("#close-request")
+    assert posted.value.status == 400
     assert not RequestAnswer.objects.filter(request=incoming).exists()
+    expected = [e for e in page.console_errors if "status of 400" in e]
+    assert len(expected) == 1  # the refused closing, and nothing else
+    page.console_errors.remove(expected[0])
+    # A crafted post from the same session cannot type a value either.
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
+    for form in (
+        {"sources": "record:identity", "value__nationality": LEAK},
+        {"sources": "record:address"},
+        {"sources": "record:identity", "covering_note": LEAK},
+    ):
+        crafted = page.request.post(
+            page.url.split("?")[0],
+            form={"csrfmiddlewaretoken": token, "action": "close", **form},
+            headers={"Referer": page.url, "Origin": live_server.url},
+        )
+        assert crafted.status == 400, form
+        import html
+
+        body = html.unescape(crafted.text())
+        assert "Refusé" in body and "Rien n'a été enregistré" in body
+    assert not RequestAnswer.objects.filter(request=incoming).exists()
+    from depositaire.web.journal.models import JournalEntry
+
+    assert not JournalEntry.objects.filter(action="request_closed").exists()
+
+    page.goto(f"{live_server.url}/demandes/{incoming.pk}/reponse/")
+    page.fill("#id_covering_note", "Merci de nous répondre par courriel.")
     page.click("button:has-text('Aperçu de la lettre')")
     page.wait_for_selector("#letter-preview")
     preview = page.locator("#letter-preview").inner_text()
-    assert "Samir Haddad" in preview and "MA" in preview
-    assert foreigner.get_sealed("address") not in preview
+    assert "Samir Haddad" in preview and "Maroc (MA)" in preview
+    assert "Tilleuls" not in preview and "coordonnées du garant" in preview
     page.screenshot(path=str(SCREENSHOTS / "incoming-guarantor-letter.png"), full_page=True)
     page.click("#close-request")
     page.wait_for_url(re.compile(r".*/demandes/\d+/$"))
@@ -260,7 +396,16 @@ def test_the_guarantor_request_sends_name_national_number_nationality_and_is_tra
     assert answer.sent_categories == ["identity", "national_number", "nationality"]
     sent = page.locator("#answer dd.sent").inner_text()
     assert sent == "l'identité (nom), le numéro national, la nationalité"
-    assert download_letter(page).startswith(b"%PDF-")
+    pdf = download_letter(page)
+    words = pdf_words(pdf)
+    from depositaire.web.cases.national_number import format_number
+
+    assert format_number(foreigner.get_sealed("national_number")) in words
+    assert "Tilleuls" not in words and "Pas de secret partagé" not in words
+    letter_png(pdf, "letter-guarantor-look-up", tmp_path)
+    page.goto(f"{live_server.url}/personnes/{foreigner.pk}/rapport/")
+    report = page.locator(".report").inner_text()
+    assert "nous avons écrit à" in report and "garant" in report
     assert not page.console_errors, page.console_errors
 
 
@@ -311,7 +456,9 @@ def test_the_prosecutors_terrorism_requisition_is_answered_and_the_measure_kept_
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.sent_categories == ["identity", "address", "aid_granted"] and answer.keep_secret
     assert "garder le secret sur cette mesure" in page.content()
-    assert download_letter(page).startswith(b"%PDF-")
+    pdf = download_letter(page)
+    assert pdf.startswith(b"%PDF-")
+    letter_png(pdf, "letter-transmission-prosecutor", tmp_path)
     page.goto(f"{live_server.url}/personnes/{foreigner.pk}/rapport/")
     assert "Parquet de Navigateur" not in page.locator(".report").inner_text()
     assert not page.console_errors, page.console_errors

@@ -111,10 +111,11 @@ def test_the_reason_for_closing_without_a_letter_starts_with_a_capital(
         channel="email",
         categories=["identity"],
         claimed_basis="guarantor_lookup",
+        direction="outgoing",
     )
     client.force_login(sw)
     body = client.get(reverse("incoming:answer", args=[request.pk])).content.decode()
-    reason = t("documents.no_letter.undetermined").replace("'", "&#x27;")
+    reason = t("documents.no_letter.outgoing_refused").replace("'", "&#x27;")
     assert reason[0].upper() + reason[1:] in body
     assert reason not in body
 

@@ -51,7 +51,9 @@ def test_the_report_tells_the_person_in_plain_french_what_the_file_holds_and_who
     # Who received what, on which legal basis.
     assert "le Comité spécial du service social" in body
     assert "Le circuit interne du CPAS" in body
-    assert "Art. 36 de la loi organique des CPAS de 1976" in body
+    assert "article 36 de la loi organique des CPAS de 1976" in body
+    assert "information du CPAS de Profondeville" not in body and "(commentaire)" not in body
+    assert "Autorité de protection des données" in body and "article 77" in body
     # Consents and objections on record.
     assert "Vous avez accepté la communication de" in body and "Vous refusez le partage de" in body
     # The Crossroads Bank flows of 002.

@@ -10,6 +10,7 @@ A value for a category the decision does not let out is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -67,12 +68,30 @@ class LetterInputs:
     person_name: str | None = None
     sender: str | None = None
     items: Mapping[str, str] | None = None
+    #: Values taken from the file, each with its categories (used instead of ``items``).
+    entries: tuple[tuple[tuple[str, ...], str], ...] | None = None
+    #: A covering line of free text (checked by the caller against the withheld values).
+    covering_note: str | None = None
 
 
-def letter_choice(decision: Decision, situation: Situation) -> tuple[LetterKind | None, str]:
-    """The letter the decision calls for, or ``None`` and the French reason there is none."""
+def letter_choice(
+    decision: Decision, situation: Situation, *, incoming: bool | None = None
+) -> tuple[LetterKind | None, str]:
+    """The letter the decision calls for, or ``None`` and the French reason there is none.
+
+    ``incoming``: the register knows the request came in (``True``) or is sent by the
+    holder (``False``). A written incoming request always gets a written answer — a
+    refusal is an answer; an oral one is answered orally (see :func:`call_script`).
+    """
     request = situation.get("request.kind")
     recipient = situation.get("recipient.kind")
+    if incoming is True and request != "testimony":
+        if situation.get("request.in_writing") is not True:
+            return None, t("documents.no_letter.oral")
+        allowing = decision.verdict in ("share", "may_disclose", "must_disclose")
+        return ("transmission" if allowing else "reply"), ""
+    if incoming is False and decision.verdict not in ("share", "may_disclose", "must_disclose"):
+        return None, t("documents.no_letter.outgoing_refused")
     if decision.verdict == "undetermined":
         return None, t("documents.no_letter.undetermined")
     if request == "testimony":
@@ -91,10 +110,15 @@ def letter_kind(decision: Decision, situation: Situation) -> LetterKind | None:
     return letter_choice(decision, situation)[0]
 
 
-def check_items(decision: Decision, items: Mapping[str, str] | None) -> None:
+def check_items(
+    decision: Decision,
+    items: Mapping[str, str] | None,
+    entries: tuple[tuple[tuple[str, ...], str], ...] | None = None,
+) -> None:
     """Refuse any value for a category the decision does not let out."""
     allowed = ", ".join(categories_text(decision.may_disclose)) or t("documents.note.nothing")
-    for category in items or {}:
+    categories = [*(items or {}), *(c for cats, _ in entries or () for c in cats)]
+    for category in categories:
         if category not in (CONFIDENCE, *CATEGORIES):
             accepted = ", ".join(decision.may_disclose) or "—"
             raise DocumentError(
@@ -143,8 +167,84 @@ def legal_basis(decision: Decision) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen or (c.label for c in decision.citations)))
 
 
-def _basis(doc: Document, decision: Decision, intro: str) -> None:
-    doc.add(Paragraph(intro), Bullets(legal_basis(decision)))
+#: Provisions that permit (or oblige) a communication: only these follow "permise par" or
+#: "nous y obligent". The others a deciding rule cites (the secret itself, doctrine, the
+#: reasons a shared secret is refused) never appear there.
+PERMITTING: Final = frozenset(
+    {
+        "penal_code.458bis",
+        "penal_code.458ter",
+        "penal_code.458quater",
+        "criminal_procedure.29",
+        "criminal_procedure.30",
+        "criminal_procedure.46bis1",
+        "criminal_procedure.46bis1.3",
+        "court_of_cassation.1987_05_13",
+        "cpas_organic_law.36",
+        "foreigners.guarantor_lookup",
+        "foreigners.automatic_flow",
+        "psychologists_code.14",
+        "patients_rights.12_14",
+        "youth_care.code_7",
+        "intelligence_act.14",
+        "probation.follow_up_reports",
+        "school_health.order_2011",
+    }
+)
+
+
+def public_name(key: str, on: dt.date) -> str | None:
+    """A provision as its reader knows it (article, instrument, date), or ``None`` when it
+    has no public name (a commentary, doctrine, a practice note: for the file's note only)."""
+    from depositaire.engine.provisions import default_provisions
+
+    version = default_provisions().on(key, on)
+    instrument = version.instrument if version is not None else ""
+    if instrument == "new_penal_code" and has(f"documents.public_provisions.{key}"):
+        old = t(f"documents.public_provisions.{key}").split(" (")[0]
+        return t("documents.public_new_penal_code", article=old)
+    if (
+        key == "civil_code.1382_1383"
+        and version is not None
+        and version.label.startswith("Nouveau")
+    ):
+        return t("documents.public_new_civil_code")
+    specific = f"documents.public_provisions.{key}"
+    return t(specific) if has(specific) else None
+
+
+def public_basis(
+    rule_ids: list[str] | tuple[str, ...],
+    citations: list[tuple[str, dt.date]],
+    *,
+    permits: bool,
+) -> tuple[str, ...]:
+    """Public names of the provisions the deciding rules rest on; only permitting ones when
+    ``permits``. ``citations``: ``(provision key, date)`` of the decision."""
+    from depositaire.law import default_rule_base
+
+    by_id = default_rule_base().by_id
+    keys = [k for rule in rule_ids if rule in by_id for k in by_id[rule].citations]
+    dates = dict(citations)
+    names: list[str] = []
+    for key in dict.fromkeys(keys):
+        if key not in dates or (permits and key not in PERMITTING):
+            continue
+        name = public_name(key, dates[key])
+        if name:
+            names.append(capitalise(name))
+    return tuple(dict.fromkeys(names))
+
+
+def decision_public_basis(decision: Decision, *, permits: bool) -> tuple[str, ...]:
+    citations = [(c.id, c.valid_on) for c in decision.citations]
+    return public_basis(decision.rules, citations, permits=permits) or (
+        capitalise(t("documents.public_basis_none")),
+    )
+
+
+def _basis(doc: Document, decision: Decision, intro: str, *, permits: bool) -> None:
+    doc.add(Paragraph(intro), Bullets(decision_public_basis(decision, permits=permits)))
 
 
 def _by_request(key: str, situation: Situation, default: str) -> str:
@@ -162,8 +262,12 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
         if has(key := f"documents.letter.reply.reasons.{rule}"):
             doc.add(Paragraph(t(key)))
             break
+    if situation.get("recipient.kind") == "immigration_office" and (
+        situation.get("information.medical") is True or "automatic_flow" in decision.rules
+    ):
+        doc.add(Paragraph(t("documents.letter.reply.immigration_medical")))
     doc.add(Paragraph(t("documents.letter.reply.neither")))
-    _basis(doc, decision, t("documents.letter.legal_basis"))
+    _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
     doc.add(Paragraph(t("documents.letter.reply.invite")))
     _foot(doc, situation)
     return doc
@@ -171,7 +275,6 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
 
 def build_transmission(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
     """The transmission: the permitted categories only, the duties, the legal basis."""
-    items = inputs.items or {}
     subject = _by_request(
         "documents.letter.transmission.subjects", situation, "documents.letter.transmission.subject"
     )
@@ -186,31 +289,80 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
             )
         )
     )
+    entries = _entries(decision, inputs)
+    doc.disclosed.extend(entries)
     lines = tuple(
         t(
             "documents.letter.transmission.item",
-            category=label,
-            value=items.get(c) or t("documents.blank"),
+            category=", ".join(categories_text(cats)),
+            value=" — ".join(line.strip() for line in value.splitlines() if line.strip()),
         )
-        for c, label in zip(
-            decision.may_disclose, categories_text(decision.may_disclose), strict=True
-        )
+        for cats, value in entries
     )
+    if not lines:
+        lines = (t("documents.letter.transmission.nothing_chosen"),)
     doc.add(Bullets(lines), Paragraph(t("documents.letter.transmission.nothing_else")))
+    if inputs.covering_note:
+        # The holder's own sentence, after the data and apart from it.
+        doc.free_text.append(inputs.covering_note)
+        doc.add(Paragraph(inputs.covering_note, "covering"))
     for duty in decision.duties:
         if has(key := f"documents.letter.transmission.duties.{duty}"):
             doc.add(Paragraph(t(key)))
     intro = "must" if decision.verdict == "must_disclose" else "may"
-    _basis(doc, decision, t(f"documents.letter.transmission.{intro}"))
+    _basis(doc, decision, t(f"documents.letter.transmission.{intro}"), permits=True)
     _foot(doc, situation)
     return doc
 
 
-def build_letter(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
+def _entries(decision: Decision, inputs: LetterInputs) -> list[tuple[tuple[str, ...], str]]:
+    """The values the letter carries: the file's entries, or the ``items`` mapping given."""
+    if inputs.entries is not None:
+        return [(tuple(cats), value) for cats, value in inputs.entries if value.strip()]
+    items = inputs.items or {}
+    return [((c,), items[c]) for c in decision.may_disclose if (items.get(c) or "").strip()]
+
+
+def call_script(decision: Decision) -> str:
+    """What to say now to a caller, drawn from the decision: never an answer by phone."""
+    if decision.verdict in ("share", "may_disclose", "must_disclose") and decision.may_disclose:
+        return t(
+            "documents.script.allowed", categories=", ".join(categories_text(decision.may_disclose))
+        )
+    return t("documents.script.secret")
+
+
+def build_call_note(
+    decision: Decision,
+    situation: Situation,
+    rows: tuple[tuple[str, str], ...],
+) -> Document:
+    """The note of an oral request for the file: who asked what, the decision, what was said."""
+    from depositaire.documents.model import Fields, Heading
+
+    doc = Document("note", t("documents.call_note.title"), t("documents.confidential"))
+    doc.add(Paragraph(t("documents.call_note.intro")))
+    verdict = t(f"verdicts.{decision.verdict}.label")
+    doc.add(Fields((*rows, (t("documents.call_note.decision"), verdict))))
+    doc.add(Heading(t("documents.call_note.script_title")))
+    doc.add(Paragraph(call_script(decision), "strong"))
+    allowing = decision.verdict in ("share", "may_disclose", "must_disclose")
+    doc.add(Paragraph(t(f"documents.call_note.outcome_{'allowed' if allowing else 'secret'}")))
+    _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
+    return doc
+
+
+def build_letter(
+    decision: Decision,
+    situation: Situation,
+    inputs: LetterInputs,
+    *,
+    incoming: bool | None = None,
+) -> Document:
     """The letter the decision calls for; :class:`DocumentError` when there is none."""
-    kind, reason = letter_choice(decision, situation)
+    kind, reason = letter_choice(decision, situation, incoming=incoming)
     if kind is None:
         raise DocumentError(t("documents.error.no_letter", reason=reason))
-    check_items(decision, inputs.items)
+    check_items(decision, inputs.items, inputs.entries)
     builder = build_reply if kind == "reply" else build_transmission
     return builder(decision, situation, inputs)

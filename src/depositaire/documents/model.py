@@ -75,6 +75,10 @@ class Document:
     title: str
     footer: str
     blocks: list[Block] = field(default_factory=list)
+    #: What the document carries about the person: ``(categories, value)`` in order.
+    disclosed: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    #: Free text written by the holder (a covering line), kept apart from the data.
+    free_text: list[str] = field(default_factory=list)
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)

@@ -338,8 +338,16 @@ def _demo_requests(demo: Any, users: dict[str, Any]) -> None:
     from django.utils import timezone
 
     from depositaire.web.cases.models import Person
-    from depositaire.web.incoming.models import IncomingRequest
+    from depositaire.web.disclosures.models import PrivacyContact
+    from depositaire.web.incoming.models import OUTGOING_BASES, IncomingRequest
 
+    PrivacyContact.objects.get_or_create(
+        organisation=demo,
+        defaults={
+            "dpo_name": "Délégué à la protection des données (fictif)",
+            "dpo_email": "dpo@demoville.example",
+        },
+    )
     if IncomingRequest.objects.filter(organisation=demo).exists():
         return
     sw = users["as.dupont"]
@@ -358,6 +366,8 @@ def _demo_requests(demo: Any, users: dict[str, Any]) -> None:
             channel=channel,
             categories=categories,
             claimed_basis=basis,
+            # The guarantor look-up is a request the CPAS sends (004), not one it receives.
+            direction="outgoing" if basis in OUTGOING_BASES else "incoming",
             received_at=timezone.now() - dt.timedelta(days=days),
             received_by=sw,
             registered_by=sw,

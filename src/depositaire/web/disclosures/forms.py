@@ -38,13 +38,20 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PrepareForm(forms.Form):
+    # No default: a recipient or a purpose left on a default would decide the legal answer.
     recipient_kind = forms.ChoiceField(
-        label=t("web.prepare.recipient_kind"), choices=recipient_choices()
+        label=t("web.prepare.recipient_kind"),
+        choices=recipient_choices(t("web.common.choose")),
+        error_messages={"required": t("web.prepare.recipient_kind_required")},
     )
     recipient_name = forms.CharField(
         label=t("web.prepare.recipient_name"), required=False, max_length=200
     )
-    purpose = forms.ChoiceField(label=t("web.prepare.purpose"), choices=purpose_choices())
+    purpose = forms.ChoiceField(
+        label=t("web.prepare.purpose"),
+        choices=purpose_choices(t("web.common.choose")),
+        error_messages={"required": t("web.prepare.purpose_required")},
+    )
     session = forms.ModelChoiceField(
         label=t("web.prepare.session"),
         queryset=CommitteeSession.objects.none(),

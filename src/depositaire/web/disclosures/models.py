@@ -142,3 +142,25 @@ class Disclosure(SealedFieldsMixin, models.Model):
     @property
     def withheld(self) -> list[dict[str, Any]]:
         return [o for o in self.outcomes if not o.get("included")]
+
+
+class PrivacyContact(models.Model):
+    """The organisation's data-protection officer, as the person's report names them.
+
+    Set by the system administrator (admin site); one per organisation.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="privacy_contact"
+    )
+    dpo_name = models.CharField(t("web.privacy.dpo_name"), max_length=200, blank=True)
+    dpo_email = models.EmailField(t("web.privacy.dpo_email"), blank=True)
+    dpo_phone = models.CharField(t("web.privacy.dpo_phone"), max_length=50, blank=True)
+    dpo_address = models.TextField(t("web.privacy.dpo_address"), blank=True)
+
+    class Meta:
+        verbose_name = t("web.privacy.model")
+        verbose_name_plural = t("web.privacy.models")
+
+    def __str__(self) -> str:
+        return t("web.privacy.model")

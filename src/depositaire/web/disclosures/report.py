@@ -22,7 +22,7 @@ from depositaire.messages import catalogue, current_language, t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.models import Consent, Objection
-from depositaire.web.disclosures.models import Disclosure
+from depositaire.web.disclosures.models import Disclosure, PrivacyContact
 from depositaire.web.disclosures.service import legal_basis, recipient_label
 from depositaire.web.views import guard, journal, pdf_response, render_pdf, sha256_hex
 
@@ -58,8 +58,9 @@ def report_context(person: Person) -> dict[str, Any]:
             "disclosure": d,
             "recipient": recipient_label(d.recipient_kind, d.recipient_name),
             "purpose": value_label("request.kind", d.purpose),
-            "categories": ", ".join(category_label(c) for c in d.disclosed_categories),
-            "basis": legal_basis(d.outcomes, d.rule_ids),
+            "categories": ", ".join(category_label(c) for c in d.disclosed_categories)
+            or t("incoming.report.nothing_sent"),
+            "basis": legal_basis(d.outcomes, d.rule_ids, public=True),
         }
         for d in sent
     ]
@@ -77,6 +78,7 @@ def report_context(person: Person) -> dict[str, Any]:
         "crossroads_recipients": _numbered("web.report.crossroads.recipients") if is_cpas else [],
         "immigration_flow": is_cpas and person.is_foreigner,
         "requests": closed_requests(person),
+        "privacy": PrivacyContact.objects.filter(organisation=person.organisation).first(),
     }
 
 
@@ -90,12 +92,22 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
     return [
         {
             "received": a.request.received_at,
+            "outgoing": a.request.is_outgoing,
+            "purpose": t(f"incoming.report.purposes.{a.request.claimed_basis}")
+            if a.request.is_outgoing
+            else "",
             "requester": requester_label(a.request),
             "categories": ", ".join(category_label(c) for c in a.request.categories),
             "verdict": t(f"verdicts.{a.verdict}.label"),
             "sent": ", ".join(category_label(c) for c in a.sent_categories)
             or t("incoming.report.nothing_sent"),
-            "basis": basis_labels(a.decision),
+            "outcome": t(
+                "incoming.report.outcome_sent",
+                sent=", ".join(category_label(c) for c in a.sent_categories),
+            )
+            if a.sent_categories
+            else t("incoming.report.outcome_nothing"),
+            "basis": basis_labels(a.decision, public=True),
         }
         for a in answers.select_related("request").order_by("request__received_at", "pk")
     ]

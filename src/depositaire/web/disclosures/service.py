@@ -13,7 +13,7 @@ from depositaire.law import default_rule_base
 from depositaire.messages import t
 from depositaire.web.cases.models import InformationItem
 from depositaire.web.disclosures.models import CommitteeSession, Disclosure
-from depositaire.web.disclosures.preparation import Outcome, PreparationRequest
+from depositaire.web.disclosures.preparation import IDENTITY, Outcome, PreparationRequest
 from depositaire.web.views import render_pdf, sha256_hex
 
 
@@ -22,13 +22,27 @@ def recipient_label(kind: str, name: str = "") -> str:
     return f"{label} — {name}" if name else label
 
 
-def legal_basis(outcomes: list[dict[str, Any]], rule_ids: list[str]) -> list[dict[str, Any]]:
-    """Each rule that allowed what went out: its French title and the provisions it cites."""
+def legal_basis(
+    outcomes: list[dict[str, Any]], rule_ids: list[str], *, public: bool = False
+) -> list[dict[str, Any]]:
+    """Each rule that allowed what went out: its French title and the provisions it cites;
+    ``public``: only the provisions that permit, by their public names (extract, report)."""
+    import datetime as dt
+
+    from depositaire.documents.letters import PERMITTING, public_name
+
     labels: dict[str, str] = {}
     for outcome in outcomes:
         if outcome.get("included"):
             for citation in outcome["decision"].get("citations", []):
-                labels.setdefault(citation["id"], citation["label"])
+                if not public:
+                    labels.setdefault(citation["id"], citation["label"])
+                    continue
+                if citation["id"] not in PERMITTING:
+                    continue
+                name = public_name(citation["id"], dt.date.fromisoformat(citation["valid_on"]))
+                if name:
+                    labels.setdefault(citation["id"], name[:1].upper() + name[1:])
     rules = default_rule_base().by_id
     out = []
     for rule_id in rule_ids:
@@ -70,10 +84,20 @@ def extract_context(disclosure: Disclosure, outcomes: list[Outcome]) -> dict[str
             {"item": o.item, "categories": o.categories, "content": _content(o.item)}
             for o in included
         ],
-        "withheld": [{"item": o.item, "nature": o.nature, "reason": o.reason} for o in withheld],
-        "basis": legal_basis([o.to_json() for o in outcomes], disclosure.rule_ids),
+        "withheld": withheld_counts(withheld),
+        "basis": legal_basis([o.to_json() for o in outcomes], disclosure.rule_ids, public=True),
         "rule_base_version": disclosure.rule_base_version,
     }
+
+
+def withheld_counts(withheld: list[Outcome]) -> list[dict[str, Any]]:
+    """Withheld items by category only, counted: no number, date, nature or author."""
+    counts: dict[str, int] = {}
+    for outcome in withheld:
+        cats = [c for c in CATEGORIES if c in outcome.categories] or ["other"]
+        label = ", ".join(value_label("information.categories", c) for c in cats)
+        counts[label] = counts.get(label, 0) + 1
+    return [{"label": label[:1].upper() + label[1:], "count": n} for label, n in counts.items()]
 
 
 def _content(item: InformationItem | None) -> str:
@@ -112,6 +136,12 @@ def record_disclosure(
     disclosure.set_sealed("extract_html", fragment)
     disclosure.set_pdf(pdf)
     disclosure.extract_sha256 = sha256_hex(pdf)
-    disclosure.save(update_fields=["extract_html", "extract_pdf", "extract_sha256"])
+    # What is recorded is what the extract carries (its rendered entries), not the form.
+    carried = {IDENTITY} if context["show_identity"] else set()
+    carried |= {c for entry in context["included"] for c in entry["categories"]}
+    disclosure.disclosed_categories = [c for c in CATEGORIES if c in carried]
+    disclosure.save(
+        update_fields=["extract_html", "extract_pdf", "extract_sha256", "disclosed_categories"]
+    )
     disclosure.items.set([o.item for o in included if o.item is not None])
     return disclosure

@@ -66,6 +66,7 @@ def prepare(request: HttpRequest, person: Person) -> HttpResponse:
                         o.item.pk for o in outcomes if o.item is not None and o.included
                     ],
                     "extract_sha256": disclosure.extract_sha256,
+                    "categories": list(disclosure.disclosed_categories),
                     "version": disclosure.rule_base_version,
                     **(
                         {
@@ -136,6 +137,7 @@ def send(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
                 "disclosure_id": disclosure.pk,
                 "person_id": disclosure.person_id,
                 "extract_sha256": disclosure.extract_sha256,
+                "categories": list(disclosure.disclosed_categories),
             },
         )
     return redirect("disclosures:detail", disclosure_id=disclosure.pk)

@@ -8,50 +8,44 @@ Closing is one transaction with its journal entry: all of it, or nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from depositaire.documents import LetterInputs, build_letter, letter_choice, render
+from depositaire.documents.letters import build_call_note, call_script
 from depositaire.documents.model import Bullets, Document, Lines, Paragraph
-from depositaire.engine import Decision
-from depositaire.engine.explain import value_label
+from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
-from depositaire.web.cases.countries import nationality_label
-from depositaire.web.cases.models import InformationItem, Person
+from depositaire.messages import t
+from depositaire.web.accounts.templatetags.dep import fr_datetime
+from depositaire.web.cases.models import InformationItem
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
+from depositaire.web.incoming.sources import Source
 from depositaire.web.views import journal, sha256_hex
 
 
-def default_values(
-    person: Person, decision: Decision, items: list[InformationItem]
-) -> dict[str, str]:
-    """Values pre-filled for the permitted categories: the person's record, then the file's facts."""
-    record = {
-        "identity": person.full_name,
-        "national_number": person.get_sealed("national_number"),
-        "nationality": nationality_label(person.nationality),
-        "address": person.get_sealed("address"),
-        "household": person.get_sealed("household"),
-    }
-    out: dict[str, str] = {}
-    for category in decision.may_disclose:
-        if category not in CATEGORIES:
-            continue
-        if record.get(category):
-            out[category] = record[category]
-            continue
-        texts = [i.get_sealed("content") for i in items if category in i.categories]
-        if texts:
-            out[category] = "\n".join(texts)
-    return out
+def postal(contact: str) -> str:
+    """The contact if it is a postal address: never a phone number, an e-mail or a web address."""
+    text = (contact or "").strip()
+    if not text or "@" in text or "://" in text or text.lower().startswith("www."):
+        return ""
+    if re.fullmatch(r"[\d\s+().\/-]+", text):
+        return ""
+    return text
 
 
 def default_requester(request: IncomingRequest) -> str:
-    lines = [request.requester_name, request.requester_organisation, request.requester_contact]
+    """The address block: the requester's name and organisation, and its postal address only."""
+    lines = [
+        request.requester_name,
+        request.requester_organisation,
+        postal(request.requester_contact),
+    ]
     return "\n".join(line for line in lines if line)
 
 
@@ -65,15 +59,60 @@ class AlreadyClosed(Exception):
 
 @dataclass
 class Draft:
-    """What the worker chose for the letter (validated by the form)."""
+    """What the worker chose for the letter (validated by the form): values of the file only."""
 
     inputs: LetterInputs
-    categories: list[str]
-    items: list[InformationItem]
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[InformationItem]:
+        return [s.item for s in self.sources if s.item is not None]
 
 
-def letter_document(interview: Interview, draft: Draft) -> Document:
-    return build_letter(interview.decision, interview.situation, draft.inputs)
+def draft_for(request: IncomingRequest, user: Any, sources: list[Source], note: str) -> Draft:
+    """The letter's inputs: addresses and reference from the register, values from the file."""
+    return Draft(
+        inputs=LetterInputs(
+            requester=default_requester(request) or None,
+            reference=request.reference or None,
+            sender=default_sender(request, user),
+            entries=tuple((s.categories, s.value) for s in sources),
+            covering_note=note or None,
+        ),
+        sources=sources,
+    )
+
+
+def letter_document(interview: Interview, draft: Draft, request: IncomingRequest) -> Document:
+    return build_letter(
+        interview.decision,
+        interview.situation,
+        draft.inputs,
+        incoming=not request.is_outgoing,
+    )
+
+
+def is_oral(request: IncomingRequest) -> bool:
+    """An incoming request made by phone or in person: answered orally, with a note."""
+    return not request.is_outgoing and not request.is_written
+
+
+def call_note(request: IncomingRequest, interview: Interview) -> Document:
+    """The note of an oral request: who asked what, when, the decision and what was said."""
+    rows = (
+        (t("documents.call_note.who"), requester_label(request)),
+        (t("documents.call_note.when"), fr_datetime(request.received_at)),
+        (t("documents.call_note.channel"), t(f"incoming.channels.{request.channel}")),
+        (
+            t("documents.call_note.asked"),
+            ", ".join(category_label(c) for c in request.categories) or "—",
+        ),
+    )
+    return build_call_note(interview.decision, interview.situation, rows)
+
+
+def script(interview: Interview) -> str:
+    return call_script(interview.decision)
 
 
 def preview(document: Document) -> list[dict[str, Any]]:
@@ -89,8 +128,8 @@ def preview(document: Document) -> list[dict[str, Any]]:
     return out
 
 
-def letter_kind(interview: Interview) -> tuple[str | None, str]:
-    return letter_choice(interview.decision, interview.situation)
+def letter_kind(interview: Interview, request: IncomingRequest) -> tuple[str | None, str]:
+    return letter_choice(interview.decision, interview.situation, incoming=not request.is_outgoing)
 
 
 @transaction.atomic
@@ -105,7 +144,8 @@ def close(
     if locked.status != "open":
         raise AlreadyClosed
     decision = interview.decision
-    kind, _ = letter_kind(interview)
+    kind, _ = letter_kind(interview, locked)
+    oral = is_oral(locked)
     answer = RequestAnswer(
         request=locked,
         closed_by=http_request.user,
@@ -115,19 +155,32 @@ def close(
         decision=decision.to_dict(),
         situation=interview.situation.to_contract(),
         rule_base_version=decision.rule_base_version,
-        letter_kind=kind or "",
+        letter_kind=kind or ("call_note" if oral else ""),
         questions_asked=len(interview.history),
         keep_secret="keep_measure_secret" in decision.duties,
     )
     pdf = b""
+    sent_items: list[InformationItem] = []
+    free_text: list[str] = []
     if kind is not None and draft is not None:
-        pdf = render(letter_document(interview, draft), "pdf")
+        document = letter_document(interview, draft, locked)
+        pdf = render(document, "pdf")
         answer.set_pdf(pdf)
         answer.letter_sha256 = sha256_hex(pdf)
-        answer.sent_categories = [c for c in CATEGORIES if c in draft.categories]
+        # What is recorded is what the document carries, not what the form said.
+        carried = {c for cats, _ in document.disclosed for c in cats}
+        answer.sent_categories = [c for c in CATEGORIES if c in carried]
+        values = [v for _, v in document.disclosed]
+        sent_items = [s.item for s in draft.sources if s.item is not None and s.value in values]
+        free_text = list(document.free_text)
+    elif oral:
+        # Nothing leaves: the note stays in the file, sealed with its hash like a letter.
+        pdf = render(call_note(locked, interview), "pdf")
+        answer.set_pdf(pdf)
+        answer.letter_sha256 = sha256_hex(pdf)
     answer.save()
-    if draft is not None and draft.items:
-        answer.items.set(draft.items)
+    if sent_items:
+        answer.items.set(sent_items)
     locked.status = "closed"
     locked.interview_state = interview.to_dict()
     locked.save(update_fields=["status", "interview_state"])
@@ -137,27 +190,39 @@ def close(
         "verdict": decision.verdict,
         "rules": list(decision.rules),
         "categories": list(answer.sent_categories),
-        "item_ids": [i.pk for i in (draft.items if draft else [])],
+        "item_ids": [i.pk for i in sent_items],
         "version": decision.rule_base_version,
         "date": decision.date.isoformat(),
         "as_known_on": (decision.as_known_on or decision.date).isoformat(),
-        "kind": kind or "none",
+        "kind": answer.letter_kind or "none",
         "questions_count": len(interview.history),
     }
     if answer.letter_sha256:
         details["letter_sha256"] = answer.letter_sha256
+    if free_text:
+        # Free text is journaled as such: marked, counted and hashed, never copied.
+        details["free_text_count"] = len(free_text)
+        details["free_text_sha256"] = sha256_hex("\n".join(free_text).encode())
     journal(http_request, "request_closed", target=f"person:{locked.person_id}", details=details)
     request.status = "closed"
     return answer
 
 
-def basis_labels(decision: dict[str, Any]) -> list[str]:
-    """The provisions the deciding rules rest on, from a stored decision (all citations if none match)."""
+def basis_labels(decision: dict[str, Any], *, public: bool = False) -> list[str]:
+    """The provisions the deciding rules rest on, from a stored decision (all citations if none
+    match); ``public``: by their public names only (for the person and the letters)."""
+    import datetime as dt
+
+    from depositaire.documents.letters import public_basis
     from depositaire.law import default_rule_base
 
+    citations = decision.get("citations", [])
+    if public:
+        dated = [(c["id"], dt.date.fromisoformat(c["valid_on"])) for c in citations if "id" in c]
+        allowing = decision.get("verdict") in ("share", "may_disclose", "must_disclose")
+        return list(public_basis(decision.get("rules", []), dated, permits=allowing))
     by_id = default_rule_base().by_id
     keys = {k for rule in decision.get("rules", []) if rule in by_id for k in by_id[rule].citations}
-    citations = decision.get("citations", [])
     chosen = [c["label"] for c in citations if c.get("id") in keys]
     return list(dict.fromkeys(chosen or (c["label"] for c in citations)))
 

@@ -15,13 +15,14 @@ from django import forms
 from django.utils import timezone
 
 from depositaire.engine import Decision
-from depositaire.engine.explain import category_label, disclosure_label, format_date, value_label
+from depositaire.engine.explain import category_label, disclosure_label, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import InformationItem, Person
-from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES
+from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES, OUTGOING_BASES
+from depositaire.web.incoming.sources import Source, leaked_categories, withheld_values
 
 #: Attachments: at most this many bytes, and only these types (checked on the bytes).
 MAX_DOCUMENT_BYTES: Final = 5 * 1024 * 1024
@@ -58,9 +59,13 @@ class ColleagueChoiceField(forms.ModelChoiceField):
 
 class RequestForm(forms.Form):
     person = PersonChoiceField(label=t("incoming.form.person"), queryset=Person.objects.none())
+    # No default for the requester's kind nor the basis: the form asks (a police call left
+    # on a default was once stored as a colleague's question).
     requester_kind = forms.ChoiceField(
         label=t("incoming.form.requester_kind"),
-        choices=[(k, value_label("recipient.kind", k)) for k in RECIPIENT_KINDS],
+        choices=[("", t("web.common.choose"))]
+        + [(k, value_label("recipient.kind", k)) for k in RECIPIENT_KINDS],
+        error_messages={"required": t("incoming.form.requester_kind_required")},
     )
     requester_organisation = forms.CharField(
         label=t("incoming.form.requester_organisation"), max_length=200, required=False
@@ -92,7 +97,11 @@ class RequestForm(forms.Form):
     )
     claimed_basis = forms.ChoiceField(
         label=t("incoming.form.claimed_basis"),
-        choices=_choices("incoming.bases", CLAIMED_BASES),
+        choices=[
+            ("", t("web.common.choose")),
+            *_choices("incoming.bases", tuple(b for b in CLAIMED_BASES if b not in OUTGOING_BASES)),
+        ],
+        error_messages={"required": t("incoming.form.claimed_basis_required")},
     )
     claimed_basis_text = forms.CharField(
         label=t("incoming.form.claimed_basis_text"), max_length=300, required=False
@@ -108,6 +117,11 @@ class RequestForm(forms.Form):
     )
     urgent = forms.BooleanField(
         label=t("incoming.form.urgent"), help_text=t("incoming.form.urgent_help"), required=False
+    )
+    about_medical_aid = forms.BooleanField(
+        label=t("incoming.form.about_medical_aid"),
+        help_text=t("incoming.form.about_medical_aid_help"),
+        required=False,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -137,6 +151,36 @@ class RequestForm(forms.Form):
         if data.get("claimed_basis") == "other" and not data.get("claimed_basis_text", "").strip():
             self.add_error("claimed_basis_text", t("incoming.form.claimed_basis_text_required"))
         return data
+
+
+class OutgoingForm(forms.Form):
+    """A request the organisation sends (seed 004: the guarantor look-up, by e-mail, to the
+    immigration office). What it carries is decided and chosen at the answer step."""
+
+    person = PersonChoiceField(label=t("incoming.outgoing.person"), queryset=Person.objects.none())
+    purpose = forms.ChoiceField(
+        label=t("incoming.outgoing.purpose"),
+        choices=[("", t("web.common.choose")), *_choices("incoming.bases", OUTGOING_BASES)],
+        error_messages={"required": t("incoming.outgoing.purpose_required")},
+    )
+    recipient_organisation = forms.CharField(
+        label=t("incoming.outgoing.recipient_organisation"),
+        max_length=200,
+        initial=t("values.recipient.kind.immigration_office").removeprefix("l'").capitalize(),
+    )
+    recipient_contact = forms.CharField(
+        label=t("incoming.outgoing.recipient_contact"),
+        help_text=t("incoming.outgoing.recipient_contact_help"),
+        max_length=200,
+        required=False,
+    )
+    reference = forms.CharField(
+        label=t("incoming.outgoing.reference"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user)  # type: ignore[attr-defined]
 
 
 def sniff_type(name: str, raw: bytes) -> str | None:
@@ -194,27 +238,15 @@ def eligible_items(person: Person, user: Any, decision: Decision) -> list[Inform
 
 
 class LetterForm(forms.Form):
-    """The letter: addresses and reference; for a transmission, the permitted categories only."""
+    """The letter: for a transmission, values of the file the decision lets out (read-only,
+    each may be left out) and an optional covering line of free text, checked against the
+    file's withheld values. Addresses and reference come from the register, not from a box."""
 
-    requester = forms.CharField(
-        label=t("incoming.letter.requester"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=600,
-        required=False,
-    )
-    reference = forms.CharField(
-        label=t("incoming.letter.reference"), max_length=100, required=False
-    )
-    person_name = forms.CharField(
-        label=t("incoming.letter.person_name"),
-        help_text=t("incoming.letter.person_name_help"),
-        max_length=200,
-        required=False,
-    )
-    sender = forms.CharField(
-        label=t("incoming.letter.sender"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=600,
+    covering_note = forms.CharField(
+        label=t("incoming.letter.covering_note"),
+        help_text=t("incoming.letter.covering_note_help"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
         required=False,
     )
 
@@ -223,76 +255,57 @@ class LetterForm(forms.Form):
         *args: Any,
         kind: str | None,
         decision: Decision,
-        items: list[InformationItem],
+        sources: list[Source],
+        person: Person | None = None,
+        user: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.allowed = list(decision.may_disclose) if kind == "transmission" else []
         self.allowed = [c for c in self.allowed if c in CATEGORIES]
-        self.items = {str(i.pk): i for i in items} if kind == "transmission" else {}
-        if kind != "reply":
-            del self.fields["person_name"]
-        if self.allowed:
-            self.fields["categories"] = forms.MultipleChoiceField(
-                label=t("incoming.letter.categories"),
-                help_text=t("incoming.letter.categories_help"),
-                choices=[(c, category_label(c)) for c in self.allowed],
+        self.sources = {s.key: s for s in sources} if kind == "transmission" else {}
+        self.person = person
+        self.user = user
+        if self.sources:
+            self.fields["sources"] = forms.MultipleChoiceField(
+                label=t("incoming.letter.sources"),
+                help_text=t("incoming.letter.sources_help"),
+                choices=[(key, f"{s.label} : {s.value}") for key, s in self.sources.items()],
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
-            for category in self.allowed:
-                self.fields[VALUE_PREFIX + category] = forms.CharField(
-                    label=category_label(category),
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                    max_length=2000,
-                    required=False,
-                )
-        if self.items:
-            self.fields["items"] = forms.MultipleChoiceField(
-                label=t("incoming.letter.items"),
-                help_text=t("incoming.letter.items_help"),
-                choices=[
-                    (
-                        key,
-                        t(
-                            "incoming.letter.item_choice",
-                            number=item.pk,
-                            date=format_date(item.created_at.date()),
-                            categories=", ".join(category_label(c) for c in item.categories),
-                        ),
-                    )
-                    for key, item in self.items.items()
-                ],
-                widget=forms.CheckboxSelectMultiple,
-                required=False,
-            )
+        self.fields["covering_note"] = self.fields.pop("covering_note")
 
     def forbidden(self) -> list[str]:
-        """What the POST tries to add beyond the decision (category or item labels)."""
+        """What the POST tries to add beyond the decision and the file (labels)."""
         if not self.is_bound:
             return []
         out: list[str] = []
+        getlist = self.data.getlist if hasattr(self.data, "getlist") else lambda k: []
         for key in self.data:
             if key.startswith(VALUE_PREFIX):
                 category = key.removeprefix(VALUE_PREFIX)
                 if category not in self.allowed:
                     out.append(_category_name(category))
-        for category in self.data.getlist("categories") if hasattr(self.data, "getlist") else []:
+                else:
+                    out.append(t("incoming.letter.typed_value", category=category_label(category)))
+            elif key in FREE_BOXES:
+                out.append(t("incoming.letter.typed_box"))
+        for category in getlist("categories"):
             if category not in self.allowed:
                 out.append(_category_name(category))
-        for key in self.data.getlist("items") if hasattr(self.data, "getlist") else []:
-            if key not in self.items:
-                out.append(t("incoming.letter.forbidden_item", number=key[:12]))
+        for key in getlist("items"):
+            out.append(t("incoming.letter.forbidden_item", number=key[:12]))
+        for key in getlist("sources"):
+            if key not in self.sources:
+                out.append(t("incoming.letter.forbidden_item", number=key[:20]))
         return list(dict.fromkeys(out))
 
-    def values(self) -> dict[str, str]:
-        """The chosen categories and their values (after :meth:`is_valid`)."""
-        chosen = self.cleaned_data.get("categories") or []
-        return {c: (self.cleaned_data.get(VALUE_PREFIX + c) or "").strip() for c in chosen}
-
-    def chosen_items(self) -> list[InformationItem]:
-        return [self.items[k] for k in self.cleaned_data.get("items") or [] if k in self.items]
+    def chosen(self) -> list[Source]:
+        """The sources kept for the letter, in the file's order (after :meth:`is_valid`)."""
+        keys = set(self.cleaned_data.get("sources") or [])
+        return [s for k, s in self.sources.items() if k in keys]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -301,10 +314,26 @@ class LetterForm(forms.Form):
             raise forms.ValidationError(
                 t("incoming.letter.forbidden", items=", ".join(bad)), code="forbidden"
             )
-        for category in data.get("categories") or []:
-            if not (data.get(VALUE_PREFIX + category) or "").strip():
-                self.add_error(VALUE_PREFIX + category, t("incoming.letter.value_required"))
+        note = (data.get("covering_note") or "").strip()
+        if note and self.person is not None:
+            chosen = self.chosen() if "sources" in data else []
+            withheld = withheld_values(self.person, self.user, chosen)
+            leaked = leaked_categories([note], withheld, chosen)
+            if leaked:
+                raise forms.ValidationError(
+                    t(
+                        "incoming.letter.covering_leak",
+                        categories=", ".join(_category_name(c) for c in leaked),
+                    ),
+                    code="forbidden",
+                )
+        data["covering_note"] = note
         return data
+
+
+#: Boxes the letter's form once had: a post that fills one is refused (the values come
+#: from the register and the organisation).
+FREE_BOXES: Final = frozenset({"requester", "sender", "person_name", "reference"})
 
 
 def _category_name(category: str) -> str:

@@ -39,6 +39,11 @@ CLAIMED_BASES = (
     "other",
 )
 STATUSES = ("open", "closed")
+#: ``incoming``: a request the organisation received; ``outgoing``: one it sends itself
+#: (the guarantor look-up of seed 004: the CPAS writes to the immigration office).
+DIRECTIONS = ("incoming", "outgoing")
+#: The bases of an outgoing request (what the organisation asks, and why).
+OUTGOING_BASES = ("guarantor_lookup",)
 
 
 class IncomingRequestQuerySet(models.QuerySet["IncomingRequest"]):
@@ -72,6 +77,12 @@ class IncomingRequest(SealedFieldsMixin, models.Model):
     claimed_basis_text = models.CharField(max_length=300, blank=True)
     #: A danger situation: the examination starts with the danger questions.
     urgent = models.BooleanField(default=False)
+    direction = models.CharField(
+        max_length=10, choices=[(d, d) for d in DIRECTIONS], default="incoming"
+    )
+    #: The request is about medical or hospital costs (seed 004: the flow to the immigration
+    #: office does not concern them).
+    about_medical_aid = models.BooleanField(default=False)
     received_at = models.DateTimeField(default=timezone.now)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -98,6 +109,14 @@ class IncomingRequest(SealedFieldsMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def is_outgoing(self) -> bool:
+        return self.direction == "outgoing"
+
+    @property
+    def is_written(self) -> bool:
+        return self.channel in WRITTEN_CHANNELS
 
     def age_days(self, now: Any = None) -> int:
         now = now or timezone.now()

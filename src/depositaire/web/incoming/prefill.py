@@ -99,4 +99,6 @@ def known_facts(request: IncomingRequest, user: Any, on: dt.date) -> dict[str, t
         facts["person.minor"] = (minor, FILE)
     if request.urgent:
         facts["danger.exists"] = (True, REGISTER)
+    if request.about_medical_aid:
+        facts["information.medical"] = (True, REGISTER)
     return facts

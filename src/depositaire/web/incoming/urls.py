@@ -9,6 +9,7 @@ app_name = "incoming"
 urlpatterns = [
     path("demandes/", views.request_list, name="list"),
     path("demandes/nouvelle/", views.request_create, name="create"),
+    path("demandes/envoyer/", views.outgoing_create, name="outgoing_create"),
     path("demandes/suivi/", views.follow_up, name="follow_up"),
     path("demandes/registre/", views.register, name="register"),
     path("demandes/<int:incoming_id>/", views.request_detail, name="detail"),

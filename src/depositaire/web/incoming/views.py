@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from depositaire.documents import DocumentError, LetterInputs
+from depositaire.documents import DocumentError
 from depositaire.documents.letters import legal_basis
 from depositaire.engine import SituationError
 from depositaire.engine.explain import category_label, disclosure_label, fact_label, value_label
+from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import UNKNOWN_TOKEN, Interview
 from depositaire.interview.questions import value_text
 from depositaire.messages import t
@@ -27,8 +28,15 @@ from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
-from depositaire.web.incoming.forms import DocumentForm, LetterForm, RequestForm, eligible_items
+from depositaire.web.incoming.forms import (
+    DocumentForm,
+    LetterForm,
+    OutgoingForm,
+    RequestForm,
+    eligible_items,
+)
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
+from depositaire.web.incoming.sources import Source, letter_sources
 from depositaire.web.views import attachment_response, guard, journal, pdf_response
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
@@ -79,6 +87,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             claimed_basis=data["claimed_basis"],
             claimed_basis_text=data["claimed_basis_text"].strip(),
             urgent=bool(data["urgent"]),
+            about_medical_aid=bool(data.get("about_medical_aid")),
             received_at=data["received_at"],
             received_by=data["received_by"],
             registered_by=user,
@@ -101,6 +110,65 @@ def request_create(request: HttpRequest) -> HttpResponse:
         )
         return redirect("incoming:examine", incoming_id=incoming.pk)
     return render(request, "incoming/form.html", {"form": form})
+
+
+#: What an outgoing request carries, by purpose (004: name, national number, nationality).
+OUTGOING: dict[str, dict[str, Any]] = {
+    "guarantor_lookup": {
+        "requester_kind": "immigration_office",
+        "channel": "email",
+        "categories": ["identity", "national_number", "nationality"],
+    },
+}
+
+
+@guard(*CASEWORKERS)
+@require_http_methods(["GET", "POST"])
+def outgoing_create(request: HttpRequest) -> HttpResponse:
+    """A request the organisation sends: registered as outgoing, then examined and written."""
+    user: Any = request.user
+    initial: dict[str, Any] = {}
+    if request.GET.get("personne", "").isdigit():
+        initial["person"] = int(request.GET["personne"])
+    form = OutgoingForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person: Person = data["person"]
+        shape = OUTGOING[data["purpose"]]
+        outgoing = IncomingRequest(
+            organisation_id=user.organisation_id,
+            team_id=person.team_id,
+            person=person,
+            direction="outgoing",
+            requester_kind=shape["requester_kind"],
+            requester_organisation=data["recipient_organisation"].strip(),
+            requester_contact=data["recipient_contact"].strip(),
+            reference=data["reference"].strip(),
+            channel=shape["channel"],
+            categories=list(shape["categories"]),
+            claimed_basis=data["purpose"],
+            received_at=timezone.now(),
+            received_by=user,
+            registered_by=user,
+        )
+        outgoing.set_sealed("request_text", "")
+        outgoing.save()
+        journal(
+            request,
+            "request_registered",
+            target=_target(outgoing),
+            details={
+                "request_id": outgoing.pk,
+                "person_id": person.pk,
+                "recipient_kind": outgoing.requester_kind,
+                "channel": outgoing.channel,
+                "categories": list(outgoing.categories),
+                "legal_basis": outgoing.claimed_basis,
+                "state": "outgoing",
+            },
+        )
+        return redirect("incoming:examine", incoming_id=outgoing.pk)
+    return render(request, "incoming/outgoing_form.html", {"form": form})
 
 
 def _urgency(interview: Interview) -> list[dict[str, str]]:
@@ -254,7 +322,7 @@ def _examine_context(
     if current is not None:
         values = current if isinstance(current, frozenset) else {current}
         chosen = {str(v).lower() if isinstance(v, bool) else str(v) for v in values}
-    kind, no_letter = answering.letter_kind(interview)
+    kind, no_letter = answering.letter_kind(interview, incoming)
     context: dict[str, Any] = {
         "incoming": incoming,
         "person": incoming.person,
@@ -267,6 +335,7 @@ def _examine_context(
         "finished": question is None,
         "letter_kind": kind,
         "no_letter": no_letter,
+        "oral": answering.is_oral(incoming),
         "dropped": [a.label for a in interview.dropped],
         **_decision_context(interview),
     }
@@ -325,35 +394,28 @@ def restart(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
 def _letter_form(
     incoming: IncomingRequest, interview: Interview, user: Any, data: Any = None
 ) -> LetterForm:
-    kind, _ = answering.letter_kind(interview)
+    kind, _ = answering.letter_kind(interview, incoming)
     decision = interview.decision
-    items = eligible_items(incoming.person, user, decision) if kind == "transmission" else []
-    initial: dict[str, Any] = {
-        "requester": answering.default_requester(incoming),
-        "reference": incoming.reference,
-        "sender": answering.default_sender(incoming, user),
-    }
+    sources: list[Source] = []
     if kind == "transmission":
-        values = answering.default_values(incoming.person, decision, items)
-        initial["categories"] = [c for c in decision.may_disclose if c in values]
-        initial.update({f"value__{c}": v for c, v in values.items()})
-        initial["items"] = [str(i.pk) for i in items]
-    return LetterForm(data, kind=kind, decision=decision, items=items, initial=initial)
+        allowed = [c for c in decision.may_disclose if c in CATEGORIES]
+        items = eligible_items(incoming.person, user, decision)
+        sources = letter_sources(incoming.person, allowed, items)
+    initial: dict[str, Any] = {"sources": [s.key for s in sources]}
+    return LetterForm(
+        data,
+        kind=kind,
+        decision=decision,
+        sources=sources,
+        person=incoming.person,
+        user=user,
+        initial=initial,
+    )
 
 
-def _draft(form: LetterForm) -> answering.Draft:
-    data = form.cleaned_data
-    values = form.values()
-    return answering.Draft(
-        inputs=LetterInputs(
-            requester=(data.get("requester") or "").strip() or None,
-            reference=(data.get("reference") or "").strip() or None,
-            person_name=(data.get("person_name") or "").strip() or None,
-            sender=(data.get("sender") or "").strip() or None,
-            items=values or None,
-        ),
-        categories=list(values),
-        items=form.chosen_items(),
+def _draft(incoming: IncomingRequest, user: Any, form: LetterForm) -> answering.Draft:
+    return answering.draft_for(
+        incoming, user, form.chosen(), form.cleaned_data.get("covering_note") or ""
     )
 
 
@@ -364,7 +426,7 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
     if not incoming.is_open:
         return redirect("incoming:detail", incoming_id=incoming.pk)
     interview = _interview(incoming, request.user)
-    kind, no_letter = answering.letter_kind(interview)
+    kind, no_letter = answering.letter_kind(interview, incoming)
     form = _letter_form(incoming, interview, request.user, request.POST or None)
     letter: list[dict[str, Any]] = []
     error = ""
@@ -374,9 +436,9 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
         if request.POST.get("action") == "close" and not finished:
             error, status = t("incoming.answer.not_finished"), 400
         elif form.is_valid():
-            draft = _draft(form)
+            draft = _draft(incoming, request.user, form)
             try:
-                document = answering.letter_document(interview, draft) if kind else None
+                document = answering.letter_document(interview, draft, incoming) if kind else None
                 if request.POST.get("action") == "close":
                     try:
                         answering.close(request, incoming, interview, draft if kind else None)
@@ -395,7 +457,8 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
         initial = {k: unbound.get_initial_for_field(f, k) for k, f in unbound.fields.items()}
         bound = _letter_form(incoming, interview, request.user, _as_post(initial))
         if bound.is_valid():
-            letter = answering.preview(answering.letter_document(interview, _draft(bound)))
+            draft = _draft(incoming, request.user, bound)
+            letter = answering.preview(answering.letter_document(interview, draft, incoming))
         form = unbound
     return render(
         request,
@@ -409,6 +472,10 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             "letter": letter,
             "error": error,
             "finished": finished,
+            "recipient_block": answering.default_requester(incoming),
+            "oral": answering.is_oral(incoming),
+            "script": answering.script(interview) if answering.is_oral(incoming) else "",
+            "sender_block": answering.default_sender(incoming, request.user),
             **_decision_context(interview),
         },
         status=_status(request, status == 400),
@@ -521,6 +588,7 @@ def register(request: HttpRequest) -> HttpResponse:
             {
                 "r": r,
                 "requester_kind": value_label("recipient.kind", r.requester_kind),
+                "direction": t(f"incoming.directions.{r.direction}"),
                 "channel": t(f"incoming.channels.{r.channel}"),
                 "categories": ", ".join(category_label(c) for c in r.categories),
                 "basis": t(f"incoming.bases.{r.claimed_basis}"),

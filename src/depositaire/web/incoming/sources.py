@@ -1,0 +1,169 @@
+"""What a letter may carry: values taken from the file, never typed; and the guard on free text.
+
+A transmission letter carries only *sources*: a field of the person's record (name,
+national number as on the file, nationality, address, household) or a secret fact of
+the file, for categories the decision lets out. The worker may leave a source out,
+never edit one. Every free text that goes into a letter (the covering line, the
+addresses, the reference) is checked against the values of the file that the letter
+does *not* carry: a text that holds one of them is refused, naming the category.
+
+The check is written here rather than taken from a library: it compares a short text
+with a handful of known values (no general "personal data detector" knows the file).
+It looks for the national number's digits in any layout, any run of three digits or
+more, any two consecutive words, and any capitalised word (a street, a first name) of
+a withheld value — leaving aside what the letter itself carries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Final
+
+from depositaire.engine.explain import category_label
+from depositaire.engine.schema import CATEGORIES
+from depositaire.web.cases.countries import nationality_label
+from depositaire.web.cases.models import InformationItem, Person
+from depositaire.web.cases.national_number import format_number, normalise
+
+RECORD_PREFIX: Final = "record:"
+ITEM_PREFIX: Final = "item:"
+#: Capitalised words too common to betray anything on their own.
+COMMON_WORDS: Final = frozenset(
+    {
+        "rue",
+        "avenue",
+        "place",
+        "chaussee",
+        "boulevard",
+        "chemin",
+        "madame",
+        "monsieur",
+        "aide",
+        "epouse",
+        "epoux",
+        "enfant",
+        "enfants",
+        "fils",
+        "fille",
+        "belgique",
+        "cpas",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One value of the file a letter may carry: its key, categories and text."""
+
+    key: str
+    categories: tuple[str, ...]
+    value: str
+    item: InformationItem | None = None
+
+    @property
+    def label(self) -> str:
+        return ", ".join(category_label(c) for c in self.categories)
+
+
+def record_values(person: Person) -> dict[str, str]:
+    """The person's record, printed as on the file (national number formatted)."""
+    number = person.get_sealed("national_number")
+    return {
+        "identity": person.full_name,
+        "national_number": format_number(number) if number else "",
+        "nationality": nationality_label(person.nationality),
+        "address": person.get_sealed("address"),
+        "household": person.get_sealed("household"),
+    }
+
+
+def letter_sources(
+    person: Person, allowed: list[str], items: list[InformationItem]
+) -> list[Source]:
+    """The values the letter may carry: record fields, then the eligible secret facts."""
+    out: list[Source] = []
+    for category, value in record_values(person).items():
+        if category in allowed and value.strip():
+            out.append(Source(RECORD_PREFIX + category, (category,), value.strip()))
+    for item in items:
+        cats = tuple(c for c in CATEGORIES if c in item.categories)
+        if cats and set(cats) <= set(allowed):
+            out.append(Source(f"{ITEM_PREFIX}{item.pk}", cats, item.get_sealed("content"), item))
+    return out
+
+
+def withheld_values(person: Person, user: Any, sent: list[Source]) -> list[tuple[str, str]]:
+    """``(category, value)`` of the file that the letter does not carry."""
+    sent_keys = {s.key for s in sent}
+    out: list[tuple[str, str]] = []
+    for category, value in record_values(person).items():
+        if RECORD_PREFIX + category not in sent_keys and value.strip():
+            out.append((category, value))
+            if category == "national_number":
+                out.append((category, normalise(value)))
+    for item in InformationItem.objects.visible_to(user).filter(person=person):
+        if f"{ITEM_PREFIX}{item.pk}" in sent_keys:
+            continue
+        category = "confidence" if item.is_confidence else (item.categories or ["other"])[0]
+        out.append((category, item.get_sealed("content")))
+    return out
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", _plain(text))
+
+
+def _markers(value: str) -> set[str]:
+    """What betrays a value: digit runs (3+), word pairs, capitalised words (4+ letters)."""
+    words = _words(value)
+    marks = {w for w in words if w.isdigit() and len(w) >= 3}
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 11:
+        marks.add(digits)
+    for a, b in zip(words, words[1:], strict=False):
+        if min(len(a), len(b)) >= 3:
+            marks.add(f"{a} {b}")
+    for raw in re.findall(r"[^\W\d_]+", value or ""):
+        word = _plain(raw)
+        if raw[:1].isupper() and len(word) >= 4 and word not in COMMON_WORDS:
+            marks.add(word)
+    return marks
+
+
+def _text_marks(text: str) -> set[str]:
+    words = _words(text)
+    marks = set(words)
+    marks |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    marks.add(re.sub(r"\D", "", text))
+    digits = re.sub(r"\D", " ", text)
+    marks |= set(digits.split())
+    # A national number may be typed with any separators: keep every 11-digit window.
+    run = re.sub(r"\D", "", text)
+    marks |= {run[i : i + 11] for i in range(max(len(run) - 10, 0))}
+    return marks
+
+
+def leaked_categories(
+    texts: list[str], withheld: list[tuple[str, str]], sent: list[Source]
+) -> list[str]:
+    """The categories of withheld values that one of the texts holds (in file order)."""
+    allowed_marks: set[str] = set()
+    for source in sent:
+        allowed_marks |= _markers(source.value)
+    found: dict[str, None] = {}
+    for text in texts:
+        if not (text or "").strip():
+            continue
+        marks = _text_marks(text)
+        for category, value in withheld:
+            hits = (_markers(value) - allowed_marks) & marks
+            if hits:
+                found.setdefault(category, None)
+    return list(found)
