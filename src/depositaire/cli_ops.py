@@ -133,6 +133,75 @@ def restore(
         _fail(t("ops.restore.not_ok"))
 
 
+def serve(
+    bind: Annotated[
+        str | None,
+        typer.Option(metavar=t("cli.metavars.host"), help=t("ops.cli.serve_bind")),
+    ] = None,
+    check_only: Annotated[bool, typer.Option("--check", help=t("ops.cli.serve_check"))] = False,
+) -> None:
+    """Start gunicorn after the production checks (help: ``ops.cli.serve``)."""
+    from depositaire.web.env import SettingError
+    from depositaire.web.ops import serve as server
+
+    try:
+        production = server.production()
+    except SettingError as exc:
+        _fail(t("ops.serve.error.setting", detail=str(exc)))
+    if production:
+        problem = server.secret_key_problem()
+        if problem:
+            _refuse([problem])
+    _setup_django()
+    problems = server.check(production_mode=production)
+    if problems:
+        _refuse(problems)
+    if check_only:
+        out.print(
+            t("ops.serve.checked") if production else t("ops.serve.not_production"), markup=False
+        )
+        return
+    if not production:
+        err.print(t("ops.serve.not_production"), markup=False)
+    try:
+        config = server.options(bind)
+    except server.ServeError as exc:
+        _refuse(exc.problems)
+    err.print(
+        t(
+            "ops.serve.starting",
+            bind=config["bind"],
+            workers=config["workers"],
+            threads=config["threads"],
+        ),
+        markup=False,
+    )
+    server.run(bind)
+
+
+def _refuse(problems: list[str]) -> NoReturn:
+    err.print(f"{t('error.prefix')} : {t('ops.serve.refused')}", markup=False)
+    for problem in problems:
+        err.print(f"  • {problem}", markup=False)
+    raise typer.Exit(1)
+
+
+def migrate() -> None:
+    """Apply the database migrations (help: ``ops.cli.migrate``)."""
+    _setup_django()
+    from django.core.management import call_command
+    from django.db import DatabaseError, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connections["default"])
+        count = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+        call_command("migrate", interactive=False, verbosity=0)
+    except DatabaseError as exc:
+        _fail(t("ops.serve.error.database", detail=type(exc).__name__))
+    out.print(t("ops.migrate.done", count=count), markup=False)
+
+
 def _size(size: int) -> str:
     for unit in ("o", "Kio", "Mio", "Gio"):
         if size < 1024 or unit == "Gio":
@@ -145,3 +214,5 @@ def register(app: typer.Typer) -> None:
     """Add the operations commands to the main command line."""
     app.command("backup", cls=FrenchCommand, help=t("ops.cli.backup"))(backup)
     app.command("restore", cls=FrenchCommand, help=t("ops.cli.restore"))(restore)
+    app.command("serve", cls=FrenchCommand, help=t("ops.cli.serve"))(serve)
+    app.command("migrate", cls=FrenchCommand, help=t("ops.cli.migrate"))(migrate)
