@@ -41,7 +41,9 @@ for n in range({workers}):
     user.set_password({password!r})
     user.save()
     user.teams.set(dupont.teams.all())
-print(amina.pk)
+from depositaire.web.cases.models import InformationItem
+fact = InformationItem.objects.filter(person=amina, nature="secret_fact").order_by("pk").first()
+print(amina.pk, fact.pk)
 """
 PASSWORD = "un mot de passe de test assez long"
 
@@ -54,6 +56,11 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def seed(env: dict[str, str], workers: int = 8) -> int:
     """Migrate, load the demo, add ``workers`` social workers (``charge.N``); the person's id."""
+    return seed_ids(env, workers)[0]
+
+
+def seed_ids(env: dict[str, str], workers: int = 8) -> tuple[int, int]:
+    """As :func:`seed`; the ids of the person and of one of her secret facts."""
     code = SEED.format(workers=workers, password=PASSWORD)
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -64,7 +71,8 @@ def seed(env: dict[str, str], workers: int = 8) -> int:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return int(result.stdout.strip().splitlines()[-1])
+    person, item = result.stdout.strip().splitlines()[-1].split()
+    return int(person), int(item)
 
 
 def free_port() -> int:
@@ -160,3 +168,36 @@ class Client:
         self.request("/connexion/")
         status, text, _ = self.request("/connexion/", {"username": username, "password": password})
         assert status == 302, (status, text[:500])
+
+
+def pg_base_url() -> str | None:
+    url = os.environ.get("DEPOSITAIRE_DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+def pg_params(url: str) -> dict[str, object]:
+    from depositaire.web.env import database_from_url
+
+    db = database_from_url(url)
+    return {
+        "host": db["HOST"],
+        "port": db["PORT"],
+        "user": db["USER"],
+        "password": db["PASSWORD"] or None,
+        "dbname": db["NAME"],
+    }
+
+
+def create_pg_database(base: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(**pg_params(base), autocommit=True) as con:  # type: ignore[arg-type]
+        con.execute(f'CREATE DATABASE "{name}"')
+    return f"{base.rsplit('/', 1)[0]}/{name}"
+
+
+def drop_pg_database(base: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(**pg_params(base), autocommit=True) as con:  # type: ignore[arg-type]
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
