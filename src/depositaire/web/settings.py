@@ -113,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # argon2id per OWASP (19 MiB, t=2, p=1), a bounded number at once (ops/hashers.py).
+    "depositaire.web.ops.hashers.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,3 +197,5 @@ SERVE_BIND = env_str("DEPOSITAIRE_BIND", "127.0.0.1:8000")
 SERVE_WORKERS = env_int("DEPOSITAIRE_WORKERS", 4)
 SERVE_THREADS = env_int("DEPOSITAIRE_THREADS", 2)
 SERVE_TIMEOUT = env_int("DEPOSITAIRE_TIMEOUT", 60)
+#: Password hashes (argon2, 19 MiB each) computed at once in one process.
+PASSWORD_HASHING_SLOTS = env_int("DEPOSITAIRE_HASHING_SLOTS", 1)
