@@ -187,7 +187,7 @@ LOGGING = {
 MIDDLEWARE.insert(0, "depositaire.web.ops.logs.RequestLogMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "depositaire.web.ops.static.StaticFilesMiddleware",
 )
 # Served from the project's static folders directly: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
