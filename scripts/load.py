@@ -75,15 +75,15 @@ def psql(base: str, sql: str) -> None:
 def percentile_table(stats_csv: Path) -> tuple[str, int]:
     rows = list(csv.DictReader(stats_csv.open(encoding="utf-8")))
     lines = [
-        "| page | requests | errors | p50 ms | p95 ms | p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | method | requests | errors | p50 ms | p95 ms | p99 ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     errors = 0
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "**toutes**"
         errors += int(row["Failure Count"]) if row["Name"] != "Aggregated" else 0
         lines.append(
-            f"| {name} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | "
+            f"| {name} | {row['Type']} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | "
             f"{row['95%']} | {row['99%']} |"
         )
     return "\n".join(lines), errors
