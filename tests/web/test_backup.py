@@ -313,3 +313,37 @@ def test_a_postgresql_backup_restores_into_an_empty_database_with_its_keys(
     again = run([*CLI, "restore", str(file)], target_env)
     assert again.returncode == 1 and "la cible n'est pas vide" in again.stderr
     assert tree_digest(tmp_path / "target") == keys_before
+
+
+def test_the_passphrase_is_asked_twice_at_the_terminal_and_a_mismatch_writes_nothing(
+    sqlite_backup: Path, tmp_path: Path
+) -> None:
+    import pexpect
+
+    source = sqlite_backup.parent
+    env = sqlite_env(source)
+    target = tmp_path / "mismatch.dep"
+    child = pexpect.spawn(
+        CLI[0], [*CLI[1:], "backup", str(target)], env=env, encoding="utf-8", timeout=120
+    )
+    child.expect("Phrase de passe de la sauvegarde")
+    child.sendline(PASSPHRASE)
+    child.expect("encore une fois")
+    child.sendline(PASSPHRASE + " autre")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert "diffèrent" in child.before and not target.exists()
+
+    good = tmp_path / "terminal.dep"
+    child = pexpect.spawn(
+        CLI[0], [*CLI[1:], "backup", str(good)], env=env, encoding="utf-8", timeout=120
+    )
+    child.expect("Phrase de passe de la sauvegarde")
+    child.sendline(PASSPHRASE)
+    child.expect("encore une fois")
+    child.sendline(PASSPHRASE)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and good.exists()
+    assert PASSPHRASE not in child.before  # not echoed
