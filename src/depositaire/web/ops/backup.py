@@ -535,7 +535,14 @@ def restore(path: Path, passphrase: str, target: Target) -> RestoreReport:
         manifest = open_archive(path.expanduser(), passphrase, staging)
         check_target_empty(target, manifest)
         _write_target(manifest, staging, target)
-    return _after_restore(manifest, target)
+    try:
+        return _after_restore(manifest, target)
+    except Exception as exc:
+        # The copy is written and whole; what failed is the migration or the checks.
+        where = str(target.sqlite_path or _safe_url(target.database_url))
+        raise BackupError(
+            t("ops.backup.error.after_write", target=where, detail=type(exc).__name__)
+        ) from exc
 
 
 def _write_target(manifest: Manifest, staging: Path, target: Target) -> list[Path]:
