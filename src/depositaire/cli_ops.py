@@ -60,7 +60,7 @@ def _setup_django() -> None:
 
 def backup(
     file: Annotated[
-        Path, typer.Argument(metavar=t("cli.metavars.file"), help=t("ops.cli.backup_file"))
+        str, typer.Argument(metavar=t("cli.metavars.file"), help=t("ops.cli.backup_file"))
     ],
 ) -> None:
     """Write an encrypted backup of the database and the key folder (help: ``ops.cli.backup``)."""
@@ -73,7 +73,7 @@ def backup(
     from depositaire.web.crypto import CryptoError
 
     try:
-        report = make_backup(file, passphrase)
+        report = make_backup(Path(file), passphrase)
     except BackupError as exc:
         _fail(exc.message)
     except CryptoError as exc:
@@ -95,7 +95,7 @@ def backup(
 
 def restore(
     file: Annotated[
-        Path, typer.Argument(metavar=t("cli.metavars.file"), help=t("ops.cli.restore_file"))
+        str, typer.Argument(metavar=t("cli.metavars.file"), help=t("ops.cli.restore_file"))
     ],
 ) -> None:
     """Restore a backup into the empty data folder or database the settings name."""
@@ -105,7 +105,7 @@ def restore(
     passphrase = _passphrase(confirm=False)
     try:
         target = Target.from_environment()
-        report = do_restore(file, passphrase, target)
+        report = do_restore(Path(file), passphrase, target)
     except BackupError as exc:
         _fail(exc.message)
     except Exception as exc:  # noqa: BLE001 - a restore never ends in a traceback
@@ -138,7 +138,9 @@ def serve(
         str | None,
         typer.Option(metavar=t("cli.metavars.host"), help=t("ops.cli.serve_bind")),
     ] = None,
-    check_only: Annotated[bool, typer.Option("--check", help=t("ops.cli.serve_check"))] = False,
+    check_only: Annotated[
+        bool, typer.Option("--check", metavar="", help=t("ops.cli.serve_check"))
+    ] = False,
 ) -> None:
     """Start gunicorn after the production checks (help: ``ops.cli.serve``)."""
     from depositaire.web.env import SettingError
