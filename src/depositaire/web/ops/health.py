@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from depositaire.web.views import public
+
 
 def _database() -> str:
     from django.db import connection
@@ -70,6 +72,7 @@ def _journal(body: dict[str, Any]) -> str:
     return "ok" if signing.signature_valid(key, message, head.signature) else "bad_signature"
 
 
+@public
 @transaction.non_atomic_requests
 @require_GET
 @never_cache
