@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: help setup system venv test run lint fmt bench clean distclean
+.PHONY: help setup system venv test run lint fmt bench load clean distclean
 
 help:
 	@echo "make run    - set up, then run the application (depositaire demo)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   - ruff check + ruff format --check"
 	@echo "make fmt    - ruff format + ruff check --fix"
 	@echo "make bench  - run scripts/bench.py"
+	@echo "make load   - locust against depositaire serve on the test PostgreSQL (LOAD_ARGS='--database sqlite --users 20')"
 	@echo "make clean  - stop the test PostgreSQL, remove caches and build output"
 	@echo "make distclean - clean, and remove .venv"
 
@@ -60,6 +61,12 @@ fmt: venv
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# A benchmark, not a test: p50/p95/p99 per page kind (scripts/load.py, scripts/locustfile.py).
+LOAD_ARGS ?=
+load: setup
+	@[ -x $(BIN)/locust ] || $(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev,load]'
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 clean:
 	-@if [ -d var/pgtest ]; then bash scripts/pg-test-server.sh stop; fi

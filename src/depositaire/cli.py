@@ -459,6 +459,12 @@ def demo(
         fail(str(exc), code=1)
 
 
+# backup, restore, serve: running Dépositaire for real (depositaire.cli_ops).
+from depositaire import cli_ops  # noqa: E402
+
+cli_ops.register(app)
+
+
 def main() -> None:
     """Run the command line; usage errors are told in French (exit 2), never as a traceback."""
     errors = typer._click.exceptions

@@ -171,6 +171,7 @@ SPECS: list[Spec] = [
 #: URL names deliberately outside the table: public or reached only through another listed page.
 NOT_IN_TABLE = {
     "accounts:login",  # public (tested in test_accounts)
+    "health",  # public, no personal data (tested in test_serve)
     "admin:login",  # sends to the application's own login page
     "admin:logout",
     "admin:password_change",

@@ -113,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # argon2id per OWASP (19 MiB, t=2, p=1), a bounded number at once (ops/hashers.py).
+    "depositaire.web.ops.hashers.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,9 +163,39 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
 
+# Logs: JSON lines on standard error, each with its request id, no personal data
+# (depositaire.web.ops.logs); DEPOSITAIRE_LOG_FORMAT=text for plain lines.
+_log_format = env_str("DEPOSITAIRE_LOG_FORMAT", "json")
+if _log_format not in {"json", "text"}:
+    raise SettingError(f"DEPOSITAIRE_LOG_FORMAT must be json or text, not {_log_format!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "depositaire.web.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": _log_format}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "depositaire.request": {"level": env_str("DEPOSITAIRE_REQUEST_LOG_LEVEL", "INFO")},
+    },
 }
+
+# --- Running for real: `depositaire serve` (gunicorn), docs/deploy.md -----------------
+# Request ids and one log line per request (outermost); static files by WhiteNoise.
+MIDDLEWARE.insert(0, "depositaire.web.ops.logs.RequestLogMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "depositaire.web.ops.static.StaticFilesMiddleware",
+)
+# Served from the project's static folders directly: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+# The monitoring may ask over plain HTTP on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+SERVE_BIND = env_str("DEPOSITAIRE_BIND", "127.0.0.1:8000")
+SERVE_WORKERS = env_int("DEPOSITAIRE_WORKERS", 4)
+SERVE_THREADS = env_int("DEPOSITAIRE_THREADS", 2)
+SERVE_TIMEOUT = env_int("DEPOSITAIRE_TIMEOUT", 60)
+#: Password hashes (argon2, 19 MiB each) computed at once in one process.
+PASSWORD_HASHING_SLOTS = env_int("DEPOSITAIRE_HASHING_SLOTS", 1)

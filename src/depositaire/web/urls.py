@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from depositaire.web.accounts.admin import site as admin_site
+from depositaire.web.ops.health import health
 from depositaire.web.views import error_view, server_error
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("depositaire.web.disclosures.urls")),
     path("", include("depositaire.web.incoming.urls")),
     path("administration/", admin_site.urls),
+    path("sante/", health, name="health"),
 ]
 
 handler400 = error_view(400)

@@ -74,7 +74,7 @@ def guard(*roles: str, load: Mapping[str, Loader] | None = None) -> Callable[[Vi
 
 
 def public(view: View) -> View:
-    """Mark a view that needs no login (the login page only)."""
+    """Mark a view that needs no login (the login page, and the health check ``/sante/``)."""
     view.guard_roles = None  # type: ignore[attr-defined]
     return view
 

@@ -1,0 +1,178 @@
+"""``make load``: locust (headless) against ``depositaire serve``, p50/p95/p99 per page kind.
+
+    python scripts/load.py                      # PostgreSQL test server, 50 users, 60 s
+    python scripts/load.py --database sqlite --users 20
+    python scripts/load.py --users 50 --seconds 120 --workers 4 --threads 2
+
+A benchmark, not a test: it prints a Markdown table and the machine's load average,
+and exits 1 only when some request failed. It makes its own throwaway data folder (and
+PostgreSQL database on the test server, ``scripts/pg-test-server.sh``), seeds the demo
+and one social worker per simulated user, and removes everything afterwards. Traffic
+goes to the loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+CLI = [PY, "-c", "from depositaire.cli import main; main()"]
+PASSWORD = "un mot de passe de charge assez long"  # noqa: S105 (throwaway accounts)
+
+SEED = """
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "depositaire.web.settings")
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+from depositaire.web.demo import ensure_demo_data
+from depositaire.web.accounts.models import User
+ensure_demo_data()
+dupont = User.objects.get(username="as.dupont")
+for n in range({users}):
+    user = User(username=f"charge.{{n}}", first_name="Charge", last_name=f"N{{n}}",
+                organisation=dupont.organisation, role="social_worker")
+    user.set_password({password!r})
+    user.save()
+    user.teams.set(dupont.teams.all())
+"""
+
+
+def pg_url() -> str:
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts/pg-test-server.sh"), "start"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def psql(base: str, sql: str) -> None:
+    import psycopg
+
+    from depositaire.web.env import database_from_url
+
+    db = database_from_url(base)
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"], autocommit=True
+    ) as con:
+        con.execute(sql)
+
+
+def percentile_table(stats_csv: Path) -> tuple[str, int]:
+    rows = list(csv.DictReader(stats_csv.open(encoding="utf-8")))
+    lines = [
+        "| page | method | requests | errors | p50 ms | p95 ms | p99 ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    errors = 0
+    for row in rows:
+        name = row["Name"] if row["Name"] != "Aggregated" else "**toutes**"
+        errors += int(row["Failure Count"]) if row["Name"] != "Aggregated" else 0
+        lines.append(
+            f"| {name} | {row['Type']} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | "
+            f"{row['95%']} | {row['99%']} |"
+        )
+    return "\n".join(lines), errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--port", type=int, default=18479)
+    args = parser.parse_args()
+    if shutil.which("locust", path=str(Path(PY).parent)) is None:
+        print("make load: locust is missing: .venv/bin/pip install -e '.[load]'", file=sys.stderr)
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="depositaire-load-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEPOSITAIRE_", "DJANGO_"))}
+    env["DEPOSITAIRE_DATA_DIR"] = str(folder / "data")
+    base = database = None
+    if args.database == "postgresql":
+        base = pg_url()
+        database = f"dep_load_{secrets.token_hex(4)}"
+        psql(base, f'CREATE DATABASE "{database}"')
+        env["DEPOSITAIRE_DATABASE_URL"] = f"{base.rsplit('/', 1)[0]}/{database}"
+    server = None
+    try:
+        subprocess.run(
+            [PY, "-c", SEED.format(users=args.users, password=PASSWORD)], env=env, check=True
+        )
+        env.update(
+            DEPOSITAIRE_BIND=f"127.0.0.1:{args.port}",
+            DEPOSITAIRE_WORKERS=str(args.workers),
+            DEPOSITAIRE_THREADS=str(args.threads),
+            DEPOSITAIRE_REQUEST_LOG_LEVEL="WARNING",
+        )
+        log = (folder / "serve.log").open("wb")
+        server = subprocess.Popen([*CLI, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        host = f"http://127.0.0.1:{args.port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{host}/connexion/", timeout=5)  # noqa: S310 (loopback)
+                break
+            except OSError:
+                time.sleep(0.5)
+        load_before = os.getloadavg()
+        subprocess.run(
+            [
+                str(Path(PY).parent / "locust"),
+                "-f",
+                str(ROOT / "scripts/locustfile.py"),
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                str(max(1, args.users // 10)),
+                "-t",
+                f"{args.seconds}s",
+                "--host",
+                host,
+                "--csv",
+                str(folder / "load"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        load_after = os.getloadavg()
+        table, errors = percentile_table(folder / "load_stats.csv")
+        print(
+            f"\n{args.database}, depositaire serve {args.workers} workers × {args.threads} threads, "
+            f"{args.users} users, think time 1–3 s, {args.seconds} s; "
+            f"load average before {load_before[0]:.1f}, after {load_after[0]:.1f} "
+            f"({os.cpu_count()} cores)\n"
+        )
+        print(table)
+        return 1 if errors else 0
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
+        if base and database:
+            psql(base, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Running Dépositaire for real: backups, the application server, health and logs."""
