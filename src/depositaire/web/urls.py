@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from depositaire.web.accounts.admin import site as admin_site
+from depositaire.web.api.urls import api_urlpatterns
 from depositaire.web.views import error_view, server_error
 
 urlpatterns = [
@@ -13,7 +14,9 @@ urlpatterns = [
     path("", include("depositaire.web.consent.urls")),
     path("", include("depositaire.web.disclosures.urls")),
     path("", include("depositaire.web.incoming.urls")),
+    path("", include("depositaire.web.api.urls")),
     path("administration/", admin_site.urls),
+    *api_urlpatterns,
 ]
 
 handler400 = error_view(400)
