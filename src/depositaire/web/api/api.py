@@ -29,6 +29,21 @@ class DepositaireAPI(NinjaAPI):
         return complete(schema, problem)
 
 
+class TokenRateThrottle(AuthRateThrottle):
+    """Per token (its hash, unique for ever), or per address without a valid token."""
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        token = getattr(request, "auth", None)
+        ident = token.key_hash if token is not None else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+#: Per address for calls without a valid token, per token otherwise (django-ninja, in the cache).
+THROTTLES = [
+    AnonRateThrottle(settings.DEPOSITAIRE_API_ANON_RATE),
+    TokenRateThrottle(settings.DEPOSITAIRE_API_RATE),
+]
+
 api = DepositaireAPI(
     title=t("api.title"),
     version="1",
@@ -37,10 +52,7 @@ api = DepositaireAPI(
     openapi_url="/openapi.json",
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
-    throttle=[
-        AnonRateThrottle(settings.DEPOSITAIRE_API_ANON_RATE),
-        AuthRateThrottle(settings.DEPOSITAIRE_API_RATE),
-    ],
+    throttle=THROTTLES,
 )
 
 
