@@ -30,6 +30,7 @@ def token_for(w: OrgWorld) -> Any:
     user = w.users[roles.SYSADMIN]
     return ApiToken.issue(user, ["decide"])[0]
 
+
 SW, HEAD, PRES, COMM, ADMIN, DPO, SYS = roles.ROLES
 CASE = {SW, HEAD}
 ALL = set(roles.ROLES)

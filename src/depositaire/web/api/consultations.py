@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 
 from depositaire.engine import SituationError, parse_situation
 from depositaire.interview import Interview
@@ -75,7 +75,7 @@ def state(consultation: ApiConsultation, interview: Interview) -> dict[str, Any]
     summary="Commencer un entretien",
     operation_id="consultation_start",
 )
-def start(request: HttpRequest, payload: ConsultationStart) -> tuple[int, dict[str, Any]]:
+def start(request: HttpRequest, payload: ConsultationStart) -> Any:
     """Un entretien guidé, vide ou sur des faits déjà connus (une situation du contrat)."""
     facts = payload.facts or {}
     day = payload.date or timezone.localdate()
@@ -87,7 +87,7 @@ def start(request: HttpRequest, payload: ConsultationStart) -> tuple[int, dict[s
         raise problem from None
     interview = Interview(situation, date=day)
     consultation = ApiConsultation.objects.create(user=request.user, state=interview.to_dict())
-    return 201, state(consultation, interview)
+    return Status(201, state(consultation, interview))
 
 
 @router.get(

@@ -19,7 +19,7 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from depositaire.engine import SituationError
@@ -318,7 +318,7 @@ def _documents(payload: RequestIn) -> list[DocumentForm]:
     summary="Enregistrer une demande reçue",
     operation_id="requests_create",
 )
-def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
+def request_create(request: HttpRequest, payload: RequestIn) -> Any:
     """Comme le formulaire du registre : la demande, ses pièces jointes (base64), journalisées."""
     user = require_role(request, CASEWORKERS)
     data = QueryDict(mutable=True)
@@ -408,7 +408,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[
                 "via": "api",
             },
         )
-    return 201, _out(incoming, full=True)
+    return Status(201, _out(incoming, full=True))
 
 
 @router.get(
