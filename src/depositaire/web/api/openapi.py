@@ -7,6 +7,9 @@ from typing import Any
 #: Error statuses an operation may answer, each as ``application/problem+json``.
 COMMON_ERRORS = (400, 401, 403, 404, 413, 415, 422, 429)
 PUBLIC_ERRORS = (400, 404, 422, 429)
+#: Operations that answer 409 when the resource's state forbids them (closed request,
+#: interview at its first question).
+CONFLICTS = {"consultation_back", "requests_examination_answer", "requests_close"}
 
 
 def problem_ref() -> dict[str, Any]:
@@ -22,6 +25,8 @@ def complete(schema: dict[str, Any], problem_schema: dict[str, Any]) -> dict[str
                 continue
             responses = operation["responses"]
             statuses = COMMON_ERRORS if operation.get("security") else PUBLIC_ERRORS
+            if operation.get("operationId") in CONFLICTS:
+                statuses = (*statuses, 409)
             for status in statuses:
                 responses.setdefault(str(status), {"description": str(status)})
             for status, answer in responses.items():
