@@ -23,7 +23,9 @@ def complete(schema: dict[str, Any], problem_schema: dict[str, Any]) -> dict[str
         for operation in methods.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            responses = operation["responses"]
+            # ninja's keys are ints, ours strings: one key per status, as JSON needs.
+            responses = {str(k): v for k, v in operation["responses"].items()}
+            operation["responses"] = responses
             statuses = COMMON_ERRORS if operation.get("security") else PUBLIC_ERRORS
             if operation.get("operationId") in CONFLICTS:
                 statuses = (*statuses, 409)
