@@ -80,6 +80,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
             capture_output=True,
             text=True,
             timeout=1200,
+            cwd=tmp_path,  # schemathesis keeps a cache folder where it runs
             env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""},
         )
     finally:
