@@ -1,4 +1,4 @@
-"""The command line: ``depositaire evaluate | rules | law | consult | journal | demo``.
+"""The command line: ``depositaire evaluate | rules | law | consult | journal | demo | api-token``.
 
 A thin layer: it reads input, calls the engine, and prints French text (Rich)
 or the contract's JSON. Bad input exits with code 2 and one French sentence
@@ -463,6 +463,33 @@ def demo(
 from depositaire import cli_ops  # noqa: E402
 
 cli_ops.register(app)
+@app.command("api-token", cls=FrenchCommand, help=t("cli.commands.api_token"))
+def api_token(
+    username: Annotated[str, typer.Argument(metavar=t("cli.metavars.username"))],
+    scope: Annotated[
+        list[str],
+        typer.Option("--scope", metavar="decide|register", help=t("cli.options.token_scope")),
+    ],
+    days: Annotated[
+        int, typer.Option("--days", metavar="N", help=t("cli.options.token_days"))
+    ] = 90,
+    name: Annotated[
+        str,
+        typer.Option("--name", metavar=t("cli.metavars.name"), help=t("cli.options.token_name")),
+    ] = "",
+) -> None:
+    """Create an API token (help text: ``cli.commands.api_token``); the token is the last line."""
+    from depositaire.web.demo import setup
+
+    setup()
+    from depositaire.web.api.tokens import TokenError, issue_from_command_line
+
+    try:
+        message, raw = issue_from_command_line(username, scope, days, name)
+    except TokenError as exc:
+        fail(str(exc))
+    print(message)
+    print(raw, flush=True)
 
 
 def main() -> None:

@@ -22,6 +22,15 @@ from depositaire.web.accounts import roles
 from web.factories import OrgWorld, World
 from web.incoming_factories import closed_request_for, document_for, request_for
 
+
+def token_for(w: OrgWorld) -> Any:
+    """An API token of the organisation's sysadmin: only they (and nobody outside) revoke it."""
+    from depositaire.web.api.models import ApiToken
+
+    user = w.users[roles.SYSADMIN]
+    return ApiToken.issue(user, ["decide"])[0]
+
+
 SW, HEAD, PRES, COMM, ADMIN, DPO, SYS = roles.ROLES
 CASE = {SW, HEAD}
 ALL = set(roles.ROLES)
@@ -154,6 +163,15 @@ SPECS: list[Spec] = [
         CASE,
         args=lambda w: {"incoming_id": closed_request_for(w).pk},
     ),
+    S("api_tokens:list", ALL, has_object=False),
+    S(
+        "api_tokens:revoke",
+        {SYS},
+        args=lambda w: {"token_id": token_for(w).pk},
+        method="post",
+        scoped=ALL - {SYS},
+        label="revoke(the sysadmin's token)",
+    ),
     S("accounts:logout", ALL, method="post", has_object=False),
     S("admin:index", {SYS}, has_object=False),
     S("admin:accounts_user_changelist", {SYS}, has_object=False),
@@ -172,6 +190,7 @@ SPECS: list[Spec] = [
 NOT_IN_TABLE = {
     "accounts:login",  # public (tested in test_accounts)
     "health",  # public, no personal data (tested in test_serve)
+    "api_not_found",  # the API's own 404 problem (tested in test_api)
     "admin:login",  # sends to the application's own login page
     "admin:logout",
     "admin:password_change",
@@ -315,7 +334,8 @@ def _views(resolver: URLResolver, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def test_the_table_covers_every_url_of_the_application() -> None:
-    served = {n for n in _names(get_resolver()) if not n.startswith("journal:")}
+    # The API's operations have their own access matrix (tests/web/test_api_access.py).
+    served = {n for n in _names(get_resolver()) if not n.startswith(("journal:", "api:"))}
     listed = {s.name for s in SPECS}
     missing = served - listed - NOT_IN_TABLE
     assert not missing, f"URLs without access tests: {sorted(missing)}"
@@ -326,7 +346,7 @@ def test_every_application_view_goes_through_the_guard() -> None:
     unguarded = [
         name
         for name, view in _views(get_resolver())
-        if not name.startswith(("admin:", "journal:")) and not hasattr(view, "guard_roles")
+        if not name.startswith(("admin:", "journal:", "api:")) and not hasattr(view, "guard_roles")
     ]
     assert not unguarded
 

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "depositaire.web.consent",
     "depositaire.web.disclosures",
     "depositaire.web.incoming",
+    "depositaire.web.api",
+    # django-ninja: its documentation page served from local static files (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +135,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 #: Failed logins allowed per username and per address in the throttling window.
 LOGIN_MAX_FAILURES = env_int("DEPOSITAIRE_LOGIN_MAX_FAILURES", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("DEPOSITAIRE_LOGIN_FAILURE_WINDOW", 900)
+
+#: API throttling (django-ninja's throttles, in the cache): per token, and per address
+#: for calls without a valid token. "N/s", "N/m", "N/h" or "N/d".
+DEPOSITAIRE_API_RATE = env_str("DEPOSITAIRE_API_RATE") or "1200/m"
+DEPOSITAIRE_API_ANON_RATE = env_str("DEPOSITAIRE_API_ANON_RATE") or "120/m"
+#: The API answers no cross-origin browser call (no CORS headers are ever sent).
 
 LANGUAGE_CODE = "fr-be"
 TIME_ZONE = "Europe/Brussels"

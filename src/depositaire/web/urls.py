@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from depositaire.web.accounts.admin import site as admin_site
 from depositaire.web.ops.health import health
+from depositaire.web.api.urls import api_urlpatterns
 from depositaire.web.views import error_view, server_error
 
 urlpatterns = [
@@ -14,8 +15,10 @@ urlpatterns = [
     path("", include("depositaire.web.consent.urls")),
     path("", include("depositaire.web.disclosures.urls")),
     path("", include("depositaire.web.incoming.urls")),
+    path("", include("depositaire.web.api.urls")),
     path("administration/", admin_site.urls),
     path("sante/", health, name="health"),
+    *api_urlpatterns,
 ]
 
 handler400 = error_view(400)

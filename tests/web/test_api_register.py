@@ -1,0 +1,202 @@
+"""The three register stories through the API alone (police call, guarantor look-up,
+prosecutor's requisition), ending with the same letters as the pages; list filters,
+attachments, journal entries like the pages'."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from depositaire.web.accounts import roles
+from depositaire.web.incoming.models import IncomingRequest, RequestAnswer, RequestDocument
+from depositaire.web.journal.models import JournalEntry
+from web.api_helpers import call, token
+from web.factories import World, make_item, make_person
+from web.test_incoming import (
+    ANSWERS,
+    GUARANTOR,
+    POLICE,
+    PROSECUTOR,
+    close,
+    examine,
+    pdf_text,
+    register,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def foreigner(world: World) -> Any:
+    """The person of the guarantor and prosecutor stories (as in test_incoming)."""
+    w = world.a
+    worker = w.users[roles.SOCIAL_WORKER]
+    person = make_person(w.org, w.team, worker, first="Samir", last="GARANTX", nationality="MA")
+    make_item(
+        person,
+        worker,
+        nature="secret_fact",
+        categories=["aid_granted"],
+        text="AID-aide médicale : frais d'hospitalisation pris en charge",
+    )
+    return person
+
+
+@pytest.fixture
+def raw(world: World) -> str:
+    return token(world.a.users[roles.SOCIAL_WORKER], "register")
+
+
+def api_story(client: Any, raw: str, person: Any, fields: dict[str, Any], answers: dict) -> dict:
+    body = {"person_id": person.pk, "received_at": "2026-11-26T09:30:00+01:00", **fields}
+    created = call(client, "post", "/api/v1/requests", raw, body)
+    assert created.status_code == 201, created.content[:500]
+    rid = created.json()["id"]
+    for _ in range(40):
+        state = call(client, "get", f"/api/v1/requests/{rid}/examination", raw).json()
+        question = state["question"]
+        if question is None:
+            break
+        tokens = answers.get(question["path"], ["unknown"])
+        answered = call(
+            client,
+            "post",
+            f"/api/v1/requests/{rid}/examination",
+            raw,
+            {"path": question["path"], "value": tokens},
+        )
+        assert answered.status_code == 200, answered.content[:300]
+    closed = call(client, "post", f"/api/v1/requests/{rid}/close", raw, {})
+    assert closed.status_code == 200, closed.content[:500]
+    return closed.json()
+
+
+@pytest.mark.parametrize("story", ["police", "guarantor", "prosecutor"])
+def test_each_story_through_the_api_ends_with_the_browsers_letter(
+    client: Any,
+    world: World,
+    raw: str,
+    foreigner: Any,
+    story: str,
+) -> None:
+    person, fields = {
+        "police": (world.a.person, POLICE),
+        "guarantor": (foreigner, GUARANTOR),
+        "prosecutor": (foreigner, PROSECUTOR),
+    }[story]
+    out = api_story(client, raw, person, fields, ANSWERS[story])
+    assert out["status"] == "closed"
+    api_answer = RequestAnswer.objects.get(request_id=out["id"])
+    letter = call(client, "get", f"/api/v1/requests/{out['id']}/letter", raw)
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(letter.content).hexdigest() == out["answer"]["letter_sha256"]
+    assert JournalEntry.objects.filter(
+        action="export", details__request_id=out["id"], details__via="api"
+    ).exists()
+
+    # The same story in the browser, by the same worker.
+    client.force_login(world.a.users[roles.SOCIAL_WORKER])
+    incoming = register(client, person, fields)
+    examine(client, incoming, ANSWERS[story])
+    assert close(client, incoming).status_code == 302
+    web_answer = RequestAnswer.objects.get(request=incoming)
+    assert (api_answer.verdict, api_answer.letter_kind, api_answer.sent_categories) == (
+        web_answer.verdict,
+        web_answer.letter_kind,
+        web_answer.sent_categories,
+    )
+    assert api_answer.keep_secret == web_answer.keep_secret
+    # Word for word the letter the pages produce (same day, same file, same choices).
+    assert pdf_text(letter.content) == pdf_text(web_answer.get_pdf())
+    expected = {
+        "police": ("secret", "reply", []),
+        "guarantor": (
+            "may_disclose",
+            "transmission",
+            ["identity", "national_number", "nationality"],
+        ),
+        "prosecutor": ("must_disclose", "transmission", ["identity", "address", "aid_granted"]),
+    }[story]
+    assert (api_answer.verdict, api_answer.letter_kind, api_answer.sent_categories) == expected
+
+
+def test_a_request_registered_with_an_attachment_keeps_it_sealed_and_journaled(
+    client: Any, world: World, raw: str
+) -> None:
+    pdf = b"%PDF-1.4 requisition du parquet"
+    body = {
+        "person_id": world.a.person.pk,
+        **PROSECUTOR,
+        "documents": [
+            {"filename": "requisition.pdf", "content_base64": base64.b64encode(pdf).decode()}
+        ],
+    }
+    created = call(client, "post", "/api/v1/requests", raw, body)
+    assert created.status_code == 201
+    data = created.json()
+    assert data["documents"][0]["sha256"] == hashlib.sha256(pdf).hexdigest()
+    document = RequestDocument.objects.get(request_id=data["id"])
+    assert document.get_bytes() == pdf
+    assert JournalEntry.objects.filter(
+        action="request_document_added", details__request_id=data["id"]
+    ).exists()
+    assert JournalEntry.objects.filter(
+        action="request_registered", details__request_id=data["id"], details__via="api"
+    ).exists()
+
+
+def test_a_bad_attachment_or_field_is_refused_and_nothing_is_stored(
+    client: Any, world: World, raw: str
+) -> None:
+    before = IncomingRequest.objects.count()
+    body = {
+        "person_id": world.a.person.pk,
+        **POLICE,
+        "documents": [{"filename": "x.exe", "content_base64": base64.b64encode(b"MZ").decode()}],
+    }
+    response = call(client, "post", "/api/v1/requests", raw, body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "documents.0.document"
+    wrong = call(client, "post", "/api/v1/requests", raw, {**body, "channel": "pigeon"})
+    assert wrong.status_code == 422
+    error = wrong.json()["errors"][0]
+    assert error["field"] == "channel" and "phone" in error["accepted"]
+    assert "Valeur inconnue pour « channel »" in error["detail"]
+    other = call(
+        client, "post", "/api/v1/requests", raw, {**POLICE, "person_id": world.b.person.pk}
+    )
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "person"
+    assert IncomingRequest.objects.count() == before
+
+
+def test_the_list_filters_and_pages_within_the_users_teams(
+    client: Any, world: World, raw: str
+) -> None:
+    for fields in (POLICE, GUARANTOR, PROSECUTOR):
+        call(client, "post", "/api/v1/requests", raw, {"person_id": world.a.person.pk, **fields})
+    everything = call(client, "get", "/api/v1/requests?page_size=2", raw).json()
+    assert everything["count"] >= 3 and len(everything["results"]) == 2
+    assert everything["pages"] >= 2
+    second = call(client, "get", "/api/v1/requests?page_size=2&page=2", raw).json()
+    assert {r["id"] for r in second["results"]}.isdisjoint({r["id"] for r in everything["results"]})
+    letters = call(client, "get", "/api/v1/requests?channel=letter&status=open", raw).json()
+    assert letters["results"] and all(r["channel"] == "letter" for r in letters["results"])
+    assert all(r["person_id"] != world.b.person.pk for r in everything["results"])
+    bad = call(client, "get", "/api/v1/requests?status=lost", raw)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["accepted"] == ["open", "closed"]
+
+
+def test_reading_a_request_is_journaled_like_its_page(client: Any, world: World, raw: str) -> None:
+    rid = call(
+        client, "post", "/api/v1/requests", raw, {"person_id": world.a.person.pk, **POLICE}
+    ).json()["id"]
+    detail = call(client, "get", f"/api/v1/requests/{rid}", raw)
+    assert detail.json()["request_text"] == POLICE["request_text"]
+    entry = JournalEntry.objects.filter(action="request_viewed").latest("seq")
+    assert entry.details["request_id"] == rid and entry.details["via"] == "api"
+    assert POLICE["request_text"] not in str(entry.details)
+    assert reverse("incoming:detail", kwargs={"incoming_id": rid})  # the page it mirrors
