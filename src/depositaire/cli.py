@@ -463,6 +463,8 @@ def demo(
 from depositaire import cli_ops  # noqa: E402
 
 cli_ops.register(app)
+
+
 @app.command("api-token", cls=FrenchCommand, help=t("cli.commands.api_token"))
 def api_token(
     username: Annotated[str, typer.Argument(metavar=t("cli.metavars.username"))],

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import include, path
 
 from depositaire.web.accounts.admin import site as admin_site
-from depositaire.web.ops.health import health
 from depositaire.web.api.urls import api_urlpatterns
+from depositaire.web.ops.health import health
 from depositaire.web.views import error_view, server_error
 
 urlpatterns = [
