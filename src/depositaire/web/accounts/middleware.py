@@ -1,0 +1,34 @@
+"""The idle timeout: a session unused for ``SESSION_IDLE_SECONDS`` ends (journaled)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+LAST_SEEN = "_depositaire_last_seen"
+#: The last-seen time is written at most this often (a write per request is wasted).
+RESOLUTION = 30
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN)
+            idle = int(getattr(settings, "SESSION_IDLE_SECONDS", 1800))
+            if isinstance(last, int) and now - last > idle:
+                from depositaire.web.views import journal
+
+                journal(request, "session_idle", target=f"user:{user.pk}")
+                logout(request)
+            elif not isinstance(last, int) or now - last >= RESOLUTION:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
