@@ -124,7 +124,9 @@ def test_the_reset_link_goes_to_the_user_ends_their_sessions_and_requires_mfa_ag
     assert _journal("password_set").actor_id == victim.pk
     assert anonymous.get(path).status_code == 404
     # The next login asks to enrol the second factor again.
-    anonymous.post(reverse("accounts:login"), {"username": victim.username, "password": NEW_PASSWORD})
+    anonymous.post(
+        reverse("accounts:login"), {"username": victim.username, "password": NEW_PASSWORD}
+    )
     enrol = anonymous.get(reverse("accounts:mfa")).content.decode()
     assert "Activer la vérification en deux étapes" in enrol
 
@@ -230,9 +232,7 @@ def test_the_sysadmin_is_refused_on_every_data_url(
 
 
 def _password_step(client: Client, user: User, password: str = PASSWORD) -> Any:
-    return client.post(
-        reverse("accounts:login"), {"username": user.username, "password": password}
-    )
+    return client.post(reverse("accounts:login"), {"username": user.username, "password": password})
 
 
 def test_every_role_needs_the_second_factor(world: World) -> None:
@@ -387,7 +387,11 @@ def test_one_changes_ones_password_and_the_other_sessions_end(world: World) -> N
     elsewhere.force_login(user)
     weak = here.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "motdepasse12", "new_password2": "motdepasse12"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "motdepasse12",
+            "new_password2": "motdepasse12",
+        },
     )
     assert "fuites de données" in weak.content.decode()
     done = here.post(

@@ -11,10 +11,14 @@ import pyotp
 import pytest
 
 from depositaire.web.accounts import roles
+from web import test_browser as shared
 from web.factories import PASSWORD, OrgWorld
-from web.test_browser import browser, org, page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+browser = shared.browser
+page = shared.page
+org = shared.org
 
 
 def _password(page: Any, live_server: Any, username: str) -> None:
@@ -28,7 +32,7 @@ def _password(page: Any, live_server: Any, username: str) -> None:
 def test_a_first_login_enrols_the_application_and_the_next_one_asks_for_a_code(
     page: Any,
     live_server: Any,
-    org: OrgWorld,  # noqa: F811
+    org: OrgWorld,
 ) -> None:
     user = org.users[roles.SOCIAL_WORKER]
     _password(page, live_server, user.username)

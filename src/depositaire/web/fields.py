@@ -48,6 +48,8 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             text = str(pk)
             if not text.isdigit() or int(text) > MAX_ID:
                 raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:20]},
                 )
         return super()._check_values(value)

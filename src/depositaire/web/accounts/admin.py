@@ -218,8 +218,16 @@ class UserAddForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = User
-        fields = ("username", "first_name", "last_name", "email", "organisation", "role",
-                  "profession", "teams")
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "role",
+            "profession",
+            "teams",
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -355,7 +363,9 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
             "email_changed": email_pending,
         }
         if info["self"]:
-            journal(request, "account_change_refused_self", target=f"user:{obj.pk}", details=details)
+            journal(
+                request, "account_change_refused_self", target=f"user:{obj.pk}", details=details
+            )
             messages.error(request, t("security.approvals.self_refused"))
             return
         change_row = AccountChange.objects.create(

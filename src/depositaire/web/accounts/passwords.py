@@ -21,7 +21,9 @@ from django.core.exceptions import ValidationError
 from depositaire.messages import t
 
 BREACHED_LIST = Path(__file__).resolve().parent / "data" / "breached-passwords.txt.gz"
-LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 MIN_DISTINCT = 5
 

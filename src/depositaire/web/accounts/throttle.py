@@ -33,9 +33,7 @@ def failures(username: str, address: str | None) -> tuple[int, int]:
 
 def blocked(username: str, address: str | None) -> bool:
     by_name, by_pair = failures(username, address)
-    return (
-        by_pair >= settings.LOGIN_MAX_FAILURES or by_name >= settings.LOGIN_MAX_FAILURES_ACCOUNT
-    )
+    return by_pair >= settings.LOGIN_MAX_FAILURES or by_name >= settings.LOGIN_MAX_FAILURES_ACCOUNT
 
 
 def fail(username: str, address: str | None) -> int:

@@ -20,8 +20,8 @@ from typing import Any
 import segno
 from django import forms
 from django.conf import settings
-from django.contrib.auth import login, logout, password_validation
 from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth import login, logout, password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse

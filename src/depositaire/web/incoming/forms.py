@@ -18,6 +18,7 @@ from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, disclosure_label, format_date, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.messages import t
+from depositaire.web import fields
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import InformationItem, Person
@@ -97,7 +98,7 @@ class RequestForm(forms.Form):
     claimed_basis_text = forms.CharField(
         label=t("incoming.form.claimed_basis_text"), max_length=300, required=False
     )
-    received_at = forms.DateTimeField(
+    received_at = fields.DateTimeField(
         label=t("incoming.form.received_at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],

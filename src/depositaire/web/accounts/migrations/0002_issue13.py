@@ -6,44 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HashedSession',
+            name="HashedSession",
             fields=[
-                ('session_key', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('session_data', models.TextField()),
-                ('expire_date', models.DateTimeField(db_index=True)),
-                ('user_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_seen', models.DateTimeField(auto_now=True)),
+                ("session_key", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("session_data", models.TextField()),
+                ("expire_date", models.DateTimeField(db_index=True)),
+                ("user_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_seen", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-last_seen'],
+                "ordering": ["-last_seen"],
             },
         ),
         migrations.CreateModel(
-            name='AccountChange',
+            name="AccountChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role_before', models.CharField(blank=True, max_length=40)),
-                ('role_after', models.CharField(blank=True, max_length=40)),
-                ('teams_before', models.JSONField(blank=True, default=list)),
-                ('teams_after', models.JSONField(blank=True, default=list)),
-                ('email_after', models.EmailField(blank=True, max_length=254)),
-                ('state', models.CharField(db_index=True, default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='account_changes_decided', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='account_changes_requested', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='account_changes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role_before", models.CharField(blank=True, max_length=40)),
+                ("role_after", models.CharField(blank=True, max_length=40)),
+                ("teams_before", models.JSONField(blank=True, default=list)),
+                ("teams_after", models.JSONField(blank=True, default=list)),
+                ("email_after", models.EmailField(blank=True, max_length=254)),
+                ("state", models.CharField(db_index=True, default="pending", max_length=10)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="account_changes_decided",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="account_changes_requested",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="account_changes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]
