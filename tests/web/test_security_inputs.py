@@ -3,6 +3,7 @@ and a Hypothesis property test posting generated values to every field of every 
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -136,7 +137,65 @@ def test_generated_values_in_every_form_field_give_no_server_error(
 
         _run(client, url, method, names, server_errors, counter)
     with capsys.disabled():
-        print(f"\nproperty test over {len(_forms(world))} forms: {counter[0]} cases, "
-              f"{len(server_errors)} server errors")
+        print(
+            f"\nproperty test over {len(_forms(world))} forms: {counter[0]} cases, "
+            f"{len(server_errors)} server errors"
+        )
     assert counter[0] > 200
     assert not server_errors, server_errors[:3]
+
+
+# ------------------------------------------------------------------------------ uploads
+
+
+def _upload(client: Client, incoming: Any, name: str, raw: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("incoming:document_add", kwargs={"incoming_id": incoming.pk})
+    return client.post(url, {"document": SimpleUploadedFile(name, raw)}, follow=True)
+
+
+def test_an_attachment_on_a_closed_request_is_refused(world: World) -> None:
+    from depositaire.web.incoming.models import RequestDocument
+    from web.incoming_factories import closed_request_for
+
+    closed = closed_request_for(world.a)
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    before = RequestDocument.objects.filter(request=closed).count()
+    response = _upload(client, closed, "late.pdf", b"%PDF-1.4\nlate\n%%EOF\n")
+    assert "Cette demande est clôturée" in response.content.decode()
+    assert RequestDocument.objects.filter(request=closed).count() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("page.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n....IEND\xaeB`\x82PK\x03\x04hidden.zip"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0....\xff\xd9<?php system($_GET[1]); ?>"),
+        ("after.pdf", b"%PDF-1.4\n1 0 obj\n%%EOF\nsomething hidden after the end"),
+    ],
+)
+def test_a_polyglot_file_is_refused(world: World, name: str, raw: bytes) -> None:
+    from depositaire.web.incoming.models import RequestDocument
+
+    incoming = request_for(world.a)
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    before = RequestDocument.objects.filter(request=incoming).count()
+    response = _upload(client, incoming, name, raw)
+    assert "Ce type de fichier n'est pas accepté" in html.unescape(response.content.decode())
+    assert RequestDocument.objects.filter(request=incoming).count() == before
+
+
+def test_uploads_are_kept_in_memory_and_never_written_to_a_temporary_file(
+    world: World, settings: Any, tmp_path: Any
+) -> None:
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    incoming = request_for(world.a)
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    small = _upload(client, incoming, "ok.pdf", b"%PDF-1.4\n" + b"0" * 30_000 + b"\n%%EOF\n")
+    assert "Ce type de fichier" not in small.content.decode()
+    big = _upload(client, incoming, "big.pdf", b"%PDF-1.4\n" + b"0" * 200_000 + b"\n%%EOF\n")
+    assert "Ce fichier dépasse 5 Mo." in big.content.decode()
+    assert list(tmp_path.iterdir()) == []

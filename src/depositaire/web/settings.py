@@ -148,6 +148,10 @@ TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
 
+# Uploads never touch the disk in clear: kept in memory up to the limit, dropped beyond.
+FILE_UPLOAD_HANDLERS = ["depositaire.web.uploads.InMemoryOnlyUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 + 64 * 1024  # the 5 MB document limit + the form
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 # The project's own static files (CSS, htmx) live beside the templates, outside any app.

@@ -18,7 +18,7 @@ from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, disclosure_label, format_date, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.messages import t
-from depositaire.web import fields
+from depositaire.web import fields, uploads
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import InformationItem, Person
@@ -174,7 +174,7 @@ class DocumentForm(forms.Form):
             )
         raw = upload.read()
         kind = sniff_type(upload.name or "", raw)
-        if kind is None:
+        if kind is None or uploads.looks_polyglot(raw, kind):
             raise forms.ValidationError(t("incoming.document.bad_type"))
         self.raw = raw
         self.kind = kind

@@ -27,7 +27,13 @@ from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
-from depositaire.web.incoming.forms import DocumentForm, LetterForm, RequestForm, eligible_items
+from depositaire.web.incoming.forms import (
+    MAX_DOCUMENT_BYTES,
+    DocumentForm,
+    LetterForm,
+    RequestForm,
+    eligible_items,
+)
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
 from depositaire.web.views import attachment_response, guard, journal, pdf_response
 
@@ -142,7 +148,14 @@ def request_detail(request: HttpRequest, incoming: IncomingRequest) -> HttpRespo
 @guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
 @require_POST
 def document_add(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
-    form = DocumentForm(request.POST, request.FILES)
+    if not incoming.is_open:  # a closed request's file is complete: nothing is added after
+        messages.error(request, t("security.uploads.closed"))
+        return redirect("incoming:detail", incoming_id=incoming.pk)
+    files = request.FILES  # parsing the body tells whether the upload was over the limit
+    if getattr(request, "upload_too_big", False):
+        messages.error(request, t("incoming.document.too_big", limit=MAX_DOCUMENT_BYTES // 2**20))
+        return redirect("incoming:detail", incoming_id=incoming.pk)
+    form = DocumentForm(request.POST, files)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
