@@ -412,3 +412,84 @@ def test_code_helper_computes_what_django_otp_accepts(world: World) -> None:
     import base64
 
     assert device.verify_token(code_for_secret(base64.b32encode(device.bin_key).decode()))
+
+
+# ------------------------------------------------------------------ the journal seals rows
+
+
+def _row_problems(report: Any) -> set[tuple[str, int | None]]:
+    return {(p.code, p.other) for p in report.problems if p.code.startswith("row_")}
+
+
+def test_verify_detects_a_direct_change_to_a_consent_row_and_a_disclosure_row(
+    world: World,
+) -> None:
+    from django.db import connection
+
+    from depositaire.web.journal.rows import seal_existing
+    from depositaire.web.journal.verify import verify
+
+    assert seal_existing() > 10  # the test world is loaded unsealed, like a fixture
+    consent, disclosure = world.a.consent, world.a.disclosures["president"]
+    assert _row_problems(verify()) == set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE consent_consent SET status = %s WHERE id = %s", ["active", consent.pk]
+        )
+        cursor.execute(
+            "UPDATE consent_consent SET purpose = %s WHERE id = %s", ["other", consent.pk]
+        )
+        cursor.execute(
+            "UPDATE disclosures_disclosure SET recipient_kind = %s WHERE id = %s",
+            ["police", disclosure.pk],
+        )
+    report = verify()
+    assert _row_problems(report) == {
+        ("row_changed_consent", consent.pk),
+        ("row_changed_disclosure", disclosure.pk),
+    }
+    assert not report.ok
+    messages = " ".join(p.message for p in report.problems)
+    assert f"Consentement n° {consent.pk} modifié hors de l'application" in messages
+
+
+def test_verify_detects_a_deleted_and_an_inserted_item_row(world: World) -> None:
+    from django.db import connection
+
+    from depositaire.web.cases.models import InformationItem
+    from depositaire.web.journal.rows import seal_existing
+    from depositaire.web.journal.verify import verify
+
+    seal_existing()
+    item = world.a.secret_fact
+    columns = [f.column for f in InformationItem._meta.concrete_fields if f.column != "id"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(id) FROM cases_informationitem")
+        new_id = cursor.fetchone()[0] + 1000
+        cursor.execute(
+            f"INSERT INTO cases_informationitem (id, {', '.join(columns)}) "
+            f"SELECT %s, {', '.join(c if c != 'uuid' else '%s' for c in columns)} "
+            "FROM cases_informationitem WHERE id = %s",
+            [new_id, "0" * 32, item.pk],
+        )
+        cursor.execute(
+            "DELETE FROM disclosures_disclosure_items WHERE informationitem_id = %s", [item.pk]
+        )
+        cursor.execute("DELETE FROM cases_informationitem WHERE id = %s", [item.pk])
+    problems = _row_problems(verify())
+    assert ("row_missing_item", item.pk) in problems
+    assert ("row_unsealed_item", new_id) in problems
+
+
+def test_a_change_through_the_application_is_sealed_again(world: World) -> None:
+    from depositaire.web.consent.models import Consent
+    from depositaire.web.journal.rows import seal_existing
+    from depositaire.web.journal.verify import verify
+
+    seal_existing()
+    consent = Consent.objects.get(pk=world.a.consent.pk)
+    consent.status = "inactive"
+    consent.save()
+    seal = JournalEntry.objects.filter(action="row_sealed").latest("seq")
+    assert seal.details["model"] == "consent" and seal.details["row_id"] == consent.pk
+    assert _row_problems(verify()) == set()
