@@ -493,3 +493,33 @@ def test_a_change_through_the_application_is_sealed_again(world: World) -> None:
     seal = JournalEntry.objects.filter(action="row_sealed").latest("seq")
     assert seal.details["model"] == "consent" and seal.details["row_id"] == consent.pk
     assert _row_problems(verify()) == set()
+
+
+# -------------------------------------------------------------- reads of lists journaled
+
+
+def test_lists_and_searches_are_journaled_with_a_count_and_without_the_terms(
+    world: World,
+) -> None:
+    client = Client()
+    client.force_login(world.a.users[roles.SOCIAL_WORKER])
+    client.get(reverse("cases:person_list"), {"q": world.a.person.last_name})
+    entry = _journal("list_viewed")
+    assert entry.details == {"view": "person_list", "count": 1, "search_words_count": 1}
+    assert world.a.person.last_name.lower() not in repr(entry.details).lower()
+    pages = {
+        "request_list": reverse("incoming:list"),
+        "committee_sessions": reverse("disclosures:session_list"),
+    }
+    for view, url in pages.items():
+        client.get(url)
+        assert _journal("list_viewed").details["view"] == view
+    head = Client()
+    head.force_login(world.a.users[roles.HEAD_SOCIAL_WORKER])
+    for view, url in {
+        "follow_up": reverse("incoming:follow_up"),
+        "inbox": reverse("disclosures:inbox"),
+        "committee_session": reverse("disclosures:session_detail", args=[world.a.session.pk]),
+    }.items():
+        head.get(url)
+        assert _journal("list_viewed").details["view"] == view

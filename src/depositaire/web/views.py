@@ -113,6 +113,21 @@ def journal(
     record(action, actor=actor, organisation=organisation, target=target, details=details or {})
 
 
+def journal_read(
+    request: HttpRequest, view: str, rows: Any, *, target: str = "", words: int | None = None
+) -> None:
+    """One entry for a page that lists persons' data: which page, how many rows.
+
+    A search is journaled by its number of words only: the terms never reach the journal.
+    ``rows`` is a list or a queryset (evaluated here, and cached for the template).
+    """
+    count = len(rows)
+    details: dict[str, Any] = {"view": view, "count": count}
+    if words is not None:
+        details["search_words_count"] = words
+    journal(request, "list_viewed", target=target, details=details)
+
+
 def client_address(request: HttpRequest) -> str | None:
     """The peer address (the proxy's header is not trusted here)."""
     return request.META.get("REMOTE_ADDR") or None

@@ -24,8 +24,10 @@ ACTIONS = (
     "account_change_refused",
     "account_change_refused_self",
     "admin_action",
+    "list_viewed",
+    "break_glass",
 )
-DETAIL_KEYS = ("role_before", "role_after", "model", "flag", "fields", "email_changed")
+DETAIL_KEYS = ("role_before", "role_after", "model", "flag", "fields", "email_changed", "view")
 
 log = logging.getLogger("depositaire.security")
 

@@ -19,7 +19,7 @@ from depositaire.web.accounts import roles
 from depositaire.web.cases import national_number
 from depositaire.web.cases.forms import ItemForm, PersonForm
 from depositaire.web.cases.models import InformationItem, Person
-from depositaire.web.views import guard, journal
+from depositaire.web.views import guard, journal, journal_read
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 #: Words of a search beyond this are ignored (each one adds a condition to the query).
@@ -58,6 +58,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     for word in words:
         persons = persons.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
     persons = persons.annotate(item_count=Count("items"))
+    journal_read(request, "person_list", persons, words=len(words) if query else None)
     return render(request, "cases/person_list.html", {"persons": persons, "query": query})
 
 

@@ -35,7 +35,7 @@ from depositaire.web.incoming.forms import (
     eligible_items,
 )
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
-from depositaire.web.views import attachment_response, guard, journal, pdf_response
+from depositaire.web.views import attachment_response, guard, journal, journal_read, pdf_response
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
@@ -55,6 +55,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .select_related("person", "received_by")
         .order_by("status", "-received_at")
     )
+    journal_read(request, "request_list", requests)
     return render(request, "incoming/list.html", {"requests": requests, "now": timezone.now()})
 
 
@@ -315,6 +316,7 @@ def examine(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             return redirect("incoming:examine", incoming_id=incoming.pk)
     context = _examine_context(incoming, interview, fix)
     context["error"] = error
+    journal_read(request, "examination", [incoming], target=_target(incoming))
     return render(request, "incoming/examine.html", context, status=_status(request, bool(error)))
 
 
@@ -497,6 +499,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
     open_requests = sorted((r for r in requests if r.is_open), key=lambda r: r.received_at)
     closed = [r for r in requests if not r.is_open]
+    journal_read(request, "follow_up", requests)
     return render(
         request,
         "incoming/follow_up.html",
