@@ -523,3 +523,63 @@ def test_lists_and_searches_are_journaled_with_a_count_and_without_the_terms(
     }.items():
         head.get(url)
         assert _journal("list_viewed").details["view"] == view
+
+
+# ------------------------------------------------------------------------ break the glass
+
+
+def _break_glass(client: Client, person_id: int) -> Any:
+    return client.post(
+        reverse("cases:emergency_open"),
+        {
+            "file_number": person_id,
+            "reason": "danger_person",
+            "statement": "Appel de l'école : l'enfant n'est pas rentré, sa référente est absente.",
+        },
+    )
+
+
+def test_a_worker_opens_another_teams_file_in_an_emergency_with_a_reason(
+    world: World,
+) -> None:
+    w = world.a
+    outsider = Client()
+    outsider.force_login(w.other_team_worker)
+    detail = reverse("cases:person_detail", args=[w.person.pk])
+    assert outsider.get(detail).status_code == 404
+    response = _break_glass(outsider, w.person.pk)
+    assert response.status_code == 302 and response["Location"] == detail
+    assert outsider.get(detail).status_code == 200
+    entry = _journal("break_glass")
+    assert entry.actor_id == w.other_team_worker.pk and entry.target == f"person:{w.person.pk}"
+    assert entry.details["reason"] == "danger_person"
+    assert "école" not in repr(entry.details)
+    # A colleague's confidence stays closed, even in an emergency.
+    confidence = reverse("cases:item_detail", args=[w.confidence.pk])
+    assert outsider.get(confidence).status_code == 404
+    # Flagged: the head reads the worker's words, the DPO sees the access without them.
+    head = Client()
+    head.force_login(w.users[roles.HEAD_SOCIAL_WORKER])
+    page = head.get(reverse("cases:emergency_list")).content.decode()
+    assert "Danger pour la personne" in page and "l&#x27;enfant n&#x27;est pas rentré" in page
+    dpo = Client()
+    dpo.force_login(w.users[roles.DPO])
+    page = dpo.get(reverse("cases:emergency_list")).content.decode()
+    assert "Danger pour la personne" in page and "pas rentré" not in page
+    # Listed in the person's report, with who viewed the file (function, service, day).
+    worker = Client()
+    worker.force_login(w.users[roles.SOCIAL_WORKER])
+    report = worker.get(reverse("disclosures:report", args=[w.person.pk])).content.decode()
+    assert "Accès d&#x27;urgence à votre dossier" in report
+    assert w.other_team.name in report and "Danger pour la personne" in report
+    assert "Qui a consulté votre dossier" in report
+    assert w.other_team_worker.last_name not in report
+
+
+def test_an_emergency_access_finds_no_file_of_another_organisation(world: World) -> None:
+    outsider = Client()
+    outsider.force_login(world.a.other_team_worker)
+    response = _break_glass(outsider, world.b.person.pk)
+    assert response.status_code == 200
+    assert "Aucun dossier de votre organisation" in response.content.decode()
+    assert not JournalEntry.objects.filter(action="break_glass").exists()
