@@ -25,7 +25,7 @@ from django.contrib.auth import login, logout, password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -163,7 +163,7 @@ def qr_data_uri(config_url: str) -> str:
 def mfa_view(request: HttpRequest) -> HttpResponse:
     """The second step: enrol a TOTP application (first login), or give a code."""
     user: Any = request.user
-    target = _safe_next(request, settings.LOGIN_REDIRECT_URL)
+    target = _safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     if is_verified(user):
         return redirect(target)
     device = _confirmed_totp(user)
