@@ -66,6 +66,12 @@ def test_an_item_id_of_23_digits_on_a_new_communication_is_an_invalid_choice(
     assert response.status_code == 200
 
 
+def test_a_nul_character_in_a_search_is_a_bad_request_not_a_server_error(world: World) -> None:
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    response = client.get(reverse("cases:person_list"), {"q": "a\x00b"})
+    assert response.status_code == 400
+
+
 def test_a_search_of_1500_words_answers(world: World) -> None:
     client = _client(world.a.users[roles.SOCIAL_WORKER])
     response = client.get(reverse("cases:person_list"), {"q": " ".join(["mot"] * 1500)})

@@ -32,3 +32,22 @@ class IdleTimeoutMiddleware:
             elif not isinstance(last, int) or now - last >= RESOLUTION:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class NullCharacterMiddleware:
+    """A NUL character is never valid input: answered 400 (PostgreSQL refuses it in text,
+    which gave a 500 on a search). Django's form fields refuse it already; this covers the
+    query parameters read by views (search, filters)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for values in (request.GET, request.POST if request.method == "POST" else None):
+            if values is not None and any(
+                "\x00" in value for key in values for value in values.getlist(key)
+            ):
+                from depositaire.web.views import error_view
+
+                return error_view(400)(request)
+        return self.get_response(request)
