@@ -40,7 +40,7 @@ def command_paths(command, prefix: str = "") -> list[str]:
 def test_every_command_is_shown_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = command_paths(typer.main.get_command(app))
-    assert {"evaluate", "rules", "law", "consult", "demo", "journal verify"} <= set(commands)
+    assert {"evaluate", "rules", "law", "consult", "demo code", "journal verify"} <= set(commands)
     missing = [c for c in commands if c != "demo" and f"depositaire {c}" not in readme]
     assert missing == []
     assert "make run" in readme  # the demo command is what `make run` starts

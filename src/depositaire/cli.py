@@ -436,21 +436,40 @@ app.command("consult", cls=FrenchCommand)(consult)
 
 
 @journal_app.command("verify", cls=FrenchCommand, help=t("cli.commands.journal_verify"))
-def journal_verify() -> None:
+def journal_verify(
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key", metavar=t("cli.metavars.file"), help=t("cli.options.public_key")
+        ),
+    ] = None,
+) -> None:
     """Verify the journal chain (help text: ``cli.commands.journal_verify``)."""
     from depositaire.web.journal.cli import verify_command
 
-    raise typer.Exit(verify_command())
+    raise typer.Exit(verify_command(public_key=public_key))
 
 
-@app.command(cls=FrenchCommand, help=t("cli.commands.demo"))
+demo_app = typer.Typer(
+    cls=FrenchGroup,
+    subcommand_metavar=t("cli.help.subcommand_metavar"),
+    invoke_without_command=True,
+    help=t("cli.commands.demo"),
+)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.callback()
 def demo(
+    ctx: typer.Context,
     host: Annotated[
         str, typer.Option(metavar=t("cli.metavars.host"), help=t("cli.options.host"))
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(metavar="PORT", help=t("cli.options.port"))] = 8000,
 ) -> None:
     """Start the demo web application (help text: ``cli.commands.demo``)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from depositaire.web.demo import DemoError, run
 
     try:
@@ -492,6 +511,19 @@ def api_token(
         fail(str(exc))
     print(message)
     print(raw, flush=True)
+
+
+@demo_app.command("code", cls=FrenchCommand, help=t("cli.commands.demo_code"))
+def demo_code(
+    username: Annotated[str, typer.Argument(metavar=t("cli.metavars.user"))],
+) -> None:
+    """Print the current one-time code of a demo account (help text: ``cli.commands.demo_code``)."""
+    from depositaire.web.demo import DemoError, current_code
+
+    try:
+        out.print(current_code(username), markup=False)
+    except DemoError as exc:
+        fail(str(exc), code=1)
 
 
 def main() -> None:

@@ -37,3 +37,29 @@ def world(django_db_setup: None, django_db_blocker: object) -> World:
     """
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login`` skips the login form: it also skips the one-time code.
+
+    The two steps themselves are tested through the real form (test_security.py, and in
+    Chromium); every other test starts from a session that passed both.
+    """
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self: object, user: object, backend: str | None = None) -> None:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        original(self, user, backend)  # type: ignore[arg-type]
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="test-login", defaults={"confirmed": True}
+        )
+        session = self.session  # type: ignore[attr-defined]
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

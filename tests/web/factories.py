@@ -245,4 +245,9 @@ class World:
 
 
 def build_world() -> World:
-    return World(a=build_org("A", "CPAS de Testville"), b=build_org("B", "CPAS d'Ailleurs"))
+    """Loaded like a fixture: its rows are not sealed in the journal (tests that verify the
+    seals call ``rows.seal_existing()`` first), so the shared journal starts empty."""
+    from depositaire.web.journal import rows
+
+    with rows.loading():
+        return World(a=build_org("A", "CPAS de Testville"), b=build_org("B", "CPAS d'Ailleurs"))

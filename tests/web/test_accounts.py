@@ -1,4 +1,4 @@
-"""Login (Argon2, throttled per username and per address, journaled) and logout."""
+"""Login (Argon2, a one-time code, throttled per account and per (address, account), journaled) and logout."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import LoginFailure, User
 from depositaire.web.journal.models import JournalEntry
 from web.factories import PASSWORD, World, make_user
+from web.mfa import next_code, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,12 @@ def login(client: Any, username: str, password: str, address: str = "10.0.0.1") 
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
+def second_step(client: Any, user: User, next_url: str = "") -> Any:
+    totp_device(user)
+    url = reverse("accounts:mfa") + (f"?next={next_url}" if next_url else "")
+    return client.post(url, {"code": next_code(user)})
+
+
 def test_the_login_page_is_french_and_has_no_inline_script_or_style(client: Any) -> None:
     page = client.get(LOGIN)
     body = page.content.decode()
@@ -37,7 +44,12 @@ def test_the_login_page_is_french_and_has_no_inline_script_or_style(client: Any)
 
 
 def test_a_user_logs_in_and_out_and_both_are_journaled(client: Any, worker: User) -> None:
+    totp_device(worker)
     response = login(client, "alice", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa")
+    # The password alone opens nothing.
+    assert client.get(reverse("cases:person_list"))["Location"].startswith(reverse("accounts:mfa"))
+    response = second_step(client, worker)
     assert response.status_code == 302 and response["Location"] == reverse("cases:home")
     entry = JournalEntry.objects.filter(action="login").latest("seq")
     assert entry.actor_id == worker.pk and entry.organisation_id == worker.organisation_id
@@ -59,12 +71,17 @@ def test_a_wrong_password_is_refused_journaled_without_the_username(
     assert "Identifiant ou mot de passe incorrect." in response.content.decode()
     entry = JournalEntry.objects.filter(action="login_failed").latest("seq")
     assert "alice" not in repr(entry.details) + entry.target
-    assert len(entry.details["username_sha256"]) == 64
+    # Under the account's organisation (the DPO sees it), the name as a keyed HMAC.
+    assert entry.organisation_id == worker.organisation_id
+    import hashlib
+
+    assert len(entry.details["username_hmac_sha256"]) == 64
+    assert entry.details["username_hmac_sha256"] != hashlib.sha256(b"alice").hexdigest()
     assert LoginFailure.objects.filter(username="alice").count() == 1
 
 
-def test_logins_are_throttled_per_username(client: Any, worker: User, settings: Any) -> None:
-    settings.LOGIN_MAX_FAILURES = 3
+def test_logins_are_throttled_per_account(client: Any, worker: User, settings: Any) -> None:
+    settings.LOGIN_MAX_FAILURES_ACCOUNT = 3
     for i in range(3):
         login(client, "alice", "wrong", address=f"10.0.0.{i + 1}")
     # Even the right password is refused now, from yet another address.
@@ -75,11 +92,23 @@ def test_logins_are_throttled_per_username(client: Any, worker: User, settings: 
     assert JournalEntry.objects.filter(action="login_failed", details__throttled=1).exists()
 
 
-def test_logins_are_throttled_per_address(client: Any, worker: User, settings: Any) -> None:
-    settings.LOGIN_MAX_FAILURES = 3
-    for name in ("bob", "carol", "dave"):
-        login(client, name, "wrong", address="192.0.2.7")
-    assert login(client, "alice", PASSWORD, address="192.0.2.7").status_code == 429
+def test_failures_against_one_account_never_lock_out_the_other_accounts_of_the_address(
+    client: Any, worker: User, world: World, settings: Any
+) -> None:
+    settings.LOGIN_MAX_FAILURES = 5
+    colleague = make_user(world.a.org, roles.SOCIAL_WORKER, "bruno", password=PASSWORD)
+    proxy = "192.0.2.7"  # behind a proxy, the whole organisation has this address
+    for _ in range(5):
+        login(client, "alice", "wrong", address=proxy)
+    for name in ("bob", "carol", "dave", "erin", "frank", "gina"):
+        login(client, name, "wrong", address=proxy)
+    # The attacked pair (address, account) is blocked...
+    assert login(client, "alice", PASSWORD, address=proxy).status_code == 429
+    # ...the colleague behind the same address logs in...
+    assert login(client, "bruno", PASSWORD, address=proxy).status_code == 302
+    assert client.session["_auth_user_id"] == str(colleague.pk)
+    client.post(reverse("accounts:logout"))
+    # ...and so does alice from another address (the account limit is not reached).
     assert login(client, "alice", PASSWORD, address="192.0.2.8").status_code == 302
 
 
@@ -117,10 +146,12 @@ def test_an_unsafe_next_address_is_ignored(client: Any, worker: User) -> None:
     response = client.post(
         LOGIN + "?next=https://evil.example/", {"username": "alice", "password": PASSWORD}
     )
-    assert response["Location"] == reverse("cases:home")
+    assert response["Location"] == reverse("accounts:mfa")
+    assert second_step(client, worker, "https://evil.example/")["Location"] == reverse("cases:home")
     client.post(reverse("accounts:logout"))
     response = client.post(LOGIN + "?next=/personnes/", {"username": "alice", "password": PASSWORD})
-    assert response["Location"] == "/personnes/"
+    assert response["Location"] == reverse("accounts:mfa") + "?next=/personnes/"
+    assert second_step(client, worker, "/personnes/")["Location"] == "/personnes/"
 
 
 def test_the_admin_has_no_login_form_of_its_own(client: Any) -> None:

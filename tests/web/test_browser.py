@@ -75,10 +75,19 @@ def org() -> OrgWorld:
 
 
 def log_in(page: Any, live_server: Any, username: str) -> None:
+    """Both steps: the password, then the TOTP code computed with pyotp."""
+    from depositaire.web.accounts.models import User
+    from web.mfa import next_code, totp_device
+
+    user = User.objects.get(username=username)
+    totp_device(user)
     page.goto(f"{live_server.url}/connexion/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.fill("#id_code", next_code(user))
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
 

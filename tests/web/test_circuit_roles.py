@@ -116,9 +116,7 @@ def test_the_sysadmin_creates_a_user_in_their_own_organisation_only(
     client.force_login(w.users[roles.SYSADMIN])
     data = {
         "username": "nouvelle-as",
-        "password1": "un mot de passe long et sûr 42",
-        "password2": "un mot de passe long et sûr 42",
-        "usable_password": "true",
+        "email": "nouvelle-as@example.org",
         "organisation": world.b.org.pk,  # tries the other organisation
         "role": roles.SOCIAL_WORKER,
         "profession": "social_worker",
@@ -132,10 +130,16 @@ def test_the_sysadmin_creates_a_user_in_their_own_organisation_only(
     response = client.post(reverse("admin:accounts_user_add"), {**data, "organisation": w.org.pk})
     assert response.status_code == 302
     user = User.objects.get(username="nouvelle-as")
-    assert user.organisation_id == w.org.pk and user.role == roles.SOCIAL_WORKER
-    assert user.password.startswith(
-        "md5$"
-    )  # hashed (the tests' fast hasher; Argon2 in the project)
+    # The administrator sets no password (a one-time link is mailed to the user), and the
+    # content role and team wait for the approval of a second person (issue 13).
+    from django.core import mail
+
+    from depositaire.web.accounts.models import AccountChange
+
+    assert user.organisation_id == w.org.pk and user.role == ""
+    assert not user.has_usable_password() and mail.outbox[-1].to == ["nouvelle-as@example.org"]
+    change = AccountChange.objects.get(user=user)
+    assert change.role_after == roles.SOCIAL_WORKER and change.teams_after == [w.team.pk]
     assert JournalEntry.objects.filter(action="user_created", target=f"user:{user.pk}").exists()
 
 

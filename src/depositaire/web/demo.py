@@ -107,11 +107,47 @@ def ensure_demo_data() -> dict[str, str]:
                     user.teams.set([teams[org_name]])
                 passwords[username] = password
             users[username] = user
+            _ensure_totp(user)
         if created_demo:
             _demo_files(demo, other, teams, users)
         _demo_requests(demo, users)
     save_passwords({name: passwords[name] for name, *_ in USERS if name in passwords})
     return passwords
+
+
+def _ensure_totp(user: Any) -> None:
+    """Demo accounts come enrolled: their codes are given by ``depositaire demo code USER``."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+
+
+def current_code(username: str) -> str:
+    """The current TOTP code of a demonstration account; refused for any other account."""
+    setup()
+    from django.db import connection
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from depositaire.web.accounts.models import User
+
+    demo_names = {name: org for name, _, _, _, org in USERS}
+    user = User.objects.filter(username=username).select_related("organisation").first()
+    is_demo = (
+        username in demo_names
+        and user is not None
+        and user.organisation is not None
+        and user.organisation.name == demo_names[username]
+        and passwords_file().exists()
+        and username in load_passwords()
+        and connection.vendor == "sqlite"
+    )
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if is_demo else None
+    if device is None:
+        raise DemoError(t("security.demo.not_demo", user=username))
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return t("security.demo.code", user=username, code=f"{totp.token():0{device.digits}d}")
 
 
 def _item(
@@ -399,6 +435,7 @@ def banner(host: str, port: int, passwords: dict[str, str]) -> str:
     lines += [
         "",
         t("web.demo.passwords_file", path=str(passwords_file())),
+        t("security.demo.hint"),
         t("web.demo.not_for_real_data"),
         t("web.demo.stop"),
     ]

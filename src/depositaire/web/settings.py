@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "depositaire.web.accounts",
     "depositaire.web.journal",
     "depositaire.web.cases",
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "depositaire.web.accounts.middleware.IdleTimeoutMiddleware",
+    "depositaire.web.accounts.middleware.NullCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -128,12 +134,18 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "depositaire.web.accounts.passwords.BreachedPasswordValidator"},
+    {"NAME": "depositaire.web.accounts.passwords.VarietyValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 #: Failed logins allowed per username and per address in the throttling window.
+#: Failed logins allowed per (address, account) in the throttling window; an address
+#: alone never blocks (behind a proxy, a whole organisation shares one address).
 LOGIN_MAX_FAILURES = env_int("DEPOSITAIRE_LOGIN_MAX_FAILURES", 5)
+#: Failed logins allowed per account from all addresses together.
+LOGIN_MAX_FAILURES_ACCOUNT = env_int("DEPOSITAIRE_LOGIN_MAX_FAILURES_ACCOUNT", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("DEPOSITAIRE_LOGIN_FAILURE_WINDOW", 900)
 
 #: API throttling (django-ninja's throttles, in the cache): per token, and per address
@@ -147,6 +159,10 @@ TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
 
+# Uploads never touch the disk in clear: kept in memory up to the limit, dropped beyond.
+FILE_UPLOAD_HANDLERS = ["depositaire.web.uploads.InMemoryOnlyUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 + 64 * 1024  # the 5 MB document limit + the form
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 # The project's own static files (CSS, htmx) live beside the templates, outside any app.
@@ -157,6 +173,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_AGE = env_int("DEPOSITAIRE_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+#: Session keys are stored hashed (a copy of the database opens no session).
+SESSION_ENGINE = "depositaire.web.accounts.sessions"
+#: A session unused for this long ends (besides the absolute SESSION_COOKIE_AGE).
+SESSION_IDLE_SECONDS = env_int("DEPOSITAIRE_SESSION_IDLE_SECONDS", 30 * 60)
+#: The one-time password link an administrator sends is valid this long.
+PASSWORD_RESET_TIMEOUT = env_int("DEPOSITAIRE_PASSWORD_RESET_SECONDS", 24 * 3600)
+#: The reset link is mailed through Django's e-mail backend (console by default:
+#: printed on the server's terminal; set SMTP in production).
+EMAIL_BACKEND = env_str(
+    "DEPOSITAIRE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env_str("DEPOSITAIRE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DEPOSITAIRE_EMAIL_PORT", 25)
+EMAIL_USE_TLS = env_bool("DEPOSITAIRE_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEPOSITAIRE_EMAIL_FROM", "depositaire@localhost")
+#: The issuer shown in the TOTP application.
+OTP_TOTP_ISSUER = "Dépositaire"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 X_FRAME_OPTIONS = "DENY"

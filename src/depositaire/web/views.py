@@ -33,8 +33,13 @@ View = Callable[..., HttpResponse]
 Loader = type[models.Model] | tuple[type[models.Model], str]
 
 
-def guard(*roles: str, load: Mapping[str, Loader] | None = None) -> Callable[[View], View]:
-    """Login, then role (403), then organisation and scope of each URL object (404).
+def guard(
+    *roles: str, load: Mapping[str, Loader] | None = None, verified: bool = True
+) -> Callable[[View], View]:
+    """Login and second factor, then role (403), then organisation and scope of each URL object (404).
+
+    ``verified=False`` only for the pages of the second step itself (and logout): every
+    other view needs a session that passed the one-time code.
 
     ``guard()`` without roles only requires a logged-in user (home page, logout).
 
@@ -53,6 +58,11 @@ def guard(*roles: str, load: Mapping[str, Loader] | None = None) -> Callable[[Vi
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if verified and not _is_verified(user):
+                from django.shortcuts import redirect
+                from django.urls import reverse
+
+                return redirect(f"{reverse('accounts:mfa')}?next={request.path}")
             if allowed and (
                 getattr(user, "organisation_id", None) is None or user.role not in allowed  # type: ignore[union-attr]
             ):
@@ -73,6 +83,11 @@ def guard(*roles: str, load: Mapping[str, Loader] | None = None) -> Callable[[Vi
     return decorate
 
 
+def _is_verified(user: Any) -> bool:
+    check = getattr(user, "is_verified", None)
+    return bool(check is not None and check())
+
+
 def public(view: View) -> View:
     """Mark a view that needs no login (the login page, and the health check ``/sante/``)."""
     view.guard_roles = None  # type: ignore[attr-defined]
@@ -86,14 +101,31 @@ def journal(
     target: str | None = None,
     details: dict[str, Any] | None = None,
     actor: Any = None,
+    organisation: Any = None,
 ) -> None:
     """Record one action in the journal: ids, counts and hashes only, never text."""
     from depositaire.web.journal.service import record
 
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    organisation = getattr(actor, "organisation", None) if actor is not None else None
+    if organisation is None and actor is not None:
+        organisation = getattr(actor, "organisation_id", None)
     record(action, actor=actor, organisation=organisation, target=target, details=details or {})
+
+
+def journal_read(
+    request: HttpRequest, view: str, rows: Any, *, target: str = "", words: int | None = None
+) -> None:
+    """One entry for a page that lists persons' data: which page, how many rows.
+
+    A search is journaled by its number of words only: the terms never reach the journal.
+    ``rows`` is a list or a queryset (evaluated here, and cached for the template).
+    """
+    count = len(rows)
+    details: dict[str, Any] = {"view": view, "count": count}
+    if words is not None:
+        details["search_words_count"] = words
+    journal(request, "list_viewed", target=target, details=details)
 
 
 def client_address(request: HttpRequest) -> str | None:

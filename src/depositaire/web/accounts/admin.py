@@ -1,5 +1,10 @@
 """The Django admin, for the system administrator only: users, organisations, teams.
 
+Separation of duties: the administrator manages accounts but never acts as a user.
+There is no page to set a password (only a one-time link sent to the user), and a
+change that gives a content role or a team waits for a second person's approval
+(:class:`~depositaire.web.accounts.models.AccountChange`). Every act is journaled.
+
 Nothing about persons is registered here — no file, no item, no consent, no
 disclosure: the admin cannot show them, whoever logs in. A system administrator
 sees and manages only their own organisation; the superuser (created on the
@@ -28,8 +33,11 @@ from depositaire.web.accounts.models import Organisation, Team, User
 
 def _is_sysadmin(request: HttpRequest) -> bool:
     user: Any = request.user
+    verified = getattr(user, "is_verified", None)
     return bool(
         user.is_active
+        and verified is not None
+        and verified()
         and (
             user.is_superuser or (user.role == roles.SYSADMIN and user.organisation_id is not None)
         )
@@ -51,6 +59,9 @@ class DepositaireAdminSite(admin.AdminSite):
 
         @wraps(inner)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            verified = getattr(request.user, "is_verified", None)
+            if request.user.is_authenticated and not (verified is not None and verified()):
+                return redirect(f"{reverse('accounts:mfa')}?next={request.path}")
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied
             return inner(request, *args, **kwargs)
@@ -64,6 +75,10 @@ class DepositaireAdminSite(admin.AdminSite):
                 return redirect("admin:index")
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """One page to change one's password: the application's (validators, sessions ended)."""
+        return redirect("accounts:password_change")
 
 
 site = DepositaireAdminSite(name="admin")
@@ -140,6 +155,29 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not user.is_superuser and hasattr(obj, "organisation_id"):
             obj.organisation_id = user.organisation_id
         super().save_model(request, obj, form, change)
+        if self.model is not User:
+            _journal_admin(request, obj, "change" if change else "add", form)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        _journal_admin(request, obj, "delete", None)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            _journal_admin(request, obj, "delete", None)
+        super().delete_queryset(request, queryset)
+
+
+def _journal_admin(request: HttpRequest, obj: Any, flag: str, form: Any) -> None:
+    from depositaire.web.views import journal
+
+    fields = sorted(form.changed_data) if form is not None else []
+    journal(
+        request,
+        "admin_action",
+        target=f"{obj._meta.model_name}:{obj.pk}",
+        details={"model": obj._meta.model_name, "flag": flag, "fields": fields},
+    )
 
 
 @admin.register(Organisation, site=site)
@@ -175,14 +213,49 @@ class UserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
         )
 
 
+class UserAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new account has no password: the user chooses it from the link sent to them."""
+
+    class Meta:
+        model = User
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "role",
+            "profession",
+            "teams",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
+#: Roles that read persons' data (or extracts of it): giving one needs a second person.
+CONTENT_ROLES = frozenset(roles.ROLES) - {roles.DPO, roles.SYSADMIN}
+
+
 @admin.register(User, site=site)
 class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
+    form = UserChangeForm
+    add_form = UserAddForm
     list_display = ("username", "last_name", "first_name", "role", "organisation", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "last_name")
     filter_horizontal = ("teams",)
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username",)}),
         (t("web.admin.identity"), {"fields": ("first_name", "last_name", "email")}),
         (
             t("web.admin.function"),
@@ -191,18 +264,123 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
         (t("web.admin.dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"fields": ("username", "password1", "password2")}),
+        (None, {"fields": ("username", "email", "first_name", "last_name")}),
         (t("web.admin.function"), {"fields": ("organisation", "role", "profession", "teams")}),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ["send_reset_link"]
+
+    def get_urls(self) -> list[Any]:
+        # No page sets a password: Django's "<id>/password/" is not served at all.
+        return [u for u in super().get_urls() if "password" not in str(u.pattern)]
+
+    def user_change_password(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        raise PermissionDenied
+
+    @admin.action(description=t("security.reset.action"))
+    def send_reset_link(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        from django.contrib import messages
+
+        from depositaire.web.accounts.views import send_reset_link
+
+        sent = 0
+        for user in queryset:
+            if user.pk == request.user.pk:
+                continue
+            sent += bool(send_reset_link(request, user))
+        messages.info(request, t("security.reset.sent", count=sent))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from django.contrib import messages
+
         from depositaire.web.views import journal
 
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        role_before = before.role if before is not None else ""
+        teams_before = sorted(before.teams.values_list("pk", flat=True)) if before else []
+        role_after = obj.role
+        email_before = before.email if before is not None else ""
+        email_after = obj.email
+        if role_after in CONTENT_ROLES and role_after != role_before:
+            obj.role = role_before  # applied only once approved
+        if before is not None and before.role in CONTENT_ROLES and email_after != email_before:
+            # The reset link goes to this address: changing it could hand the account over.
+            obj.email = email_before
+        if not change:
+            obj.set_unusable_password()
         super().save_model(request, obj, form, change)
+        request._account_change = {  # type: ignore[attr-defined]
+            "role_before": role_before,
+            "role_after": role_after,
+            "teams_before": teams_before,
+            "email_after": email_after,
+            "self": obj.pk == request.user.pk,
+        }
         journal(
             request,
             "user_changed" if change else "user_created",
             target=f"user:{obj.pk}",
-            details={"user_id": obj.pk, "role": obj.role or "none"},
+            details={
+                "user_id": obj.pk,
+                "role": obj.role or "none",
+                "role_before": role_before or "none",
+                "role_after": obj.role or "none",
+                "fields": sorted(form.changed_data),
+            },
         )
+        if not change and obj.email:
+            from depositaire.web.accounts.views import send_reset_link
+
+            send_reset_link(request, obj)
+            messages.info(request, t("security.reset.sent", count=1))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        from django.contrib import messages
+
+        from depositaire.web.accounts.models import AccountChange
+        from depositaire.web.views import journal
+
+        super().save_related(request, form, formsets, change)
+        info = getattr(request, "_account_change", None)
+        if info is None:
+            return
+        obj = form.instance
+        teams_wanted = sorted(obj.teams.values_list("pk", flat=True))
+        added = set(teams_wanted) - set(info["teams_before"])
+        if added:
+            # Removing a team applies at once; adding one waits for the approval.
+            obj.teams.set([pk for pk in teams_wanted if pk not in added])
+        role_pending = info["role_after"] != obj.role
+        email_pending = info["email_after"] != obj.email
+        if not (added or role_pending or email_pending):
+            return
+        details = {
+            "user_id": obj.pk,
+            "role_before": info["role_before"] or "none",
+            "role_after": info["role_after"] or "none",
+            "teams_before_ids": info["teams_before"],
+            "teams_after_ids": teams_wanted,
+            "email_changed": email_pending,
+        }
+        if info["self"]:
+            journal(
+                request, "account_change_refused_self", target=f"user:{obj.pk}", details=details
+            )
+            messages.error(request, t("security.approvals.self_refused"))
+            return
+        change_row = AccountChange.objects.create(
+            user=obj,
+            requested_by=request.user,
+            role_before=info["role_before"],
+            role_after=info["role_after"],
+            teams_before=info["teams_before"],
+            teams_after=teams_wanted,
+            email_after=info["email_after"] if email_pending else "",
+        )
+        journal(
+            request,
+            "account_change_requested",
+            target=f"user:{obj.pk}",
+            details={**details, "change_id": change_row.pk},
+        )
+        messages.warning(request, t("security.approvals.pending"))

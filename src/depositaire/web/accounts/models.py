@@ -110,3 +110,63 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"login-failure:{self.pk}"
+
+
+class AccountChange(models.Model):
+    """A change that gives an account a content role or a team: applied only once a second
+    person (the head social worker or the president of the organisation) approves it."""
+
+    PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_changes")
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="account_changes_requested"
+    )
+    role_before = models.CharField(max_length=40, blank=True)
+    role_after = models.CharField(max_length=40, blank=True)
+    teams_before = models.JSONField(default=list, blank=True)
+    teams_after = models.JSONField(default=list, blank=True)
+    #: A new e-mail address for an account with a content role ("" = unchanged).
+    email_after = models.EmailField(blank=True)
+    state = models.CharField(max_length=10, default=PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_changes_decided",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"account-change:{self.pk}"
+
+
+class HashedSession(models.Model):
+    """A session stored under the SHA-256 of its key: a copy of the database opens no session.
+
+    ``user_id`` and the two dates let a user list and end their own sessions.
+    """
+
+    session_key = models.CharField(max_length=64, primary_key=True)
+    session_data = models.TextField()
+    expire_date = models.DateTimeField(db_index=True)
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"session:{self.session_key[:12]}"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from depositaire.web.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -8,5 +8,14 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.login_view, name="login"),
+    path("connexion/code/", views.mfa_view, name="mfa"),
     path("deconnexion/", views.logout_view, name="logout"),
+    path("compte/sessions/", views.sessions_view, name="sessions"),
+    path("compte/mot-de-passe/", views.password_change_view, name="password_change"),
+    path(
+        "compte/nouveau-mot-de-passe/<str:uidb64>/<str:token>/",
+        views.password_set_view,
+        name="password_set",
+    ),
+    path("compte/approbations/", views.approvals_view, name="approvals"),
 ]

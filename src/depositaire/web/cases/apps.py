@@ -13,3 +13,4 @@ class CasesConfig(AppConfig):
 
         register("cases.InformationItem", "content")
         register("cases.Person", "national_number", "address", "household")
+        register("cases.EmergencyAccess", "statement")

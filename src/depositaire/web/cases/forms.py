@@ -12,6 +12,7 @@ from django.utils import timezone
 from depositaire.engine.explain import category_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.messages import t
+from depositaire.web import fields
 from depositaire.web.accounts.models import Team
 from depositaire.web.cases import national_number
 from depositaire.web.cases.countries import is_country
@@ -25,7 +26,7 @@ def category_choices() -> list[tuple[str, str]]:
 class PersonForm(forms.Form):
     last_name = forms.CharField(label=t("web.person.last_name"), max_length=150)
     first_name = forms.CharField(label=t("web.person.first_name"), max_length=150)
-    birth_date = forms.DateField(
+    birth_date = fields.DateField(
         label=t("web.person.birth_date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

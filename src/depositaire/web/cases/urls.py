@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from depositaire.web.cases import views
+from depositaire.web.cases import emergency, views
 
 app_name = "cases"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("personnes/<int:person_id>/", views.person_detail, name="person_detail"),
     path("personnes/<int:person_id>/elements/nouveau/", views.item_create, name="item_create"),
     path("elements/<int:item_id>/", views.item_detail, name="item_detail"),
+    path("acces-urgence/", emergency.emergency_open, name="emergency_open"),
+    path("acces-urgence/liste/", emergency.emergency_list, name="emergency_list"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -13,13 +14,16 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from depositaire.engine.schema import CATEGORIES
+from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases import national_number
 from depositaire.web.cases.forms import ItemForm, PersonForm
 from depositaire.web.cases.models import InformationItem, Person
-from depositaire.web.views import guard, journal
+from depositaire.web.views import guard, journal, journal_read
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
+#: Words of a search beyond this are ignored (each one adds a condition to the query).
+MAX_SEARCH_WORDS = 10
 
 
 @guard()
@@ -47,9 +51,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     persons = Person.objects.visible_to(request.user).select_related("team")
     query = request.GET.get("q", "").strip()
     # Each word must be in the last or first name: "DUBOIS Jean", as the list shows it, finds him.
-    for word in query.split():
+    words = query.split()
+    if len(words) > MAX_SEARCH_WORDS:  # each word is a condition: a long text would fail the query
+        words = words[:MAX_SEARCH_WORDS]
+        messages.warning(request, t("security.forms.search_too_long", count=MAX_SEARCH_WORDS))
+    for word in words:
         persons = persons.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
     persons = persons.annotate(item_count=Count("items"))
+    journal_read(request, "person_list", persons, words=len(words) if query else None)
     return render(request, "cases/person_list.html", {"persons": persons, "query": query})
 
 

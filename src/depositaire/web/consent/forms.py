@@ -10,6 +10,7 @@ from django.utils import timezone
 from depositaire.engine.explain import value_label
 from depositaire.engine.schema import RECIPIENT_KINDS, REQUEST_KINDS
 from depositaire.messages import t
+from depositaire.web import fields
 from depositaire.web.cases.forms import category_choices
 
 
@@ -24,7 +25,7 @@ def purpose_choices(blank: str | None = None) -> list[tuple[str, str]]:
 
 
 def _date(label: str, required: bool) -> forms.DateField:
-    return forms.DateField(
+    return fields.DateField(
         label=label,
         required=required,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -9,6 +9,7 @@ from django import forms
 from depositaire.engine.explain import category_label, fact_label, format_date, value_label
 from depositaire.engine.schema import FACTS
 from depositaire.messages import t
+from depositaire.web import fields
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.forms import purpose_choices, recipient_choices
 from depositaire.web.disclosures.models import CommitteeSession
@@ -24,7 +25,7 @@ def _tri(value: str | None) -> bool | None:
     return {"true": True, "false": False}.get(value or "")
 
 
-class ItemChoiceField(forms.ModelMultipleChoiceField):
+class ItemChoiceField(fields.SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         nature = t(f"values.information.nature.{obj.nature}")
         cats = ", ".join(category_label(c) for c in obj.categories)
@@ -118,7 +119,7 @@ class FactsForm(forms.Form):
                     required=False,
                 )
             else:
-                field = forms.DateField(
+                field = fields.DateField(
                     label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
                 )
             self.fields[field_name(path)] = field
@@ -151,7 +152,7 @@ def posted_fact_paths(data: Any) -> list[str]:
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(
+    date = fields.DateField(
         label=t("web.session.date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     label = forms.CharField(label=t("web.session.label"), required=False, max_length=200)

@@ -20,6 +20,7 @@ from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.messages import catalogue, current_language, t
 from depositaire.web.accounts import roles
+from depositaire.web.cases import access_report
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.models import Consent, Objection
 from depositaire.web.disclosures.models import Disclosure, PrivacyContact
@@ -79,6 +80,7 @@ def report_context(person: Person) -> dict[str, Any]:
         "immigration_flow": is_cpas and person.is_foreigner,
         "requests": closed_requests(person),
         "privacy": PrivacyContact.objects.filter(organisation=person.organisation).first(),
+        "viewers": access_report.report_section(person),
     }
 
 

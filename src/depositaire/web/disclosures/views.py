@@ -19,7 +19,7 @@ from depositaire.web.disclosures.forms import FactsForm, PrepareForm, SessionFor
 from depositaire.web.disclosures.models import CommitteeSession, Disclosure
 from depositaire.web.disclosures.preparation import PreparationRequest, evaluate, missing_facts
 from depositaire.web.disclosures.service import legal_basis, recipient_label, record_disclosure
-from depositaire.web.views import guard, journal, pdf_response
+from depositaire.web.views import guard, journal, journal_read, pdf_response
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 #: Roles that receive extracts, with the caseworkers who prepare them.
@@ -184,13 +184,16 @@ def extract_pdf(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    received = Disclosure.objects.visible_to(user).filter(
-        status="sent", recipient_kind=roles.RECEIVES[user.role]
+    received = (
+        Disclosure.objects.visible_to(user)
+        .filter(status="sent", recipient_kind=roles.RECEIVES[user.role])
+        .select_related("prepared_by")
     )
+    journal_read(request, "inbox", received)
     return render(
         request,
         "disclosures/inbox.html",
-        {"disclosures": received.select_related("prepared_by"), "kind": roles.RECEIVES[user.role]},
+        {"disclosures": received, "kind": roles.RECEIVES[user.role]},
     )
 
 
@@ -198,6 +201,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     sessions = CommitteeSession.objects.visible_to(request.user)
+    journal_read(request, "committee_sessions", sessions)
     return render(request, "disclosures/session_list.html", {"sessions": sessions})
 
 
@@ -221,6 +225,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def session_detail(request: HttpRequest, session: CommitteeSession) -> HttpResponse:
     extracts = session.extracts_for(request.user).select_related("prepared_by")
+    journal_read(request, "committee_session", extracts, target=f"session:{session.pk}")
     return render(
         request, "disclosures/session_detail.html", {"session": session, "extracts": extracts}
     )

@@ -18,6 +18,7 @@ from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, disclosure_label, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.messages import t
+from depositaire.web import fields, uploads
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import InformationItem, Person
@@ -106,7 +107,7 @@ class RequestForm(forms.Form):
     claimed_basis_text = forms.CharField(
         label=t("incoming.form.claimed_basis_text"), max_length=300, required=False
     )
-    received_at = forms.DateTimeField(
+    received_at = fields.DateTimeField(
         label=t("incoming.form.received_at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
@@ -217,7 +218,7 @@ class DocumentForm(forms.Form):
             )
         raw = upload.read()
         kind = sniff_type(upload.name or "", raw)
-        if kind is None:
+        if kind is None or uploads.looks_polyglot(raw, kind):
             raise forms.ValidationError(t("incoming.document.bad_type"))
         self.raw = raw
         self.kind = kind

@@ -29,6 +29,7 @@ from depositaire.web.cases.models import Person
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
 from depositaire.web.incoming.forms import (
+    MAX_DOCUMENT_BYTES,
     DocumentForm,
     LetterForm,
     OutgoingForm,
@@ -37,7 +38,7 @@ from depositaire.web.incoming.forms import (
 )
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
 from depositaire.web.incoming.sources import Source, letter_sources
-from depositaire.web.views import attachment_response, guard, journal, pdf_response
+from depositaire.web.views import attachment_response, guard, journal, journal_read, pdf_response
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
@@ -57,6 +58,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .select_related("person", "received_by")
         .order_by("status", "-received_at")
     )
+    journal_read(request, "request_list", requests)
     return render(request, "incoming/list.html", {"requests": requests, "now": timezone.now()})
 
 
@@ -210,7 +212,14 @@ def request_detail(request: HttpRequest, incoming: IncomingRequest) -> HttpRespo
 @guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
 @require_POST
 def document_add(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
-    form = DocumentForm(request.POST, request.FILES)
+    if not incoming.is_open:  # a closed request's file is complete: nothing is added after
+        messages.error(request, t("security.uploads.closed"))
+        return redirect("incoming:detail", incoming_id=incoming.pk)
+    files = request.FILES  # parsing the body tells whether the upload was over the limit
+    if getattr(request, "upload_too_big", False):
+        messages.error(request, t("incoming.document.too_big", limit=MAX_DOCUMENT_BYTES // 2**20))
+        return redirect("incoming:detail", incoming_id=incoming.pk)
+    form = DocumentForm(request.POST, files)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -371,6 +380,7 @@ def examine(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             return redirect("incoming:examine", incoming_id=incoming.pk)
     context = _examine_context(incoming, interview, fix)
     context["error"] = error
+    journal_read(request, "examination", [incoming], target=_target(incoming))
     return render(request, "incoming/examine.html", context, status=_status(request, bool(error)))
 
 
@@ -551,6 +561,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
     open_requests = sorted((r for r in requests if r.is_open), key=lambda r: r.received_at)
     closed = [r for r in requests if not r.is_open]
+    journal_read(request, "follow_up", requests)
     return render(
         request,
         "incoming/follow_up.html",

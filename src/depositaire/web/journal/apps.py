@@ -9,3 +9,10 @@ class JournalConfig(AppConfig):
     name = "depositaire.web.journal"
     label = "journal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from depositaire.web.journal import rows
+        from depositaire.web.journal.codes import register_action
+
+        register_action("row_sealed", detail_keys=("model",))
+        rows.connect()

@@ -182,9 +182,14 @@ def verify(*, using: str = "default", public_key: Ed25519PublicKey | None = None
             .values_list(*ENTRY_FIELDS)
             .iterator(chunk_size=2000)
         )
-        return check_chain(
+        report = check_chain(
             rows, checkpoints=checkpoints, head=head, anchors=anchors, public_key=key
         )
+        # The rows the journal describes must still be as it sealed them.
+        from depositaire.web.journal.rows import check_rows
+
+        report.problems.extend(check_rows(using))
+        return report
 
 
 def _nested(connection: Any) -> bool:

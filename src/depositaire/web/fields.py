@@ -1,0 +1,55 @@
+"""Form fields that answer bad input with a French error, never a server error.
+
+- Dates outside 1900–2100 are refused (a year 1 date overflowed on conversion to UTC,
+  a year 9999 or 1800 date is a typing error in a social file).
+- A list of ids with an id no database integer holds (23 digits) is an invalid choice:
+  Django passes it to ``pk__in``, where SQLite raises ``OverflowError`` (a 500).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from depositaire.messages import t
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+MAX_ID = 2**63 - 1
+
+
+def plausible_date(value: dt.date | dt.datetime | None) -> None:
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(
+            t("security.forms.date_range", low=MIN_YEAR, high=MAX_YEAR), code="date_range"
+        )
+
+
+class DateField(forms.DateField):
+    default_validators = [plausible_date]
+
+
+class DateTimeField(forms.DateTimeField):
+    default_validators = [plausible_date]
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except (OverflowError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or int(text) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:20]},
+                )
+        return super()._check_values(value)
