@@ -212,7 +212,15 @@ def explain(
         elif status == "same_outcome":
             out.append(t("explain.same_outcome", rule=rule_title(rule)))
         elif status == "pending" and rule.kind in ("default", "exception"):
-            facts = ", ".join(fact_label(p) for p in dict.fromkeys(rule.effective.open_facts(f)))
+            open_facts = list(rule.effective.open_facts(f))
+            # A rule that applies unless a defeater fires waits on the defeater's facts.
+            open_facts += [
+                p
+                for d, d_status in trace.steps
+                if d.kind == "defeater" and d_status == "pending" and rule.id in d.defeats
+                for p in d.effective.open_facts(f)
+            ]
+            facts = ", ".join(fact_label(p) for p in dict.fromkeys(open_facts))
             out.append(
                 agree(
                     "explain.pending",

@@ -22,6 +22,10 @@ ART_458BIS_2001: Final = dt.date(2001, 3, 27)
 #: (revu en 2012 et 2014)" (001). The seeds give the law's date, not its entry into force:
 #: the day of the law is taken and flagged "to verify".
 ART_458BIS_2011: Final = dt.date(2011, 11, 30)
+#: Order of the French Community government of 14 July 2011 listing the communicable
+#: diseases to report in schools (« Arrêté du 14/07/2011 de la CF », 001). The seeds give its
+#: date, not its entry into force: the day of the order is taken and flagged "to verify".
+SCHOOL_DISEASES_ORDER: Final = dt.date(2011, 7, 14)
 #: New Penal Code (laws of 29 February 2024) from 8 April 2026 (law.md; to verify).
 NEW_PENAL_CODE: Final = dt.date(2026, 4, 8)
 

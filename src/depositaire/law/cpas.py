@@ -44,8 +44,14 @@ cpas_internal_circuit = Rule(
     narrowing=((is_("recipient.kind", "cpas_admin_staff"), ADMINISTRATIVE_CATEGORIES),),
     withheld=ALWAYS_CONFIDENCES,
     # 002: the person may refuse; the worker then explains that the request may not be
-    # processed. Owed when the circuit stops on that refusal, hence a failure duty.
-    failure_duties=((is_("consent", "refused"), "explain_refusal_consequences"),),
+    # processed. Owed when the circuit stops on that refusal (or on the person's own
+    # objection, rule ``person_own_say``), hence a failure duty.
+    failure_duties=(
+        (
+            any_(is_("consent", "refused"), is_("person.objects", True)),
+            "explain_refusal_consequences",
+        ),
+    ),
     citations=("cpas_practice.internal_circuit", "cpas_organic_law.36", "cpas_organic_law.50"),
     sources=("002_07818b6856039f22.txt", "001_fa6a8c0b420365de.txt"),
 )

@@ -90,16 +90,18 @@ mandated_professional = Rule(
 #: 001: « Dans l'intérêt de la personne (c'est elle qui en décide, au maximum de sa capacité
 #: de discernement) ». A person able to discern who objects is not overruled by the consent
 #: of a representative (a parent of a minor): shared secrecy does not apply. A person unable
-#: to discern is represented, and still involved (duty ``involve_person``).
+#: to discern is represented, and still involved (duty ``involve_person``). The same holds
+#: inside a CPAS: « il vous est bien entendu possible de refuser que certaines informations
+#: soient partagées » (002), so the person's own objection also stops the internal circuit.
 person_own_say = Rule(
     id="person_own_say",
     kind="defeater",
     instrument="deontology",
-    defeats=("shared_secrecy",),
+    defeats=("shared_secrecy", "cpas_internal_circuit"),
     scope=is_("person.objects", True, assume=False),
     conditions=is_("person.able_to_consent", True),
     citations=("social_workers_code.shared_secrecy", "patients_rights.12_14"),
-    sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt"),
+    sources=("001_fa6a8c0b420365de.txt", "002_07818b6856039f22.txt", "003_c4ff197169ddbce6.txt"),
 )
 
 RULES = (shared_secrecy, mandated_professional, person_own_say)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from depositaire.engine.conditions import all_, any_, is_
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import DISEASES_ON_CONFIRMATION, DISEASES_ON_SUSPICION
+from depositaire.law._dates import SCHOOL_DISEASES_ORDER
 
 disease_notification = Rule(
     id="disease_notification",
@@ -38,6 +39,10 @@ disease_notification = Rule(
     permitted=frozenset({"identity", "health"}),
     allows_confidences=True,
     duties=("notify_disease_only",),
+    # « Arrêté du 14/07/2011 de la CF » (001): not before the day of the order. Its entry
+    # into force, and whatever list applied before it, are not in the seeds.
+    valid_from=SCHOOL_DISEASES_ORDER,
+    to_verify=("school_diseases_order_entry_into_force",),
     citations=("school_health.order_2011",),
     sources=("001_fa6a8c0b420365de.txt",),
 )
