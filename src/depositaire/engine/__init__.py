@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from depositaire.engine.compiled import compiled
 from depositaire.engine.decision import Citation, Decision
 from depositaire.engine.evaluator import evaluate
 from depositaire.engine.provisions import Provisions, default_provisions
@@ -46,10 +47,15 @@ def decide(
     today: dt.date | None = None,
     rule_base: RuleBase | None = None,
 ) -> Decision:
-    """Decide a situation (a :class:`Situation` or the contract's mapping) with the default law."""
+    """Decide a situation (a :class:`Situation` or the contract's mapping) with the default law.
+
+    The compiled rule base decides (:mod:`depositaire.engine.compiled`); ``evaluate`` is
+    the reference interpreter it is tested against."""
     if not isinstance(situation, Situation):
         situation = parse_situation(situation, today=today)
-    return evaluate(situation, rule_base or _default_rule_base(), _PROVISIONS(), explain=explain)
+    return compiled(rule_base or _default_rule_base(), _PROVISIONS()).evaluate(
+        situation, explain=explain
+    )
 
 
 _PROVISIONS = default_provisions
