@@ -16,13 +16,11 @@ is named in this file.
 - **Memoised conclusions.** What a winner lets out depends only on the rule, the asked
   categories, the nature, its narrowing conditions and the failed exceptions; citations
   only on the rules, derivations and date: both are memoised.
-- **``missing`` without enumeration.** Which unknown facts are decisive is decided by a
-  search over partial completions (:class:`_Decisive`): a partial completion is settled
-  as soon as an abstract evaluation of the conditions shows that the facts still free
-  cannot change any rule that the evaluator would examine; the search for a fact stops
-  at its first witness, and settled partial completions are shared between the facts
-  and between the two passes. The result is the exact set the reference computes by
-  enumerating every combination (see ``evaluator._only_decisive``), with no limit.
+- **``missing``** keeps the reference's definition and its limit
+  (``evaluator.EXACT_MISSING_LIMIT``): every combination of the open facts' value
+  classes is decided, each by the compiled inner evaluation (no ``Situation`` rebuilt,
+  no validation, dispatch and memoised disclosures), several times cheaper than a full
+  evaluation. Above the limit the rule-by-rule estimate stays, as in the reference.
 """
 
 from __future__ import annotations
@@ -35,7 +33,13 @@ from typing import Any
 from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
 from depositaire.engine.decision import Decision, Trace
 from depositaire.engine.derive import derive
-from depositaire.engine.evaluator import _citations, _missing, _sorted, disclosure
+from depositaire.engine.evaluator import (
+    EXACT_MISSING_LIMIT,
+    _citations,
+    _missing,
+    _sorted,
+    disclosure,
+)
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
 from depositaire.engine.schema import CONFIDENCE, FACTS
@@ -47,9 +51,6 @@ T, F, N = 1, 2, 4
 _BIT = {True: T, False: F, None: N}
 Outcome = tuple[Verdict, frozenset[str]]
 Plan = tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]
-
-#: A fact the search has not assigned yet (distinct from ``None``, an unknown fact).
-_FREE = object()
 
 
 def _combine(cond: All | Any_, masks: Iterable[int]) -> int:
@@ -94,36 +95,6 @@ def abstract_mask(cond: Condition, values_of: Any) -> int:
     return _combine(cond, (abstract_mask(p, values_of) for p in cond.parts))
 
 
-def _first_open_leaf(cond: Condition, values_of: Any) -> Leaf | None:
-    """The first leaf, in reading order, whose fact still ranges over several values
-    and that belongs to a part not yet settled."""
-    if isinstance(cond, Leaf):
-        return cond if len(values_of(cond.path)) > 1 else None
-    for part in cond.parts:
-        if _single(abstract_mask(part, values_of)):
-            continue
-        found = _first_open_leaf(part, values_of)
-        if found is not None:
-            return found
-    return None
-
-
-_PATHS: dict[int, frozenset[str]] = {}
-
-
-def _paths(cond: Condition) -> frozenset[str]:
-    """The facts a condition reads (memoised by identity: conditions are immutable)."""
-    found = _PATHS.get(id(cond))
-    if found is None:
-        found = frozenset(leaf.path for leaf in cond.leaves())
-        _PATHS[id(cond)] = found
-    return found
-
-
-def _single(mask: int) -> bool:
-    return mask in (T, F, N)
-
-
 def _dispatch_paths(rules: Sequence[Rule], count: int = 2) -> tuple[str, ...]:
     """The enumerated facts named in the most rule scopes."""
     scores: dict[str, int] = {}
@@ -148,24 +119,6 @@ class CompiledRuleBase:
         self._plans: dict[tuple[object, ...], Plan] = {}
         self._disclosures: dict[tuple[object, ...], tuple[Verdict, frozenset[str], frozenset[str]]]
         self._disclosures = {}
-        # Derivation: which facts each derived fact is computed from (found by probing
-        # ``derive`` with one fact at a time), to know its range while facts are free.
-        self._derived_from: dict[str, tuple[str, ...]] = {}
-        for path, spec in FACTS.items():
-            domain: Sequence[object] = (
-                (True, False)
-                if spec.type == "bool"
-                else spec.values
-                if spec.type == "enum"
-                else ()
-            )
-            for value in domain:
-                for out in derive({path: value})[0]:  # type: ignore[dict-item]
-                    if out != path:
-                        sources = self._derived_from.setdefault(out, ())
-                        if path not in sources:
-                            self._derived_from[out] = (*sources, path)
-        self._ranges: dict[tuple[object, ...], tuple[object, ...]] = {}
 
     # -- plans ----------------------------------------------------------------
 
@@ -352,9 +305,7 @@ class CompiledRuleBase:
                 pending = []
             else:
                 candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
-                missing = _Decisive(self, situation, f, pending, maybe_defeated).among(
-                    candidates
-                )
+                missing = _only_decisive(self, candidates, pending, maybe_defeated, situation, f)
                 for p in pending:
                     steps.append((p, "pending"))
 
@@ -406,28 +357,6 @@ class CompiledRuleBase:
             decision.explanation = build_explanation(decision, situation, f, self.provisions)
         return decision
 
-    # -- ranges of derived facts ------------------------------------------------
-
-    def derived_range(
-        self, path: str, known: Mapping[str, object], classes: Mapping[str, Sequence[object]]
-    ) -> tuple[object, ...]:
-        """The values ``derive`` can give ``path`` when the free facts among its sources
-        take each of their classes (``None``: not derived)."""
-        sources = self._derived_from[path]
-        key = (path, *((q, known.get(q, _FREE)) for q in sources))
-        found = self._ranges.get(key)
-        if found is None:
-            choices = [
-                classes[q] if known.get(q, _FREE) is _FREE else (known[q],) for q in sources
-            ]
-            seen: dict[object, None] = {}
-            for combo in itertools.product(*choices):
-                facts = {q: v for q, v in zip(sources, combo, strict=True) if v is not None}
-                seen[derive(facts)[0].get(path)] = None  # type: ignore[arg-type]
-            found = tuple(seen)
-            self._ranges[key] = found
-        return found
-
 
 def _any_values(path: str) -> tuple[object, ...]:
     """Every value a fact can take, unknown included (for the dispatch analysis)."""
@@ -445,212 +374,49 @@ def _any_values(path: str) -> tuple[object, ...]:
 
 
 _ANY: dict[str, tuple[object, ...]] = {}
-#: Stand-in conditions for a free fact read by ``disclosure`` (categories, nature).
-_FREE_FACT: dict[str, Condition] = {
-    "information.categories": Leaf("information.categories", ("identity",), contains=True),
-    "information.nature": Leaf("information.nature", ("confidence",)),
-}
 
 
-class _Decisive:
-    """Which open facts can change the outcome: the reference's definition, searched.
+def _only_decisive(
+    compiled: CompiledRuleBase,
+    candidates: list[str],
+    pending: list[Rule],
+    maybe_defeated: dict[str, Rule],
+    situation: Situation,
+    f: Facts,
+) -> list[str]:
+    """The reference's ``_only_decisive`` (same definition, same limit), with each
+    combination decided by :meth:`CompiledRuleBase.inner_outcome`."""
+    rule_base = compiled.rule_base
+    involved = (*pending, *maybe_defeated.values())
+    open_facts = list(dict.fromkeys(p for r in involved for p in r.effective.open_facts(f)))
+    classes = [rule_base.value_classes(p, involved) for p in open_facts]
+    total = 1
+    for c in classes:
+        total *= len(c)
+        if total > EXACT_MISSING_LIMIT:
+            return candidates
+    base = situation.facts
+    date = situation.date
+    results: dict[tuple[int, ...], Outcome] = {}
+    for combo in itertools.product(*(range(len(c)) for c in classes)):
+        facts = dict(base)
+        for i, k in enumerate(combo):
+            facts[open_facts[i]] = classes[i][k]  # type: ignore[assignment]
+        results[combo] = compiled.inner_outcome(facts, date)
 
-    The reference enumerates every combination of one representative value per class
-    of each open fact, decides each, and calls a fact decisive when two combinations
-    that differ only in it decide differently (first among determined outcomes only,
-    then, if no listed fact is found so, among all). Here a partial combination is
-    *settled* when no free fact can change a rule the evaluator would examine (nor a
-    defeater, nor what a possible winner lets out): every completion then decides alike,
-    and one evaluation stands for all of them."""
+    def decisive(determined_only: bool) -> list[str]:
+        found: set[str] = set()
+        for i, path in enumerate(open_facts):
+            groups: dict[tuple[int, ...], set[Outcome]] = {}
+            for combo, result in results.items():
+                if determined_only and result[0] == "undetermined":
+                    continue
+                groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(result)
+            if any(len(g) > 1 for g in groups.values()):
+                found.add(path)
+        return [p for p in candidates if p in found]
 
-    def __init__(
-        self,
-        compiled: CompiledRuleBase,
-        situation: Situation,
-        f: Facts,
-        pending: list[Rule],
-        maybe_defeated: dict[str, Rule],
-    ) -> None:
-        rule_base = compiled.rule_base
-        self.compiled = compiled
-        self.base = situation.facts
-        self.date = situation.date
-        involved = (*pending, *maybe_defeated.values())
-        self.open = list(dict.fromkeys(p for r in involved for p in r.effective.open_facts(f)))
-        self.classes = {p: rule_base.value_classes(p, involved) for p in self.open}
-        self.index = {p: i for i, p in enumerate(self.open)}
-        defeaters, verdict_rules, _duty = rule_base.in_force(self.date)
-        self.defeaters = defeaters
-        self.verdict_rules = verdict_rules
-        self.defeaters_of: dict[str, list[Rule]] = {}
-        for d in defeaters:
-            for target in d.defeats:
-                self.defeaters_of.setdefault(target, []).append(d)
-        self.settled: dict[tuple[object, ...], tuple[bool, Any, tuple[object, ...]]] = {}
-        self.witnesses: dict[tuple[object, ...], bool] = {}
-
-    def among(self, candidates: list[str]) -> list[str]:
-        first = [p for p in candidates if self.decisive(p, True)]
-        return first or [p for p in candidates if self.decisive(p, False)]
-
-    def decisive(self, path: str, determined_only: bool) -> bool:
-        if path not in self.index:
-            return False
-        return self._witness(path, {}, determined_only)
-
-    def _witness(self, path: str, assigned: dict[str, object], determined_only: bool) -> bool:
-        """Is there a completion of ``assigned`` under which two values of ``path``
-        decide differently? Memoised on the residual problem, not on the assignment."""
-        settled, found, key = self.analyse(assigned)
-        if settled:
-            return False  # ``path`` is free and still nothing depends on it
-        memo_key = (path, determined_only, key)
-        known = self.witnesses.get(memo_key)
-        if known is not None:
-            return known
-        results: set[Outcome] = set()
-        branch: str | None = None
-        answer = False
-        for value in self.classes[path]:
-            child_settled, child, _ = self.analyse({**assigned, path: value})
-            if child_settled:
-                if not (determined_only and child[0] == "undetermined"):
-                    results.add(child)
-                    if len(results) > 1:
-                        answer = True
-                        break
-            elif branch is None:
-                branch = child
-        if not answer and branch is not None:
-            answer = any(
-                self._witness(path, {**assigned, branch: v}, determined_only)
-                for v in self.classes[branch]
-            )
-        self.witnesses[memo_key] = answer
-        return answer
-
-    def analyse(self, assigned: dict[str, object]) -> tuple[bool, Any, tuple[object, ...]]:
-        """(True, outcome, key) when every completion of ``assigned`` decides alike, else
-        (False, a free fact to branch on, key); ``key`` names the residual problem: two
-        assignments with equal keys leave the same function of the free facts."""
-        memo = tuple(assigned.get(p, _FREE) for p in self.open)
-        found = self.settled.get(memo)
-        if found is None:
-            found = self._settle(assigned)
-            self.settled[memo] = found
-        return found
-
-    def _settle(self, assigned: dict[str, object]) -> tuple[bool, Any, tuple[object, ...]]:
-        base, classes, compiled = self.base, self.classes, self.compiled
-        known: dict[str, object] = {**base, **assigned}
-        free_set = {p for p in self.open if p not in assigned}
-        derived_from = compiled._derived_from
-        derived_now, _ = derive(known)  # type: ignore[arg-type]
-
-        varying = set(free_set)
-        for path, sources in derived_from.items():
-            if path not in base and path not in self.index and any(q in free_set for q in sources):
-                varying.add(path)
-
-        def values_of(path: str) -> tuple[object, ...]:
-            if path in assigned:
-                return (assigned[path],)
-            if path in free_set:
-                return tuple(classes[path])
-            if path in base:
-                return (base[path],)
-            if path in varying:
-                return compiled.derived_range(path, known, classes)
-            return (derived_now.get(path),)
-
-        def mask_of(cond: Condition) -> int:
-            if _paths(cond).isdisjoint(varying):
-                return _BIT[cond.fn(derived_now)]
-            return abstract_mask(cond, values_of)
-
-        dispatch = [values_of(p) for p in compiled.dispatch]
-        if all(len(v) == 1 for v in dispatch):
-            plan = compiled.plan({p: v[0] for p, v in zip(compiled.dispatch, dispatch)}, self.date)
-            defeaters, verdict_rules = plan[0], plan[1]
-        else:
-            defeaters, verdict_rules = self.defeaters, self.verdict_rules
-
-        relevant: set[str] = set()
-        open_conditions: list[Condition] = []
-
-        def note(cond: Condition) -> None:
-            open_conditions.append(cond)
-            for leaf in cond.leaves():
-                relevant.add(leaf.path)
-                relevant.update(derived_from.get(leaf.path, ()))
-
-        masks: list[int] = []
-        defeater_masks: dict[str, int] = {}
-        for d in defeaters:
-            defeater_masks[d.id] = mask_of(d.effective)
-        examined: list[Rule] = []
-        for r in verdict_rules:
-            mask = mask_of(r.effective)
-            masks.append(mask)
-            if not _single(mask):
-                note(r.effective)
-                continue
-            if mask == F:
-                continue
-            if mask == N:
-                examined.append(r)  # pending whatever its defeaters say
-                continue
-            states = 0
-            for d in self.defeaters_of.get(r.id, ()):
-                m = defeater_masks.get(d.id, F)
-                states |= m
-                if not _single(m):
-                    note(d.effective)
-            masks.append(states)
-            if not _single(states) and states & ~F:
-                continue
-            if states & T:
-                continue  # defeated
-            examined.append(r)
-            if not states & N and not open_conditions:
-                break  # the winner: nothing below can matter
-        # What a possible outcome lets out must not depend on a free fact either.
-        for r in examined:
-            for path in ("information.categories", "information.nature"):
-                relevant.add(path)
-                if path in free_set:
-                    open_conditions.append(_FREE_FACT[path])
-            for cond, _cats in r.narrowing:
-                if not _single(mask_of(cond)):
-                    note(cond)
-                else:
-                    relevant.update(leaf.path for leaf in cond.leaves())
-        key = (
-            tuple(masks),
-            tuple((p, assigned[p]) for p in self.open if p in assigned and p in relevant),
-        )
-        if open_conditions:
-            return False, self._branch(open_conditions, values_of, free_set), key
-        completion = {**assigned, **{p: classes[p][0] for p in free_set}}
-        facts: dict[str, FactValue] = {**base, **completion}  # type: ignore[dict-item]
-        return True, compiled.inner_outcome(facts, self.date), key
-
-    def _branch(
-        self, conditions: list[Condition], values_of: Any, free_set: set[str]
-    ) -> str:
-        """The free fact named by the most unsettled conditions (first open first)."""
-        derived_from = self.compiled._derived_from
-        score: dict[str, int] = {}
-        for cond in conditions:
-            paths: set[str] = set()
-            for leaf in cond.leaves():
-                if leaf.path in free_set:
-                    paths.add(leaf.path)
-                else:
-                    paths.update(q for q in derived_from.get(leaf.path, ()) if q in free_set)
-            for q in paths:
-                score[q] = score.get(q, 0) + 1
-        return min(score, key=lambda q: (-score[q], self.index[q]))
+    return decisive(True) or decisive(False)
 
 
 _COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}
