@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
@@ -336,7 +336,7 @@ class CompiledRuleBase:
             r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
         )
         citations, to_verify = _citations(cited_rules, tuple(derivations), self.provisions, date)
-        decision = Decision(
+        return Decision(
             verdict=verdict,
             rules=rules,
             citations=list(citations),
@@ -344,18 +344,25 @@ class CompiledRuleBase:
             never_disclose=_sorted(never),
             duties=list(dict.fromkeys(duties)),
             missing=missing,
-            explanation=[],
+            text=None if explain else [],
             to_verify=list(to_verify),
             date=date,
             rule_base_version=self.rule_base.version,
             trace=trace,
             winner=winner if verdict != "undetermined" else None,
+            renderer=self._renderer(situation, f) if explain else None,
         )
-        if explain:
+
+    def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
+        """The explanation, rendered when the decision's ``explanation`` is first read."""
+        provisions = self.provisions
+
+        def render(decision: Decision) -> list[str]:
             from depositaire.engine.explain import explain as build_explanation
 
-            decision.explanation = build_explanation(decision, situation, f, self.provisions)
-        return decision
+            return build_explanation(decision, situation, f, provisions)
+
+        return render
 
 
 def _any_values(path: str) -> tuple[object, ...]:
