@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
-from depositaire.engine.decision import Decision, Trace
+from depositaire.engine.decision import Citation, Decision, Trace
 from depositaire.engine.derive import derive
 from depositaire.engine.evaluator import (
     EXACT_MISSING_LIMIT,
@@ -116,6 +116,9 @@ class CompiledRuleBase:
         self._relevant: dict[tuple[object, ...], frozenset[str]] = {}
         self._scoped: dict[tuple[object, ...], frozenset[str]] = {}
         self._all_ids = frozenset(r.id for r in rule_base.rules)
+        # Citations by (cited rules, derivations, date); category orders by set.
+        self._cited: dict[tuple[object, ...], tuple[tuple[Citation, ...], tuple[str, ...]]] = {}
+        self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
         self._disclosures: dict[tuple[object, ...], tuple[Verdict, frozenset[str], frozenset[str]]]
         self._disclosures = {}
@@ -171,6 +174,12 @@ class CompiledRuleBase:
                 self._plans.clear()
             self._plans[key] = found
         return found
+
+    def _sorted(self, categories: frozenset[str]) -> list[str]:
+        found = self._orders.get(categories)
+        if found is None:
+            found = self._orders[categories] = tuple(_sorted(categories))
+        return list(found)
 
     def _disclosure(
         self, rule: Rule, f: Facts, failed: Sequence[Rule] = ()
@@ -335,13 +344,20 @@ class CompiledRuleBase:
         cited_rules = tuple(
             r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
         )
-        citations, to_verify = _citations(cited_rules, tuple(derivations), self.provisions, date)
+        ckey = (*map(id, cited_rules), None, *(d.citations for d in derivations), date)
+        cited = self._cited.get(ckey)
+        if cited is None:
+            cited = _citations(cited_rules, tuple(derivations), self.provisions, date)
+            if len(self._cited) > 65536:
+                self._cited.clear()
+            self._cited[ckey] = cited
+        citations, to_verify = cited
         return Decision(
             verdict=verdict,
             rules=rules,
             citations=list(citations),
-            may_disclose=_sorted(may),
-            never_disclose=_sorted(never),
+            may_disclose=self._sorted(may),
+            never_disclose=self._sorted(never),
             duties=list(dict.fromkeys(duties)),
             missing=missing,
             text=None if explain else [],
