@@ -80,7 +80,9 @@ def scenario_situations() -> Iterator[Situation]:
             yield parse_situation(case["situation"])
 
 
-def compare(situations: Iterator[Situation], explain: bool = True) -> tuple[int, list[str]]:
+def compare(
+    situations: Iterator[Situation], explain: bool = True, every: int = 0
+) -> tuple[int, list[str]]:
     rule_base, provisions = default_rule_base(), default_provisions()
     fast = CompiledRuleBase(rule_base, provisions)
     n = 0
@@ -92,6 +94,8 @@ def compare(situations: Iterator[Situation], explain: bool = True) -> tuple[int,
         if want != got:
             keys = [k for k in want if want[k] != got[k]]
             differences.append(f"{s.to_contract()} (date {s.date}): {keys}")
+        if every and n % every == 0:
+            print(f"... {n} compared, {len(differences)} differences", flush=True)
     return n, differences
 
 
@@ -99,11 +103,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--every", type=int, default=0, help="print a count every N")
     args = parser.parse_args()
     days = boundaries(default_rule_base(), default_provisions())
     start = time.perf_counter()
     n1, d1 = compare(scenario_situations())
-    n2, d2 = compare(generated(args.count, days, args.seed))
+    n2, d2 = compare(generated(args.count, days, args.seed), every=args.every)
     elapsed = time.perf_counter() - start
     for line in (d1 + d2)[:20]:
         print("DIFFERENT:", line)
