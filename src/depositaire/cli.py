@@ -12,9 +12,10 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO
 
 import typer
+import typer._click.globals
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -22,11 +23,19 @@ from rich.table import Table
 from depositaire.cli_text import (
     FrenchCommand,
     FrenchGroup,
+    FrenchUsageError,
     install_panel_titles,
     reason,
     usage_error_message,
 )
-from depositaire.engine import Decision, RuleBase, SituationError, decide, load_situation
+from depositaire.engine import (
+    Decision,
+    RuleBase,
+    SituationError,
+    decide,
+    load_situation,
+    parse_situation,
+)
 from depositaire.engine.check import check
 from depositaire.engine.explain import format_date, rule_title
 from depositaire.engine.provisions import ProvisionVersion, default_provisions
@@ -61,6 +70,11 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+def usage_fail(message: str) -> NoReturn:
+    """A usage error told in French with the command's usage line (exit 2)."""
+    raise FrenchUsageError(message, typer._click.globals.get_current_context(silent=True))
+
+
 def read_input(source: str) -> tuple[str, str | None]:
     """The text of FILE (or standard input for ``-``) and its format hint."""
     if source == "-":
@@ -90,11 +104,12 @@ def parse_date_option(value: str | None, option: str = "--date") -> dt.date | No
 @app.command(cls=FrenchCommand, help=t("cli.commands.evaluate"))
 def evaluate(
     source: Annotated[
-        str, typer.Argument(metavar=t("cli.metavars.file_or_stdin"), help=t("cli.options.source"))
-    ],
+        str | None,
+        typer.Argument(metavar=t("cli.metavars.file_or_stdin"), help=t("cli.options.source")),
+    ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", metavar="text|json", help=t("cli.options.format"))
-    ] = "text",
+        str | None, typer.Option("--format", metavar="text|json", help=t("cli.options.format"))
+    ] = None,
     date: Annotated[
         str | None, typer.Option(metavar=t("cli.metavars.date"), help=t("cli.options.date"))
     ] = None,
@@ -107,12 +122,27 @@ def evaluate(
     rule_base: Annotated[
         str | None, typer.Option("--rule-base", metavar="MODULE", help=t("cli.options.rule_base"))
     ] = None,
+    jsonl: Annotated[
+        str | None,
+        typer.Option(
+            "--jsonl", metavar=t("cli.metavars.file_or_stdin"), help=t("cli.options.jsonl")
+        ),
+    ] = None,
 ) -> None:
-    """Decide one situation (help text: ``cli.commands.evaluate``)."""
-    if fmt not in ("text", "json"):
+    """Decide one situation, or one per line (help text: ``cli.commands.evaluate``)."""
+    if fmt not in (None, "text", "json"):
         fail(t("error.unknown_value", path="--format", value=fmt, accepted="text, json"))
     day = parse_date_option(date)
     known = parse_date_option(as_known_on, "--as-known-on")
+    if jsonl is not None:
+        if source is not None:
+            usage_fail(t("cli.jsonl.both_sources"))
+        if fmt == "text":
+            usage_fail(t("cli.jsonl.text_format"))
+        raise typer.Exit(evaluate_lines(jsonl, day, known))
+    if source is None:
+        usage_fail(t("cli.jsonl.no_source"))
+    fmt = fmt or "text"
     text, hint = read_input(source)
     try:
         situation = load_situation(text, fmt=hint)
@@ -127,6 +157,104 @@ def evaluate(
         out.print_json(json.dumps(decision.to_dict(), ensure_ascii=False))
     else:
         print_decision(decision)
+
+
+def _open_lines(source: str) -> tuple[TextIO, int | None]:
+    """The stream of ``--jsonl`` (standard input for ``-``) and its line count if known."""
+    if source == "-":
+        return sys.stdin, None
+    path = Path(source)
+    if not path.is_file():
+        fail(t("error.file_not_found", path=source))
+    try:
+        with path.open("rb") as counted:
+            total = sum(1 for line in counted if line.strip())
+        return path.open(encoding="utf-8"), total
+    except OSError as exc:
+        fail(t("error.file_unreadable", path=source, detail=reason(exc)))
+
+
+def evaluate_lines(source: str, day: dt.date | None, known: dt.date | None = None) -> int:
+    """``evaluate --jsonl``: one decision (the contract's JSON) per situation line.
+
+    A bad line is reported on standard error with its number and gets an ``error``
+    object in its place; the run goes on. Exit code 0 if no line failed, else 1."""
+    from collections import Counter
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    stream, total = _open_lines(source)
+    verdicts: Counter[str] = Counter()
+    errors = 0
+    count = 0
+    write = sys.stdout.write
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=False,
+    )
+    with stream, progress:
+        task = progress.add_task(t("cli.jsonl.progress"), total=total, rate="")
+        try:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                count += 1
+                try:
+                    try:
+                        data = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise SituationError(
+                            t("error.malformed_json", line=number, column=exc.colno)
+                        ) from None
+                    situation = parse_situation(data)
+                    if day is not None:
+                        situation = situation.with_facts({"date": day})
+                    if known is not None:
+                        situation = situation.with_facts({"as_known_on": known})
+                    decision = decide(situation)
+                except SituationError as exc:
+                    errors += 1
+                    message = t("cli.jsonl.line_error", line=number, message=exc.message)
+                    err.print(message, markup=False)
+                    write(json.dumps({"line": number, "error": message}, ensure_ascii=False))
+                    write("\n")
+                else:
+                    verdicts[decision.verdict] += 1
+                    write(json.dumps(decision.to_dict(), ensure_ascii=False))
+                    write("\n")
+                if count % 256 == 0 and progress.live.is_started:
+                    speed = progress.tasks[0].speed
+                    progress.update(task, advance=256, rate=f"{speed:,.0f}/s" if speed else "")
+        except UnicodeDecodeError as exc:
+            fail(t("error.file_unreadable", path=source, detail=reason(exc)), code=1)
+        progress.update(task, completed=count)
+    sys.stdout.flush()
+    parts = [
+        t("cli.jsonl.summary_verdict", label=t(f"verdicts.{v}.label"), count=n)
+        for v, n in sorted(verdicts.items())
+    ]
+    err.print(
+        t(
+            "cli.jsonl.summary",
+            count=count,
+            verdicts=", ".join(parts) or t("cli.jsonl.no_verdict"),
+            errors=errors,
+        ),
+        markup=False,
+    )
+    return 1 if errors else 0
 
 
 def _items(values: list[str], label: str) -> str:

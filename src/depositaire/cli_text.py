@@ -80,9 +80,15 @@ def _choices(exc: Any) -> list[str]:
     return [str(getattr(c, "value", c)) for c in descriptor.choices or ()]
 
 
+class FrenchUsageError(typer._click.exceptions.UsageError):
+    """A usage error whose message already comes from the catalogue."""
+
+
 def usage_error_message(exc: Exception) -> str:
     """One French sentence for a usage error raised while reading the command line."""
     errors = typer._click.exceptions
+    if isinstance(exc, FrenchUsageError):
+        return exc.message
     if isinstance(exc, errors.NoSuchOption):
         message = t("cli.usage.no_such_option", option=exc.option_name)
         if exc.possibilities:

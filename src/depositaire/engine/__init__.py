@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from depositaire.engine.compiled import compiled
 from depositaire.engine.decision import Citation, Decision
 from depositaire.engine.evaluator import evaluate
 from depositaire.engine.provisions import Provisions, default_provisions
@@ -46,10 +47,21 @@ def decide(
     today: dt.date | None = None,
     rule_base: RuleBase | None = None,
 ) -> Decision:
-    """Decide a situation (a :class:`Situation` or the contract's mapping) with the default law."""
+    """Decide a situation (a :class:`Situation` or the contract's mapping) with the default law.
+
+    The reference interpreter (``evaluate``) decides until the compiled rule base
+    (:mod:`depositaire.engine.compiled`) agrees with it again on the merged law (bi-temporal
+    reading, penalties, not-modelled notes): the differential test says when."""
     if not isinstance(situation, Situation):
         situation = parse_situation(situation, today=today)
-    return evaluate(situation, rule_base or _default_rule_base(), _PROVISIONS(), explain=explain)
+    base = rule_base or _default_rule_base()
+    if USE_COMPILED:
+        return compiled(base, _PROVISIONS()).evaluate(situation, explain=explain)
+    return evaluate(situation, base, _PROVISIONS(), explain=explain)
+
+
+#: The compiled rule base decides only when it agrees with the interpreter (differential test).
+USE_COMPILED = False
 
 
 _PROVISIONS = default_provisions

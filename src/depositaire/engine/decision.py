@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -50,7 +51,8 @@ class Decision:
     never_disclose: list[str]
     duties: list[str]
     missing: list[str]
-    explanation: list[str]
+    #: The explanation's sentences once rendered (``None``: not yet, see ``renderer``).
+    text: list[str] | None
     to_verify: list[str]
     date: dt.date
     rule_base_version: str
@@ -63,6 +65,24 @@ class Decision:
     #: The day the law was read (bi-temporal): an annulment decided by then erases the
     #: provision for the past too. ``None`` only for decisions built by hand.
     as_known_on: dt.date | None = None
+    #: Renders the explanation on first use: the decision holds what it is built from
+    #: (the trace, the rules, the facts), the French text is made only when read.
+    renderer: Callable[[Decision], list[str]] | None = field(
+        repr=False, default=None, compare=False
+    )
+
+    @property
+    def explanation(self) -> list[str]:
+        """The French explanation, rendered on first access."""
+        if self.text is None:
+            self.text = self.renderer(self) if self.renderer is not None else []
+            self.renderer = None
+        return self.text
+
+    @explanation.setter
+    def explanation(self, sentences: list[str]) -> None:
+        self.text = sentences
+        self.renderer = None
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON form (plus ``to_verify``, ``date``, ``rule_base_version``)."""

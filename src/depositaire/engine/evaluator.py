@@ -244,7 +244,7 @@ def evaluate(
         never_disclose=_sorted(never),
         duties=list(dict.fromkeys(duties)),
         missing=missing,
-        explanation=[],
+        text=[],
         to_verify=list(to_verify),
         date=date,
         rule_base_version=rule_base.version,

@@ -18,7 +18,7 @@ from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import FACTS
 from depositaire.engine.situation import Situation
-from depositaire.messages import has, t, t_or
+from depositaire.messages import has, one_language, t, t_or
 
 
 def value_label(path: str, value: object) -> str:
@@ -146,6 +146,14 @@ def _cite(rule: Rule | Iterable[str], provisions: Provisions, date: dt.date) -> 
 
 
 def explain(
+    decision: Decision, situation: Situation, f: Mapping[str, object], provisions: Provisions
+) -> list[str]:
+    """The explanation's sentences, in the language read once for the whole rendering."""
+    with one_language():
+        return _explain(decision, situation, f, provisions)
+
+
+def _explain(
     decision: Decision, situation: Situation, f: Mapping[str, object], provisions: Provisions
 ) -> list[str]:
     date = decision.date

@@ -93,11 +93,19 @@ class Situation(Mapping[str, FactValue]):
         return out
 
 
+_VALUE_SETS: dict[str, frozenset[str]] = {}
+
+
 def _accepted(values: tuple[str, ...]) -> str:
     return ", ".join(values)
 
 
 def _validate(spec: FactSpec, value: object, path: str) -> FactValue:
+    values = _VALUE_SETS.get(path)
+    if values is None:
+        values = _VALUE_SETS[path] = frozenset(spec.values)
+    if spec.type == "enum" and value.__class__ is str and value in values:
+        return value  # the common case first, without building anything
     if spec.type == "bool":
         if isinstance(value, bool):
             return value
@@ -117,7 +125,7 @@ def _validate(spec: FactSpec, value: object, path: str) -> FactValue:
         else:
             raise SituationError(t("error.not_list", path=path, value=value), path)
         for item in items:
-            if not (isinstance(item, str) and item in spec.values):
+            if not (isinstance(item, str) and item in values):
                 raise SituationError(
                     t(
                         "error.unknown_value",
@@ -152,7 +160,7 @@ def parse_situation(data: object, *, today: dt.date | None = None) -> Situation:
         raise SituationError(t("error.not_mapping", kind=type(data).__name__))
     facts: dict[str, FactValue] = {}
     date = today or dt.date.today()
-    top_level = sorted({p.split(".", 1)[0] for p in FACTS})
+    # The lists of accepted keys are built only for an error message.
     for key, value in data.items():
         key = str(key)
         if key in GROUPS:
@@ -160,15 +168,16 @@ def parse_situation(data: object, *, today: dt.date | None = None) -> Situation:
                 continue
             if not isinstance(value, Mapping):
                 raise SituationError(t("error.group_not_mapping", path=key), key)
-            accepted = sorted(p.split(".", 1)[1] for p in FACTS if p.startswith(key + "."))
             for sub, subvalue in value.items():
                 path = f"{key}.{sub}"
-                if path not in FACTS:
+                spec = FACTS.get(path)
+                if spec is None:
+                    accepted = sorted(p.split(".", 1)[1] for p in FACTS if p.startswith(key + "."))
                     raise SituationError(
                         t("error.unknown_key", path=path, accepted=", ".join(accepted)), path
                     )
                 if subvalue is not None:
-                    facts[path] = _validate(FACTS[path], subvalue, path)
+                    facts[path] = _validate(spec, subvalue, path)
         elif key in FACTS:
             if value is None:
                 continue
@@ -177,6 +186,7 @@ def parse_situation(data: object, *, today: dt.date | None = None) -> Situation:
             else:
                 facts[key] = _validate(FACTS[key], value, key)
         else:
+            top_level = sorted({p.split(".", 1)[0] for p in FACTS})
             raise SituationError(
                 t("error.unknown_key", path=key, accepted=", ".join(top_level)), key
             )

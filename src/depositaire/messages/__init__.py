@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -57,14 +60,38 @@ def current_language() -> str:
     return os.environ.get("DEPOSITAIRE_LANGUAGE", DEFAULT_LANGUAGE)
 
 
+#: The catalogue fixed for the rendering in progress (see :func:`one_language`).
+_PINNED: ContextVar[dict[str, str] | None] = ContextVar("depositaire_catalogue", default=None)
+
+
+@contextmanager
+def one_language() -> Iterator[None]:
+    """Read the language once for a whole rendering (an explanation, a document):
+    inside the block, :func:`t` uses that catalogue instead of asking the environment
+    for every message."""
+    if _PINNED.get() is not None:
+        yield
+        return
+    token = _PINNED.set(catalogue(current_language()))
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
+def _current() -> dict[str, str]:
+    pinned = _PINNED.get()
+    return pinned if pinned is not None else catalogue(current_language())
+
+
 def has(key: str) -> bool:
-    return key in catalogue(current_language())
+    return key in _current()
 
 
 def t(key: str, /, **params: object) -> str:
     """The message ``key``, with ``{name}`` placeholders filled from ``params``."""
     try:
-        template = catalogue(current_language())[key]
+        template = _current()[key]
     except KeyError:
         raise MissingMessage(key) from None
     return template.format(**params) if params else template

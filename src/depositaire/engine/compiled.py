@@ -1,0 +1,455 @@
+"""The compiled rule base: the evaluator's semantics, specialised once at load.
+
+:mod:`depositaire.engine.evaluator` is the reference: a straightforward interpreter
+that examines every rule in force. This module decides the same way, faster, and a
+differential test (``tests/engine/test_compiled_oracle.py``, ``scripts/differential.py``)
+requires identical decisions (``to_dict()`` equal) on every scenario file and on
+generated situations. Everything here is derived from the rule data at load; no rule
+is named in this file.
+
+- **Dispatch.** The enumerated facts that scope the most rules (today ``request.kind``
+  and ``recipient.kind``) key a plan: the rules that can still matter when those facts
+  have these values (or are unknown). A rule is left out of a plan only when an
+  abstract evaluation of its conditions, with every other fact free, proves that it is
+  false and, for an exception, that its scope is false (the explanation reports a
+  failed exception whose scope held).
+- **Memoised conclusions.** What a winner lets out depends only on the rule, the asked
+  categories, the nature, its narrowing conditions and the failed exceptions; citations
+  only on the rules, derivations and date: both are memoised.
+- **``missing``** keeps the reference's definition and its limit
+  (``evaluator.EXACT_MISSING_LIMIT``): every combination of the open facts' value
+  classes is decided, each by the compiled inner evaluation (no ``Situation`` rebuilt,
+  no validation, dispatch and memoised disclosures), several times cheaper than a full
+  evaluation. Above the limit the rule-by-rule estimate stays, as in the reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
+from depositaire.engine.decision import Citation, Decision, Trace
+from depositaire.engine.derive import derive
+from depositaire.engine.evaluator import (
+    EXACT_MISSING_LIMIT,
+    _citations,
+    _missing,
+    _sorted,
+    disclosure,
+)
+from depositaire.engine.provisions import Provisions
+from depositaire.engine.rules import Rule, RuleBase, Verdict
+from depositaire.engine.schema import CONFIDENCE, FACTS
+from depositaire.engine.situation import FactValue, Situation
+
+# Three-valued truth as bits, for abstract evaluation: a mask is the set of values a
+# condition can take over every completion of the facts still free.
+T, F, N = 1, 2, 4
+_BIT = {True: T, False: F, None: N}
+Outcome = tuple[Verdict, frozenset[str]]
+Plan = tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]
+
+
+def _combine(cond: All | Any_, masks: Iterable[int]) -> int:
+    """The mask of a junction from its parts' masks (parts taken as independent, which
+    over-approximates: the true set of values is always included)."""
+    ms = list(masks)
+    if isinstance(cond, All):
+        out = F if any(m & F for m in ms) else 0
+        if all(m & (T | N) for m in ms) and any(m & N for m in ms):
+            out |= N
+        if all(m & T for m in ms):
+            out |= T
+        return out
+    out = T if any(m & T for m in ms) else 0
+    if all(m & (F | N) for m in ms) and any(m & N for m in ms):
+        out |= N
+    if all(m & F for m in ms):
+        out |= F
+    return out
+
+
+#: A value standing for every value of a fact (a date fact, in the dispatch analysis).
+_TOP = object()
+
+
+def _leaf_truth(leaf: Leaf, value: object) -> bool | None:
+    if value is None:
+        return leaf.assume
+    if leaf.contains:
+        return (leaf.values[0] in value) != leaf.negate  # type: ignore[operator]
+    return (value in leaf.values) != leaf.negate
+
+
+def abstract_mask(cond: Condition, values_of: Any) -> int:
+    """Every truth value ``cond`` can take when each fact ranges over ``values_of(path)``
+    (a tuple of possible values, ``None`` for unknown)."""
+    if isinstance(cond, Leaf):
+        mask = 0
+        for v in values_of(cond.path):
+            mask |= (T | F | _BIT[cond.assume]) if v is _TOP else _BIT[_leaf_truth(cond, v)]
+        return mask
+    return _combine(cond, (abstract_mask(p, values_of) for p in cond.parts))
+
+
+def _dispatch_paths(rules: Sequence[Rule], count: int = 2) -> tuple[str, ...]:
+    """The enumerated facts named in the most rule scopes."""
+    scores: dict[str, int] = {}
+    for r in rules:
+        for path in {leaf.path for leaf in r.scope.leaves()}:
+            if FACTS[path].type == "enum":
+                scores[path] = scores.get(path, 0) + 1
+    ranked = sorted(scores, key=lambda p: (-scores[p], p))
+    return tuple(ranked[:count])
+
+
+class CompiledRuleBase:
+    """A rule base and its provisions, specialised for fast evaluation."""
+
+    def __init__(self, rule_base: RuleBase, provisions: Provisions) -> None:
+        self.rule_base = rule_base
+        self.provisions = provisions
+        self.dispatch = _dispatch_paths(rule_base.rules)
+        self._relevant: dict[tuple[object, ...], frozenset[str]] = {}
+        self._scoped: dict[tuple[object, ...], frozenset[str]] = {}
+        self._all_ids = frozenset(r.id for r in rule_base.rules)
+        # Citations by (cited rules, derivations, date); category orders by set.
+        self._cited: dict[tuple[object, ...], tuple[tuple[Citation, ...], tuple[str, ...]]] = {}
+        self._orders: dict[frozenset[str], tuple[str, ...]] = {}
+        self._plans: dict[tuple[object, ...], Plan] = {}
+        self._disclosures: dict[tuple[object, ...], tuple[Verdict, frozenset[str], frozenset[str]]]
+        self._disclosures = {}
+
+    # -- plans ----------------------------------------------------------------
+
+    def _analyse_key(self, key: tuple[object, ...]) -> None:
+        """The rules that can matter when the dispatch facts have the values ``key``:
+        every other fact free, a rule is left out only if it is surely false and, for
+        an exception, its scope surely does not hold."""
+        known = dict(zip(self.dispatch, key, strict=True))
+
+        def values_of(path: str) -> tuple[object, ...]:
+            if path in known:
+                return (known[path],)
+            return _ANY.get(path) or _any_values(path)
+
+        keep: set[str] = set()
+        scoped: set[str] = set()
+        for r in self.rule_base.rules:
+            scope_can_hold = bool(abstract_mask(r.scope, values_of) & T)
+            if scope_can_hold:
+                scoped.add(r.id)
+            if abstract_mask(r.effective, values_of) != F or (
+                r.kind == "exception" and scope_can_hold
+            ):
+                keep.add(r.id)
+        self._relevant[key] = frozenset(keep)
+        self._scoped[key] = frozenset(scoped)
+
+    def plan(self, f: Facts, date: dt.date) -> Plan:
+        """(defeaters, verdict rules, duty rules, verdict rules out of force whose scope
+        can hold) for these dispatch facts on ``date``, in examination order."""
+        key = (*(f.get(p) for p in self.dispatch), date)
+        found = self._plans.get(key)
+        if found is None:
+            if key[:-1] not in self._relevant:
+                self._analyse_key(key[:-1])
+            relevant = self._relevant.get(key[:-1], self._all_ids)
+            scoped = self._scoped.get(key[:-1], self._all_ids)
+            defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date)
+            found = (
+                tuple(r for r in defeaters if r.id in relevant),
+                tuple(r for r in verdict_rules if r.id in relevant),
+                tuple(r for r in duty_rules if r.id in relevant),
+                tuple(
+                    r
+                    for r in self.rule_base.verdict_rules
+                    if r.id in scoped and not r.in_force(date)
+                ),
+            )
+            if len(self._plans) > 65536:
+                self._plans.clear()
+            self._plans[key] = found
+        return found
+
+    def _sorted(self, categories: frozenset[str]) -> list[str]:
+        found = self._orders.get(categories)
+        if found is None:
+            found = self._orders[categories] = tuple(_sorted(categories))
+        return list(found)
+
+    def _disclosure(
+        self, rule: Rule, f: Facts, failed: Sequence[Rule] = ()
+    ) -> tuple[Verdict, frozenset[str], frozenset[str]]:
+        key = (
+            rule.id,
+            f.get("information.categories"),
+            f.get("information.nature"),
+            *(c.fn(f) for c, _ in rule.narrowing),
+            *(r.id for r in failed),
+        )
+        found = self._disclosures.get(key)
+        if found is None:
+            found = disclosure(rule, f, failed)
+            if len(self._disclosures) > 65536:
+                self._disclosures.clear()
+            self._disclosures[key] = found
+        return found
+
+    def outcome(self, rule: Rule | None, f: Facts) -> Outcome | None:
+        if rule is None:
+            return None
+        verdict, may, _ = self._disclosure(rule, f)
+        return verdict, may
+
+    # -- deciding -------------------------------------------------------------
+
+    def inner_outcome(self, facts: Mapping[str, FactValue], date: dt.date) -> Outcome:
+        """What the reference's inner evaluation (``exact_missing=False``) concludes:
+        the verdict and what may go out, without ``missing``."""
+        f, _ = derive(facts)
+        defeaters, verdict_rules, _duty, _out = self.plan(f, date)
+        defeated: set[str] = set()
+        maybe_defeated: set[str] = set()
+        for d in defeaters:
+            v = d.effective.fn(f)
+            if v is True:
+                defeated.update(d.defeats)
+            elif v is None:
+                maybe_defeated.update(d.defeats)
+        winner: Rule | None = None
+        pending: list[Rule] = []
+        for r in verdict_rules:
+            v = r.effective.fn(f)
+            if v is True:
+                if r.id in defeated:
+                    continue
+                if r.id in maybe_defeated:
+                    pending.append(r)
+                    continue
+                winner = r
+                break
+            if v is None:
+                pending.append(r)
+        if pending:
+            outcome = self.outcome(winner, f)
+            outcomes = [self.outcome(p, f) for p in pending]
+            if (
+                winner is not None
+                and all(o == outcome for o in outcomes)
+                or (winner is None and all(o == outcomes[0] for o in outcomes) and len(pending) > 1)
+            ):
+                if winner is None:
+                    winner = pending[0]
+                pending = []
+        if winner is not None and not pending:
+            verdict, may, _ = self._disclosure(winner, f)
+            return verdict, may
+        return "undetermined", frozenset()
+
+    def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
+        """Decide ``situation``: the same decision as ``evaluator.evaluate``."""
+        f, derivations = derive(situation.facts)
+        date = situation.date
+        trace = Trace(derivations=derivations)
+        steps = trace.steps
+        defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date)
+
+        defeated: dict[str, Rule] = {}
+        maybe_defeated: dict[str, Rule] = {}
+        for d in defeaters:
+            v = d.effective.fn(f)
+            if v is True:
+                steps.append((d, "fired"))
+                for target in d.defeats:
+                    defeated[target] = d
+            elif v is None:
+                steps.append((d, "pending"))
+                for target in d.defeats:
+                    maybe_defeated[target] = d
+        trace.defeated_by = defeated
+
+        if explain:
+            for r in out_of_force:
+                if r.scope.fn(f) is True:
+                    steps.append((r, "not_in_force"))
+
+        winner: Rule | None = None
+        pending: list[Rule] = []
+        failed: list[Rule] = []
+        for r in verdict_rules:
+            v = r.effective.fn(f)
+            if v is True:
+                if r.id in defeated:
+                    steps.append((r, "defeated"))
+                    failed.append(r)
+                    continue
+                if r.id in maybe_defeated:
+                    pending.append(r)
+                    continue
+                winner = r
+                break
+            if v is None:
+                pending.append(r)
+            elif r.kind == "exception" and r.scope.fn(f) is True:
+                failed.append(r)
+                steps.append((r, "failed"))
+
+        missing: list[str] = []
+        if pending:
+            outcome = self.outcome(winner, f)
+            outcomes = [self.outcome(p, f) for p in pending]
+            if (
+                winner is not None
+                and all(o == outcome for o in outcomes)
+                or (winner is None and all(o == outcomes[0] for o in outcomes) and len(pending) > 1)
+            ):
+                for p in pending:
+                    steps.append((p, "same_outcome"))
+                if winner is None:
+                    winner = pending[0]
+                pending = []
+            else:
+                candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
+                missing = _only_decisive(self, candidates, pending, maybe_defeated, situation, f)
+                for p in pending:
+                    steps.append((p, "pending"))
+
+        if winner is not None and not pending:
+            steps.append((winner, "fired"))
+            verdict, may, never = self._disclosure(winner, f, failed)
+            rules = [winner.id, *(r.id for r in failed if r.id != winner.id)]
+            duties = list(winner.duties)
+            duties.extend(d for cond, d in winner.conditional_duties if cond.fn(f) is True)
+            duties.extend(d for r in failed for cond, d in r.failure_duties if cond.fn(f) is True)
+        else:
+            verdict, may, never = "undetermined", frozenset(), frozenset({CONFIDENCE})
+            rules = [r.id for r in pending]
+            duties = []
+        if defeated:
+            fired = {x.id for x in defeated.values()}
+            for d in defeaters:
+                if d.id in fired and d.id not in rules:
+                    rules.append(d.id)
+        for dr in duty_rules:
+            if dr.effective.fn(f) is True:
+                steps.append((dr, "fired"))
+                rules.append(dr.id)
+                duties.extend(dr.duties)
+                duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
+
+        cited_rules = tuple(
+            r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
+        )
+        ckey = (*map(id, cited_rules), None, *(d.citations for d in derivations), date)
+        cited = self._cited.get(ckey)
+        if cited is None:
+            cited = _citations(cited_rules, tuple(derivations), self.provisions, date)
+            if len(self._cited) > 65536:
+                self._cited.clear()
+            self._cited[ckey] = cited
+        citations, to_verify = cited
+        return Decision(
+            verdict=verdict,
+            rules=rules,
+            citations=list(citations),
+            may_disclose=self._sorted(may),
+            never_disclose=self._sorted(never),
+            duties=list(dict.fromkeys(duties)),
+            missing=missing,
+            text=None if explain else [],
+            to_verify=list(to_verify),
+            date=date,
+            rule_base_version=self.rule_base.version,
+            trace=trace,
+            winner=winner if verdict != "undetermined" else None,
+            renderer=self._renderer(situation, f) if explain else None,
+        )
+
+    def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
+        """The explanation, rendered when the decision's ``explanation`` is first read."""
+        provisions = self.provisions
+
+        def render(decision: Decision) -> list[str]:
+            from depositaire.engine.explain import explain as build_explanation
+
+            return build_explanation(decision, situation, f, provisions)
+
+        return render
+
+
+def _any_values(path: str) -> tuple[object, ...]:
+    """Every value a fact can take, unknown included (for the dispatch analysis)."""
+    spec = FACTS[path]
+    if spec.type == "bool":
+        found: tuple[object, ...] = (True, False, None)
+    elif spec.type == "enum":
+        found = (*spec.values, None)
+    elif spec.type == "enum_list":
+        found = (frozenset(), *(frozenset({v}) for v in spec.values), frozenset(spec.values), None)
+    else:
+        found = (_TOP, None)
+    _ANY[path] = found
+    return found
+
+
+_ANY: dict[str, tuple[object, ...]] = {}
+
+
+def _only_decisive(
+    compiled: CompiledRuleBase,
+    candidates: list[str],
+    pending: list[Rule],
+    maybe_defeated: dict[str, Rule],
+    situation: Situation,
+    f: Facts,
+) -> list[str]:
+    """The reference's ``_only_decisive`` (same definition, same limit), with each
+    combination decided by :meth:`CompiledRuleBase.inner_outcome`."""
+    rule_base = compiled.rule_base
+    involved = (*pending, *maybe_defeated.values())
+    open_facts = list(dict.fromkeys(p for r in involved for p in r.effective.open_facts(f)))
+    classes = [rule_base.value_classes(p, involved) for p in open_facts]
+    total = 1
+    for c in classes:
+        total *= len(c)
+        if total > EXACT_MISSING_LIMIT:
+            return candidates
+    base = situation.facts
+    date = situation.date
+    results: dict[tuple[int, ...], Outcome] = {}
+    for combo in itertools.product(*(range(len(c)) for c in classes)):
+        facts = dict(base)
+        for i, k in enumerate(combo):
+            facts[open_facts[i]] = classes[i][k]  # type: ignore[assignment]
+        results[combo] = compiled.inner_outcome(facts, date)
+
+    def decisive(determined_only: bool) -> list[str]:
+        found: set[str] = set()
+        for i, path in enumerate(open_facts):
+            groups: dict[tuple[int, ...], set[Outcome]] = {}
+            for combo, result in results.items():
+                if determined_only and result[0] == "undetermined":
+                    continue
+                groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(result)
+            if any(len(g) > 1 for g in groups.values()):
+                found.add(path)
+        return [p for p in candidates if p in found]
+
+    return decisive(True) or decisive(False)
+
+
+_COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}
+
+
+def compiled(rule_base: RuleBase, provisions: Provisions) -> CompiledRuleBase:
+    """The compiled form of ``rule_base`` (built once per rule base and provisions)."""
+    key = (id(rule_base), id(provisions))
+    found = _COMPILED.get(key)
+    if found is None or found.rule_base is not rule_base or found.provisions is not provisions:
+        found = CompiledRuleBase(rule_base, provisions)
+        _COMPILED[key] = found
+    return found
