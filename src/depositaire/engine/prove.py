@@ -156,6 +156,9 @@ def number(found: z3.ModelRef, e: Expr) -> int:
 
 #: Witnesses the loop of property 1 may gather in one period before it reports "unsettled".
 CEGIS_LIMIT = 200
+#: Situations the engine settles by its exact enumeration (the model's free choice) that a
+#: search may set aside, per property and period, before it reports "unsettled".
+ENUMERATION_LIMIT = 10
 
 
 def _specs() -> tuple[FactSpec, ...]:
@@ -304,6 +307,8 @@ class Model:
     base: RuleBase
     day: dt.date
     given: Facts
+    #: The day the law is read (``as_known_on``); None: as known on ``day``.
+    known: dt.date | None = None
     f: Effective = field(init=False)
     truth: dict[int, tuple[Expr, Expr]] = field(default_factory=dict)
     holds: dict[str, Expr] = field(default_factory=dict)
@@ -325,6 +330,10 @@ class Model:
     counter: int = 0
     #: False: no named constants (a model used under a quantifier).
     named: bool = True
+    #: The engine's exact enumeration found no decisive fact (a free choice, see below).
+    enumerated: Expr = None
+    #: The examination leaves the verdict open before that enumeration.
+    open: Expr = None
 
     def define(self, expr: Expr, label: str = "x") -> Expr:
         """A fresh constant equal to ``expr``: keeps formulas and model evaluations small."""
@@ -338,7 +347,7 @@ class Model:
 
     def __post_init__(self) -> None:
         self.f = Effective(self.given, self.tables)
-        defeaters, verdict_rules, duty_rules = self.base.in_force(self.day)
+        defeaters, verdict_rules, duty_rules = self.base.in_force(self.day, self.known)
         self.verdict_rules = verdict_rules
         for d in defeaters:
             t, fl = self.cond(d.effective)
@@ -389,8 +398,24 @@ class Model:
         resolved = OR(NOT(any_pending), agree_winner, agree_pending)
         resolved = self.define(resolved, "resolved")
         agree_pending = self.define(agree_pending, "agree")
+        settled = {i: OR(AND(decides[i], resolved), AND(agree_pending, first[i])) for i in ids}
+        # Left open by the steps above, the engine enumerates the completions of the open
+        # facts of the pending rules; when none of those facts changes the outcome, the
+        # winner (else the first pending rule) decides. That enumeration is a statement
+        # over every completion: it is the free choice ``enumerated`` here, so the model
+        # gives both outcomes such a situation can have, and a property proved holds
+        # whichever the enumeration finds (a counterexample is kept only if the engine
+        # reproduces it).
+        self.enumerated = z3.Bool(f"{self.given.prefix}enumerated")
+        self.open = self.define(NOT(OR(*settled.values())) if ids else True, "open")
         self.decides = {
-            i: self.define(OR(AND(decides[i], resolved), AND(agree_pending, first[i])), "decides")
+            i: self.define(
+                OR(
+                    settled[i],
+                    AND(self.enumerated, self.open, OR(decides[i], AND(NOT(stop), first[i]))),
+                ),
+                "decides",
+            )
             for i in ids
         }
         self.determined = OR(*self.decides.values()) if ids else False
@@ -506,16 +531,31 @@ class Model:
             never[c] = IF(asked, OR(AND(member[c], NOT(may_asked)), withheld), withheld)
             may[c] = AND(IF(asked, may_asked, may_any), not withheld)
         nature = self.f.known["information.nature"]
+        index = next(s for s in _specs() if s.path == "information.nature").values.index(CONFIDENCE)
+        is_confidence = AND(nature, self.f.value["information.nature"] == index)
         if r.allows_confidences:
-            index = next(s for s in _specs() if s.path == "information.nature").values.index(
-                CONFIDENCE
-            )
-            is_confidence = AND(nature, self.f.value["information.nature"] == index)
             may[CONFIDENCE] = OR(may[CONFIDENCE], is_confidence)
         else:
+            # The rule's text excludes the confidence, the feelings, the family difficulties
+            # and illnesses the person confided, and, for a confidence, all it would let out.
+            from depositaire.engine.evaluator import CONFIDED_CATEGORIES, FEELINGS
+
+            confided = AND(
+                self.f.known["information.confided"], self.f.value["information.confided"]
+            )
             never[CONFIDENCE] = True
+            for c in CATS:
+                if c == CONFIDENCE:
+                    continue
+                kept = OR(
+                    c in FEELINGS,
+                    AND(c in CONFIDED_CATEGORIES, confided),
+                    AND(is_confidence, may[c]),
+                )
+                never[c] = OR(never[c], IF(asked, AND(kept, member[c]), kept))
+                may[c] = AND(may[c], NOT(kept))
         may = {c: self.define(e, "may") for c, e in may.items()}
-        nothing = AND(asked, NOT(OR(*may.values())))
+        nothing = AND(OR(asked, is_confidence), NOT(OR(*may.values())))
         code = IF(nothing, int(CODE["secret"]), int(CODE[verdict]))
         return Disclosure(self.define(code, "out"), may, never)
 
@@ -562,6 +602,12 @@ def periods(base: RuleBase) -> list[tuple[dt.date, dt.date | None]]:
     """(first day, last day or None) of each period between two validity boundaries."""
     starts = {r.valid_from for r in base.rules if r.valid_from}
     starts |= {r.valid_until + dt.timedelta(days=1) for r in base.rules if r.valid_until}
+    # An annulment erases a rule on part of its validity: its span bounds periods too.
+    for r in base.rules:
+        if r.annulment is not None and r.annulment.erased_from is not None:
+            starts.add(r.annulment.erased_from)
+        if r.annulment is not None and r.annulment.erased_until is not None:
+            starts.add(r.annulment.erased_until + dt.timedelta(days=1))
     if not starts:
         return [(dt.date(2000, 1, 1), None)]
     ordered = sorted(starts)
@@ -571,6 +617,28 @@ def periods(base: RuleBase) -> list[tuple[dt.date, dt.date | None]]:
         (start, (bounds[i + 1] - dt.timedelta(days=1)) if i + 1 < len(bounds) else None)
         for i, start in enumerate(bounds)
     ]
+
+
+def reading_days(base: RuleBase) -> list[dt.date]:
+    """One day of each period of the reading day (``as_known_on``): the law as known
+    changes only on the day a judgment annuls a rule, or a rule is known from."""
+    bounds = {r.annulment.decided_on for r in base.rules if r.annulment is not None}
+    bounds |= {r.known_from for r in base.rules if r.known_from is not None}
+    if not bounds:
+        return [dt.date(2000, 1, 1)]
+    ordered = sorted(bounds)
+    return [ordered[0] - dt.timedelta(days=1), *ordered]
+
+
+def readings(base: RuleBase) -> list[tuple[dt.date, dt.date]]:
+    """(date, reading day) pairs, one per distinct set of rules in force: every period
+    between two validity boundaries read on every period of the reading day."""
+    found: dict[tuple[str, ...], tuple[dt.date, dt.date]] = {}
+    for start, _end in periods(base):
+        for known in reading_days(base):
+            key = tuple(r.id for group in base.in_force(start, known) for r in group)
+            found.setdefault(key, (start, known))
+    return list(found.values())
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -607,9 +675,14 @@ class Proof:
         return not self.counterexamples
 
 
-def situation_of(model: z3.ModelRef, facts: Facts, day: dt.date) -> dict[str, Any]:
-    """The contract's nested mapping of the facts a solver model gives."""
+def situation_of(
+    model: z3.ModelRef, facts: Facts, day: dt.date, known: dt.date | None = None
+) -> dict[str, Any]:
+    """The contract's nested mapping of the facts a solver model gives (with the day the
+    law is read, ``as_known_on``, when given)."""
     out: dict[str, Any] = {"date": day.isoformat()}
+    if known is not None:
+        out["as_known_on"] = known.isoformat()
     for spec in _specs():
         p = spec.path
         if not truth(model, facts.known[p]):
@@ -651,13 +724,16 @@ class Prover:
         self.always_confidences = tuple(sorted(always_confidences))
         self.tables = derivation_tables()
         self.periods = periods(base)
+        self.readings = readings(base)
+        #: The reading day of the model being proved (``as_known_on``).
+        self.known: dt.date | None = None
         self.counterexamples: list[Counterexample] = []
         self.checks = 0
         self.solver = z3.Solver()
         self.cegis_limit = CEGIS_LIMIT
 
     def model(self, day: dt.date, prefix: str, full: bool = False) -> Model:
-        return Model(self.base, day, Facts(prefix, full), tables=self.tables)
+        return Model(self.base, day, Facts(prefix, full), self.known, tables=self.tables)
 
     def _solve(self, *constraints: Expr, solver: z3.Solver | None = None) -> z3.ModelRef | None:
         self.checks += 1
@@ -678,24 +754,65 @@ class Prover:
         found: z3.ModelRef,
         m: Model,
         completion: Model | None = None,
+        keep: bool = True,
         **detail: str,
     ) -> Counterexample:
-        situation = situation_of(found, m.given, day)
+        situation = situation_of(found, m.given, day, self.known)
         ce = Counterexample(prop, kind, tuple(rules), situation, detail=dict(detail))
         ce.decision = engine_decision(self.base, situation)
         if completion is not None:
-            ce.completion = situation_of(found, completion.given, day)
+            ce.completion = situation_of(found, completion.given, day, self.known)
             ce.completion_decision = engine_decision(self.base, ce.completion)
         ce.reproduced = reproduces(self.base, ce)
         if ce.reproduced and kind != "undetermined_for_nothing":
             shrink(self.base, ce)
-        self.counterexamples.append(ce)
+        if keep:
+            self.counterexamples.append(ce)
         return ce
+
+    def _confirmed(
+        self,
+        prop: str,
+        kind: str,
+        rules: Sequence[str],
+        day: dt.date,
+        m: Model,
+        goal: Sequence[Expr],
+        completion: Model | None = None,
+        solver: z3.Solver | None = None,
+    ) -> z3.ModelRef | None:
+        """Search ``goal``; a situation found that the engine does not reproduce, where the
+        model left the verdict to the engine's enumeration (``open``), is set aside and the
+        search goes on: the enumeration settled it. Returns the model of a counterexample
+        kept (or None); after ``ENUMERATION_LIMIT`` situations set aside, the property is
+        reported unsettled on this period."""
+        blocked: list[Expr] = []
+        for _ in range(ENUMERATION_LIMIT):
+            found = self._solve(*goal, *blocked, solver=solver)
+            if found is None:
+                return None
+            ce = self._record(prop, kind, rules, day, found, m, completion, keep=False)
+            if ce.reproduced or not truth(found, m.open):
+                self.counterexamples.append(ce)
+                return found
+            blocked.append(NOT(AND(*_fix(m.given, _given_of(found, m.given)))))
+        self.counterexamples.append(
+            Counterexample(
+                prop,
+                "not_settled",
+                tuple(rules),
+                None,
+                reproduced=True,
+                detail={"limit": str(ENUMERATION_LIMIT), "day": day.isoformat()},
+            )
+        )
+        return None
 
     def run(self) -> Proof:
         started = time.perf_counter()
         lived: set[str] = set()
-        for start, _end in self.periods:
+        for start, known in self.readings:
+            self.known = known
             m = self.model(start, "s:")
             c = self.model(start, "c:", full=True)
             self.solver = z3.Solver()
@@ -755,8 +872,12 @@ class Prover:
         situation is left uncovered, or reports the property unsettled after
         ``CEGIS_LIMIT`` witnesses."""
         f1, f2 = Facts("F1:"), Facts("F2:")
-        a = Model(self.base, day, Filled("A:", m.f, f1), tables=self.tables, named=False)
-        b = Model(self.base, day, Filled("B:", m.f, f2), tables=self.tables, named=False)
+        a = Model(
+            self.base, day, Filled("A:", m.f, f1), self.known, tables=self.tables, named=False
+        )
+        b = Model(
+            self.base, day, Filled("B:", m.f, f2), self.known, tables=self.tables, named=False
+        )
         same = Z(_same(Disclosure(a.verdict, a.may, {}), Disclosure(b.verdict, b.may, {})))
         outcome = [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
 
@@ -774,6 +895,7 @@ class Prover:
             found = search.model()
             self._record("one_verdict", "undetermined_for_nothing", [], day, found, m)
             return
+        set_aside = 0
         nothing_pending = Z(NOT(OR(*m.pending.values())))
         # Every filling found so far: an uncovered situation is one that they all complete
         # to the same outcome (the first filling's).
@@ -787,8 +909,19 @@ class Prover:
             self.checks += 1
             if witness.check(*fixed) != z3.sat:
                 pending = [i for i, e in m.pending.items() if truth(found, e)]
-                self._record("one_verdict", "undetermined_for_nothing", pending, day, found, m)
-                return
+                ce = self._record(
+                    "one_verdict", "undetermined_for_nothing", pending, day, found, m, keep=False
+                )
+                if ce.reproduced or not truth(found, m.open):
+                    self.counterexamples.append(ce)
+                    return
+                # The engine's exact enumeration settles this situation (the model's free
+                # choice ``enumerated``): set it aside and look for another.
+                set_aside += 1
+                if set_aside >= ENUMERATION_LIMIT:
+                    break
+                search.add(NOT(AND(*fixed)))
+                continue
             pair = witness.model()
             for source in (f1, f2):
                 values = [
@@ -807,7 +940,10 @@ class Prover:
                 (),
                 None,
                 reproduced=True,
-                detail={"limit": str(self.cegis_limit), "day": day.isoformat()},
+                detail={
+                    "limit": str(self.cegis_limit + set_aside),
+                    "day": day.isoformat(),
+                },
             )
         )
 
@@ -842,21 +978,20 @@ class Prover:
             if r.verdict != "must_disclose":
                 continue
             still = AND(c.holds[r.id], NOT(c.defeated.get(r.id, False)))
-            found = self._solve(
+            goal = [
                 *m.given.domain,
                 EQ(m.verdict, CODE["must_disclose"]),
                 m.decides[r.id],
                 completes(m, c),
                 NOT(still),
-            )
-            if found is not None:
-                self._record("must", "must_on_unknown", (r.id,), day, found, m, completion=c)
+            ]
+            self._confirmed("must", "must_on_unknown", (r.id,), day, m, goal, completion=c)
 
     # 5a. no dead rule
     def _alive(self, day: dt.date, m: Model, known: set[str]) -> set[str]:
         alive = set()
         for r in self.base.ordered:
-            if not r.in_force(day) or r.id in known:
+            if not r.in_force(day, self.known) or r.id in known:
                 continue
             fires = m.decides.get(r.id, m.holds.get(r.id))
             if fires is not None and self._solve(*m.given.domain, fires) is not None:
@@ -910,8 +1045,16 @@ def random_situations(base: RuleBase, count: int, seed: int = 11) -> Iterator[di
                 tested.setdefault(leaf.path, []).extend(leaf.values)
     days = [start for start, _ in periods(base)]
     days += [end for _, end in periods(base) if end]
+    # Reading days on both sides of every boundary of the law as known (an annulment's
+    # decision, a rule known from), and none (the law as known today).
+    known_days: list[dt.date | None] = [None]
+    for day in reading_days(base):
+        known_days += [day, day - dt.timedelta(days=1)]
     for _ in range(count):
         out: dict[str, Any] = {"date": rng.choice(days).isoformat()}
+        known = rng.choice(known_days)
+        if known is not None:
+            out["as_known_on"] = known.isoformat()
         unknown = rng.choice((0.1, 0.3, 0.6))
         for spec in _specs():
             if rng.random() < unknown:
@@ -978,9 +1121,9 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     tables = derivation_tables()
     models: dict[tuple[str, ...], tuple[Model, z3.Solver]] = {}
     seeds: list[dict[str, Any]] = []
-    for start, _end in periods(base):
-        key = tuple(r.id for group in base.in_force(start) for r in group)
-        m = Model(base, start, Facts("a:"), tables=tables)
+    for start, known in readings(base):
+        key = tuple(r.id for group in base.in_force(start, known) for r in group)
+        m = Model(base, start, Facts("a:"), known, tables=tables)
         solver = z3.Solver()
         solver.add(*m.defs, *m.given.domain)
         models[key] = (m, solver)
@@ -988,7 +1131,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
         goals += list(m.duties.values())
         for goal in goals:
             if solver.check(Z(goal)) == z3.sat:
-                seeds.append(situation_of(solver.model(), m.given, start))
+                seeds.append(situation_of(solver.model(), m.given, start, known))
     differences: list[tuple[dict[str, Any], str]] = []
     verdicts: dict[str, int] = {}
     deciding: set[str] = set()
@@ -997,16 +1140,15 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     situations = itertools.chain(
         random_situations(base, count // 2, seed), _mutations(seeds, count - count // 2, seed)
     )
-    # ``missing`` is not compared: skip its exact enumeration (it never changes the outcome).
-    limit = evaluator.EXACT_MISSING_LIMIT
-    evaluator.EXACT_MISSING_LIMIT = 0
+    # The engine runs in full: its exact enumeration of the open facts can settle a verdict.
     try:
         for data in situations:
             situation = parse_situation(data)
             decision = evaluator.evaluate(situation, base, provisions, explain=False)
-            key = tuple(r.id for group in base.in_force(situation.date) for r in group)
+            read = situation.as_known_on
+            key = tuple(r.id for group in base.in_force(situation.date, read) for r in group)
             if key not in models:
-                m = Model(base, situation.date, Facts("a:"), tables=tables)
+                m = Model(base, situation.date, Facts("a:"), read, tables=tables)
                 solver = z3.Solver()
                 solver.add(*m.defs)
                 models[key] = (m, solver)
@@ -1056,7 +1198,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                 deciding.add(decision.winner.id)
             done += 1
     finally:
-        evaluator.EXACT_MISSING_LIMIT = limit
+        pass
     return Agreement(done, differences, verdicts, deciding)
 
 
