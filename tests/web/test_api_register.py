@@ -84,7 +84,12 @@ def api_examine(client: Any, raw: str, rid: int, answers: dict) -> dict:
 
 
 def api_story(
-    client: Any, raw: str, person: Any, fields: dict[str, Any], answers: dict, body: dict | None = None
+    client: Any,
+    raw: str,
+    person: Any,
+    fields: dict[str, Any],
+    answers: dict,
+    body: dict | None = None,
 ) -> dict:
     rid = api_register(client, raw, person, fields)
     api_examine(client, raw, rid, answers)
@@ -240,7 +245,9 @@ def test_a_request_without_a_requester_kind_or_a_basis_is_refused_as_on_the_page
         raw,
         {"person_id": world.a.person.pk, **POLICE, "claimed_basis": "guarantor_lookup"},
     )
-    assert sent.status_code == 422 and "guarantor_lookup" not in sent.json()["errors"][0]["accepted"]
+    assert (
+        sent.status_code == 422 and "guarantor_lookup" not in sent.json()["errors"][0]["accepted"]
+    )
     assert IncomingRequest.objects.count() == before
 
 
@@ -279,10 +286,10 @@ def test_the_guarantor_look_up_is_sent_through_the_api_with_only_the_values_chos
     [
         ({"sources": ["record:address"]}, "record:address"),
         ({"sources": ["item:1"]}, "item:1"),
-        ({"covering_note": "Il habite ADDRESS-GARANTX."}, "adresse"),
-        ({"values": {"address": "Rue X 1"}}, "values"),
-        ({"categories": ["address"]}, "categories"),
-        ({"requester": "Quelqu'un d'autre"}, "requester"),
+        ({"covering_note": "Il habite ADDRESS-GARANTX."}, "phrase d'accompagnement"),
+        ({"values": {"address": "Rue X 1"}}, "Clé inconnue : « values »"),
+        ({"categories": ["address"]}, "Clé inconnue : « categories »"),
+        ({"requester": "Quelqu'un d'autre"}, "Clé inconnue : « requester »"),
     ],
 )
 def test_a_crafted_close_is_refused_in_french_and_nothing_is_stored(
@@ -295,9 +302,7 @@ def test_a_crafted_close_is_refused_in_french_and_nothing_is_stored(
     assert response.status_code == 422, response.content[:300]
     assert response["Content-Type"].startswith("application/problem+json")
     problem = response.json()
-    assert words in (problem["detail"] + str(problem.get("errors"))).lower() or words in str(
-        problem
-    )
+    assert any(words in error["detail"] for error in problem["errors"]), problem
     assert not RequestAnswer.objects.filter(request_id=rid).exists()
     assert IncomingRequest.objects.get(pk=rid).status == "open"
     assert JournalEntry.objects.filter(action="request_closed").count() == closes

@@ -32,8 +32,7 @@ from depositaire.web.api.auth import REGISTER, require_role
 from depositaire.web.api.problems import ApiProblem, field_error
 from depositaire.web.api.schemas import DecisionOut, FactOut, QuestionOut, Strict
 from depositaire.web.incoming import answer as answering
-from depositaire.web.incoming import examination
-from depositaire.web.incoming import services
+from depositaire.web.incoming import examination, services
 from depositaire.web.incoming.forms import DocumentForm, OutgoingForm, RequestForm
 from depositaire.web.incoming.models import (
     CHANNELS,
@@ -417,24 +416,6 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
     return Status(201, _out(incoming, full=True))
 
 
-@router.get(
-    "/requests/{request_id}",
-    response={200: RequestOut},
-    summary="Une demande et son état",
-    operation_id="requests_get",
-)
-def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    """La demande, ses pièces (empreintes), son état et, clôturée, sa réponse (journalisé)."""
-    incoming = _load(request, request_id)
-    journal(
-        request,
-        "request_viewed",
-        target=_target(incoming),
-        details={"request_id": incoming.pk, "person_id": incoming.person_id, "via": "api"},
-    )
-    return _out(incoming, full=True)
-
-
 @router.post(
     "/requests/outgoing",
     response={201: RequestOut},
@@ -456,6 +437,24 @@ def outgoing_create(request: HttpRequest, payload: OutgoingIn) -> Any:
         raise _form_problem(form)
     outgoing = services.register_outgoing(request, form.cleaned_data, via="api")
     return Status(201, _out(outgoing, full=True))
+
+
+@router.get(
+    "/requests/{request_id}",
+    response={200: RequestOut},
+    summary="Une demande et son état",
+    operation_id="requests_get",
+)
+def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    """La demande, ses pièces (empreintes), son état et, clôturée, sa réponse (journalisé)."""
+    incoming = _load(request, request_id)
+    journal(
+        request,
+        "request_viewed",
+        target=_target(incoming),
+        details={"request_id": incoming.pk, "person_id": incoming.person_id, "via": "api"},
+    )
+    return _out(incoming, full=True)
 
 
 def _interview(incoming: IncomingRequest, user: Any) -> Any:

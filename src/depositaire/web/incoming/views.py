@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -20,23 +20,18 @@ from depositaire.documents import DocumentError
 from depositaire.documents.letters import legal_basis
 from depositaire.engine import SituationError
 from depositaire.engine.explain import category_label, disclosure_label, fact_label, value_label
-from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import UNKNOWN_TOKEN, Interview
 from depositaire.interview.questions import value_text
 from depositaire.messages import t
 from depositaire.web.accounts import roles
-from depositaire.web.cases.models import Person
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination, services
 from depositaire.web.incoming.forms import (
     DocumentForm,
-    LetterForm,
     OutgoingForm,
     RequestForm,
-    eligible_items,
 )
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
-from depositaire.web.incoming.sources import Source, letter_sources
 from depositaire.web.views import attachment_response, guard, journal, pdf_response
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
