@@ -133,6 +133,18 @@ OPS: list[Op] = [
             "requester_name": "Inspecteur",
             "channel": "phone",
             "categories": ["address"],
+            "claimed_basis": "none",
+        },
+    ),
+    Op(
+        "post",
+        "/api/v1/requests/outgoing",
+        CASE,
+        lambda w: "/api/v1/requests/outgoing",
+        lambda w: {
+            "person_id": w.person.pk,
+            "purpose": "guarantor_lookup",
+            "recipient_organisation": "Office des étrangers",
         },
     ),
     Op("get", "/api/v1/requests/{request_id}", CASE, lambda w: f"/api/v1/requests/{rid(w)}"),

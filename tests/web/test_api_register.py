@@ -20,6 +20,7 @@ from web.test_incoming import (
     ANSWERS,
     GUARANTOR,
     POLICE,
+    POLICE_WRITTEN,
     PROSECUTOR,
     close,
     examine,
@@ -51,11 +52,20 @@ def raw(world: World) -> str:
     return token(world.a.users[roles.SOCIAL_WORKER], "register")
 
 
-def api_story(client: Any, raw: str, person: Any, fields: dict[str, Any], answers: dict) -> dict:
-    body = {"person_id": person.pk, "received_at": "2026-11-26T09:30:00+01:00", **fields}
-    created = call(client, "post", "/api/v1/requests", raw, body)
+def api_register(client: Any, raw: str, person: Any, fields: dict[str, Any]) -> int:
+    """Register through the API as the page does: a received request, or one sent."""
+    if "purpose" in fields:
+        body = {"person_id": person.pk, **fields}
+        created = call(client, "post", "/api/v1/requests/outgoing", raw, body)
+    else:
+        body = {"person_id": person.pk, "received_at": "2026-11-26T09:30:00+01:00", **fields}
+        created = call(client, "post", "/api/v1/requests", raw, body)
     assert created.status_code == 201, created.content[:500]
-    rid = created.json()["id"]
+    return int(created.json()["id"])
+
+
+def api_examine(client: Any, raw: str, rid: int, answers: dict) -> dict:
+    state: dict = {}
     for _ in range(40):
         state = call(client, "get", f"/api/v1/requests/{rid}/examination", raw).json()
         question = state["question"]
@@ -70,7 +80,20 @@ def api_story(client: Any, raw: str, person: Any, fields: dict[str, Any], answer
             {"path": question["path"], "value": tokens},
         )
         assert answered.status_code == 200, answered.content[:300]
-    closed = call(client, "post", f"/api/v1/requests/{rid}/close", raw, {})
+    return state
+
+
+def api_story(
+    client: Any,
+    raw: str,
+    person: Any,
+    fields: dict[str, Any],
+    answers: dict,
+    body: dict | None = None,
+) -> dict:
+    rid = api_register(client, raw, person, fields)
+    api_examine(client, raw, rid, answers)
+    closed = call(client, "post", f"/api/v1/requests/{rid}/close", raw, body or {})
     assert closed.status_code == 200, closed.content[:500]
     return closed.json()
 
@@ -113,7 +136,8 @@ def test_each_story_through_the_api_ends_with_the_browsers_letter(
     # Word for word the letter the pages produce (same day, same file, same choices).
     assert pdf_text(letter.content) == pdf_text(web_answer.get_pdf())
     expected = {
-        "police": ("secret", "reply", []),
+        # A phone call is answered orally: the note of the call stays in the file.
+        "police": ("secret", "call_note", []),
         "guarantor": (
             "may_disclose",
             "transmission",
@@ -176,7 +200,7 @@ def test_a_bad_attachment_or_field_is_refused_and_nothing_is_stored(
 def test_the_list_filters_and_pages_within_the_users_teams(
     client: Any, world: World, raw: str
 ) -> None:
-    for fields in (POLICE, GUARANTOR, PROSECUTOR):
+    for fields in (POLICE, POLICE_WRITTEN, PROSECUTOR):
         call(client, "post", "/api/v1/requests", raw, {"person_id": world.a.person.pk, **fields})
     everything = call(client, "get", "/api/v1/requests?page_size=2", raw).json()
     assert everything["count"] >= 3 and len(everything["results"]) == 2
@@ -200,3 +224,85 @@ def test_reading_a_request_is_journaled_like_its_page(client: Any, world: World,
     assert entry.details["request_id"] == rid and entry.details["via"] == "api"
     assert POLICE["request_text"] not in str(entry.details)
     assert reverse("incoming:detail", kwargs={"incoming_id": rid})  # the page it mirrors
+
+
+def test_a_request_without_a_requester_kind_or_a_basis_is_refused_as_on_the_page(
+    client: Any, world: World, raw: str
+) -> None:
+    before = IncomingRequest.objects.count()
+    for missing in ("requester_kind", "claimed_basis"):
+        body = {"person_id": world.a.person.pk, **POLICE}
+        del body[missing]
+        response = call(client, "post", "/api/v1/requests", raw, body)
+        assert response.status_code == 422
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert response.json()["errors"][0]["field"] == missing
+    # A received request cannot claim the purpose of a request sent.
+    sent = call(
+        client,
+        "post",
+        "/api/v1/requests",
+        raw,
+        {"person_id": world.a.person.pk, **POLICE, "claimed_basis": "guarantor_lookup"},
+    )
+    assert (
+        sent.status_code == 422 and "guarantor_lookup" not in sent.json()["errors"][0]["accepted"]
+    )
+    assert IncomingRequest.objects.count() == before
+
+
+def test_the_phone_call_closes_with_a_note_and_the_script_to_say(
+    client: Any, world: World, raw: str
+) -> None:
+    rid = api_register(client, raw, world.a.person, POLICE)
+    state = api_examine(client, raw, rid, ANSWERS["police"])
+    assert state["oral"] and state["letter_kind"] is None and state["sources"] == []
+    assert state["script"].startswith("« Je ne peux pas vous répondre par téléphone")
+    closed = call(client, "post", f"/api/v1/requests/{rid}/close", raw, {})
+    assert closed.json()["answer"]["letter_kind"] == "call_note"
+    note = pdf_text(call(client, "get", f"/api/v1/requests/{rid}/letter", raw).content)
+    assert "Note d'appel téléphonique" in note and "ADDRESS-" not in note
+
+
+def test_the_guarantor_look_up_is_sent_through_the_api_with_only_the_values_chosen(
+    client: Any, world: World, raw: str, foreigner: Any
+) -> None:
+    rid = api_register(client, raw, foreigner, GUARANTOR)
+    assert call(client, "get", f"/api/v1/requests/{rid}", raw).json()["direction"] == "outgoing"
+    state = api_examine(client, raw, rid, ANSWERS["guarantor"])
+    keys = {s["key"] for s in state["sources"]}
+    assert keys == {"record:identity", "record:national_number", "record:nationality"}
+    body = {"sources": ["record:identity"], "covering_note": "Merci de votre retour."}
+    closed = call(client, "post", f"/api/v1/requests/{rid}/close", raw, body)
+    assert closed.status_code == 200, closed.content[:300]
+    assert closed.json()["answer"]["sent_categories"] == ["identity"]
+    text = pdf_text(call(client, "get", f"/api/v1/requests/{rid}/letter", raw).content)
+    assert "Samir GARANTX" in text and "Merci de votre retour." in text
+    assert "Maroc" not in text and "AID-" not in text
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ({"sources": ["record:address"]}, "record:address"),
+        ({"sources": ["item:1"]}, "item:1"),
+        ({"covering_note": "Il habite ADDRESS-GARANTX."}, "phrase d'accompagnement"),
+        ({"values": {"address": "Rue X 1"}}, "Clé inconnue : « values »"),
+        ({"categories": ["address"]}, "Clé inconnue : « categories »"),
+        ({"requester": "Quelqu'un d'autre"}, "Clé inconnue : « requester »"),
+    ],
+)
+def test_a_crafted_close_is_refused_in_french_and_nothing_is_stored(
+    client: Any, world: World, raw: str, foreigner: Any, body: dict, words: str
+) -> None:
+    rid = api_register(client, raw, foreigner, GUARANTOR)
+    api_examine(client, raw, rid, ANSWERS["guarantor"])
+    closes = JournalEntry.objects.filter(action="request_closed").count()
+    response = call(client, "post", f"/api/v1/requests/{rid}/close", raw, body)
+    assert response.status_code == 422, response.content[:300]
+    assert response["Content-Type"].startswith("application/problem+json")
+    problem = response.json()
+    assert any(words in error["detail"] for error in problem["errors"]), problem
+    assert not RequestAnswer.objects.filter(request_id=rid).exists()
+    assert IncomingRequest.objects.get(pk=rid).status == "open"
+    assert JournalEntry.objects.filter(action="request_closed").count() == closes

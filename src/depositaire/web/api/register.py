@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,6 +22,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from depositaire.documents import DocumentError
 from depositaire.engine import SituationError
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.interview import UNKNOWN_TOKEN
@@ -31,11 +32,12 @@ from depositaire.web.api.auth import REGISTER, require_role
 from depositaire.web.api.problems import ApiProblem, field_error
 from depositaire.web.api.schemas import DecisionOut, FactOut, QuestionOut, Strict
 from depositaire.web.incoming import answer as answering
-from depositaire.web.incoming import examination
-from depositaire.web.incoming.forms import DocumentForm, RequestForm
+from depositaire.web.incoming import examination, services
+from depositaire.web.incoming.forms import DocumentForm, OutgoingForm, RequestForm
 from depositaire.web.incoming.models import (
     CHANNELS,
     CLAIMED_BASES,
+    OUTGOING_BASES,
     IncomingRequest,
     RequestDocument,
 )
@@ -48,17 +50,21 @@ MAX_DOCUMENTS = 5
 PAGE_SIZE = 20
 
 Channel = Literal["phone", "email", "letter", "in_person"]
+#: The bases a received request may claim (a guarantor look-up is a request sent: see
+#: ``POST /requests/outgoing``).
 Basis = Literal[
     "none",
     "prosecutor_requisition_46bis1",
     "testimony",
     "case_consultation_458ter",
-    "guarantor_lookup",
     "intelligence_act_14",
     "judicial_follow_up",
     "other",
 ]
-assert set(Channel.__args__) == set(CHANNELS) and set(Basis.__args__) == set(CLAIMED_BASES)  # type: ignore[attr-defined]
+Purpose = Literal["guarantor_lookup"]
+assert set(Channel.__args__) == set(CHANNELS)  # type: ignore[attr-defined]
+assert set(Basis.__args__) == set(CLAIMED_BASES) - set(OUTGOING_BASES)  # type: ignore[attr-defined]
+assert set(Purpose.__args__) == set(OUTGOING_BASES)  # type: ignore[attr-defined]
 
 
 def _clean_text(value: str) -> str:
@@ -88,11 +94,13 @@ class RequestIn(Strict):
         json_schema_extra={"items": {"enum": list(CATEGORIES)}},
     )
     request_text: str = Field(default="", max_length=5000)
-    claimed_basis: Basis = "none"
+    # No default for the requester's kind nor the basis, as on the page: the caller says.
+    claimed_basis: Basis
     claimed_basis_text: str = Field(default="", max_length=300)
     received_at: dt.datetime | None = None
     received_by_id: int | None = Field(default=None, ge=1, le=2**62)
     urgent: bool = False
+    about_medical_aid: bool = False
     documents: list[DocumentIn] = Field(default_factory=list, max_length=MAX_DOCUMENTS)
 
     _text = field_validator(
@@ -104,6 +112,20 @@ class RequestIn(Strict):
         "request_text",
         "claimed_basis_text",
     )(classmethod(lambda cls, v: _clean_text(v)))
+
+
+class OutgoingIn(Strict):
+    """A request the organisation sends (the page « Envoyer une demande »)."""
+
+    person_id: int = Field(ge=1, le=2**62)
+    purpose: Purpose
+    recipient_organisation: str = Field(min_length=1, max_length=200)
+    recipient_contact: str = Field(default="", max_length=200)
+    reference: str = Field(default="", max_length=100)
+
+    _text = field_validator("recipient_organisation", "recipient_contact", "reference")(
+        classmethod(lambda cls, v: _clean_text(v))
+    )
 
 
 class DocumentOut(Schema):
@@ -126,6 +148,7 @@ class AnswerSummary(Schema):
 class RequestOut(Schema):
     id: int
     status: Literal["open", "closed"]
+    direction: Literal["incoming", "outgoing"]
     person_id: int
     team_id: int
     requester_kind: str
@@ -161,6 +184,13 @@ class ListQuery(Schema):
     page_size: int = Field(default=PAGE_SIZE, ge=1, le=100)
 
 
+class SourceOut(Schema):
+    key: str
+    categories: list[str]
+    label: str
+    value: str
+
+
 class ExaminationOut(Schema):
     request_id: int
     status: Literal["open", "closed"]
@@ -169,6 +199,9 @@ class ExaminationOut(Schema):
     given: list[FactOut]
     answered: list[FactOut]
     letter_kind: str | None
+    oral: bool
+    script: str | None
+    sources: list[SourceOut]
     decision: DecisionOut
 
 
@@ -180,13 +213,18 @@ class ExaminationAnswer(Strict):
 
 
 class CloseIn(Strict):
-    requester: str | None = Field(default=None, max_length=1000)
-    reference: str | None = Field(default=None, max_length=100)
-    person_name: str | None = Field(default=None, max_length=200)
-    sender: str | None = Field(default=None, max_length=1000)
-    categories: list[str] | None = Field(default=None, max_length=len(CATEGORIES))
-    values: dict[str, str] | None = Field(default=None, max_length=len(CATEGORIES))
-    items: list[int] | None = Field(default=None, max_length=200)
+    """Only what the page lets the worker choose: which values of the file go (by their
+    ``key`` among the examination's ``sources``; all of them if absent) and an optional
+    covering line. Nothing is typed into a letter: addresses and reference come from the
+    register, values from the file."""
+
+    sources: list[Annotated[str, Field(max_length=60)]] | None = Field(default=None, max_length=200)
+    covering_note: str = Field(default="", max_length=500)
+
+    _text = field_validator("covering_note")(classmethod(lambda cls, v: _clean_text(v)))
+    _keys = field_validator("sources")(
+        classmethod(lambda cls, v: [_clean_text(x) for x in v] if v is not None else v)
+    )
 
 
 def _target(incoming: IncomingRequest) -> str:
@@ -210,6 +248,7 @@ def _out(incoming: IncomingRequest, *, full: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": incoming.pk,
         "status": incoming.status,
+        "direction": incoming.direction,
         "person_id": incoming.person_id,
         "team_id": incoming.team_id,
         "requester_kind": incoming.requester_kind,
@@ -343,48 +382,14 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
     data["received_by"] = str(payload.received_by_id or user.pk)
     if payload.urgent:
         data["urgent"] = "on"
+    if payload.about_medical_aid:
+        data["about_medical_aid"] = "on"
     form = RequestForm(data, user=user)
     if not form.is_valid():
         raise _form_problem(form)
     documents = _documents(payload)
-    # The same record and journal entry as ``incoming.views.request_create`` (kept in step with it).
-    clean = form.cleaned_data
-    person = clean["person"]
-    incoming = IncomingRequest(
-        organisation_id=user.organisation_id,
-        team_id=person.team_id,
-        person=person,
-        requester_kind=clean["requester_kind"],
-        requester_organisation=clean["requester_organisation"].strip(),
-        requester_name=clean["requester_name"].strip(),
-        requester_contact=clean["requester_contact"].strip(),
-        reference=clean["reference"].strip(),
-        channel=clean["channel"],
-        categories=list(clean["categories"]),
-        claimed_basis=clean["claimed_basis"],
-        claimed_basis_text=clean["claimed_basis_text"].strip(),
-        urgent=bool(clean["urgent"]),
-        received_at=clean["received_at"],
-        received_by=clean["received_by"],
-        registered_by=user,
-    )
-    incoming.set_sealed("request_text", clean["request_text"] or "")
-    incoming.save()
-    journal(
-        request,
-        "request_registered",
-        target=_target(incoming),
-        details={
-            "request_id": incoming.pk,
-            "person_id": person.pk,
-            "recipient_kind": incoming.requester_kind,
-            "channel": incoming.channel,
-            "categories": list(incoming.categories),
-            "legal_basis": incoming.claimed_basis,
-            "state": "urgent" if incoming.urgent else "normal",
-            "via": "api",
-        },
-    )
+    # The same record and journal entry as the page (``incoming.services``).
+    incoming = services.register_incoming(request, form.cleaned_data, via="api")
     for form_document, given in zip(documents, payload.documents, strict=True):
         document = RequestDocument(
             request=incoming,
@@ -411,6 +416,29 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
     return Status(201, _out(incoming, full=True))
 
 
+@router.post(
+    "/requests/outgoing",
+    response={201: RequestOut},
+    summary="Enregistrer une demande envoyée (recherche de garant)",
+    operation_id="requests_create_outgoing",
+)
+def outgoing_create(request: HttpRequest, payload: OutgoingIn) -> Any:
+    """Comme la page « Envoyer une demande » : la demande que le CPAS envoie, journalisée ;
+    ce qu'elle porte est décidé par l'examen et choisi à la clôture."""
+    user = require_role(request, CASEWORKERS)
+    data = QueryDict(mutable=True)
+    data["person"] = str(payload.person_id)
+    data["purpose"] = payload.purpose
+    data["recipient_organisation"] = payload.recipient_organisation
+    data["recipient_contact"] = payload.recipient_contact
+    data["reference"] = payload.reference
+    form = OutgoingForm(data, user=user)
+    if not form.is_valid():
+        raise _form_problem(form)
+    outgoing = services.register_outgoing(request, form.cleaned_data, via="api")
+    return Status(201, _out(outgoing, full=True))
+
+
 @router.get(
     "/requests/{request_id}",
     response={200: RequestOut},
@@ -430,22 +458,17 @@ def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
 
 
 def _interview(incoming: IncomingRequest, user: Any) -> Any:
-    if incoming.interview_state:
-        try:
-            return examination.load(incoming)
-        except SituationError:
-            pass
-    interview = examination.start(incoming, user, timezone.localdate())
-    incoming.save(update_fields=["interview_state", "prefill_sources"])
-    return interview
+    return services.interview_for(incoming, user)
 
 
-def _examination(incoming: IncomingRequest, interview: Any) -> dict[str, Any]:
+def _examination(incoming: IncomingRequest, interview: Any, user: Any) -> dict[str, Any]:
     from depositaire.engine.explain import fact_label
     from depositaire.interview.questions import value_text
 
     question = examination.next_question(interview, incoming.urgent) if incoming.is_open else None
-    kind, _ = answering.letter_kind(interview)
+    kind, _ = answering.letter_kind(interview, incoming)
+    oral = answering.is_oral(incoming)
+    sources = services.offered_sources(incoming, interview, user) if incoming.is_open else []
     return {
         "request_id": incoming.pk,
         "status": incoming.status,
@@ -459,6 +482,12 @@ def _examination(incoming: IncomingRequest, interview: Any) -> dict[str, Any]:
             {"path": a.path, "label": a.label, "value": a.value_label} for a in interview.history
         ],
         "letter_kind": kind,
+        "oral": oral,
+        "script": answering.script(interview) if oral else None,
+        "sources": [
+            {"key": x.key, "categories": list(x.categories), "label": x.label, "value": x.value}
+            for x in sources
+        ],
         "decision": interview.decision.to_dict(),
     }
 
@@ -479,7 +508,7 @@ def examination_get(request: HttpRequest, request_id: int) -> dict[str, Any]:
         target=_target(incoming),
         details={"request_id": incoming.pk, "person_id": incoming.person_id, "via": "api"},
     )
-    return _examination(incoming, interview)
+    return _examination(incoming, interview, request.user)
 
 
 @router.post(
@@ -511,7 +540,7 @@ def examination_answer(
         ) from None
     incoming.interview_state = interview.to_dict()
     incoming.save(update_fields=["interview_state"])
-    return _examination(incoming, interview)
+    return _examination(incoming, interview, request.user)
 
 
 @router.post(
@@ -521,44 +550,33 @@ def examination_answer(
     operation_id="requests_close",
 )
 def close(request: HttpRequest, request_id: int, payload: CloseIn) -> dict[str, Any]:
-    """Clôture comme la page de réponse : la lettre dans les limites de la décision, scellée, journalisée.
+    """Clôture comme la page de réponse : même formulaire, mêmes garanties, journalisée.
 
-    Sans champs, la lettre reprend ce que la page propose (demandeur, référence, valeurs
-    du dossier pour les catégories permises)."""
-    from depositaire.web.incoming.views import _as_post, _draft, _letter_form
-
+    Une transmission ne porte que des valeurs du dossier (``sources`` : leurs clés parmi
+    celles que l'examen propose ; toutes si absent) et, au besoin, une ligne
+    d'accompagnement vérifiée contre les valeurs retenues. Une demande orale se clôt par
+    une note d'appel ; une clé ou une catégorie en trop refuse tout, rien n'est enregistré."""
     incoming = _load(request, request_id)
     if not incoming.is_open:
         raise ApiProblem("conflict", t("api.errors.closed"))
     interview = _interview(incoming, request.user)
     if examination.next_question(interview, incoming.urgent) is not None:
         raise ApiProblem("conflict", t("incoming.answer.not_finished"))
-    kind, _ = answering.letter_kind(interview)
-    unbound = _letter_form(incoming, interview, request.user)
-    initial = {k: unbound.get_initial_for_field(f, k) for k, f in unbound.fields.items()}
-    for key in ("requester", "reference", "person_name", "sender"):
-        if getattr(payload, key) is not None:
-            initial[key] = getattr(payload, key)
-    if payload.categories is not None:
-        initial["categories"] = list(payload.categories)
-    for category, value in (payload.values or {}).items():
-        initial[f"value__{category}"] = value
-    if payload.items is not None:
-        initial["items"] = [str(i) for i in payload.items]
-    form = _letter_form(incoming, interview, request.user, _as_post(initial))
+    kind, _ = answering.letter_kind(interview, incoming)
+    data = services.proposed_data(services.letter_form(incoming, interview, request.user))
+    if payload.sources is not None:
+        data.setlist("sources", list(payload.sources))
+    data["covering_note"] = payload.covering_note
+    form = services.letter_form(incoming, interview, request.user, data)
     if not form.is_valid():
         raise _form_problem(form)
-    draft = _draft(form)
+    draft = services.draft(incoming, request.user, form)
     try:
         answering.close(request, incoming, interview, draft if kind else None)
     except answering.AlreadyClosed:
         raise ApiProblem("conflict", t("api.errors.closed")) from None
-    except Exception as exc:
-        from depositaire.documents import DocumentError
-
-        if isinstance(exc, DocumentError):
-            raise ApiProblem("invalid", exc.message) from None
-        raise
+    except DocumentError as exc:
+        raise ApiProblem("invalid", exc.message) from None
     incoming = IncomingRequest.objects.select_related("answer").get(pk=incoming.pk)
     return _out(incoming, full=True)
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -20,31 +20,25 @@ from depositaire.documents import DocumentError
 from depositaire.documents.letters import legal_basis
 from depositaire.engine import SituationError
 from depositaire.engine.explain import category_label, disclosure_label, fact_label, value_label
-from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import UNKNOWN_TOKEN, Interview
 from depositaire.interview.questions import value_text
 from depositaire.messages import t
 from depositaire.web.accounts import roles
-from depositaire.web.cases.models import Person
 from depositaire.web.incoming import answer as answering
-from depositaire.web.incoming import examination
+from depositaire.web.incoming import examination, services
 from depositaire.web.incoming.forms import (
     MAX_DOCUMENT_BYTES,
     DocumentForm,
-    LetterForm,
     OutgoingForm,
     RequestForm,
-    eligible_items,
 )
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
-from depositaire.web.incoming.sources import Source, letter_sources
 from depositaire.web.views import attachment_response, guard, journal, journal_read, pdf_response
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
 
-def _target(request: IncomingRequest) -> str:
-    return f"person:{request.person_id}/request:{request.pk}"
+_target = services.target
 
 
 # -- the register ---------------------------------------------------------------
@@ -73,55 +67,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
         initial["person"] = int(request.GET["personne"])
     form = RequestForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person: Person = data["person"]
-        incoming = IncomingRequest(
-            organisation_id=user.organisation_id,
-            team_id=person.team_id,
-            person=person,
-            requester_kind=data["requester_kind"],
-            requester_organisation=data["requester_organisation"].strip(),
-            requester_name=data["requester_name"].strip(),
-            requester_contact=data["requester_contact"].strip(),
-            reference=data["reference"].strip(),
-            channel=data["channel"],
-            categories=list(data["categories"]),
-            claimed_basis=data["claimed_basis"],
-            claimed_basis_text=data["claimed_basis_text"].strip(),
-            urgent=bool(data["urgent"]),
-            about_medical_aid=bool(data.get("about_medical_aid")),
-            received_at=data["received_at"],
-            received_by=data["received_by"],
-            registered_by=user,
-        )
-        incoming.set_sealed("request_text", data["request_text"] or "")
-        incoming.save()
-        journal(
-            request,
-            "request_registered",
-            target=_target(incoming),
-            details={
-                "request_id": incoming.pk,
-                "person_id": person.pk,
-                "recipient_kind": incoming.requester_kind,
-                "channel": incoming.channel,
-                "categories": list(incoming.categories),
-                "legal_basis": incoming.claimed_basis,
-                "state": "urgent" if incoming.urgent else "normal",
-            },
-        )
+        incoming = services.register_incoming(request, form.cleaned_data)
         return redirect("incoming:examine", incoming_id=incoming.pk)
     return render(request, "incoming/form.html", {"form": form})
-
-
-#: What an outgoing request carries, by purpose (004: name, national number, nationality).
-OUTGOING: dict[str, dict[str, Any]] = {
-    "guarantor_lookup": {
-        "requester_kind": "immigration_office",
-        "channel": "email",
-        "categories": ["identity", "national_number", "nationality"],
-    },
-}
 
 
 @guard(*CASEWORKERS)
@@ -134,41 +82,7 @@ def outgoing_create(request: HttpRequest) -> HttpResponse:
         initial["person"] = int(request.GET["personne"])
     form = OutgoingForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person: Person = data["person"]
-        shape = OUTGOING[data["purpose"]]
-        outgoing = IncomingRequest(
-            organisation_id=user.organisation_id,
-            team_id=person.team_id,
-            person=person,
-            direction="outgoing",
-            requester_kind=shape["requester_kind"],
-            requester_organisation=data["recipient_organisation"].strip(),
-            requester_contact=data["recipient_contact"].strip(),
-            reference=data["reference"].strip(),
-            channel=shape["channel"],
-            categories=list(shape["categories"]),
-            claimed_basis=data["purpose"],
-            received_at=timezone.now(),
-            received_by=user,
-            registered_by=user,
-        )
-        outgoing.set_sealed("request_text", "")
-        outgoing.save()
-        journal(
-            request,
-            "request_registered",
-            target=_target(outgoing),
-            details={
-                "request_id": outgoing.pk,
-                "person_id": person.pk,
-                "recipient_kind": outgoing.requester_kind,
-                "channel": outgoing.channel,
-                "categories": list(outgoing.categories),
-                "legal_basis": outgoing.claimed_basis,
-                "state": "outgoing",
-            },
-        )
+        outgoing = services.register_outgoing(request, form.cleaned_data)
         return redirect("incoming:examine", incoming_id=outgoing.pk)
     return render(request, "incoming/outgoing_form.html", {"form": form})
 
@@ -274,16 +188,7 @@ def document_download(request: HttpRequest, document: RequestDocument) -> HttpRe
 # -- the examination -------------------------------------------------------------
 
 
-def _interview(incoming: IncomingRequest, user: Any) -> Interview:
-    """The stored interview, or a new one on the facts the register and the file give."""
-    if incoming.interview_state:
-        try:
-            return examination.load(incoming)
-        except SituationError:
-            pass  # a state the interview can no longer read: start again from what is known
-    interview = examination.start(incoming, user, timezone.localdate())
-    incoming.save(update_fields=["interview_state", "prefill_sources"])
-    return interview
+_interview = services.interview_for
 
 
 def _decision_context(interview: Interview) -> dict[str, Any]:
@@ -401,32 +306,8 @@ def restart(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
 # -- the answer -------------------------------------------------------------------
 
 
-def _letter_form(
-    incoming: IncomingRequest, interview: Interview, user: Any, data: Any = None
-) -> LetterForm:
-    kind, _ = answering.letter_kind(interview, incoming)
-    decision = interview.decision
-    sources: list[Source] = []
-    if kind == "transmission":
-        allowed = [c for c in decision.may_disclose if c in CATEGORIES]
-        items = eligible_items(incoming.person, user, decision)
-        sources = letter_sources(incoming.person, allowed, items)
-    initial: dict[str, Any] = {"sources": [s.key for s in sources]}
-    return LetterForm(
-        data,
-        kind=kind,
-        decision=decision,
-        sources=sources,
-        person=incoming.person,
-        user=user,
-        initial=initial,
-    )
-
-
-def _draft(incoming: IncomingRequest, user: Any, form: LetterForm) -> answering.Draft:
-    return answering.draft_for(
-        incoming, user, form.chosen(), form.cleaned_data.get("covering_note") or ""
-    )
+_letter_form = services.letter_form
+_draft = services.draft
 
 
 @guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
@@ -464,8 +345,7 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             status = 400 if form.has_error("__all__", "forbidden") else 200
     elif kind:
         unbound = _letter_form(incoming, interview, request.user)
-        initial = {k: unbound.get_initial_for_field(f, k) for k, f in unbound.fields.items()}
-        bound = _letter_form(incoming, interview, request.user, _as_post(initial))
+        bound = _letter_form(incoming, interview, request.user, services.proposed_data(unbound))
         if bound.is_valid():
             draft = _draft(incoming, request.user, bound)
             letter = answering.preview(answering.letter_document(interview, draft, incoming))
@@ -490,18 +370,6 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
         },
         status=_status(request, status == 400),
     )
-
-
-def _as_post(initial: dict[str, Any]) -> Any:
-    data = QueryDict(mutable=True)
-    for key, value in initial.items():
-        if value is None:
-            continue
-        if isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        else:
-            data[key] = str(value)
-    return data
 
 
 @guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})

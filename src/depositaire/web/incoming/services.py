@@ -1,0 +1,192 @@
+"""The register's services, shared by the pages and the REST API.
+
+Registering a request (received or sent), loading its interview, and the letter's form
+and draft live here so that the pages and the API run the same code: the same records,
+the same journal entries, the same validation (values of the file only, the covering
+line checked against withheld values, a crafted post refused as a whole).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+
+from depositaire.engine import SituationError
+from depositaire.engine.schema import CATEGORIES
+from depositaire.interview import Interview
+from depositaire.web.cases.models import Person
+from depositaire.web.incoming import answer as answering
+from depositaire.web.incoming import examination
+from depositaire.web.incoming.forms import LetterForm, eligible_items
+from depositaire.web.incoming.models import IncomingRequest
+from depositaire.web.incoming.sources import Source, letter_sources
+from depositaire.web.views import journal
+
+#: What an outgoing request carries, by purpose (004: name, national number, nationality).
+OUTGOING: dict[str, dict[str, Any]] = {
+    "guarantor_lookup": {
+        "requester_kind": "immigration_office",
+        "channel": "email",
+        "categories": ["identity", "national_number", "nationality"],
+    },
+}
+
+
+def target(request: IncomingRequest) -> str:
+    return f"person:{request.person_id}/request:{request.pk}"
+
+
+def _extra(via: str | None) -> dict[str, Any]:
+    return {"via": via} if via else {}
+
+
+def register_incoming(
+    http_request: HttpRequest, data: dict[str, Any], *, via: str | None = None
+) -> IncomingRequest:
+    """Store a received request from a valid :class:`RequestForm`'s data, journaled."""
+    user: Any = http_request.user
+    person: Person = data["person"]
+    incoming = IncomingRequest(
+        organisation_id=user.organisation_id,
+        team_id=person.team_id,
+        person=person,
+        requester_kind=data["requester_kind"],
+        requester_organisation=data["requester_organisation"].strip(),
+        requester_name=data["requester_name"].strip(),
+        requester_contact=data["requester_contact"].strip(),
+        reference=data["reference"].strip(),
+        channel=data["channel"],
+        categories=list(data["categories"]),
+        claimed_basis=data["claimed_basis"],
+        claimed_basis_text=data["claimed_basis_text"].strip(),
+        urgent=bool(data["urgent"]),
+        about_medical_aid=bool(data.get("about_medical_aid")),
+        received_at=data["received_at"],
+        received_by=data["received_by"],
+        registered_by=user,
+    )
+    incoming.set_sealed("request_text", data["request_text"] or "")
+    incoming.save()
+    journal(
+        http_request,
+        "request_registered",
+        target=target(incoming),
+        details={
+            "request_id": incoming.pk,
+            "person_id": person.pk,
+            "recipient_kind": incoming.requester_kind,
+            "channel": incoming.channel,
+            "categories": list(incoming.categories),
+            "legal_basis": incoming.claimed_basis,
+            "state": "urgent" if incoming.urgent else "normal",
+            **_extra(via),
+        },
+    )
+    return incoming
+
+
+def register_outgoing(
+    http_request: HttpRequest, data: dict[str, Any], *, via: str | None = None
+) -> IncomingRequest:
+    """Store a request the organisation sends, from a valid :class:`OutgoingForm`'s data."""
+    user: Any = http_request.user
+    person: Person = data["person"]
+    shape = OUTGOING[data["purpose"]]
+    outgoing = IncomingRequest(
+        organisation_id=user.organisation_id,
+        team_id=person.team_id,
+        person=person,
+        direction="outgoing",
+        requester_kind=shape["requester_kind"],
+        requester_organisation=data["recipient_organisation"].strip(),
+        requester_contact=data["recipient_contact"].strip(),
+        reference=data["reference"].strip(),
+        channel=shape["channel"],
+        categories=list(shape["categories"]),
+        claimed_basis=data["purpose"],
+        received_at=timezone.now(),
+        received_by=user,
+        registered_by=user,
+    )
+    outgoing.set_sealed("request_text", "")
+    outgoing.save()
+    journal(
+        http_request,
+        "request_registered",
+        target=target(outgoing),
+        details={
+            "request_id": outgoing.pk,
+            "person_id": person.pk,
+            "recipient_kind": outgoing.requester_kind,
+            "channel": outgoing.channel,
+            "categories": list(outgoing.categories),
+            "legal_basis": outgoing.claimed_basis,
+            "state": "outgoing",
+            **_extra(via),
+        },
+    )
+    return outgoing
+
+
+def interview_for(incoming: IncomingRequest, user: Any) -> Interview:
+    """The stored interview, or a new one on the facts the register and the file give."""
+    if incoming.interview_state:
+        try:
+            return examination.load(incoming)
+        except SituationError:
+            pass  # a state the interview can no longer read: start again from what is known
+    interview = examination.start(incoming, user, timezone.localdate())
+    incoming.save(update_fields=["interview_state", "prefill_sources"])
+    return interview
+
+
+def offered_sources(incoming: IncomingRequest, interview: Interview, user: Any) -> list[Source]:
+    """The values of the file a transmission letter may carry (none for another letter)."""
+    kind, _ = answering.letter_kind(interview, incoming)
+    if kind != "transmission":
+        return []
+    decision = interview.decision
+    allowed = [c for c in decision.may_disclose if c in CATEGORIES]
+    items = eligible_items(incoming.person, user, decision)
+    return letter_sources(incoming.person, allowed, items)
+
+
+def letter_form(
+    incoming: IncomingRequest, interview: Interview, user: Any, data: Any = None
+) -> LetterForm:
+    kind, _ = answering.letter_kind(interview, incoming)
+    sources = offered_sources(incoming, interview, user)
+    return LetterForm(
+        data,
+        kind=kind,
+        decision=interview.decision,
+        sources=sources,
+        person=incoming.person,
+        user=user,
+        initial={"sources": [s.key for s in sources]},
+    )
+
+
+def proposed_data(form: LetterForm) -> QueryDict:
+    """What the page proposes, as a post: every offered source kept, no covering line."""
+    return as_post({k: form.get_initial_for_field(f, k) for k, f in form.fields.items()})
+
+
+def draft(incoming: IncomingRequest, user: Any, form: LetterForm) -> answering.Draft:
+    return answering.draft_for(
+        incoming, user, form.chosen(), form.cleaned_data.get("covering_note") or ""
+    )
+
+
+def as_post(initial: dict[str, Any]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in initial.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data.setlist(key, [str(v) for v in value])
+        else:
+            data[key] = str(value)
+    return data
