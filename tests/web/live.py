@@ -41,11 +41,18 @@ for n in range({workers}):
     user.set_password({password!r})
     user.save()
     user.teams.set(dupont.teams.all())
+    # A confirmed second factor with a known key: the client computes its codes (pyotp).
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    TOTPDevice.objects.create(user=user, name="test", confirmed=True, key={totp_key!r})
 from depositaire.web.cases.models import InformationItem
 fact = InformationItem.objects.filter(person=amina, nature="secret_fact").order_by("pk").first()
 print(amina.pk, fact.pk)
 """
 PASSWORD = "un mot de passe de test assez long"
+#: The TOTP key (hex, as django-otp stores it) of every seeded ``charge.N``.
+TOTP_KEY = "3132333435363738393031323334353637383930"
+#: The last time step whose code each seeded user gave (a used code is refused).
+_LAST_STEP: dict[str, int] = {}
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -61,7 +68,7 @@ def seed(env: dict[str, str], workers: int = 8) -> int:
 
 def seed_ids(env: dict[str, str], workers: int = 8) -> tuple[int, int]:
     """As :func:`seed`; the ids of the person and of one of her secret facts."""
-    code = SEED.format(workers=workers, password=PASSWORD)
+    code = SEED.format(workers=workers, password=PASSWORD, totp_key=TOTP_KEY)
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
@@ -165,8 +172,20 @@ class Client:
         return status, text, headers
 
     def login(self, username: str, password: str = PASSWORD) -> None:
+        """Both steps: the password, then the TOTP code of the seeded device."""
+        import base64
+
+        from web.mfa import code_for_secret
+
         self.request("/connexion/")
         status, text, _ = self.request("/connexion/", {"username": username, "password": password})
+        assert status == 302, (status, text[:500])
+        self.request("/connexion/code/")
+        secret = base64.b32encode(bytes.fromhex(TOTP_KEY)).decode()
+        step = _LAST_STEP.get(username, -1)
+        code = code_for_secret(secret, after_step=step)
+        _LAST_STEP[username] = max(step + 1, int(time.time()) // 30)
+        status, text, _ = self.request("/connexion/code/", {"code": code})
         assert status == 302, (status, text[:500])
 
 

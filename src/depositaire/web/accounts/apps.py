@@ -45,12 +45,15 @@ def keep_database_private(sender: Any, connection: Any, **kwargs: Any) -> None:
     ensure_private_dir(path.parent)
     for candidate in (path, Path(f"{name}-wal"), Path(f"{name}-shm"), Path(f"{name}-journal")):
         try:
-            mode = stat.S_IMODE(candidate.stat().st_mode)
+            st = candidate.stat()
         except FileNotFoundError:
             continue
+        mode = stat.S_IMODE(st.st_mode)
         if mode & 0o077:
             candidate.chmod(0o600)
-            log.warning("%s was %04o: now 0600", candidate, mode)
+            # SQLite has just created an empty file with the umask's mode: nothing to report.
+            if st.st_size:
+                log.warning("%s was %04o: now 0600", candidate, mode)
 
 
 class AccountsConfig(AppConfig):
