@@ -357,7 +357,12 @@ def test_the_outgoing_guarantor_look_up_sends_three_values_of_the_file_and_refus
         page.click("#close-request")
     assert posted.value.status == 400
     assert not RequestAnswer.objects.filter(request=incoming).exists()
-    expected = [e for e in page.console_errors if "status of 400" in e]
+    # The browser logs the refused response a moment after Playwright reports it.
+    for _ in range(50):
+        expected = [e for e in page.console_errors if "status of 400" in e]
+        if expected:
+            break
+        page.wait_for_timeout(100)
     assert len(expected) == 1  # the refused closing, and nothing else
     page.console_errors.remove(expected[0])
     # A crafted post from the same session cannot type a value either.
