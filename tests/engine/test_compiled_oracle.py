@@ -79,6 +79,7 @@ def test_a_rule_base_built_elsewhere_is_compiled_from_its_own_rules():
                 verdict="may_disclose",
                 scope=is_("request.kind", "testimony"),
                 conditions=is_("request.under_oath", True),
+                allows_confidences=False,
                 citations=("penal_code.458",),
             ),
         ),
