@@ -37,9 +37,16 @@ def boundaries(rule_base: RuleBase, provisions: Provisions) -> list[dt.date]:
     """Every day on which a rule or a provision starts or stops, and the days around it."""
     edges: set[dt.date] = set()
     for r in rule_base.rules:
-        edges.update(d for d in (r.valid_from, r.valid_until) if d is not None)
+        edges.update(d for d in (r.valid_from, r.valid_until, r.known_from) if d is not None)
+        if r.annulment is not None:
+            a = r.annulment
+            edges.update(d for d in (a.decided_on, a.erased_from, a.erased_until) if d)
     for v in provisions.versions:
-        edges.update(d for d in (v.valid_from, v.valid_until) if d is not None)
+        edges.update(
+            d
+            for d in (v.valid_from, v.valid_until, v.annulled_on, v.retroactive_from)
+            if d is not None
+        )
     days: set[dt.date] = set()
     for d in edges:
         days.update(d + dt.timedelta(days=k) for k in (-1, 0, 1))
@@ -71,6 +78,16 @@ def generated(count: int, days: list[dt.date], seed: int = 10) -> Iterator[Situa
             day = rng.choice(days)
         else:
             day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 4700))
+        # The day the law is read (bi-temporal): often a boundary day (an annulment's
+        # decision, a rule known only from a day), on either side of the situation's date;
+        # sometimes left unknown (read as known today).
+        reading = rng.random()
+        if reading < 0.4:
+            facts["as_known_on"] = rng.choice(days)
+        elif reading < 0.6:
+            facts["as_known_on"] = day + dt.timedelta(days=rng.randint(0, 3000))
+        elif reading < 0.8:
+            facts.pop("as_known_on", None)
         yield Situation(facts, day)  # type: ignore[arg-type]
 
 

@@ -79,6 +79,7 @@ def test_a_rule_base_built_elsewhere_is_compiled_from_its_own_rules():
                 verdict="may_disclose",
                 scope=is_("request.kind", "testimony"),
                 conditions=is_("request.under_oath", True),
+                allows_confidences=False,
                 citations=("penal_code.458",),
             ),
         ),
@@ -96,3 +97,19 @@ def test_a_rule_base_built_elsewhere_is_compiled_from_its_own_rules():
         {"holder": {"role": "social_worker"}, "request": {"kind": "testimony", "under_oath": True}}
     )
     assert fast.evaluate(s).verdict == "may_disclose"
+
+
+def test_the_generated_reading_days_fall_on_both_sides_of_every_annulment():
+    """The law is read as known before and after each annulment's decision (bi-temporal)."""
+    days = differential.boundaries(default_rule_base(), default_provisions())
+    readings = [
+        s.facts["as_known_on"]
+        for s in differential.generated(400, days, seed=7)
+        if "as_known_on" in s.facts
+    ]
+    annulments = [r.annulment for r in default_rule_base().rules if r.annulment is not None]
+    assert annulments
+    for a in annulments:
+        assert any(d < a.decided_on for d in readings)
+        assert any(d >= a.decided_on for d in readings)
+    assert any("as_known_on" not in s.facts for s in differential.generated(50, days, seed=7))

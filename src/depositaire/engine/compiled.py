@@ -14,8 +14,12 @@ is named in this file.
   false and, for an exception, that its scope is false (the explanation reports a
   failed exception whose scope held).
 - **Memoised conclusions.** What a winner lets out depends only on the rule, the asked
-  categories, the nature, its narrowing conditions and the failed exceptions; citations
-  only on the rules, derivations and date: both are memoised.
+  categories, the nature, whether they were confided, its narrowing conditions and the
+  failed exceptions; citations only on the rules, derivations, date, reading day and
+  annulments: both are memoised.
+- **Bi-temporal reading.** Plans are keyed by the date and the reading day
+  (``as_known_on``): the rules in force as known that day, and what the explanation
+  says of the others (annulled, not in force).
 - **``missing``** keeps the reference's definition and its limit
   (``evaluator.EXACT_MISSING_LIMIT``): every combination of the open facts' value
   classes is decided, each by the compiled inner evaluation (no ``Situation`` rebuilt,
@@ -31,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
-from depositaire.engine.decision import Citation, Decision, Trace
+from depositaire.engine.decision import Citation, Decision, RuleStatus, Trace
 from depositaire.engine.derive import derive
 from depositaire.engine.evaluator import (
     EXACT_MISSING_LIMIT,
@@ -50,7 +54,10 @@ from depositaire.engine.situation import FactValue, Situation
 T, F, N = 1, 2, 4
 _BIT = {True: T, False: F, None: N}
 Outcome = tuple[Verdict, frozenset[str]]
-Plan = tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]
+#: A verdict rule out of the law as read, whose scope can hold, and what the explanation
+#: says of it when its scope holds (``annulled`` or ``not_in_force``).
+OutOfForce = tuple[tuple[Rule, RuleStatus], ...]
+Plan = tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], OutOfForce]
 
 
 def _combine(cond: All | Any_, masks: Iterable[int]) -> int:
@@ -149,26 +156,37 @@ class CompiledRuleBase:
         self._relevant[key] = frozenset(keep)
         self._scoped[key] = frozenset(scoped)
 
-    def plan(self, f: Facts, date: dt.date) -> Plan:
-        """(defeaters, verdict rules, duty rules, verdict rules out of force whose scope
-        can hold) for these dispatch facts on ``date``, in examination order."""
-        key = (*(f.get(p) for p in self.dispatch), date)
+    def plan(self, f: Facts, date: dt.date, known: dt.date | None = None) -> Plan:
+        """(defeaters, verdict rules, duty rules, verdict rules out of the law whose scope
+        can hold, with what the explanation says of them) for these dispatch facts on
+        ``date`` as known on ``known``, in examination order."""
+        dkey = tuple(f.get(p) for p in self.dispatch)
+        key = (*dkey, date, known)
         found = self._plans.get(key)
         if found is None:
-            if key[:-1] not in self._relevant:
-                self._analyse_key(key[:-1])
-            relevant = self._relevant.get(key[:-1], self._all_ids)
-            scoped = self._scoped.get(key[:-1], self._all_ids)
-            defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date)
+            if dkey not in self._relevant:
+                self._analyse_key(dkey)
+            relevant = self._relevant.get(dkey, self._all_ids)
+            scoped = self._scoped.get(dkey, self._all_ids)
+            defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date, known)
+            out: list[tuple[Rule, RuleStatus]] = []
+            for r in self.rule_base.verdict_rules:
+                if r.id not in scoped or r.in_force(date, known):
+                    continue
+                # The reference's statuses: an annulment known that day; a rule not yet
+                # part of the law as known is silent; another version of the same
+                # provision in force is examined instead.
+                if r.annulled(date, known):
+                    out.append((r, "annulled"))
+                elif r.known_from is not None and r.valid_on(date):
+                    continue
+                elif not any(o.citations == r.citations for o in verdict_rules):
+                    out.append((r, "not_in_force"))
             found = (
                 tuple(r for r in defeaters if r.id in relevant),
                 tuple(r for r in verdict_rules if r.id in relevant),
                 tuple(r for r in duty_rules if r.id in relevant),
-                tuple(
-                    r
-                    for r in self.rule_base.verdict_rules
-                    if r.id in scoped and not r.in_force(date)
-                ),
+                tuple(out),
             )
             if len(self._plans) > 65536:
                 self._plans.clear()
@@ -188,6 +206,7 @@ class CompiledRuleBase:
             rule.id,
             f.get("information.categories"),
             f.get("information.nature"),
+            f.get("information.confided"),
             *(c.fn(f) for c, _ in rule.narrowing),
             *(r.id for r in failed),
         )
@@ -207,11 +226,13 @@ class CompiledRuleBase:
 
     # -- deciding -------------------------------------------------------------
 
-    def inner_outcome(self, facts: Mapping[str, FactValue], date: dt.date) -> Outcome:
+    def inner_outcome(
+        self, facts: Mapping[str, FactValue], date: dt.date, known: dt.date | None = None
+    ) -> Outcome:
         """What the reference's inner evaluation (``exact_missing=False``) concludes:
         the verdict and what may go out, without ``missing``."""
         f, _ = derive(facts)
-        defeaters, verdict_rules, _duty, _out = self.plan(f, date)
+        defeaters, verdict_rules, _duty, _out = self.plan(f, date, known)
         defeated: set[str] = set()
         maybe_defeated: set[str] = set()
         for d in defeaters:
@@ -254,9 +275,10 @@ class CompiledRuleBase:
         """Decide ``situation``: the same decision as ``evaluator.evaluate``."""
         f, derivations = derive(situation.facts)
         date = situation.date
+        known = situation.as_known_on
         trace = Trace(derivations=derivations)
         steps = trace.steps
-        defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date)
+        defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date, known)
 
         defeated: dict[str, Rule] = {}
         maybe_defeated: dict[str, Rule] = {}
@@ -273,9 +295,9 @@ class CompiledRuleBase:
         trace.defeated_by = defeated
 
         if explain:
-            for r in out_of_force:
+            for r, status in out_of_force:
                 if r.scope.fn(f) is True:
-                    steps.append((r, "not_in_force"))
+                    steps.append((r, status))
 
         winner: Rule | None = None
         pending: list[Rule] = []
@@ -315,6 +337,14 @@ class CompiledRuleBase:
             else:
                 candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
                 missing = _only_decisive(self, candidates, pending, maybe_defeated, situation, f)
+                if not missing:
+                    # As the reference: no fact can change the outcome, the first rule
+                    # that can decide gives the one outcome every completion gives.
+                    for p in pending:
+                        steps.append((p, "same_outcome"))
+                    if winner is None:
+                        winner = pending[0]
+                    pending = []
                 for p in pending:
                     steps.append((p, "pending"))
 
@@ -344,14 +374,34 @@ class CompiledRuleBase:
         cited_rules = tuple(
             r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
         )
-        ckey = (*map(id, cited_rules), None, *(d.citations for d in derivations), date)
+        annulments = tuple(
+            r.annulment.by for r, status in steps if status == "annulled" and r.annulment
+        )
+        ckey = (
+            *map(id, cited_rules),
+            None,
+            *(d.citations for d in derivations),
+            date,
+            known,
+            annulments,
+        )
         cited = self._cited.get(ckey)
         if cited is None:
-            cited = _citations(cited_rules, tuple(derivations), self.provisions, date)
+            cited = _citations(
+                cited_rules, tuple(derivations), self.provisions, date, known, annulments
+            )
             if len(self._cited) > 65536:
                 self._cited.clear()
             self._cited[ckey] = cited
         citations, to_verify = cited
+        from depositaire.engine.coverage import not_modelled_keys
+        from depositaire.messages import t
+
+        # (not_modelled_keys is memoised; the French text is read in the current language)
+        notes = [t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)]
+        from depositaire.law.penalties import penalties_for
+
+        penalties = penalties_for(rules, verdict, f, date)
         return Decision(
             verdict=verdict,
             rules=rules,
@@ -364,6 +414,9 @@ class CompiledRuleBase:
             to_verify=list(to_verify),
             date=date,
             rule_base_version=self.rule_base.version,
+            as_known_on=known,
+            not_modelled=notes,
+            penalties=penalties,
             trace=trace,
             winner=winner if verdict != "undetermined" else None,
             renderer=self._renderer(situation, f) if explain else None,
@@ -420,12 +473,13 @@ def _only_decisive(
             return candidates
     base = situation.facts
     date = situation.date
+    known = situation.as_known_on
     results: dict[tuple[int, ...], Outcome] = {}
     for combo in itertools.product(*(range(len(c)) for c in classes)):
         facts = dict(base)
         for i, k in enumerate(combo):
             facts[open_facts[i]] = classes[i][k]  # type: ignore[assignment]
-        results[combo] = compiled.inner_outcome(facts, date)
+        results[combo] = compiled.inner_outcome(facts, date, known)
 
     def decisive(determined_only: bool) -> list[str]:
         found: set[str] = set()
