@@ -304,7 +304,7 @@ def test_a_postgresql_backup_restores_into_an_empty_database_with_its_keys(
 
     restored = run([*CLI, "restore", str(file)], target_env)
     assert restored.returncode == 0, restored.stdout + restored.stderr
-    assert "Journal intact" in restored.stdout and "L'entrée n° 25" in restored.stdout
+    assert "Journal intact" in restored.stdout and re.search(r"L'entrée n° \d+", restored.stdout)
     assert "Champs scellés ouverts avec le trousseau restauré" in restored.stdout
     verified = run([*CLI, "journal", "verify"], target_env)
     assert verified.returncode == 0, verified.stdout + verified.stderr

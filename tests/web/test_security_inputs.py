@@ -66,6 +66,21 @@ def test_an_item_id_of_23_digits_on_a_new_communication_is_an_invalid_choice(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("field", ["session", "team"])
+def test_an_id_beyond_the_database_integers_is_an_invalid_choice(world: World, field: str) -> None:
+    """PostgreSQL raises on an integer beyond bigint (a 500 found by the property test)."""
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    if field == "session":
+        url = reverse("disclosures:prepare", args=[world.a.person.pk])
+        data = {"recipient_kind": "cpas_president", "purpose": "urgent_aid", "session": "8" * 25}
+    else:
+        url = reverse("cases:person_create")
+        data = {"first_name": "Test", "last_name": "ID", "team": "8" * 25}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert 'name="' + field + '"' in response.content.decode()
+
+
 def test_a_nul_character_in_a_search_is_a_bad_request_not_a_server_error(world: World) -> None:
     client = _client(world.a.users[roles.SOCIAL_WORKER])
     response = client.get(reverse("cases:person_list"), {"q": "a\x00b"})

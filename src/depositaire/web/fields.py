@@ -53,3 +53,16 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": text[:20]},
                 )
         return super()._check_values(value)
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A model choice whose value must be a plausible id before the database is asked.
+
+    PostgreSQL refuses an integer beyond bigint with an error (a 500), SQLite does not."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values:
+            text = str(value)
+            if not text.isdigit() or int(text) > MAX_ID:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

@@ -16,6 +16,7 @@ from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.api import tokens
 from depositaire.web.api.models import DEFAULT_DAYS, MAX_DAYS, SCOPES, ApiToken
+from depositaire.web.fields import SafeModelChoiceField
 from depositaire.web.views import guard
 
 ALL_ROLES = tuple(roles.ROLES)
@@ -44,7 +45,7 @@ class TokenForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user.role == roles.SYSADMIN:
-            self.fields["user"] = forms.ModelChoiceField(
+            self.fields["user"] = SafeModelChoiceField(
                 label=t("api.tokens.user"),
                 queryset=get_user_model().objects.filter(
                     organisation_id=user.organisation_id, is_active=True

@@ -50,7 +50,7 @@ class PersonForm(forms.Form):
     household = forms.CharField(
         label=t("web.person.household"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    team = forms.ModelChoiceField(label=t("web.person.team"), queryset=Team.objects.none())
+    team = fields.SafeModelChoiceField(label=t("web.person.team"), queryset=Team.objects.none())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -53,7 +53,7 @@ class PrepareForm(forms.Form):
         choices=purpose_choices(t("web.common.choose")),
         error_messages={"required": t("web.prepare.purpose_required")},
     )
-    session = forms.ModelChoiceField(
+    session = fields.SafeModelChoiceField(
         label=t("web.prepare.session"),
         queryset=CommitteeSession.objects.none(),
         required=False,
