@@ -4,7 +4,8 @@
 #   1. ruff check + ruff format --check
 #   2. mypy (files listed in pyproject.toml)
 #   3. pytest over tests/ on the default settings (SQLite)
-#   4. pytest tests/web -m "not browser" against a real PostgreSQL test server
+#   4. pytest tests/web -m "not browser" against a real PostgreSQL test server,
+#      run at the same time as step 3 (its output is shown after step 3's)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -95,41 +96,67 @@ t=$SECONDS
 "$BIN/mypy" || fail 2 "mypy reported errors (see above)"
 STEP_TIME[1]=$((SECONDS - t)); pass 2
 
-# ---------------------------------------------------------------- 3. pytest (SQLite)
+# ------------------------------------------- 3 and 4. pytest, SQLite and PostgreSQL side by side
+# The two runs share nothing (own database, own data folder), so they run at the same
+# time on the machine's cores: the PostgreSQL run writes to var/test-logs/postgresql.log,
+# shown after the SQLite run, whose output streams here.
+LOGS="$ROOT/var/test-logs"
+mkdir -p "$LOGS"
+PG_PID=""
+PG_STARTED_HERE=0
+stop_pg() {
+  # Leave a server that was already running (started by hand) as it was.
+  if [ -n "$PG_PID" ]; then kill "$PG_PID" 2>/dev/null || true; fi
+  if [ "$PG_STARTED_HERE" -eq 1 ]; then
+    bash scripts/pg-test-server.sh stop || true
+  fi
+}
+if [ -d tests/web ]; then
+  banner 4
+  t4=$SECONDS
+  if ! bash scripts/pg-test-server.sh status 2>/dev/null; then
+    PG_STARTED_HERE=1
+  fi
+  trap stop_pg EXIT
+  t=$SECONDS
+  DB_URL="$(bash scripts/pg-test-server.sh start)" \
+    || fail 4 "could not start the PostgreSQL test server (see var/pgtest/server.log)"
+  echo "PostgreSQL test server: $DB_URL (run in the background, log: var/test-logs/postgresql.log)"
+  rm -f "$LOGS/postgresql.rc"
+  (
+    DEPOSITAIRE_DATABASE_URL="$DB_URL" DEPOSITAIRE_DATA_DIR="$ROOT/var/test-pg" \
+      "$PY" -m pytest -p no:cacheprovider tests/web -m "not browser" >"$LOGS/postgresql.log" 2>&1
+    echo $? >"$LOGS/postgresql.rc"
+  ) &
+  PG_PID=$!
+fi
+
 banner 3
 t=$SECONDS
 # Default settings: make sure no database URL leaks in from the environment.
 env -u DEPOSITAIRE_DATABASE_URL "$PY" -m pytest -p no:cacheprovider tests/
 rc=$?
 STEP_TIME[2]=$((SECONDS - t))
-[ "$rc" -eq 0 ] || fail 3 "$(pytest_message "$rc")"
-pass 3
+[ "$rc" -eq 0 ] && pass 3
 
-# ---------------------------------------------------------------- 4. pytest tests/web (PostgreSQL)
-banner 4
-t=$SECONDS
-if [ ! -d tests/web ]; then
+if [ -z "$PG_PID" ]; then
   echo "no web tests yet (tests/web does not exist): skipped"
   STEP_STATUS[3]="SKIP (no web tests yet)"
+  [ "$rc" -eq 0 ] || fail 3 "$(pytest_message "$rc")"
 else
-  PG_STARTED_HERE=0
-  if ! bash scripts/pg-test-server.sh status 2>/dev/null; then
-    PG_STARTED_HERE=1
+  echo
+  echo "${BOLD}==> step 4 (PostgreSQL), run alongside step 3: waiting for it${RESET}"
+  wait "$PG_PID"
+  PG_PID=""
+  pg_rc="$(cat "$LOGS/postgresql.rc" 2>/dev/null || echo 3)"
+  cat "$LOGS/postgresql.log"
+  STEP_TIME[3]=$((SECONDS - t4))
+  if [ "$rc" -ne 0 ]; then
+    [ "$pg_rc" -eq 0 ] && pass 4 || STEP_STATUS[3]="FAIL"
+    t=$((SECONDS - STEP_TIME[2])); fail 3 "$(pytest_message "$rc")"
   fi
-  stop_pg() {
-    # Leave a server that was already running (started by hand) as it was.
-    if [ "$PG_STARTED_HERE" -eq 1 ]; then
-      bash scripts/pg-test-server.sh stop || true
-    fi
-  }
-  trap stop_pg EXIT
-  DB_URL="$(bash scripts/pg-test-server.sh start)" \
-    || fail 4 "could not start the PostgreSQL test server (see var/pgtest/server.log)"
-  echo "PostgreSQL test server: $DB_URL"
-  DEPOSITAIRE_DATABASE_URL="$DB_URL" "$PY" -m pytest -p no:cacheprovider tests/web -m "not browser"
-  rc=$?
-  STEP_TIME[3]=$((SECONDS - t))
-  [ "$rc" -eq 0 ] || fail 4 "$(pytest_message "$rc")"
+  t=$t4
+  [ "$pg_rc" -eq 0 ] || fail 4 "$(pytest_message "$pg_rc")"
   pass 4
 fi
 
