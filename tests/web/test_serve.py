@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,10 +13,21 @@ import pytest
 from web.live import CLI, Client, clean_env, seed, start_serve
 
 
-def serve_check(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]:
-    plain = clean_env(DEPOSITAIRE_DATA_DIR=str(tmp_path / "data"))
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder migrated once; each check works on its own copy of it."""
+    data = tmp_path_factory.mktemp("migrated") / "data"
+    plain = clean_env(DEPOSITAIRE_DATA_DIR=str(data))
     subprocess.run([*CLI, "migrate"], env=plain, capture_output=True, timeout=300, check=True)
-    env = {**plain, **variables}
+    return data
+
+
+def serve_check(
+    tmp_path: Path, migrated: Path, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    data = tmp_path / "data"
+    shutil.copytree(migrated, data)  # modes kept: the key folder stays private
+    env = {**clean_env(DEPOSITAIRE_DATA_DIR=str(data)), **variables}
     return subprocess.run(
         [*CLI, "serve", "--check"],
         env=env,
@@ -47,30 +59,32 @@ def strong_key() -> str:
     ],
 )
 def test_serve_refuses_production_with_a_bad_setting_and_names_it_in_french(
-    tmp_path: Path, variables: dict[str, str], named: str
+    tmp_path: Path, migrated: Path, variables: dict[str, str], named: str
 ) -> None:
     if "DEPOSITAIRE_SECRET_KEY" not in variables and named != "DEPOSITAIRE_SECRET_KEY":
         variables = {**variables, "DEPOSITAIRE_SECRET_KEY": strong_key()}
-    result = serve_check(tmp_path, **GOOD, **variables)
+    result = serve_check(tmp_path, migrated, **GOOD, **variables)
     assert result.returncode == 1, result.stdout
     assert "le serveur ne démarre pas" in result.stderr
     assert named in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_serve_refuses_a_key_folder_open_to_others(tmp_path: Path) -> None:
-    keys = tmp_path / "data" / "keys"
-    keys.mkdir(parents=True)
+def test_serve_refuses_a_key_folder_open_to_others(tmp_path: Path, migrated: Path) -> None:
+    template = tmp_path / "template"
+    shutil.copytree(migrated, template)
+    keys = template / "keys"
+    keys.mkdir(exist_ok=True)
     keys.chmod(0o755)
-    result = serve_check(tmp_path, **GOOD, DEPOSITAIRE_SECRET_KEY=strong_key())
+    result = serve_check(tmp_path, template, **GOOD, DEPOSITAIRE_SECRET_KEY=strong_key())
     assert result.returncode == 1
     assert "DEPOSITAIRE_KEY_DIR" in result.stderr and "0755" in result.stderr
 
 
 def test_serve_accepts_good_production_settings_and_the_deploy_check_is_clean(
-    tmp_path: Path,
+    tmp_path: Path, migrated: Path
 ) -> None:
-    result = serve_check(tmp_path, **GOOD, DEPOSITAIRE_SECRET_KEY=strong_key())
+    result = serve_check(tmp_path, migrated, **GOOD, DEPOSITAIRE_SECRET_KEY=strong_key())
     assert result.returncode == 0, result.stderr
     assert "rien à signaler" in result.stdout
 
