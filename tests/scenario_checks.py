@@ -22,6 +22,7 @@ LIST_EXCLUDES = {
     "may_disclose_exclude": "may_disclose",
     "missing_exclude": "missing",
     "penalties_exclude": "penalties",
+    "duties_exclude": "duties",
 }
 KNOWN = {
     "verdict",

@@ -10,6 +10,9 @@ from depositaire.engine.conditions import all_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.law.penal_code import DANGER_ALLEGED
 
+#: Recipients through whom no danger can be averted (see the condition below).
+NO_PROTECTION_RECIPIENTS = ("media", "researcher", "crossroads_bank")
+
 necessity = Rule(
     id="necessity",
     kind="exception",
@@ -24,6 +27,12 @@ necessity = Rule(
         is_("danger.serious", True),
         is_("danger.imminent", True),
         is_("danger.other_means_exhausted", True),
+        # The revelation must be the means of averting the danger: « il ne lui était pas
+        # possible de sauvegarder autrement qu'en commettant cette violation » (Cass., 001),
+        # « transmettre aux autorités compétentes les informations nécessaires » (youth-care
+        # code art. 12, 001). The press, a researcher and the Crossroads Bank avert nothing
+        # (our reading, à vérifier); an unknown recipient is not held against the holder.
+        is_not("recipient.kind", *NO_PROTECTION_RECIPIENTS, assume=True),
     ),
     duties=("disclose_only_to_avert_danger",),
     # 422bis holds only if one can intervene without serious danger for oneself or others (001).
@@ -37,6 +46,7 @@ necessity = Rule(
         "youth_care.code_12",
     ),
     sources=("001_fa6a8c0b420365de.txt", "002_07818b6856039f22.txt", "003_c4ff197169ddbce6.txt"),
+    to_verify=("necessity_recipient",),
 )
 
 RULES = (necessity,)
