@@ -309,7 +309,7 @@ def _rules_of(decision: Decision) -> list[Rule]:
     from depositaire.law import default_rule_base
 
     by_id = default_rule_base().by_id
-    return [by_id[r] for r in decision.rules if r in by_id]
+    return [by_id[r] for r in decision.decided_rule_ids() if r in by_id]
 
 
 # -- rules ----------------------------------------------------------------

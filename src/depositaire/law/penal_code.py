@@ -122,6 +122,8 @@ right_to_report_abuse_2001 = Rule(
     to_verify=("art_458bis_2001_text",),
     citations=("penal_code.458bis",),
     sources=("001_fa6a8c0b420365de.txt", "B. Lhoest 2008 (hors sources)"),
+    # The same article in its first form: decisions name the contract's id.
+    version_of="right_to_report_abuse",
 )
 
 case_consultation = Rule(
