@@ -252,12 +252,24 @@ def _by_request(key: str, situation: Situation, default: str) -> str:
     return t(specific) if has(specific) else t(default)
 
 
+def _to_reader(key: str, situation: Situation) -> str:
+    """``key``, or its ``_person`` wording when the letter goes to the person herself."""
+    own = f"{key}_person"
+    return t(own) if situation.get("recipient.kind") == "the_person" and has(own) else t(key)
+
+
 def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
-    """The courteous refusal: legal basis, nothing about the person."""
+    """The courteous refusal: legal basis, nothing about the person.
+
+    A refusal that keeps a prosecutor's measure secret (``keep_measure_secret``: the
+    person, or anyone but the prosecutor, asking about a requisition) reads as any refusal
+    under the professional secret: it never names art. 46bis/1, whose mention would reveal
+    the measure (001: « est tenue de garder le secret »; its breach is punished under art.
+    458, which the letter cites)."""
     doc = Document("letter", t("documents.letter.reply.subject"), t("documents.confidential"))
     _head(doc, decision, situation, inputs, t("documents.letter.reply.subject"))
-    doc.add(Paragraph(t("documents.letter.reply.received")))
-    doc.add(Paragraph(t("documents.letter.reply.refusal")))
+    doc.add(Paragraph(_to_reader("documents.letter.reply.received", situation)))
+    doc.add(Paragraph(_to_reader("documents.letter.reply.refusal", situation)))
     for rule in decision.rules:
         if has(key := f"documents.letter.reply.reasons.{rule}"):
             doc.add(Paragraph(t(key)))
@@ -266,9 +278,15 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
         situation.get("information.medical") is True or "automatic_flow" in decision.rules
     ):
         doc.add(Paragraph(t("documents.letter.reply.immigration_medical")))
-    doc.add(Paragraph(t("documents.letter.reply.neither")))
-    _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
-    doc.add(Paragraph(t("documents.letter.reply.invite")))
+    doc.add(Paragraph(_to_reader("documents.letter.reply.neither", situation)))
+    if "keep_measure_secret" in decision.duties:
+        secret = public_basis(
+            ("professional_secrecy",), [("penal_code.458", decision.date)], permits=False
+        )
+        doc.add(Paragraph(t("documents.letter.legal_basis")), Bullets(secret))
+    else:
+        _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
+    doc.add(Paragraph(_to_reader("documents.letter.reply.invite", situation)))
     _foot(doc, situation)
     return doc
 
