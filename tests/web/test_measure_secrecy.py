@@ -24,11 +24,19 @@ from web.test_incoming import (
     examine,
     page_text,
     register,
-    sw,  # noqa: F401 (fixture)
 )
 from web.test_what_went_out import flat, pdftotext
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sw(client: Any, world: World) -> Any:
+    from depositaire.web.accounts import roles
+
+    client.force_login(world.a.users[roles.SOCIAL_WORKER])
+    return world.a.users[roles.SOCIAL_WORKER]
+
 
 #: The person herself writes: was I asked about, and what was communicated about me?
 PERSON_ASKS = {

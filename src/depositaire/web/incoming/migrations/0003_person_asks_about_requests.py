@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incoming', '0002_issue8_direction'),
+        ("incoming", "0002_issue8_direction"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incomingrequest',
-            name='asks_about_requests',
+            model_name="incomingrequest",
+            name="asks_about_requests",
             field=models.BooleanField(default=False),
         ),
     ]
