@@ -163,3 +163,22 @@ def test_the_question_about_requests_is_only_the_persons_own(
     assert response.status_code == 200
     assert "ne vaut que pour une demande de la personne elle-même" in page_text(response)
     assert not IncomingRequest.objects.filter(requester_kind="police").exists()
+
+
+def test_a_person_asking_by_telephone_hears_nothing_of_the_requisition_and_the_note_names_none(
+    client: Any, world: World, sw: Any
+) -> None:
+    person = world.a.person
+    requisition(client, person, ANSWERS["prosecutor"])
+    asking = register(client, person, {**PERSON_ASKS, "channel": "phone"})
+    examine(client, asking, {})
+    page = client.get(reverse("incoming:answer", kwargs={"incoming_id": asking.pk}))
+    assert page.context["decision"].rules[0] == "measure_secrecy"
+    said = page_text(page)
+    assert "vous pouvez aussi demander le rapport" in said
+    assert close(client, asking).status_code == 302
+    answer = RequestAnswer.objects.get(request=asking)
+    assert answer.letter_kind == "call_note" and answer.keep_secret
+    note = flat(pdftotext(answer.get_pdf()))
+    assert "article 458 du Code pénal" in note
+    assert_nothing_of_the_requisition(note)
