@@ -476,7 +476,7 @@ def print_proof(base: RuleBase, module: str | None) -> int:
                     out.print(f"      {line}", markup=False)
                 verdict = t(f"verdicts.{decision.verdict}.label")
                 out.print(
-                    f"    {t('prove.engine', verdict=verdict, rules=names(tuple(decision.rules)))}",
+                    f"    {t('prove.engine', verdict=verdict, rules=names(tuple(decision.decided_rule_ids())))}",
                     markup=False,
                 )
             if not ce.reproduced:
