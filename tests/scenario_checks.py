@@ -29,8 +29,11 @@ KNOWN = {
     "citations_include",
     "may_disclose_exact",
     "missing_first",
+    "rules_first",
     "to_verify_contains",
     "not_modelled_contains",
+    "rule_versions_include",
+    "rule_versions_exclude",
     *LIST_INCLUDES,
     *LIST_EXCLUDES,
 }
@@ -65,6 +68,8 @@ def problems(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         found.append(
             f"may_disclose {decision['may_disclose']}, expected {expect['may_disclose_exact']}"
         )
+    if "rules_first" in expect and decision["rules"][:1] != [expect["rules_first"]]:
+        found.append(f"rules {decision['rules']}, expected first {expect['rules_first']!r}")
     if "missing_first" in expect and decision["missing"][:1] != [expect["missing_first"]]:
         found.append(f"missing {decision['missing']}, expected first {expect['missing_first']!r}")
     if "to_verify_contains" in expect and not any(
@@ -75,4 +80,11 @@ def problems(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         expect["not_modelled_contains"] in note for note in decision["not_modelled"]
     ):
         found.append(f"no not-modelled note contains {expect['not_modelled_contains']!r}")
+    versions = decision.get("rule_versions", {})
+    for contract_id, version in (expect.get("rule_versions_include") or {}).items():
+        if versions.get(contract_id) != version:
+            found.append(f"rule_versions {versions}, expected {contract_id!r}: {version!r}")
+    for contract_id in expect.get("rule_versions_exclude", []):
+        if contract_id in versions:
+            found.append(f"rule_versions must not hold {contract_id!r}: {versions}")
     return found

@@ -309,7 +309,7 @@ def _rules_of(decision: Decision) -> list[Rule]:
     from depositaire.law import default_rule_base
 
     by_id = default_rule_base().by_id
-    return [by_id[r] for r in decision.rules if r in by_id]
+    return [by_id[r] for r in decision.decided_rule_ids() if r in by_id]
 
 
 # -- rules ----------------------------------------------------------------
@@ -476,7 +476,7 @@ def print_proof(base: RuleBase, module: str | None) -> int:
                     out.print(f"      {line}", markup=False)
                 verdict = t(f"verdicts.{decision.verdict}.label")
                 out.print(
-                    f"    {t('prove.engine', verdict=verdict, rules=names(tuple(decision.rules)))}",
+                    f"    {t('prove.engine', verdict=verdict, rules=names(tuple(decision.decided_rule_ids())))}",
                     markup=False,
                 )
             if not ce.reproduced:

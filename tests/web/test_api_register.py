@@ -306,3 +306,29 @@ def test_a_crafted_close_is_refused_in_french_and_nothing_is_stored(
     assert not RequestAnswer.objects.filter(request_id=rid).exists()
     assert IncomingRequest.objects.get(pk=rid).status == "open"
     assert JournalEntry.objects.filter(action="request_closed").count() == closes
+
+
+def test_a_person_asking_through_the_api_about_a_requisition_is_answered_within_its_secrecy(
+    client: Any, world: World, raw: str, foreigner: Any
+) -> None:
+    """As on the page (test_measure_secrecy): 001, art. 46bis/1, § 2 CIC."""
+    client.force_login(world.a.users[roles.SOCIAL_WORKER])
+    requisition = register(client, foreigner, PROSECUTOR)
+    examine(client, requisition, ANSWERS["prosecutor"])
+    assert close(client, requisition).status_code == 302
+    fields = {
+        "requester_kind": "the_person",
+        "requester_name": "La personne elle-même",
+        "requester_contact": "Rue des Tilleuls 4, 5000 Testville",
+        "channel": "letter",
+        "categories": ["other"],
+        "claimed_basis": "none",
+        "asks_about_requests": True,
+    }
+    api_story(client, raw, foreigner, fields, {})
+    answer = RequestAnswer.objects.get(request__requester_kind="the_person")
+    assert answer.request.asks_about_requests
+    assert answer.verdict == "secret" and answer.rule_ids[0] == "measure_secrecy"
+    assert answer.keep_secret and answer.letter_kind == "reply"
+    letter = pdf_text(answer.get_pdf())
+    assert "46bis" not in letter and "Parquet" not in letter and "réquisition" not in letter

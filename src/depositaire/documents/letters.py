@@ -252,12 +252,24 @@ def _by_request(key: str, situation: Situation, default: str) -> str:
     return t(specific) if has(specific) else t(default)
 
 
+def _to_reader(key: str, situation: Situation) -> str:
+    """``key``, or its ``_person`` wording when the letter goes to the person herself."""
+    own = f"{key}_person"
+    return t(own) if situation.get("recipient.kind") == "the_person" and has(own) else t(key)
+
+
 def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) -> Document:
-    """The courteous refusal: legal basis, nothing about the person."""
+    """The courteous refusal: legal basis, nothing about the person.
+
+    A refusal that keeps a prosecutor's measure secret (``keep_measure_secret``: the
+    person, or anyone but the prosecutor, asking about a requisition) reads as any refusal
+    under the professional secret: it never names art. 46bis/1, whose mention would reveal
+    the measure (001: « est tenue de garder le secret »; its breach is punished under art.
+    458, which the letter cites)."""
     doc = Document("letter", t("documents.letter.reply.subject"), t("documents.confidential"))
     _head(doc, decision, situation, inputs, t("documents.letter.reply.subject"))
-    doc.add(Paragraph(t("documents.letter.reply.received")))
-    doc.add(Paragraph(t("documents.letter.reply.refusal")))
+    doc.add(Paragraph(_to_reader("documents.letter.reply.received", situation)))
+    doc.add(Paragraph(_to_reader("documents.letter.reply.refusal", situation)))
     for rule in decision.rules:
         if has(key := f"documents.letter.reply.reasons.{rule}"):
             doc.add(Paragraph(t(key)))
@@ -266,9 +278,12 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
         situation.get("information.medical") is True or "automatic_flow" in decision.rules
     ):
         doc.add(Paragraph(t("documents.letter.reply.immigration_medical")))
-    doc.add(Paragraph(t("documents.letter.reply.neither")))
-    _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
-    doc.add(Paragraph(t("documents.letter.reply.invite")))
+    doc.add(Paragraph(_to_reader("documents.letter.reply.neither", situation)))
+    if "keep_measure_secret" in decision.duties:
+        _secret_basis(doc, decision, t("documents.letter.legal_basis"))
+    else:
+        _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
+    doc.add(Paragraph(_to_reader("documents.letter.reply.invite", situation)))
     _foot(doc, situation)
     return doc
 
@@ -323,13 +338,25 @@ def _entries(decision: Decision, inputs: LetterInputs) -> list[tuple[tuple[str, 
     return [((c,), items[c]) for c in decision.may_disclose if (items.get(c) or "").strip()]
 
 
-def call_script(decision: Decision) -> str:
-    """What to say now to a caller, drawn from the decision: never an answer by phone."""
+def call_script(decision: Decision, situation: Situation | None = None) -> str:
+    """What to say now to a caller, drawn from the decision: never an answer by phone
+    (to the person herself, in words for her)."""
     if decision.verdict in ("share", "may_disclose", "must_disclose") and decision.may_disclose:
         return t(
             "documents.script.allowed", categories=", ".join(categories_text(decision.may_disclose))
         )
+    if situation is not None:
+        return _to_reader("documents.script.secret", situation)
     return t("documents.script.secret")
+
+
+def _secret_basis(doc: Document, decision: Decision, intro: str) -> None:
+    """The basis of a refusal that keeps a prosecutor's measure secret: the professional
+    secret (art. 458), never art. 46bis/1, whose mention would reveal the measure."""
+    secret = public_basis(
+        ("professional_secrecy",), [("penal_code.458", decision.date)], permits=False
+    )
+    doc.add(Paragraph(intro), Bullets(secret))
 
 
 def build_call_note(
@@ -345,10 +372,14 @@ def build_call_note(
     verdict = t(f"verdicts.{decision.verdict}.label")
     doc.add(Fields((*rows, (t("documents.call_note.decision"), verdict))))
     doc.add(Heading(t("documents.call_note.script_title")))
-    doc.add(Paragraph(call_script(decision), "strong"))
+    doc.add(Paragraph(call_script(decision, situation), "strong"))
     allowing = decision.verdict in ("share", "may_disclose", "must_disclose")
     doc.add(Paragraph(t(f"documents.call_note.outcome_{'allowed' if allowing else 'secret'}")))
-    _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
+    if not allowing and "keep_measure_secret" in decision.duties:
+        # Kept with the person's request: it names no measure either (46bis/1, § 2).
+        _secret_basis(doc, decision, t("documents.letter.legal_basis"))
+    else:
+        _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
     return doc
 
 

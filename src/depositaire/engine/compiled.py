@@ -402,9 +402,13 @@ class CompiledRuleBase:
         from depositaire.law.penalties import penalties_for
 
         penalties = penalties_for(rules, verdict, f, date)
+        # A dated version decides under its contract id (situation.md); which one, in
+        # ``rule_versions``.
+        reported, versions = self.rule_base.reported(rules)
         return Decision(
             verdict=verdict,
-            rules=rules,
+            rules=reported,
+            rule_versions=versions,
             citations=list(citations),
             may_disclose=self._sorted(may),
             never_disclose=self._sorted(never),

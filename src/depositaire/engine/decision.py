@@ -60,6 +60,9 @@ class Decision:
     not_modelled: list[str] = field(default_factory=list)
     #: Ids of what the holder risks (``penalties.<id>``), as in force on ``date``.
     penalties: list[str] = field(default_factory=list)
+    #: Dated versions that decided under a contract id: ``{contract id: version id}``
+    #: (``right_to_report_abuse`` → ``right_to_report_abuse_2001`` for a 2005 situation).
+    rule_versions: dict[str, str] = field(default_factory=dict)
     trace: Trace = field(repr=False, default_factory=Trace)
     winner: Rule | None = field(repr=False, default=None)
     #: The day the law was read (bi-temporal): an annulment decided by then erases the
@@ -101,4 +104,9 @@ class Decision:
             "rule_base_version": self.rule_base_version,
             "not_modelled": list(self.not_modelled),
             "penalties": list(self.penalties),
+            "rule_versions": dict(self.rule_versions),
         }
+
+    def decided_rule_ids(self) -> list[str]:
+        """The ids of the rules that decided, each dated version under its own id."""
+        return [self.rule_versions.get(r, r) for r in self.rules]

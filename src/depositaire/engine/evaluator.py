@@ -236,9 +236,13 @@ def evaluate(
     from depositaire.law.penalties import penalties_for
 
     penalties = penalties_for(rules, verdict, f, date)
+    # A dated version decides under its contract id (situation.md); which one, in
+    # ``rule_versions``.
+    reported, versions = rule_base.reported(rules)
     decision = Decision(
         verdict=verdict,
-        rules=rules,
+        rules=reported,
+        rule_versions=versions,
         citations=list(citations),
         may_disclose=_sorted(may),
         never_disclose=_sorted(never),

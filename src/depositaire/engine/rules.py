@@ -95,6 +95,9 @@ class Rule:
     to_verify: tuple[str, ...] = ()
     #: The seed files (or other sources) the rule is drawn from.
     sources: tuple[str, ...] = ()
+    #: A dated version of another rule (its contract id): the decision's ``rules`` name
+    #: the contract id, ``rule_versions`` says which version decided (situation.md).
+    version_of: str | None = None
     #: The full condition: scope and conditions. No condition is added implicitly:
     #: whether confidences may go out is ``allows_confidences``, applied to what goes out.
     effective: Condition = field(init=False, repr=False)
@@ -112,6 +115,12 @@ class Rule:
         # conditions on every decision: compiled too, for bulk speed.
         for cond in (self.scope, *(c for c, _ in self.conditional_duties + self.failure_duties)):
             object.__setattr__(cond, "fn", compile_condition(cond))
+
+    @property
+    def contract_id(self) -> str:
+        """The id the contract names (``situation.md``): the rule's own, or that of the
+        rule it is a dated version of."""
+        return self.version_of or self.id
 
     def valid_on(self, on: dt.date) -> bool:
         """Within its period of validity (whatever is known later)."""
@@ -138,6 +147,13 @@ class Rule:
         """Always ``None``: no rule gains an implicit "not a confidence" condition any more
         (kept for callers of the 0.2 API; see ``allows_confidences``)."""
         return None
+
+
+def _periods_meet(a: Rule, b: Rule) -> bool:
+    """Whether the periods of validity of ``a`` and ``b`` share a day."""
+    start = max((d for d in (a.valid_from, b.valid_from) if d is not None), default=None)
+    end = min((d for d in (a.valid_until, b.valid_until) if d is not None), default=None)
+    return start is None or end is None or start <= end
 
 
 def with_precedence(rules: Sequence[Rule], tiers: Sequence[Sequence[str]]) -> tuple[Rule, ...]:
@@ -247,6 +263,33 @@ class RuleBase:
         object.__setattr__(self, "defeaters", tuple(r for r in ordered if r.kind == "defeater"))
         object.__setattr__(self, "duty_rules", tuple(r for r in ordered if r.kind == "duty"))
         object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
+        for r in self.rules:
+            if r.version_of is None:
+                continue
+            main = self.by_id.get(r.version_of)
+            if main is None or main.version_of is not None:
+                raise RuleBaseError(f"rule {r.id} is a version of an unknown rule {r.version_of}")
+            if _periods_meet(r, main) or any(
+                o is not r and o.version_of == r.version_of and _periods_meet(r, o)
+                for o in self.rules
+            ):
+                raise RuleBaseError(
+                    f"rule {r.id} and another version of {r.version_of} are valid on a same day"
+                )
+
+    def reported(self, rule_ids: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+        """The decision's ``rules`` (contract ids, each once, in order) and the dated
+        versions that decided under a contract id (``{contract id: version id}``)."""
+        ids: list[str] = []
+        versions: dict[str, str] = {}
+        for rule_id in rule_ids:
+            rule = self.by_id.get(rule_id)
+            name = rule_id if rule is None else rule.contract_id
+            if name != rule_id:
+                versions[name] = rule_id
+            if name not in ids:
+                ids.append(name)
+        return ids, versions
 
     def __iter__(self) -> Iterable[Rule]:  # pragma: no cover - convenience
         return iter(self.ordered)

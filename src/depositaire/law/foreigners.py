@@ -27,6 +27,11 @@ guarantor_lookup = Rule(
         is_("guarantor.medical_costs_request", True),
         is_("recipient.kind", "immigration_office"),
         is_("holder.institution", "cpas"),
+        # 004: « la procédure suivante sera appliquée: - introduire la demande par mail à
+        # l'O.E et garder une traçabilité de cette demande au dossier »: the exchange is
+        # opened only by the procedure, a written request kept in the file; by telephone it
+        # is not followed and the secret applies. A postal letter is read as written too
+        # ("à vérifier": guarantor_lookup_by_mail).
         is_("request.in_writing", True),
     ),
     permitted=frozenset({"identity", "national_number", "nationality"}),
@@ -35,6 +40,7 @@ guarantor_lookup = Rule(
     allows_confidences=False,
     withheld=frozenset({"address", "administrative_situation"}),
     duties=("record_request_in_file", "send_request_by_email"),
+    to_verify=("guarantor_lookup_by_mail",),
     citations=("foreigners.guarantor_lookup", "foreigners.no_shared_secrecy"),
     sources=("004_4a3fe5f62184d1e8.txt",),
 )

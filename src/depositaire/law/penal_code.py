@@ -40,9 +40,14 @@ testimony = Rule(
     ),
     # Objective facts only, never confidences: "Le Code de déontologie belge francophone des
     # AS impose de ne jamais divulguer de confidences" (001); "même lors d'un témoignage en
-    # justice" (002).
+    # justice" (002). Both sources speak of the social worker (001: the AS code; 002: "votre
+    # assistant social"); for another holder (a doctor) the seeds give only art. 458, « une
+    # faculté de parler, jamais une obligation » (001), and name art. 25 of the code of
+    # medical deontology without its text (003). The same limit is kept for every holder,
+    # the conservative reading: "à vérifier" (testimony_confidences_other_holders).
     allows_confidences=False,
     withheld=ALWAYS_CONFIDENCES,
+    to_verify=("testimony_confidences_other_holders",),
     citations=(
         "penal_code.458",
         "penal_code.458.testimony",
@@ -122,6 +127,8 @@ right_to_report_abuse_2001 = Rule(
     to_verify=("art_458bis_2001_text",),
     citations=("penal_code.458bis",),
     sources=("001_fa6a8c0b420365de.txt", "B. Lhoest 2008 (hors sources)"),
+    # The same article in its first form: decisions name the contract's id.
+    version_of="right_to_report_abuse",
 )
 
 case_consultation = Rule(

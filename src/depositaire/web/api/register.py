@@ -101,6 +101,8 @@ class RequestIn(Strict):
     received_by_id: int | None = Field(default=None, ge=1, le=2**62)
     urgent: bool = False
     about_medical_aid: bool = False
+    #: The person herself asks whether information about her was asked for or communicated.
+    asks_about_requests: bool = False
     documents: list[DocumentIn] = Field(default_factory=list, max_length=MAX_DOCUMENTS)
 
     _text = field_validator(
@@ -384,6 +386,8 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
         data["urgent"] = "on"
     if payload.about_medical_aid:
         data["about_medical_aid"] = "on"
+    if payload.asks_about_requests:
+        data["asks_about_requests"] = "on"
     form = RequestForm(data, user=user)
     if not form.is_valid():
         raise _form_problem(form)

@@ -87,6 +87,8 @@ class DecisionOut(Schema):
     to_verify: list[str]
     date: str
     rule_base_version: str
+    #: A dated version that decided under a contract id: ``{contract id: version id}``.
+    rule_versions: dict[str, str] = Field(default_factory=dict)
 
 
 class FieldProblem(Schema):

@@ -47,14 +47,10 @@ def report_section(person: Any) -> dict[str, Any]:
     from depositaire.web.accounts.models import User
     from depositaire.web.cases.emergency import reason_label
     from depositaire.web.cases.models import EmergencyAccess
-    from depositaire.web.incoming.models import IncomingRequest
+    from depositaire.web.incoming.measure import shown_requests as shown
     from depositaire.web.journal.models import JournalEntry
 
-    shown_requests = set(
-        IncomingRequest.objects.filter(
-            person=person, status="closed", answer__keep_secret=False
-        ).values_list("pk", flat=True)
-    )
+    shown_requests = {r.pk for r in shown(person, timezone.localdate())}
     entries = (
         JournalEntry.objects.filter(organisation_id=person.organisation_id)
         .filter(Q(target=f"person:{person.pk}") | Q(details__person_id=person.pk))

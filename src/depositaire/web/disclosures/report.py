@@ -53,7 +53,12 @@ def report_context(person: Person) -> dict[str, Any]:
     items = list(InformationItem.objects.filter(person=person))
     held = {c for i in items if not i.is_confidence for c in i.categories}
     confidences = [i for i in items if i.is_confidence]
+    from depositaire.web.incoming.measure import secret_toward_person
+
     sent = Disclosure.objects.filter(person=person, status="sent").order_by("sent_at", "pk")
+    if secret_toward_person(timezone.localdate()):
+        # What went out on a prosecutor's requisition is the measure itself (46bis/1, § 2).
+        sent = sent.exclude(purpose="prosecutor_requisition")
     disclosures = [
         {
             "disclosure": d,
@@ -88,9 +93,11 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
     """Closed requests about the person: who asked what, when, the decision, its basis and
     what was sent — never the request's text, and never a measure the law keeps secret."""
     from depositaire.web.incoming.answer import basis_labels, requester_label
-    from depositaire.web.incoming.models import RequestAnswer
+    from depositaire.web.incoming.measure import shown_requests
 
-    answers = RequestAnswer.objects.filter(request__person=person, keep_secret=False)
+    # Art. 46bis/1, § 2 CIC (001): a prosecutor's requisition stays secret toward the person,
+    # whatever its own outcome; the engine's ``measure_secrecy`` says so (incoming.measure).
+    answers = [r.answer for r in shown_requests(person, timezone.localdate())]
     return [
         {
             "received": a.request.received_at,
@@ -111,7 +118,7 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
             else t("incoming.report.outcome_nothing"),
             "basis": basis_labels(a.decision, public=True),
         }
-        for a in answers.select_related("request").order_by("request__received_at", "pk")
+        for a in answers
     ]
 
 

@@ -112,7 +112,7 @@ def call_note(request: IncomingRequest, interview: Interview) -> Document:
 
 
 def script(interview: Interview) -> str:
-    return call_script(interview.decision)
+    return call_script(interview.decision, interview.situation)
 
 
 def preview(document: Document) -> list[dict[str, Any]]:

@@ -125,6 +125,12 @@ class RequestForm(forms.Form):
         required=False,
     )
 
+    asks_about_requests = forms.BooleanField(
+        label=t("incoming.form.asks_about_requests"),
+        help_text=t("incoming.form.asks_about_requests_help"),
+        required=False,
+    )
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.visible_to(user)  # type: ignore[attr-defined]
@@ -149,6 +155,8 @@ class RequestForm(forms.Form):
             data.get(k) for k in ("requester_organisation", "requester_name", "requester_contact")
         ):
             raise forms.ValidationError(t("incoming.form.requester_required"))
+        if data.get("asks_about_requests") and data.get("requester_kind") != "the_person":
+            self.add_error("asks_about_requests", t("incoming.form.asks_about_requests_person"))
         if data.get("claimed_basis") == "other" and not data.get("claimed_basis_text", "").strip():
             self.add_error("claimed_basis_text", t("incoming.form.claimed_basis_text_required"))
         return data

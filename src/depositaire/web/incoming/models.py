@@ -83,6 +83,10 @@ class IncomingRequest(SealedFieldsMixin, models.Model):
     #: The request is about medical or hospital costs (seed 004: the flow to the immigration
     #: office does not concern them).
     about_medical_aid = models.BooleanField(default=False)
+    #: The person herself asks whether information about her was asked for or communicated
+    #: (by the prosecutor, the police…): a registered requisition's measure stays secret
+    #: toward her (art. 46bis/1, § 2 CIC, 001).
+    asks_about_requests = models.BooleanField(default=False)
     received_at = models.DateTimeField(default=timezone.now)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -16,7 +16,11 @@ situation contract are used:
   a secret fact when the file holds them only as facts (identity data included);
 - the holder is the user (profession, organisation kind), as for disclosures;
 - ``consent`` (and ``consent_informed``) from the consents and objections on record;
-- ``person.minor`` from the birth date; ``danger.exists`` when the request is urgent.
+- ``person.minor`` from the birth date; ``danger.exists`` when the request is urgent;
+- ``information.requisition_measure`` when the person herself asks whether information
+  about her was asked for or communicated: true when a prosecutor's requisition about her
+  is registered (its measure stays secret toward her, art. 46bis/1, § 2 CIC, 001; see
+  :mod:`depositaire.web.incoming.measure`), false when none is.
 """
 
 from __future__ import annotations
@@ -101,4 +105,8 @@ def known_facts(request: IncomingRequest, user: Any, on: dt.date) -> dict[str, t
         facts["danger.exists"] = (True, REGISTER)
     if request.about_medical_aid:
         facts["information.medical"] = (True, REGISTER)
+    if request.asks_about_requests and request.requester_kind == "the_person":
+        from depositaire.web.incoming.measure import requisition_registered
+
+        facts["information.requisition_measure"] = (requisition_registered(request), REGISTER)
     return facts

@@ -63,6 +63,7 @@ def register_incoming(
         claimed_basis_text=data["claimed_basis_text"].strip(),
         urgent=bool(data["urgent"]),
         about_medical_aid=bool(data.get("about_medical_aid")),
+        asks_about_requests=bool(data.get("asks_about_requests")),
         received_at=data["received_at"],
         received_by=data["received_by"],
         registered_by=user,
