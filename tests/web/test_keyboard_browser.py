@@ -112,6 +112,22 @@ def answer_by_keyboard(page: Any, answers: dict[str, str]) -> list[str]:
     raise AssertionError("the interview never ended")
 
 
+def assert_prints_clean(page: Any) -> None:
+    """In print media: no menu, button, form or action; links black and underlined."""
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('header.top, nav, button, .actions, form, .skip')]"
+        ".filter(e => getComputedStyle(e).display !== 'none').map(e => e.outerHTML.slice(0, 80))"
+    )
+    assert not shown, shown
+    links = page.evaluate(
+        "() => [...document.querySelectorAll('main a')].filter(a => a.offsetParent)"
+        ".map(a => [getComputedStyle(a).color, getComputedStyle(a).textDecorationLine])"
+    )
+    assert all(c == "rgb(0, 0, 0)" and "underline" in d for c, d in links), links
+    page.emulate_media(media="screen")
+
+
 @pytest.fixture
 def scanner(browser: Any, live_server: Any) -> Any:
     s = Scanner(browser, live_server.url)
@@ -171,6 +187,12 @@ def test_a_police_phone_call_is_registered_examined_and_closed_with_the_keyboard
     corrected = answer_by_keyboard(page, {})
     assert corrected and focused(page, "#decision h2")
     assert "Secret" in page.locator("#live").text_content()
+    # The decision printed: no button, and its explanation (a closed <details>) printed open.
+    assert_prints_clean(page)
+    page.emulate_media(media="print")
+    assert page.locator("#decision details.explanation li").first.is_visible()
+    page.emulate_media(media="screen")
+    assert not page.locator("#decision details.explanation li").first.is_visible()
     scanner.check(roles.SOCIAL_WORKER, "incoming:examine(decision, after htmx)")
 
     # A focus ring of at least 3:1 against what surrounds it.
@@ -223,18 +245,11 @@ def test_a_printed_file_has_no_menu_and_no_button_and_its_first_page_is_kept_as_
     scanner: Scanner, live_server: Any, org: OrgWorld, tmp_path: Path
 ) -> None:
     page = scanner.open(org.users[roles.SOCIAL_WORKER])
+    page.goto(f"{live_server.url}/personnes/{org.person.pk}/rapport/")
+    assert_prints_clean(page)
     page.goto(f"{live_server.url}/personnes/{org.person.pk}/")
+    assert_prints_clean(page)
     page.emulate_media(media="print")
-    hidden = page.evaluate(
-        "() => [...document.querySelectorAll('header.top, nav, button, .actions, form')]"
-        ".filter(e => getComputedStyle(e).display !== 'none').length"
-    )
-    assert hidden == 0
-    links = page.evaluate(
-        "() => [...document.querySelectorAll('main a')].filter(a => a.offsetParent)"
-        ".map(a => [getComputedStyle(a).color, getComputedStyle(a).textDecorationLine])"
-    )
-    assert links and all(c == "rgb(0, 0, 0)" and "underline" in d for c, d in links), links
     pdf = page.pdf(format="A4", print_background=False)
     assert pdf.startswith(b"%PDF")
     source = tmp_path / "file.pdf"
