@@ -73,3 +73,13 @@ def test_the_shared_field_template_gives_its_help_the_id_the_field_points_to() -
     described = _re.search(r'aria-describedby="([^"]+)"', html)
     assert described, html
     assert f'id="{described.group(1)}"' in html
+
+
+def test_a_catalogue_message_in_a_template_without_autoescape_is_left_as_written() -> None:
+    from django.template import Context, Template
+
+    text = Template(
+        '{% load dep %}{% autoescape off %}{% t "incoming.examine.dropped" items=x %}'
+        '{% tn "incoming.follow_up.age" count=n %}{% endautoescape %}'
+    ).render(Context({"x": "procédure d'asile", "n": 2}))
+    assert "procédure d'asile" in text and "2 jours" in text

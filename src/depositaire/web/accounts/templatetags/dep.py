@@ -17,8 +17,8 @@ from depositaire.messages import tn_template as _tn
 register = template.Library()
 
 
-@register.simple_tag(name="t")
-def t_tag(key: str, **params: Any) -> str:
+@register.simple_tag(name="t", takes_context=True)
+def t_tag(context: template.Context, key: str, **params: Any) -> str:
     """The catalogue message ``key``, escaped once.
 
     Without parameters the template engine escapes it like any value. With parameters the
@@ -26,14 +26,16 @@ def t_tag(key: str, **params: Any) -> str:
     template has escaped already (``items=list|join:", "``) is not escaped a second time
     ("procédure d&#x27;asile" was shown as typed).
     """
-    if not params:
-        return _t(key)
+    if not params or not context.autoescape:
+        return _t(key, **params)
     return format_html(escape(_t(key)), **params)
 
 
-@register.simple_tag(name="tn")
-def tn_tag(key: str, count: int, **params: Any) -> str:
+@register.simple_tag(name="tn", takes_context=True)
+def tn_tag(context: template.Context, key: str, count: int, **params: Any) -> str:
     """``{% tn "key" count=n %}`` — the singular or plural form of ``key`` for ``n``."""
+    if not context.autoescape:
+        return _tn(key, count).format(count=count, **params)
     return format_html(escape(_tn(key, count)), count=count, **params)
 
 
