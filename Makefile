@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: help setup system venv test run lint fmt bench load clean distclean
+.PHONY: help setup system venv axe test run lint fmt bench load clean distclean
 
 help:
 	@echo "make run    - set up, then run the application (depositaire demo)"
@@ -20,10 +20,14 @@ help:
 	@echo "make clean  - stop the test PostgreSQL, remove caches and build output"
 	@echo "make distclean - clean, and remove .venv"
 
-setup: system venv
+setup: system venv axe
 
 system:
 	@bash scripts/setup-system.sh
+
+# axe-core (npm) for the accessibility browser tests, into var/axe (git-ignored).
+axe: system
+	@bash scripts/setup-axe.sh
 
 # (Re)install the package only when pyproject.toml changed since the last install:
 # the stamp .venv/.installed-<sha256 of pyproject.toml> records a successful install.

@@ -12,7 +12,10 @@ PACKAGES=(
   libpango-1.0-0      # WeasyPrint
   libpangoft2-1.0-0   # WeasyPrint
   libharfbuzz0b       # WeasyPrint
+  nodejs              # npm installs axe-core for the accessibility tests (scripts/setup-axe.sh)
 )
+# Debian ships npm as its own package; some nodejs builds include it already.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 is_installed() {
   dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'

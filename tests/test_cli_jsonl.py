@@ -40,7 +40,7 @@ def test_each_line_gets_the_decision_evaluate_gives_in_json(tmp_path):
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert lines == [decide(POLICE).to_dict(), decide(TESTIMONY).to_dict()]
-    assert "2 ligne(s) lue(s)" in proc.stderr and "0 ligne(s) en erreur" in proc.stderr
+    assert "2 lignes lues" in proc.stderr and "0 ligne en erreur" in proc.stderr
     assert "Secret : 1" in proc.stderr and "Peut parler : 1" in proc.stderr
 
 
@@ -60,7 +60,7 @@ def test_a_bad_line_is_named_by_its_number_and_the_run_goes_on():
     assert out[1]["line"] == 2 and out[2]["line"] == 3
     assert "Ligne 2 : JSON mal formé" in proc.stderr
     assert "Ligne 3 : Valeur inconnue pour « holder.role »" in proc.stderr
-    assert "2 ligne(s) en erreur" in proc.stderr
+    assert "2 lignes en erreur" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

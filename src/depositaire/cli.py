@@ -40,7 +40,7 @@ from depositaire.engine.check import check
 from depositaire.engine.explain import format_date, rule_title
 from depositaire.engine.provisions import ProvisionVersion, default_provisions
 from depositaire.engine.rules import Rule
-from depositaire.messages import t
+from depositaire.messages import t, tn
 
 install_panel_titles()
 app = typer.Typer(
@@ -248,9 +248,9 @@ def evaluate_lines(source: str, day: dt.date | None, known: dt.date | None = Non
     err.print(
         t(
             "cli.jsonl.summary",
-            count=count,
+            lines=tn("cli.jsonl.lines_read", count),
             verdicts=", ".join(parts) or t("cli.jsonl.no_verdict"),
-            errors=errors,
+            errors=tn("cli.jsonl.lines_failed", errors),
         ),
         markup=False,
     )
@@ -381,7 +381,7 @@ def rules(
         if not problems:
             out.print(t("cli.check_ok", count=len(base.rules), provisions=len(provisions.versions)))
             return
-        err.print(t("cli.check_failed", count=len(problems)))
+        err.print(tn("cli.check_failed", len(problems)))
         for p in problems:
             err.print(
                 f"• {t(f'cli.check_kinds.{p.kind}')} : {', '.join(p.rules)} — {p.detail}",
@@ -436,7 +436,10 @@ def print_proof(base: RuleBase, module: str | None) -> int:
     spans = ", ".join(_period(s, e, i == 0) for i, (s, e) in enumerate(proof.periods))
     if len(proof.periods) == 1:
         spans = t("cli.always")
-    out.print(t("prove.title", count=len(base.rules), periods=len(proof.periods)), markup=False)
+    out.print(
+        t("prove.title", count=len(base.rules), periods=tn("prove.periods", len(proof.periods))),
+        markup=False,
+    )
     out.print(f"  ({spans})", markup=False)
 
     def names(ids: tuple[str, ...]) -> str:
@@ -488,8 +491,8 @@ def print_proof(base: RuleBase, module: str | None) -> int:
         out.print(
             t(
                 "prove.summary_failed",
-                failed=failed,
-                unsettled=unsettled,
+                failed=tn("prove.failed_count", failed),
+                unsettled=tn("prove.unsettled_count", unsettled),
                 checks=proof.checks,
                 seconds=seconds,
             )

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from depositaire.cli_text import FrenchCommand
-from depositaire.messages import t
+from depositaire.messages import t, tn
 
 PASSPHRASE_VARIABLE = "DEPOSITAIRE_BACKUP_PASSPHRASE"  # noqa: S105 (a variable name)
 
@@ -201,7 +201,7 @@ def migrate() -> None:
         call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as exc:
         _fail(t("ops.serve.error.database", detail=type(exc).__name__))
-    out.print(t("ops.migrate.done", count=count), markup=False)
+    out.print(tn("ops.migrate.done", count), markup=False)
 
 
 def _size(size: int) -> str:

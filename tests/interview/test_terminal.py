@@ -62,7 +62,7 @@ def test_a_person_answers_asks_why_goes_back_changes_an_answer_and_gets_the_deci
     child.expect_exact("Ne sort jamais")
     child.expect_exact("Dispositions appliquées")
     child.expect_exact("Explication")
-    child.expect_exact("7 question(s) posée(s).")
+    child.expect_exact("7 questions posées.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

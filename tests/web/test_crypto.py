@@ -228,7 +228,7 @@ def test_the_rotate_keys_command_prints_a_french_summary(sealed_rows):
     text = out.getvalue()
     active = load_keyring().active
     assert f"nouvelle clé active « {active} »" in text
-    assert "5 ligne(s) rechiffrée(s)" in text
+    assert "5 lignes rechiffrées" in text
     assert "Anciennes clés retirées" in text
     assert "Rotation inscrite au journal" in text
     assert SECRET not in text

@@ -484,7 +484,7 @@ def test_the_head_of_service_sees_the_same_officer_asking_about_two_persons(
     page.goto(f"{live_server.url}/demandes/suivi/")
     fishing = page.locator(".group-requests.fishing")
     assert fishing.count() == 1 and "2 personnes" in fishing.inner_text()
-    assert "3 jour(s)" in page.locator("#open-requests").inner_text()
+    assert "3 jours" in page.locator("#open-requests").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "incoming-follow-up.png"), full_page=True)
     assert not page.console_errors, page.console_errors
 

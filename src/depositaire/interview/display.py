@@ -10,7 +10,7 @@ from rich.table import Table
 from depositaire.engine.explain import disclosure_label
 from depositaire.interview.answers import Replay
 from depositaire.interview.session import Interview
-from depositaire.messages import t
+from depositaire.messages import t, tn
 
 
 def _categories(values: list[str]) -> str:
@@ -48,7 +48,7 @@ def show_result(interview: Interview, console: Console) -> None:
     _bullets(console, t("interview.cli.explanation"), decision.explanation)
     _bullets(console, t("interview.cli.to_verify"), decision.to_verify)
     show_open_facts(interview, console)
-    console.print("\n" + escape(t("interview.cli.count", count=len(interview.history))))
+    console.print("\n" + escape(tn("interview.cli.count", len(interview.history))))
 
 
 def show_open_facts(interview: Interview, console: Console) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -95,6 +95,50 @@ def t(key: str, /, **params: object) -> str:
     except KeyError:
         raise MissingMessage(key) from None
     return template.format(**params) if params else template
+
+
+#: Cardinal plural categories, from the Unicode CLDR plural rules for each language
+#: (https://www.unicode.org/cldr/charts/latest/supplemental/language_plural_rules.html):
+#: French "one" for i = 0,1 ("0 jour", "1 jour", "2 jours") and "many" for whole millions
+#: ("1 000 000 de jours"); Dutch "one" for 1 only ("0 dagen", "1 dag"). Written here rather
+#: than taken from Babel: two languages, whole numbers only, and no 30 MB of locale data.
+_PLURAL_RULES: dict[str, Callable[[int], str]] = {
+    "fr": lambda n: "one" if n in (0, 1) else ("many" if n % 1_000_000 == 0 else "other"),
+    "nl": lambda n: "one" if n == 1 else "other",
+}
+
+
+def plural_form(count: int, language: str | None = None) -> str:
+    """The CLDR plural category (``one``, ``many`` or ``other``) of ``count`` in ``language``."""
+    rule = _PLURAL_RULES.get(language or current_language(), _PLURAL_RULES["nl"])
+    return rule(abs(int(count)))
+
+
+def tn_template(key: str, count: int, /) -> str:
+    """The unformatted message of ``key`` for ``count``: ``key.one``, ``key.many`` or
+    ``key.other`` (a missing ``many`` falls back to ``other``)."""
+    messages = _current()
+    form = plural_form(count)
+    for candidate in (f"{key}.{form}", f"{key}.other"):
+        if candidate in messages:
+            return messages[candidate]
+    raise MissingMessage(f"{key}.{form}")
+
+
+def tn(key: str, count: int, /, **params: object) -> str:
+    """The message ``key`` in the form ``count`` asks for, with ``{count}`` and ``params`` filled:
+    ``tn("incoming.follow_up.age", 1)`` → « 1 jour », with 6 → « 6 jours »."""
+    return tn_template(key, count).format(count=count, **params)
+
+
+def plural_keys() -> set[str]:
+    """The keys that have plural forms (``key.one`` and ``key.other`` both defined)."""
+    messages = catalogue(current_language())
+    return {
+        k.removesuffix(".one")
+        for k in messages
+        if k.endswith(".one") and f"{k.removesuffix('.one')}.other" in messages
+    }
 
 
 def t_or(key: str, default: str, /, **params: object) -> str:

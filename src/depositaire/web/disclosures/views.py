@@ -271,31 +271,49 @@ def _target_label(target: str) -> str:
     return " / ".join(parts)
 
 
-#: How a detail's code reads in French, by key (the code itself when it has no label).
-_DETAIL_VALUE_KEYS = {
-    "categories": "values.information.categories.{}",
-    "category": "values.information.categories.{}",
-    "rules": "rules.{}.title",
-    "rule": "rules.{}.title",
-    "verdict": "verdicts.{}.label",
-    "recipient_kind": "values.recipient.kind.{}",
-    "purpose": "values.request.kind.{}",
-    "channel": "incoming.channels.{}",
-    "kind": "incoming.letter.kinds.{}",
-    "role": "web.roles.{}",
+#: How a detail's code reads in French, by key: the catalogue keys tried in turn (the code
+#: itself only when none has a label; ``none`` reads « aucun »).
+_DETAIL_VALUE_KEYS: dict[str, tuple[str, ...]] = {
+    "categories": ("values.information.categories.{}",),
+    "category": ("values.information.categories.{}",),
+    "rules": ("rules.{}.title",),
+    "rule": ("rules.{}.title",),
+    "rule_ids": ("rules.{}.title",),
+    "verdict": ("verdicts.{}.label",),
+    "recipient_kind": ("values.recipient.kind.{}",),
+    "purpose": ("values.request.kind.{}",),
+    "channel": ("incoming.channels.{}",),
+    "legal_basis": ("incoming.bases.{}",),
+    "kind": ("incoming.letter.kinds.{}", "labels.kind.{}"),
+    "role": ("web.roles.{}",),
+    "role_before": ("web.roles.{}",),
+    "role_after": ("web.roles.{}",),
+    "state": ("labels.state.{}",),
+    "status": ("labels.status.{}",),
+    "reason": ("security.emergency.reasons.{}", "labels.reason.{}"),
+    "format": ("labels.format.{}",),
+    "via": ("labels.via.{}",),
+    "scope": ("labels.scope.{}",),
+    "scopes": ("labels.scope.{}",),
+    "view": ("labels.view.{}",),
+    "model": ("labels.model.{}",),
+    "flag": ("labels.flag.{}",),
 }
 
 
 def _detail_value(key: str, value: Any) -> str:
-    from depositaire.messages import t, t_or
+    from depositaire.messages import has, t
 
     if isinstance(value, bool):
         return t("common.word_yes") if value else t("common.word_no")
     if isinstance(value, list):
         return ", ".join(_detail_value(key, v) for v in value) or t("web.common.none")
-    pattern = _DETAIL_VALUE_KEYS.get(key)
-    if pattern and isinstance(value, str):
-        return t_or(pattern.format(value), t("web.common.none") if value == "none" else value)
+    if isinstance(value, str):
+        for pattern in _DETAIL_VALUE_KEYS.get(key, ()):
+            if has(pattern.format(value)):
+                return t(pattern.format(value))
+        if value == "none":
+            return t("labels.none")
     return str(value)
 
 
@@ -308,12 +326,16 @@ def _sort_key(label: str) -> str:
 
 def _details_text(details: dict[str, Any]) -> str:
     """An entry's details in French: each key's label and each code's name (ids stay ids)."""
-    from depositaire.messages import t_or
+    from depositaire.messages import has, t_or, tn
 
     parts = []
     for key, value in sorted(details.items()):
         shown = _detail_value(key, value)
-        parts.append(t_or(f"web.journal.details.{key}", f"{key} = {shown}", value=shown))
+        label = f"web.journal.details.{key}"
+        if isinstance(value, int) and not isinstance(value, bool) and has(f"{label}.one"):
+            parts.append(tn(label, value, value=shown))  # « 1 mot », « 3 mots »
+        else:
+            parts.append(t_or(label, f"{key} = {shown}", value=shown))
     return " ; ".join(parts)
 
 

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connections, transaction
 
-from depositaire.messages import has, t
+from depositaire.messages import has, t, tn
 from depositaire.web.journal import chain, signing
 from depositaire.web.journal.models import Checkpoint, JournalEntry, JournalHead
 
@@ -136,11 +136,15 @@ class VerifyReport:
                 return t("journal.verify.empty")
             return t(
                 "journal.verify.ok",
-                entries=self.entries,
+                entries=tn("journal.verify.entries_checked", self.entries),
                 last=self.last_seq,
-                checkpoints=self.checkpoints,
+                checkpoints=tn("journal.verify.checkpoints", self.checkpoints),
             )
-        return t("journal.verify.failed", count=len(self.problems), entries=self.entries)
+        return t(
+            "journal.verify.failed",
+            problems=tn("journal.verify.problems", len(self.problems)),
+            entries=tn("journal.verify.entries_read", self.entries),
+        )
 
     def lines(self) -> list[str]:
         """The French report: the summary, then one line per problem."""

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from depositaire.messages import t
+from depositaire.messages import t, tn
 from depositaire.web.ops import archive
 
 MANIFEST = "manifest.json"
@@ -521,7 +521,9 @@ def check_target_empty(target: Target, manifest: Manifest) -> None:
         assert target.database_url is not None
         tables = _pg_user_tables(target.database_url)
         if tables:
-            raise BackupError(t("ops.backup.error.target_pg", tables=tables))
+            raise BackupError(
+                t("ops.backup.error.target_pg", tables=tn("ops.backup.error.tables", tables))
+            )
     present = _key_files(target.key_dir)
     if present:
         raise BackupError(

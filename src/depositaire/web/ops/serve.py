@@ -22,7 +22,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from depositaire.messages import has, t
+from depositaire.messages import has, t, tn
 
 #: Django deployment check → the setting of this project that governs it.
 CHECK_SETTINGS = {
@@ -102,7 +102,7 @@ def migration_problems() -> list[str]:
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as exc:
         return [t("ops.serve.error.database", detail=type(exc).__name__)]
-    return [t("ops.serve.error.migrations", count=len(plan))] if plan else []
+    return [tn("ops.serve.error.migrations", len(plan))] if plan else []
 
 
 def check(*, production_mode: bool) -> list[str]:

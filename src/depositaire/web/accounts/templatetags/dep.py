@@ -6,19 +6,37 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.html import escape, format_html
 
 from depositaire.engine.explain import disclosure_label as _disclosure_label
 from depositaire.engine.explain import format_date
 from depositaire.engine.explain import value_label as _value_label
 from depositaire.messages import t as _t
+from depositaire.messages import tn_template as _tn
 
 register = template.Library()
 
 
-@register.simple_tag(name="t")
-def t_tag(key: str, **params: Any) -> str:
-    """The catalogue message ``key`` (escaped by the template engine like any value)."""
-    return _t(key, **params)
+@register.simple_tag(name="t", takes_context=True)
+def t_tag(context: template.Context, key: str, **params: Any) -> str:
+    """The catalogue message ``key``, escaped once.
+
+    Without parameters the template engine escapes it like any value. With parameters the
+    message and each value are escaped here and the result marked safe: a value the
+    template has escaped already (``items=list|join:", "``) is not escaped a second time
+    ("procédure d&#x27;asile" was shown as typed).
+    """
+    if not params or not context.autoescape:
+        return _t(key, **params)
+    return format_html(escape(_t(key)), **params)
+
+
+@register.simple_tag(name="tn", takes_context=True)
+def tn_tag(context: template.Context, key: str, count: int, **params: Any) -> str:
+    """``{% tn "key" count=n %}`` — the singular or plural form of ``key`` for ``n``."""
+    if not context.autoescape:
+        return _tn(key, count).format(count=count, **params)
+    return format_html(escape(_tn(key, count)), count=count, **params)
 
 
 @register.filter

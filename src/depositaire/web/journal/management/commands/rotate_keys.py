@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from depositaire.messages import t
+from depositaire.messages import t, tn
 from depositaire.web.crypto import CryptoError, RotationReport, rotate_keys
 
 #: Rows that failed, listed by id in the summary before it only counts the rest.
@@ -47,9 +47,9 @@ def summary_lines(report: RotationReport, *, retire_old: bool) -> list[str]:
         t("crypto.rotation.done", new=report.new_key_id, previous=report.previous_key_id),
         t(
             "crypto.rotation.totals",
-            rows=report.rows,
-            tokens=report.tokens,
-            models=len(report.models),
+            rows=tn("crypto.rotation.rows_sealed", report.rows),
+            tokens=tn("crypto.rotation.tokens", report.tokens),
+            models=tn("crypto.rotation.models", len(report.models)),
         ),
     ]
     for model in report.models:
@@ -57,13 +57,13 @@ def summary_lines(report: RotationReport, *, retire_old: bool) -> list[str]:
             t(
                 "crypto.rotation.model",
                 model=model.model_label,
-                rows=model.rows,
-                tokens=model.tokens,
+                rows=tn("crypto.rotation.rows", model.rows),
+                tokens=tn("crypto.rotation.tokens", model.tokens),
             )
         )
     failed = [(m.model_label, f, pk) for m in report.models for f, pk in m.failed]
     if failed:
-        lines.append(t("crypto.rotation.failures", count=len(failed)))
+        lines.append(tn("crypto.rotation.failures", len(failed)))
         for label, field, pk in failed[:SHOWN_FAILURES]:
             lines.append(t("crypto.rotation.failure", model=label, field=field, pk=pk))
     if retire_old:

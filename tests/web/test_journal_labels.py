@@ -1,0 +1,85 @@
+"""The DPO's journal shows every code through its French label (issue 12, item 8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from depositaire.web.accounts import roles
+from depositaire.web.api.models import SCOPES
+from depositaire.web.consent.models import STATUSES as CONSENT_STATUSES
+from depositaire.web.disclosures.models import STATUSES as DISCLOSURE_STATUSES
+from depositaire.web.disclosures.views import _detail_value, _details_text
+from depositaire.web.incoming.models import CLAIMED_BASES, OUTGOING_BASES
+from depositaire.web.incoming.models import STATUSES as REQUEST_STATUSES
+from depositaire.web.journal.rows import SEALED_ROWS
+from web.factories import World
+
+#: Every code a detail may carry, by key, from the models and the code that journals them.
+CODES: dict[str, list[str]] = {
+    "legal_basis": [*CLAIMED_BASES, *OUTGOING_BASES],
+    "state": ["urgent", "normal", "outgoing", "permit", "deny"],
+    "status": [*CONSENT_STATUSES, *DISCLOSURE_STATUSES, *REQUEST_STATUSES],
+    "role_before": [*roles.ROLES, "none"],
+    "role_after": [*roles.ROLES, "none"],
+    "model": [*SEALED_ROWS.values(), "user", "team", "organisation", "privacycontact"],
+    "flag": ["add", "change", "delete"],
+    "format": ["pdf", "fhir"],
+    "via": ["api"],
+    "scopes": list(SCOPES),
+    "kind": ["totp", "recovery_code", "enrol", "verify"],
+    "reason": ["withdrawn", "lifted"],
+    "view": [
+        "person_list",
+        "request_list",
+        "examination",
+        "follow_up",
+        "inbox",
+        "committee_sessions",
+        "committee_session",
+        "emergency_accesses",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "code"), [(k, c) for k, codes in CODES.items() for c in codes], ids=str
+)
+def test_a_journal_code_reads_as_french_words(key: str, code: str) -> None:
+    label = _detail_value(key, code)
+    # « organisation » is the same word in both languages; its label still comes from the catalogue.
+    assert (label != code or code == "organisation") and "_" not in label, (key, code, label)
+
+
+def test_the_issues_examples_read_in_french() -> None:
+    text = _details_text(
+        {"legal_basis": "guarantor_lookup", "state": "normal", "role_after": "none"}
+    )
+    assert "guarantor_lookup" not in text and "normal" not in text and "none" not in text
+    assert "base légale : demande à l'Office des étrangers des coordonnées du garant" in text
+    assert "état : ordinaire" in text and "rôle après : aucun" in text
+
+
+def test_a_count_in_the_journal_takes_its_plural_form() -> None:
+    assert _details_text({"search_words_count": 1}) == "recherche : 1 mot, termes non conservés"
+    assert _details_text({"search_words_count": 3}) == "recherche : 3 mots, termes non conservés"
+
+
+@pytest.mark.django_db
+def test_the_dpo_reads_no_code_in_the_journal_page(client: Any, world: World) -> None:
+    from depositaire.web.journal.service import record
+
+    w = world.a
+    record(
+        "request_registered",
+        actor=w.users[roles.SOCIAL_WORKER],
+        organisation=w.org,
+        target=f"person:{w.person.pk}",
+        details={"legal_basis": "guarantor_lookup", "state": "outgoing", "recipient_kind": "none"},
+    )
+    client.force_login(w.users[roles.DPO])
+    html = client.get(reverse("disclosures:journal")).content.decode()
+    assert "guarantor_lookup" not in html and "outgoing" not in html
+    assert "état : envoyée par le CPAS" in html
