@@ -73,6 +73,13 @@ init_cluster() {
   mkdir -p "$PGTEST" "$SOCKDIR"
   if [ "${#RUN_AS[@]}" -ne 0 ]; then
     chown -R "$PG_OWNER": "$PGTEST"
+    # The application keeps its data folder (var/ by default, where the demo's SQLite
+    # lives) at 0700: the server user needs to pass through it (not to list it) to reach
+    # var/pgtest. 0711 lets it through; the files inside keep their own 0600 modes.
+    if ! "${RUN_AS[@]}" test -x "$(dirname "$PGTEST")"; then
+      log "$(dirname "$PGTEST") made passable (0711) for the server user $PG_OWNER"
+      chmod 0711 "$(dirname "$PGTEST")"
+    fi
   fi
   if [ -f "$PGDATA/PG_VERSION" ]; then
     local have want
