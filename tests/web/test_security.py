@@ -583,3 +583,49 @@ def test_an_emergency_access_finds_no_file_of_another_organisation(world: World)
     assert response.status_code == 200
     assert "Aucun dossier de votre organisation" in response.content.decode()
     assert not JournalEntry.objects.filter(action="break_glass").exists()
+
+
+def test_passkey_ceremonies_need_the_password_and_adding_one_needs_the_second_factor(
+    world: World,
+) -> None:
+    user = make_user(world.a.org, roles.SOCIAL_WORKER, "passkey-guard", password=PASSWORD)
+    totp_device(user)
+    anonymous = Client()
+    for name in ("passkey_register_begin", "passkey_auth_begin", "passkey_auth_complete"):
+        response = anonymous.post(reverse(f"accounts:{name}"), content_type="application/json")
+        assert response.status_code == 302 and "/connexion/" in response["Location"]
+    client = Client()
+    _password_step(client, user)
+    # After the password only: a passkey cannot be added, nor the list read.
+    for name in ("passkey_register_begin", "passkey_register_complete", "passkeys"):
+        response = client.post(reverse(f"accounts:{name}"), content_type="application/json")
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:mfa"))
+    # The sign-in ceremony starts, and a forged answer is refused, journaled, and opens nothing.
+    begin = client.post(reverse("accounts:passkey_auth_begin"), content_type="application/json")
+    assert begin.status_code == 200 and begin.json()["challenge"]
+    forged = client.post(
+        reverse("accounts:passkey_auth_complete"),
+        {"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}},
+        content_type="application/json",
+    )
+    assert forged.status_code >= 400 and forged.status_code < 500
+    assert _journal("mfa_failed").details == {"kind": "passkey"}
+    assert client.get(reverse("cases:home"))["Location"].startswith(reverse("accounts:mfa"))
+
+
+def test_a_reset_link_also_removes_the_passkeys(world: World, sysadmin: User) -> None:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from depositaire.web.accounts.views import send_reset_link
+
+    user = make_user(world.a.org, roles.SOCIAL_WORKER, "passkey-reset", password=PASSWORD)
+    user.email = "passkey-reset@example.org"
+    user.save()
+    WebAuthnCredential.objects.create(
+        user=user, name="clé", confirmed=True, credential_id=b"\x01" * 16, public_key=b"k"
+    )
+    request = Client().get("/").wsgi_request
+    request.user = sysadmin
+    assert send_reset_link(request, user)
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
