@@ -28,6 +28,7 @@ ACTIONS = (
     "break_glass",
     "passkey_enrolled",
     "passkey_removed",
+    "break_glass_reviewed",
 )
 DETAIL_KEYS = ("role_before", "role_after", "model", "flag", "fields", "email_changed", "view")
 
