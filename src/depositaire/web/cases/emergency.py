@@ -14,10 +14,9 @@ an emergency opens the file, never another worker's confidence.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 import logging
 import smtplib
+from typing import Any
 
 from django import forms
 from django.conf import settings
