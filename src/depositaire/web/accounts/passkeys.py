@@ -20,7 +20,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -61,10 +61,39 @@ def _json_status(response: HttpResponse) -> tuple[bool, dict[str, Any]]:
     return response.status_code == 200, data if isinstance(data, dict) else {}
 
 
-_register_begin = webauthn_views.BeginCredentialRegistrationView.as_view()
-_register_complete = webauthn_views.CompleteCredentialRegistrationView.as_view()
-_auth_begin = webauthn_views.BeginCredentialAuthenticationView.as_view()
-_auth_complete = webauthn_views.CompleteCredentialAuthenticationView.as_view()
+def _checked(view: Any) -> Any:
+    """The library's view, given only a body that is empty or a JSON object: anything
+    else (bytes that are not UTF-8, a list, a number) is a 400, where the library let
+    a ``UnicodeDecodeError`` or a ``TypeError`` through as a 500 (property test)."""
+
+    def call(request: HttpRequest) -> HttpResponse:
+        if request.body:
+            try:
+                data = json.loads(request.body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                data = None
+            if not isinstance(data, dict):
+                return JsonResponse(
+                    {"detail": t("security.passkeys.malformed"), "code": "malformed_request"},
+                    status=400,
+                )
+        try:
+            response: HttpResponse = view(request)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            # A JSON object of the wrong shape that the library does not catch itself.
+            return JsonResponse(
+                {"detail": t("security.passkeys.malformed"), "code": "malformed_request"},
+                status=400,
+            )
+        return response
+
+    return call
+
+
+_register_begin = _checked(webauthn_views.BeginCredentialRegistrationView.as_view())
+_register_complete = _checked(webauthn_views.CompleteCredentialRegistrationView.as_view())
+_auth_begin = _checked(webauthn_views.BeginCredentialAuthenticationView.as_view())
+_auth_complete = _checked(webauthn_views.CompleteCredentialAuthenticationView.as_view())
 
 
 @guard()
