@@ -581,6 +581,20 @@ def journal_verify(
     raise typer.Exit(verify_command(public_key=public_key))
 
 
+@journal_app.command(
+    "seal-existing", cls=FrenchCommand, help=t("cli.commands.journal_seal_existing")
+)
+def journal_seal_existing(
+    also_reported: Annotated[
+        bool, typer.Option("--also-reported", help=t("cli.options.also_reported"))
+    ] = False,
+) -> None:
+    """Seal the rows written before sealing existed (help: ``cli.commands.journal_seal_existing``)."""
+    from depositaire.web.journal.cli import seal_existing_command
+
+    raise typer.Exit(seal_existing_command(also_reported=also_reported))
+
+
 demo_app = typer.Typer(
     cls=FrenchGroup,
     subcommand_metavar=t("cli.help.subcommand_metavar"),

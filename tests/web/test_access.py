@@ -176,6 +176,9 @@ SPECS: list[Spec] = [
     S("accounts:mfa", ALL, has_object=False),
     S("accounts:sessions", ALL, has_object=False),
     S("accounts:password_change", ALL, has_object=False),
+    S("accounts:passkeys", ALL, has_object=False),
+    S("accounts:passkey_register_begin", ALL, method="post", has_object=False),
+    S("accounts:passkey_auth_begin", ALL, method="post", has_object=False),
     S("accounts:approvals", {HEAD, PRES}, has_object=False),
     S("cases:emergency_open", CASE, has_object=False),
     S("cases:emergency_list", {HEAD, DPO}, has_object=False),
@@ -197,6 +200,10 @@ NOT_IN_TABLE = {
     "health",  # public, no personal data (tested in test_serve)
     "api_not_found",  # the API's own 404 problem (tested in test_api)
     "accounts:password_set",  # public, one-time link (tested in test_security)
+    # The end of a passkey ceremony needs its beginning in the same session: tested in
+    # test_security (anonymous, unverified, forged) and in Chromium (test_security_browser).
+    "accounts:passkey_register_complete",
+    "accounts:passkey_auth_complete",
     "admin:login",  # sends to the application's own login page
     "admin:logout",
     "admin:password_change",

@@ -15,11 +15,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.middleware import LAST_SEEN
 from depositaire.web.accounts.models import AccountChange, HashedSession, User
+from depositaire.web.cases.models import EmergencyAccess
 from depositaire.web.journal.models import JournalEntry
 from web.factories import PASSWORD, World, make_user
 from web.mfa import code_for_secret, next_code, totp_device
@@ -583,3 +585,147 @@ def test_an_emergency_access_finds_no_file_of_another_organisation(world: World)
     assert response.status_code == 200
     assert "Aucun dossier de votre organisation" in response.content.decode()
     assert not JournalEntry.objects.filter(action="break_glass").exists()
+
+
+def test_passkey_ceremonies_need_the_password_and_adding_one_needs_the_second_factor(
+    world: World,
+) -> None:
+    user = make_user(world.a.org, roles.SOCIAL_WORKER, "passkey-guard", password=PASSWORD)
+    totp_device(user)
+    anonymous = Client()
+    for name in ("passkey_register_begin", "passkey_auth_begin", "passkey_auth_complete"):
+        response = anonymous.post(reverse(f"accounts:{name}"), content_type="application/json")
+        assert response.status_code == 302 and "/connexion/" in response["Location"]
+    client = Client()
+    _password_step(client, user)
+    # After the password only: a passkey cannot be added, nor the list read.
+    for name in ("passkey_register_begin", "passkey_register_complete", "passkeys"):
+        response = client.post(reverse(f"accounts:{name}"), content_type="application/json")
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:mfa"))
+    # The sign-in ceremony starts, and a forged answer is refused, journaled, and opens nothing.
+    begin = client.post(reverse("accounts:passkey_auth_begin"), content_type="application/json")
+    assert begin.status_code == 200 and begin.json()["challenge"]
+    forged = client.post(
+        reverse("accounts:passkey_auth_complete"),
+        {"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}},
+        content_type="application/json",
+    )
+    assert forged.status_code >= 400 and forged.status_code < 500
+    assert _journal("mfa_failed").details == {"kind": "passkey"}
+    assert client.get(reverse("cases:home"))["Location"].startswith(reverse("accounts:mfa"))
+
+
+def test_a_reset_link_also_removes_the_passkeys(world: World, sysadmin: User) -> None:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from depositaire.web.accounts.views import send_reset_link
+
+    user = make_user(world.a.org, roles.SOCIAL_WORKER, "passkey-reset", password=PASSWORD)
+    user.email = "passkey-reset@example.org"
+    user.save()
+    WebAuthnCredential.objects.create(
+        user=user, name="clé", confirmed=True, credential_id=b"\x01" * 16, public_key=b"k"
+    )
+    request = Client().get("/").wsgi_request
+    request.user = sysadmin
+    assert send_reset_link(request, user)
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
+
+
+def test_an_emergency_access_alerts_the_dpo_and_the_head_by_a_mail_without_personal_data(
+    world: World,
+) -> None:
+    w = world.a
+    head, dpo = w.users[roles.HEAD_SOCIAL_WORKER], w.users[roles.DPO]
+    User.objects.filter(pk=head.pk).update(email="chef@cpas.example")
+    User.objects.filter(pk=dpo.pk).update(email="dpo@cpas.example")
+    # The head of the worker's own team is not the file's controller: not alerted.
+    make_user(w.org, roles.HEAD_SOCIAL_WORKER, "head-other-team", teams=[w.other_team])
+    User.objects.filter(username="head-other-team").update(email="autre@cpas.example")
+    mail.outbox.clear()
+    outsider = Client()
+    outsider.force_login(w.other_team_worker)
+    assert _break_glass(outsider, w.person.pk).status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == ["chef@cpas.example", "dpo@cpas.example"]
+    assert _journal("break_glass").details["alerts_count"] == 2
+    message = mail.outbox[0]
+    text = f"{message.subject}\n{message.body}"
+    assert "accès d'urgence" in text.lower()
+    assert w.other_team.name in text  # the service of whoever opened the file
+    assert f"« {w.other_team_worker.get_role_display()} »" in text  # by which function
+    assert f"http://testserver{reverse('cases:emergency_list')}" in text  # the link
+    access = EmergencyAccess.objects.get(person=w.person)
+    assert timezone.localtime(access.created_at).strftime("%d/%m/%Y") in text
+    # Nothing about the person, the file, the reason or the worker's words or name.
+    for secret in (
+        w.person.first_name,
+        w.person.last_name,
+        f"n° {w.person.pk}",
+        "Danger pour la personne",
+        "danger_person",
+        "école",
+        "rentré",
+        w.other_team_worker.last_name,
+        w.other_team_worker.username,
+    ):
+        assert secret not in text, secret
+
+
+def test_the_head_and_the_dpo_see_a_count_of_unreviewed_emergency_accesses_until_examined(
+    world: World,
+) -> None:
+    w = world.a
+    outsider = Client()
+    outsider.force_login(w.other_team_worker)
+    assert _break_glass(outsider, w.person.pk).status_code == 302
+    access = EmergencyAccess.objects.get(person=w.person)
+    head, dpo = Client(), Client()
+    head.force_login(w.users[roles.HEAD_SOCIAL_WORKER])
+    dpo.force_login(w.users[roles.DPO])
+    badge = re.compile(r'<span class="badge" id="emergency-badge"[^>]*>(\d+)</span>')
+    for client in (head, dpo):
+        home = client.get(reverse("cases:home"), follow=True).content.decode()
+        assert badge.search(home).group(1) == "1"
+        assert "Accès d&#x27;urgence à examiner : 1" in home  # the banner of the home page
+    # The worker who opened it sees no badge; nor does a head of another team.
+    other_head = make_user(w.org, roles.HEAD_SOCIAL_WORKER, "head-b", teams=[w.other_team])
+    other = Client()
+    other.force_login(other_head)
+    assert not badge.search(other.get(reverse("cases:person_list")).content.decode())
+    # The head examines it: journaled; the head's count falls to 0, the DPO's stays 1.
+    response = head.post(reverse("cases:emergency_list"), {"access": access.pk})
+    assert response.status_code == 302
+    entry = _journal("break_glass_reviewed")
+    assert entry.actor_id == w.users[roles.HEAD_SOCIAL_WORKER].pk
+    assert entry.details == {"access_id": access.pk, "person_id": w.person.pk}
+    assert not badge.search(head.get(reverse("cases:person_list")).content.decode())
+    assert badge.search(dpo.get(reverse("disclosures:registers")).content.decode()).group(1) == "1"
+    # Examined once only; another's access or a wrong id is not found.
+    assert head.post(reverse("cases:emergency_list"), {"access": access.pk}).status_code == 404
+    assert other.post(reverse("cases:emergency_list"), {"access": access.pk}).status_code == 404
+    assert dpo.post(reverse("cases:emergency_list"), {"access": "9" * 30}).status_code == 404
+    assert dpo.post(reverse("cases:emergency_list"), {"access": access.pk}).status_code == 302
+    access.refresh_from_db()
+    assert access.head_reviewed_at and access.dpo_reviewed_at
+    assert access.dpo_reviewed_by_id == w.users[roles.DPO].pk
+
+
+def test_an_emergency_access_goes_on_when_the_mail_server_is_down(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smtplib
+
+    from depositaire.web.cases import emergency
+
+    def down(*args: Any, **kwargs: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("down")
+
+    w = world.a
+    User.objects.filter(pk=w.users[roles.DPO].pk).update(email="dpo@cpas.example")
+    monkeypatch.setattr(emergency, "send_mail", down)
+    outsider = Client()
+    outsider.force_login(w.other_team_worker)
+    assert _break_glass(outsider, w.person.pk).status_code == 302
+    assert _journal("break_glass").details["alerts_count"] == 0
+    assert EmergencyAccess.objects.filter(person=w.person).count() == 1

@@ -220,3 +220,266 @@ def test_uploads_are_kept_in_memory_and_never_written_to_a_temporary_file(
     big = _upload(client, incoming, "big.pdf", b"%PDF-1.4\n" + b"0" * 200_000 + b"\n%%EOF\n")
     assert "Ce fichier dépasse 5 Mo." in big.content.decode()
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------- admin, login, second factor, passwords, files
+
+
+def _admin_forms(world: World) -> list[tuple[str, str]]:
+    """(URL, method) of every admin form the system administrator reaches: each model's
+    add and change pages, its list (search, and the actions with ids), never a deletion."""
+    from django_otp_webauthn.models import WebAuthnCredential  # noqa: F401 (not in the admin)
+
+    from depositaire.web.accounts.admin import site
+
+    w = world.a
+    objects = {
+        "accounts.Organisation": w.org,
+        "accounts.Team": w.team,
+        "accounts.User": w.users[roles.SOCIAL_WORKER],
+    }
+    forms: list[tuple[str, str]] = []
+    for model in site._registry:
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        forms.append((reverse(f"{info}_changelist"), "get"))
+        forms.append((reverse(f"{info}_changelist"), "post"))
+        forms.append((reverse(f"{info}_add"), "post"))
+        obj = objects.get(model._meta.label) or model._default_manager.first()
+        if obj is not None:
+            forms.append((reverse(f"{info}_change", args=[obj.pk]), "post"))
+    return forms
+
+
+def _fields_of(client: Client, url: str, extra: tuple[str, ...] = ()) -> list[str]:
+    page = client.get(url)
+    names = set(FIELD.findall(page.content.decode())) | set(extra)
+    return sorted(names - SKIP - {"post"}) or ["q"]
+
+
+def _report(capsys: Any, what: str, forms: int, cases: int, errors: list[str]) -> None:
+    with capsys.disabled():
+        print(
+            f"\nproperty test over {what}: {forms} forms, {cases} cases, {len(errors)} server errors"
+        )
+
+
+def test_generated_values_in_every_admin_form_give_no_server_error(
+    world: World, capsys: Any
+) -> None:
+    client = _client(world.a.users[roles.SYSADMIN])
+    counter = [0]
+    server_errors: list[str] = []
+    # Only the forms the sysadmin reaches (adding an organisation, for one, is refused).
+    forms = [(url, m) for url, m in _admin_forms(world) if client.get(url).status_code == 200]
+    assert len(forms) >= 10
+    for url, method in forms:
+        extra = ("action", "_selected_action", "index", "q") if "changelist" in url else ()
+        names = _fields_of(client, url, extra if url.endswith("/") and method == "post" else ())
+        _run(client, url, method, names, server_errors, counter)
+    # The user list's action (a reset link) with generated ids: a generated action name
+    # above never names a real action.
+    users = reverse("admin:accounts_user_changelist")
+
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
+    @given(st.lists(VALUES, min_size=1, max_size=3))
+    def act(ids: list[str]) -> None:
+        counter[0] += 1
+        data = {"action": "send_reset_link", "_selected_action": ids, "index": "0"}
+        if client.post(users, data).status_code >= 500:
+            server_errors.append(f"{users} {ids!r}")
+
+    act()
+    _report(capsys, "the admin", len(forms) + 1, counter[0], server_errors)
+    assert counter[0] >= 25 * len(forms) * 0.8
+    assert not server_errors, server_errors[:3]
+
+
+def test_generated_values_in_the_login_code_and_password_forms_give_no_server_error(
+    world: World, capsys: Any
+) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from web.factories import PASSWORD, make_user
+    from web.mfa import totp_device
+
+    counter = [0]
+    server_errors: list[str] = []
+    w = world.a
+    # The login form, anonymous.
+    anonymous = Client(raise_request_exception=False)
+    forms = [(anonymous, reverse("accounts:login"), ["username", "password"])]
+    # The code form after the password (an enrolled account), and the enrolment form.
+    for name, enrolled in (("prop-code", True), ("prop-enrol", False)):
+        user = make_user(w.org, roles.SOCIAL_WORKER, name, teams=[w.team], password=PASSWORD)
+        if enrolled:
+            totp_device(user)
+        client = Client(raise_request_exception=False)
+        client.post(reverse("accounts:login"), {"username": name, "password": PASSWORD})
+        forms.append((client, reverse("accounts:mfa"), ["code", "next"]))
+    # The password chosen from a reset link, and one's own password change.
+    user = make_user(w.org, roles.SOCIAL_WORKER, "prop-reset", teams=[w.team])
+    link = reverse(
+        "accounts:password_set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    forms.append((Client(raise_request_exception=False), link, ["new_password1", "new_password2"]))
+    own = _client(w.users[roles.HEAD_SOCIAL_WORKER])
+    forms.append(
+        (
+            own,
+            reverse("accounts:password_change"),
+            _fields_of(own, reverse("accounts:password_change")),
+        )
+    )
+    for client, url, names in forms:
+        _run(client, url, "post", names, server_errors, counter)
+    _report(capsys, "login, code and password forms", len(forms), counter[0], server_errors)
+    assert counter[0] >= 25 * len(forms) * 0.8
+    assert not server_errors, server_errors[:3]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=60),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "rawId",
+                    "type",
+                    "response",
+                    "clientDataJSON",
+                    "signature",
+                    "authenticatorData",
+                    "attestationObject",
+                    "userHandle",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+def test_generated_json_to_the_passkey_ceremonies_gives_no_server_error(
+    world: World, capsys: Any
+) -> None:
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    counter = [0]
+    server_errors: list[str] = []
+    urls = [
+        reverse(f"accounts:{name}")
+        for name in (
+            "passkey_register_begin",
+            "passkey_register_complete",
+            "passkey_auth_begin",
+            "passkey_auth_complete",
+        )
+    ]
+
+    for url in urls:
+
+        @settings(
+            max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
+        @given(st.one_of(JSON, st.binary(max_size=200)))
+        def post(body: Any) -> None:
+            counter[0] += 1
+            if url.endswith("fin/"):  # a ceremony begun, so the answer is checked
+                client.post(url.replace("fin/", "debut/"), content_type="application/json")
+            if isinstance(body, bytes):
+                response = client.generic("POST", url, body, content_type="application/json")
+            else:
+                response = client.post(url, body, content_type="application/json")
+            if response.status_code >= 500:
+                server_errors.append(f"{url} {body!r}")
+
+        post()
+    _report(capsys, "the passkey ceremonies (JSON)", len(urls), counter[0], server_errors)
+    assert counter[0] >= 80
+    assert not server_errors, server_errors[:3]
+
+
+MAGICS = [b"", b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"PK\x03\x04", b"GIF89a"]
+NAMES = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=0, max_size=80
+) | st.sampled_from(["a.pdf", "../../etc/passwd", "x.pdf.exe", ".pdf", "é.png", "a" * 300 + ".pdf"])
+
+
+def test_generated_files_in_every_upload_field_give_no_server_error(
+    world: World, capsys: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from depositaire.web.incoming.models import RequestDocument
+
+    incoming = request_for(world.a)
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    url = reverse("incoming:document_add", kwargs={"incoming_id": incoming.pk})
+    counter = [0]
+    server_errors: list[str] = []
+    stored = [0]
+
+    @settings(
+        max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
+    @given(
+        st.sampled_from(MAGICS),
+        st.binary(max_size=3000),
+        st.sampled_from([b"", b"\n%%EOF\n", b"IEND\xaeB`\x82", b"\xff\xd9"]),
+        NAMES,
+    )
+    def upload(magic: bytes, body: bytes, tail: bytes, name: str) -> None:
+        counter[0] += 1
+        before = RequestDocument.objects.filter(request=incoming).count()
+        document = SimpleUploadedFile(name or "x", magic + body + tail)
+        response = client.post(url, {"document": document})
+        if response.status_code >= 500:
+            server_errors.append(f"{name!r} {magic!r}")
+        stored[0] += RequestDocument.objects.filter(request=incoming).count() - before
+
+    upload()
+    _report(capsys, "the upload field", 1, counter[0], server_errors)
+    with capsys.disabled():
+        print(f"upload property test: {stored[0]} generated files accepted, the rest refused")
+    assert counter[0] >= 50
+    assert not server_errors, server_errors[:3]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("teams", "4688507205276750993402064"), ("organisation", "8" * 25)]
+)
+def test_an_admin_id_beyond_the_database_integers_is_an_invalid_choice(
+    world: World, field: str, value: str
+) -> None:
+    """Found by the property test: SQLite raised OverflowError (a 500) on the user form."""
+    user = world.a.users[roles.SOCIAL_WORKER]
+    client = _client(world.a.users[roles.SYSADMIN])
+    data = {"username": user.username, "last_name": user.last_name, field: value}
+    response = client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+
+
+@pytest.mark.parametrize("ids", [[""], ["abc"], ["9" * 25], ["1", "x"]])
+def test_an_admin_action_on_ids_that_are_not_integers_selects_nothing(
+    world: World, ids: list[str]
+) -> None:
+    """Found by the property test: ``pk__in=['abc']`` raised a 500 on the user list."""
+    client = _client(world.a.users[roles.SYSADMIN])
+    users = reverse("admin:accounts_user_changelist")
+    response = client.post(
+        users, {"action": "send_reset_link", "_selected_action": ids, "index": "0"}, follow=True
+    )
+    assert response.status_code == 200

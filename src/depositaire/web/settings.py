@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "depositaire.web.accounts",
     "depositaire.web.journal",
     "depositaire.web.cases",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "depositaire.web.cases.emergency.badge",
             ],
         },
     }
@@ -190,6 +192,18 @@ EMAIL_USE_TLS = env_bool("DEPOSITAIRE_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEPOSITAIRE_EMAIL_FROM", "depositaire@localhost")
 #: The issuer shown in the TOTP application.
 OTP_TOTP_ISSUER = "Dépositaire"
+#: WebAuthn passkeys (django-otp-webauthn), an optional second factor besides TOTP.
+#: Only as a second factor: never a login without the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Dépositaire"
+#: The relying party id is DEPOSITAIRE_WEBAUTHN_RP_ID, else the host of the request
+#: (checked by ALLOWED_HOSTS). Browsers refuse an IP address: use a name (localhost).
+OTP_WEBAUTHN_RP_ID_CALLABLE = "depositaire.web.accounts.passkeys.relying_party_id"
+WEBAUTHN_RP_ID = env_str("DEPOSITAIRE_WEBAUTHN_RP_ID", "")
+#: The origins a passkey ceremony may come from (https, or http://localhost); the
+#: origin of a request to localhost is also accepted, whatever its port (the demo, tests).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("DEPOSITAIRE_WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+OTP_WEBAUTHN_HELPER_CLASS = "depositaire.web.accounts.passkeys.Helper"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 X_FRAME_OPTIONS = "DENY"

@@ -29,6 +29,7 @@ from django.urls import reverse
 from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import Organisation, Team, User
+from depositaire.web.fields import MAX_ID, SafeModelChoiceField, SafeModelMultipleChoiceField
 
 
 def _is_sysadmin(request: HttpRequest) -> bool:
@@ -138,13 +139,30 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         # Another organisation's object is answered like one that does not exist: 404.
         raise Http404
 
+    def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        """Ids that are not database integers are dropped before Django filters on them
+        (``pk__in=['abc']`` raised a 500, found by the property test); none left is
+        Django's own "no item selected" message."""
+        from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        valid = [v for v in selected if v.isdigit() and int(v) <= MAX_ID]
+        if valid != selected:
+            post = request.POST.copy()
+            post.setlist(ACTION_CHECKBOX_NAME, valid)
+            request.POST = post  # type: ignore[assignment]
+        return super().response_action(request, queryset)
+
+    # An id no database integer holds is an invalid choice, not a 500 (property test).
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", SafeModelChoiceField)
         user: Any = request.user
         if db_field.name == "organisation" and not user.is_superuser:
             kwargs["queryset"] = Organisation.objects.filter(pk=user.organisation_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
         user: Any = request.user
         if db_field.name == "teams" and not user.is_superuser:
             kwargs["queryset"] = Team.objects.filter(organisation_id=user.organisation_id)

@@ -26,6 +26,9 @@ ACTIONS = (
     "admin_action",
     "list_viewed",
     "break_glass",
+    "passkey_enrolled",
+    "passkey_removed",
+    "break_glass_reviewed",
 )
 DETAIL_KEYS = ("role_before", "role_after", "model", "flag", "fields", "email_changed", "view")
 

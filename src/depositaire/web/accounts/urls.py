@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from depositaire.web.accounts import views
+from depositaire.web.accounts import passkeys, views
 
 app_name = "accounts"
 
@@ -18,4 +18,15 @@ urlpatterns = [
         name="password_set",
     ),
     path("compte/approbations/", views.approvals_view, name="approvals"),
+    path("compte/cles-d-acces/", passkeys.passkeys_view, name="passkeys"),
+    path(
+        "compte/cles-d-acces/ajout/debut/", passkeys.register_begin, name="passkey_register_begin"
+    ),
+    path(
+        "compte/cles-d-acces/ajout/fin/",
+        passkeys.register_complete,
+        name="passkey_register_complete",
+    ),
+    path("connexion/cle/debut/", passkeys.auth_begin, name="passkey_auth_begin"),
+    path("connexion/cle/fin/", passkeys.auth_complete, name="passkey_auth_complete"),
 ]

@@ -42,6 +42,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from depositaire.messages import t
 from depositaire.web.accounts import roles, throttle
@@ -209,8 +210,12 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
             return redirect(target)
         journal(request, "mfa_failed", target=f"user:{user.pk}", details={"kind": "verify"})
         error = t("security.mfa.invalid")
+    from depositaire.web.accounts.passkeys import has_passkey
+
     return render(
-        request, "accounts/mfa_verify.html", {"form": form, "error": error, "next": target}
+        request,
+        "accounts/mfa_verify.html",
+        {"form": form, "error": error, "next": target, "passkey": has_passkey(user)},
     )
 
 
@@ -331,6 +336,7 @@ def send_reset_link(request: HttpRequest, user: Any) -> bool:
     ended = end_sessions_of(user.pk)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     link = reset_link(request, user)
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
     send_mail(

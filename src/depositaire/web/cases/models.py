@@ -180,6 +180,26 @@ class EmergencyAccess(SealedFieldsMixin, models.Model):
     statement = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
+    #: Each controller marks the access examined on "Accès d'urgence" (the badge counts
+    #: the others): the head social worker of the file's team, and the DPO.
+    head_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    head_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    dpo_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dpo_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-created_at"]

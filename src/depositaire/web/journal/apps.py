@@ -15,4 +15,5 @@ class JournalConfig(AppConfig):
         from depositaire.web.journal.codes import register_action
 
         register_action("row_sealed", detail_keys=("model",))
+        register_action("rows_sealed_existing")
         rows.connect()

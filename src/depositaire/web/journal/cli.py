@@ -42,6 +42,51 @@ def verify_command(database_url: str | None = None, public_key: str | None = Non
     return run_verify(Console(highlight=False), err, public_key=public_key)
 
 
+def seal_existing_command(*, also_reported: bool = False) -> int:
+    """``depositaire journal seal-existing``: seal the rows written before sealing existed.
+
+    Exit codes: 0 done (or nothing to seal), 1 rows left unsealed because ``verify``
+    reports them as inserted behind the application, 2 the database could not be used.
+    """
+    import django
+    from django.apps import apps
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(highlight=False, soft_wrap=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "depositaire.web.settings")
+    if not apps.ready:
+        django.setup()
+    from django.db import DatabaseError
+
+    from depositaire.web.crypto import CryptoError
+    from depositaire.web.journal.rows import seal_rows_written_before
+
+    try:
+        report = seal_rows_written_before(also_reported=also_reported)
+    except DatabaseError as exc:
+        _error(err, t("journal.cli.database_error", detail=type(exc).__name__))
+        return EXIT_UNREADABLE
+    except CryptoError as exc:
+        _error(err, exc.message)
+        return EXIT_UNREADABLE
+    if report.total:
+        out.print(
+            t(
+                "journal.seal_existing.done",
+                total=report.total,
+                seq=report.entry_seq,
+                **report.sealed,
+            ),
+            markup=False,
+        )
+    else:
+        out.print(t("journal.seal_existing.nothing"), markup=False)
+    if report.reported_total:
+        out.print(t("journal.seal_existing.reported", count=report.reported_total), markup=False)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 def run_verify(out: Console, err: Console, *, public_key: str | None = None) -> int:
     """Verify (Django already set up) and print; the exit code."""
     from django.db import DatabaseError

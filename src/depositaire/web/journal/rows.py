@@ -24,6 +24,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -182,25 +183,78 @@ def check_rows(using: str = "default") -> list[Any]:
     return problems
 
 
-def seal_existing(using: str = "default") -> int:
-    """Seal every row that has no seal yet (a database from before this version); the count."""
-    from depositaire.web.journal.models import JournalEntry
+@dataclass
+class SealReport:
+    """What :func:`seal_rows_written_before` did: rows sealed and rows left, per model code."""
 
-    sealed = {
-        (str(d.get("model")), d.get("row_id"))
-        for d in JournalEntry.objects.using(using)
-        .filter(action="row_sealed")
-        .values_list("details", flat=True)
-        if isinstance(d, dict)
-    }
-    count = 0
-    for label, code in SEALED_ROWS.items():
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
-        for obj in model._base_manager.using(using).order_by("pk"):
-            if (code, obj.pk) not in sealed:
+    sealed: dict[str, int] = field(default_factory=dict)
+    #: Unsealed rows newer than the model's first seal: ``verify`` reports them as
+    #: inserted behind the application, so they are sealed only when asked explicitly.
+    reported: dict[str, int] = field(default_factory=dict)
+    entry_seq: int | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.sealed.values())
+
+    @property
+    def reported_total(self) -> int:
+        return sum(self.reported.values())
+
+
+def seal_rows_written_before(using: str = "default", *, also_reported: bool = False) -> SealReport:
+    """Seal the rows written before sealing existed, in one transaction, and journal it.
+
+    A row with a seal is left alone, so a second run seals nothing and writes nothing.
+    A row without a seal but newer than the first seal of its model is what ``verify``
+    names as inserted behind the application: it is counted in ``reported`` and sealed
+    only with ``also_reported`` (after someone has checked it), never silently. The act
+    is one ``rows_sealed_existing`` entry: the count per model and the SHA-256 of the
+    list of rows sealed (each also has its own ``row_sealed`` entry).
+    """
+    from django.db import transaction
+
+    from depositaire.web.journal.models import JournalEntry
+    from depositaire.web.journal.service import record
+
+    report = SealReport()
+    with transaction.atomic(using=using):
+        sealed_pairs = {
+            (str(d.get("model")), d.get("row_id"))
+            for d in JournalEntry.objects.using(using)
+            .filter(action="row_sealed")
+            .values_list("details", flat=True)
+            if isinstance(d, dict)
+        }
+        done: list[str] = []
+        for label, code in SEALED_ROWS.items():
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue
+            first = min(
+                (pk for c, pk in sealed_pairs if c == code and isinstance(pk, int)), default=None
+            )
+            report.sealed[code] = report.reported[code] = 0
+            for obj in model._base_manager.using(using).order_by("pk"):
+                if (code, obj.pk) in sealed_pairs:
+                    continue
+                if first is not None and obj.pk > first and not also_reported:
+                    report.reported[code] += 1
+                    continue
                 _seal(obj, row_digest(model, obj.pk, using), using)
-                count += 1
-    return count
+                report.sealed[code] += 1
+                done.append(f"{code}:{obj.pk}")
+        if done:
+            details: dict[str, Any] = {f"{code}_count": n for code, n in report.sealed.items()}
+            details["rows_count"] = len(done)
+            details["rows_sha256"] = hashlib.sha256("\n".join(done).encode()).hexdigest()
+            details["reported_count"] = report.reported_total
+            entry = record("rows_sealed_existing", organisation=None, target="", details=details)
+            report.entry_seq = entry.seq
+    return report
+
+
+def seal_existing(using: str = "default") -> int:
+    """Seal every row that has no seal yet (tests and the command); the count sealed."""
+    return seal_rows_written_before(using, also_reported=True).total
