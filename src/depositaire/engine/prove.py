@@ -764,7 +764,12 @@ class Prover:
             ce.completion = situation_of(found, completion.given, day, self.known)
             ce.completion_decision = engine_decision(self.base, ce.completion)
         ce.reproduced = reproduces(self.base, ce)
-        if ce.reproduced and kind != "undetermined_for_nothing":
+        if kind == "undetermined_beyond_limit":
+            from depositaire.engine import evaluator
+
+            ce.detail["limit"] = str(getattr(evaluator, "EXACT_MISSING_LIMIT", ""))
+            ce.detail["missing"] = str(len(ce.decision.missing))
+        if ce.reproduced and kind not in ("undetermined_for_nothing", "undetermined_beyond_limit"):
             shrink(self.base, ce)
         if keep:
             self.counterexamples.append(ce)
@@ -866,11 +871,20 @@ class Prover:
         A counterexample-guided loop (CEGIS) rather than a quantifier, which z3 does not
         settle on this formula: ``A`` and ``B`` are the situation completed with two free
         fillings; each pair of fillings found is a witness that covers every situation it
-        tells apart. The loop asks for an undetermined situation that no witness covers
-        (first one where no rule is even pending), then for two fillings that tell it apart
-        (a new witness) or proves there are none (a counterexample). It ends when no
-        situation is left uncovered, or reports the property unsettled after
-        ``CEGIS_LIMIT`` witnesses."""
+        tells apart. The loop asks for an undetermined situation that no witness covers,
+        then for two fillings that tell it apart (a new witness) or proves there are none
+        (a counterexample). It ends when no situation is left uncovered, or reports the
+        property unsettled after ``CEGIS_LIMIT`` witnesses.
+
+        Two regions. Where no rule is pending, nothing is left to the engine's
+        enumeration: an undetermined situation there is a gap of the rule base. Where
+        rules are pending, the engine decides when its exact enumeration finds that every
+        completion of the open facts gives one outcome, so an undetermined verdict there
+        can only come from an enumeration the engine skips: above its
+        ``EXACT_MISSING_LIMIT`` combinations of open facts (a situation with fewer open
+        facts is settled by the enumeration itself). The loop searches that region only
+        (a necessary condition: the open facts' classes of values could exceed the
+        limit); an engine without the limit leaves it empty."""
         f1, f2 = Facts("F1:"), Facts("F2:")
         a = Model(
             self.base, day, Filled("A:", m.f, f1), self.known, tables=self.tables, named=False
@@ -895,57 +909,101 @@ class Prover:
             found = search.model()
             self._record("one_verdict", "undetermined_for_nothing", [], day, found, m)
             return
-        set_aside = 0
-        nothing_pending = Z(NOT(OR(*m.pending.values())))
+        pending = OR(*m.pending.values())
+        regions: list[tuple[Expr, str]] = [(Z(NOT(pending)), "undetermined_for_nothing")]
+        beyond = self._beyond_limit(m)
+        if beyond is not False:
+            regions.append((Z(AND(pending, beyond)), "undetermined_beyond_limit"))
         # Every filling found so far: an uncovered situation is one that they all complete
         # to the same outcome (the first filling's).
         first: list[Expr] | None = None
-        for _ in range(self.cegis_limit):
-            self.checks += 1
-            if search.check(nothing_pending) != z3.sat and search.check() != z3.sat:
-                return
-            found = search.model()
-            fixed = _fix(m.given, _given_of(found, m.given))
-            self.checks += 1
-            if witness.check(*fixed) != z3.sat:
-                pending = [i for i, e in m.pending.items() if truth(found, e)]
-                ce = self._record(
-                    "one_verdict", "undetermined_for_nothing", pending, day, found, m, keep=False
-                )
-                if ce.reproduced or not truth(found, m.open):
-                    self.counterexamples.append(ce)
+        rounds = set_aside = 0
+        for region, kind in regions:
+            while True:
+                rounds += 1
+                if rounds > self.cegis_limit or set_aside >= ENUMERATION_LIMIT:
+                    self.counterexamples.append(
+                        Counterexample(
+                            "one_verdict",
+                            "not_settled",
+                            (),
+                            None,
+                            reproduced=True,
+                            detail={"limit": str(rounds - 1), "day": day.isoformat()},
+                        )
+                    )
                     return
-                # The engine's exact enumeration settles this situation (the model's free
-                # choice ``enumerated``): set it aside and look for another.
-                set_aside += 1
-                if set_aside >= ENUMERATION_LIMIT:
+                self.checks += 1
+                if search.check(region) != z3.sat:
                     break
-                search.add(NOT(AND(*fixed)))
-                continue
-            pair = witness.model()
-            for source in (f1, f2):
-                values = [
-                    (v, pair.eval(w, model_completion=True))
-                    for v, w in zip(fill_vars(f1), fill_vars(source), strict=True)
-                ]
-                filled = [z3.substitute(e, *values) for e in outcome]
-                if first is None:
-                    first = filled
-                else:
-                    search.add(z3.And(*(x == y for x, y in zip(filled, first, strict=True))))
-        self.counterexamples.append(
-            Counterexample(
-                "one_verdict",
-                "not_settled",
-                (),
-                None,
-                reproduced=True,
-                detail={
-                    "limit": str(self.cegis_limit + set_aside),
-                    "day": day.isoformat(),
-                },
-            )
-        )
+                found = search.model()
+                fixed = _fix(m.given, _given_of(found, m.given))
+                self.checks += 1
+                if witness.check(*fixed) != z3.sat:
+                    rules = [i for i, e in m.pending.items() if truth(found, e)]
+                    ce = self._record("one_verdict", kind, rules, day, found, m, keep=False)
+                    if ce.reproduced:
+                        self.counterexamples.append(ce)
+                        return
+                    # The engine's exact enumeration settles this situation (the model's
+                    # free choice ``enumerated``): set it aside and look for another.
+                    set_aside += 1
+                    search.add(NOT(AND(*fixed)))
+                    continue
+                pair = witness.model()
+                for source in (f1, f2):
+                    values = [
+                        (v, pair.eval(w, model_completion=True))
+                        for v, w in zip(fill_vars(f1), fill_vars(source), strict=True)
+                    ]
+                    filled = [z3.substitute(e, *values) for e in outcome]
+                    if first is None:
+                        first = filled
+                    else:
+                        search.add(z3.And(*(x == y for x, y in zip(filled, first, strict=True))))
+
+    def _beyond_limit(self, m: Model) -> Expr:
+        """A necessary condition for the engine to skip its exact enumeration: the open
+        facts of the pending rules and of the defeaters left unknown could have more
+        combinations of classes of values than ``EXACT_MISSING_LIMIT`` (each fact counted
+        with its classes among all the rules, an upper bound). False when the engine
+        has no such limit."""
+        import math
+
+        from depositaire.engine import evaluator
+
+        limit = getattr(evaluator, "EXACT_MISSING_LIMIT", None)
+        if limit is None:
+            return False
+        defeaters, verdict_rules, _ = self.base.in_force(m.day, self.known)
+        involved: list[tuple[Expr, Condition]] = [
+            (m.pending[r.id], r.effective) for r in verdict_rules
+        ]
+        for d in defeaters:
+            t, fl = m.cond(d.effective)
+            involved.append((NOT(OR(t, fl)), d.effective))
+        opened: dict[str, list[Expr]] = {}
+
+        def walk(c: Condition, reached: Expr) -> None:
+            t, fl = m.cond(c)
+            here = AND(reached, NOT(OR(t, fl)))
+            if isinstance(c, Leaf):
+                opened.setdefault(c.path, []).append(here)
+            else:
+                for part in c.parts:  # type: ignore[attr-defined]
+                    walk(part, here)
+
+        for live, c in involved:
+            walk(c, live)
+        weights = []
+        for path, cases in opened.items():
+            classes = len(self.base.value_classes(path))
+            if classes > 1:
+                weights.append((Z(OR(*cases)), math.ceil(1000 * math.log2(classes))))
+        bound = 1000 * math.log2(limit)
+        if sum(w for _, w in weights) <= bound:
+            return False
+        return z3.PbGe(weights, math.floor(bound) + 1)
 
     # 2. confidences only from a rule that allows them
     def _confidences(self, day: dt.date, m: Model) -> None:
@@ -974,18 +1032,41 @@ class Prover:
 
     # 4. must_disclose never rests on an unknown fact
     def _must(self, day: dt.date, m: Model, c: Model) -> None:
-        for r in m.verdict_rules:
-            if r.verdict != "must_disclose":
-                continue
-            still = AND(c.holds[r.id], NOT(c.defeated.get(r.id, False)))
-            goal = [
-                *m.given.domain,
-                EQ(m.verdict, CODE["must_disclose"]),
-                m.decides[r.id],
-                completes(m, c),
-                NOT(still),
-            ]
-            self._confirmed("must", "must_on_unknown", (r.id,), day, m, goal, completion=c)
+        """No obligation stands on a rule that a completion of the situation sets aside
+        with no obligation left: no situation that a rule obliging decides has a
+        completion where that rule no longer holds (or is defeated) and no rule that
+        obliges decides. (A completion asking only for categories the rule does not let
+        out is ``secret`` while the rule still holds: what goes out is bounded by what is
+        asked; the obligation does not rest on it.)
+
+        Where the examination leaves the verdict open, the engine decides only when its
+        exact enumeration finds that every completion of the open facts gives one outcome,
+        so an obligation decided that way does not rest on those facts: the search is
+        confined to the verdicts the examination settles (``NOT(open AND enumerated)``),
+        which the engine follows step by step. One query per period."""
+        obliging = [r for r in m.verdict_rules if r.verdict == "must_disclose"]
+        if not obliging:
+            return
+        still_obliged = OR(*(c.decides[r.id] for r in obliging))
+        falls = OR(
+            *(
+                AND(m.decides[r.id], NOT(AND(c.holds[r.id], NOT(c.defeated.get(r.id, False)))))
+                for r in obliging
+            )
+        )
+        goal = [
+            *m.given.domain,
+            EQ(m.verdict, CODE["must_disclose"]),
+            NOT(AND(m.open, m.enumerated)),
+            completes(m, c),
+            falls,
+            NOT(still_obliged),
+        ]
+        found = self._solve(*goal)
+        if found is not None:
+            self._record(
+                "must", "must_on_unknown", self._winner(found, m), day, found, m, completion=c
+            )
 
     # 5a. no dead rule
     def _alive(self, day: dt.date, m: Model, known: set[str]) -> set[str]:
@@ -1258,7 +1339,7 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
     category = ce.detail.get("category", "")
     if ce.kind == "not_settled":
         return True
-    if ce.kind == "undetermined_for_nothing":
+    if ce.kind in ("undetermined_for_nothing", "undetermined_beyond_limit"):
         return d.verdict == "undetermined"
     if ce.kind == "confidence_out":
         return category in d.may_disclose and (d.winner is None or not d.winner.allows_confidences)
@@ -1271,6 +1352,7 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
             and winner == ce.rules[0]
             and after is not None
             and (after.winner is None or after.winner.id != ce.rules[0])
+            and (after.winner is None or after.winner.verdict != "must_disclose")
         )
     if ce.kind == "conflict":
         from depositaire.engine.situation import parse_situation
