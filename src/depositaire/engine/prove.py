@@ -156,9 +156,9 @@ def number(found: z3.ModelRef, e: Expr) -> int:
 
 #: Witnesses the loop of property 1 may gather in one period before it reports "unsettled".
 CEGIS_LIMIT = 200
-#: Situations the engine settles by its exact enumeration (the model's free choice) that a
-#: search may set aside, per property and period, before it reports "unsettled".
-ENUMERATION_LIMIT = 10
+#: Situations the engine settles by its exact enumeration (the model's free choice) that the
+#: loop of property 1 may set aside, over all periods, before it reports "unsettled".
+ENUMERATION_LIMIT = 12
 
 
 def _specs() -> tuple[FactSpec, ...]:
@@ -731,6 +731,9 @@ class Prover:
         self.checks = 0
         self.solver = z3.Solver()
         self.cegis_limit = CEGIS_LIMIT
+        #: Situations set aside by the loop of property 1 (the engine's enumeration settled
+        #: them), over all periods: each costs an enumeration by the engine.
+        self.set_aside = 0
 
     def model(self, day: dt.date, prefix: str, full: bool = False) -> Model:
         return Model(self.base, day, Facts(prefix, full), self.known, tables=self.tables)
@@ -775,44 +778,6 @@ class Prover:
             self.counterexamples.append(ce)
         return ce
 
-    def _confirmed(
-        self,
-        prop: str,
-        kind: str,
-        rules: Sequence[str],
-        day: dt.date,
-        m: Model,
-        goal: Sequence[Expr],
-        completion: Model | None = None,
-        solver: z3.Solver | None = None,
-    ) -> z3.ModelRef | None:
-        """Search ``goal``; a situation found that the engine does not reproduce, where the
-        model left the verdict to the engine's enumeration (``open``), is set aside and the
-        search goes on: the enumeration settled it. Returns the model of a counterexample
-        kept (or None); after ``ENUMERATION_LIMIT`` situations set aside, the property is
-        reported unsettled on this period."""
-        blocked: list[Expr] = []
-        for _ in range(ENUMERATION_LIMIT):
-            found = self._solve(*goal, *blocked, solver=solver)
-            if found is None:
-                return None
-            ce = self._record(prop, kind, rules, day, found, m, completion, keep=False)
-            if ce.reproduced or not truth(found, m.open):
-                self.counterexamples.append(ce)
-                return found
-            blocked.append(NOT(AND(*_fix(m.given, _given_of(found, m.given)))))
-        self.counterexamples.append(
-            Counterexample(
-                prop,
-                "not_settled",
-                tuple(rules),
-                None,
-                reproduced=True,
-                detail={"limit": str(ENUMERATION_LIMIT), "day": day.isoformat()},
-            )
-        )
-        return None
-
     def run(self) -> Proof:
         started = time.perf_counter()
         lived: set[str] = set()
@@ -822,13 +787,13 @@ class Prover:
             c = self.model(start, "c:", full=True)
             self.solver = z3.Solver()
             self.solver.add(*m.defs, *m.given.domain, *c.defs, *c.given.domain)
-            self._one_verdict(start, m, c)
             self._confidences(start, m)
             self._overlap(start, m)
             self._must(start, m, c)
             self._consent(start, m)
             self._conflicts(start, m)
             lived |= self._alive(start, m, lived)
+            self._one_verdict(start, m, c)
         for r in self.base.ordered:
             if r.id not in lived:
                 self.counterexamples.append(
@@ -863,7 +828,13 @@ class Prover:
         found = self._solve(*m.given.domain, OR(several, undecided))
         if found is not None:
             self._record("one_verdict", "several_verdicts", self._winner(found, m), day, found, m)
-        self._undetermined(day, m)
+        # One counterexample contradicts the property: the other periods need not be
+        # searched again for the same kind (the search of a period costs tens of queries).
+        if not any(
+            ce.property == "one_verdict" and ce.kind != "not_settled" and ce.reproduced
+            for ce in self.counterexamples
+        ):
+            self._undetermined(day, m)
 
     def _undetermined(self, day: dt.date, m: Model) -> None:
         """No undetermined situation whose completions all give one same outcome.
@@ -885,23 +856,8 @@ class Prover:
         facts is settled by the enumeration itself). The loop searches that region only
         (a necessary condition: the open facts' classes of values could exceed the
         limit); an engine without the limit leaves it empty."""
-        f1, f2 = Facts("F1:"), Facts("F2:")
-        a = Model(
-            self.base, day, Filled("A:", m.f, f1), self.known, tables=self.tables, named=False
-        )
-        b = Model(
-            self.base, day, Filled("B:", m.f, f2), self.known, tables=self.tables, named=False
-        )
-        same = Z(_same(Disclosure(a.verdict, a.may, {}), Disclosure(b.verdict, b.may, {})))
-        outcome = [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
-
-        def fill_vars(f: Facts) -> list[Expr]:
-            return [*f.value.values(), *(x for ms in f.members.values() for x in ms.values())]
-
         search = z3.Solver()
         search.add(*m.defs, *m.given.domain, Z(EQ(m.verdict, CODE["undetermined"])))
-        witness = z3.Solver()
-        witness.add(*m.defs, *m.given.domain, *f1.domain, *f2.domain, z3.Not(same))
         # A situation that gives every fact has no completion but itself.
         complete = Z(AND(*m.given.known.values()))
         self.checks += 1
@@ -917,11 +873,18 @@ class Prover:
         # Every filling found so far: an uncovered situation is one that they all complete
         # to the same outcome (the first filling's).
         first: list[Expr] | None = None
-        rounds = set_aside = 0
+        witness: z3.Solver | None = None
+        f1 = f2 = Facts("F0:", full=True)
+        outcome: list[Expr] = []
+
+        def fill_vars(f: Facts) -> list[Expr]:
+            return [*f.value.values(), *(x for ms in f.members.values() for x in ms.values())]
+
+        rounds = 0
         for region, kind in regions:
             while True:
                 rounds += 1
-                if rounds > self.cegis_limit or set_aside >= ENUMERATION_LIMIT:
+                if rounds > self.cegis_limit or self.set_aside >= ENUMERATION_LIMIT:
                     self.counterexamples.append(
                         Counterexample(
                             "one_verdict",
@@ -938,6 +901,8 @@ class Prover:
                     break
                 found = search.model()
                 fixed = _fix(m.given, _given_of(found, m.given))
+                if witness is None:  # built on the first situation to cover (often none)
+                    witness, f1, f2, outcome = self._witness(day, m)
                 self.checks += 1
                 if witness.check(*fixed) != z3.sat:
                     rules = [i for i, e in m.pending.items() if truth(found, e)]
@@ -947,7 +912,7 @@ class Prover:
                         return
                     # The engine's exact enumeration settles this situation (the model's
                     # free choice ``enumerated``): set it aside and look for another.
-                    set_aside += 1
+                    self.set_aside += 1
                     search.add(NOT(AND(*fixed)))
                     continue
                 pair = witness.model()
@@ -961,6 +926,20 @@ class Prover:
                         first = filled
                     else:
                         search.add(z3.And(*(x == y for x, y in zip(filled, first, strict=True))))
+
+    def _witness(self, day: dt.date, m: Model) -> tuple[z3.Solver, Facts, Facts, list[Expr]]:
+        """A solver for two fillings of the open facts that give different outcomes."""
+        f1, f2 = Facts("F1:"), Facts("F2:")
+        a = Model(
+            self.base, day, Filled("A:", m.f, f1), self.known, tables=self.tables, named=False
+        )
+        b = Model(
+            self.base, day, Filled("B:", m.f, f2), self.known, tables=self.tables, named=False
+        )
+        same = Z(_same(Disclosure(a.verdict, a.may, {}), Disclosure(b.verdict, b.may, {})))
+        witness = z3.Solver()
+        witness.add(*m.defs, *m.given.domain, *f1.domain, *f2.domain, z3.Not(same))
+        return witness, f1, f2, [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
 
     def _beyond_limit(self, m: Model) -> Expr:
         """A necessary condition for the engine to skip its exact enumeration: the open
@@ -976,6 +955,9 @@ class Prover:
         if limit is None:
             return False
         defeaters, verdict_rules, _ = self.base.in_force(m.day, self.known)
+        # Classes of values among the rules in force: at least those among the rules
+        # involved in a situation (more rules tell more values apart).
+        in_force = (*defeaters, *verdict_rules)
         involved: list[tuple[Expr, Condition]] = [
             (m.pending[r.id], r.effective) for r in verdict_rules
         ]
@@ -997,7 +979,7 @@ class Prover:
             walk(c, live)
         weights = []
         for path, cases in opened.items():
-            classes = len(self.base.value_classes(path))
+            classes = len(self.base.value_classes(path, in_force))
             if classes > 1:
                 weights.append((Z(OR(*cases)), math.ceil(1000 * math.log2(classes))))
         bound = 1000 * math.log2(limit)
@@ -1005,30 +987,41 @@ class Prover:
             return False
         return z3.PbGe(weights, math.floor(bound) + 1)
 
+    def _each(self, goals: dict[Any, Expr], *extra: Expr) -> Iterator[tuple[Any, z3.ModelRef]]:
+        """Each key of ``goals`` whose formula is satisfiable (with ``extra``), with a model:
+        one query for all of them while none is (the usual case, a property proved), then
+        one per key found (that key is left out of the next query)."""
+        left = {k: g for k, g in goals.items() if g is not False}
+        while left:
+            found = self._solve(*extra, OR(*left.values()))
+            if found is None:
+                return
+            key = next(k for k, g in left.items() if truth(found, g))
+            del left[key]
+            yield key, found
+
     # 2. confidences only from a rule that allows them
     def _confidences(self, day: dt.date, m: Model) -> None:
         allowing = [m.decides[r.id] for r in m.verdict_rules if r.allows_confidences]
-        for category in (CONFIDENCE, *self.always_confidences):
-            found = self._solve(*m.given.domain, m.may[category], NOT(OR(*allowing)))
-            if found is not None:
-                self._record(
-                    "confidences",
-                    "confidence_out",
-                    self._winner(found, m),
-                    day,
-                    found,
-                    m,
-                    category=category,
-                )
+        goals = {c: m.may[c] for c in (CONFIDENCE, *self.always_confidences)}
+        for category, found in self._each(goals, *m.given.domain, NOT(OR(*allowing))):
+            self._record(
+                "confidences",
+                "confidence_out",
+                self._winner(found, m),
+                day,
+                found,
+                m,
+                category=category,
+            )
 
     # 3. may and never never overlap
     def _overlap(self, day: dt.date, m: Model) -> None:
-        for category in CATS:
-            found = self._solve(*m.given.domain, m.may[category], m.never[category])
-            if found is not None:
-                self._record(
-                    "overlap", "overlap", self._winner(found, m), day, found, m, category=category
-                )
+        goals = {c: AND(m.may[c], m.never[c]) for c in CATS}
+        for category, found in self._each(goals, *m.given.domain):
+            self._record(
+                "overlap", "overlap", self._winner(found, m), day, found, m, category=category
+            )
 
     # 4. must_disclose never rests on an unknown fact
     def _must(self, day: dt.date, m: Model, c: Model) -> None:
@@ -1070,29 +1063,48 @@ class Prover:
 
     # 5a. no dead rule
     def _alive(self, day: dt.date, m: Model, known: set[str]) -> set[str]:
-        alive = set()
+        goals: dict[str, Expr] = {}
         for r in self.base.ordered:
             if not r.in_force(day, self.known) or r.id in known:
                 continue
             fires = m.decides.get(r.id, m.holds.get(r.id))
-            if fires is not None and self._solve(*m.given.domain, fires) is not None:
-                alive.add(r.id)
+            if fires is not None:
+                goals[r.id] = fires
+        alive: set[str] = set()
+        left = {k: g for k, g in goals.items() if g is not False}
+        while left:
+            found = self._solve(*m.given.domain, OR(*left.values()))
+            if found is None:
+                break
+            # The situation found shows every rule it makes decide (or fire) alive.
+            shown = {k for k, g in left.items() if truth(found, g)}
+            alive |= shown
+            left = {k: g for k, g in left.items() if k not in shown}
         return alive
 
     # 5b. two rules of the same precedence never conclude differently on the same facts
     def _conflicts(self, day: dt.date, m: Model) -> None:
-        rules = m.verdict_rules
-        for a, b in itertools.combinations(rules, 2):
-            if b.id in self.base.above(a.id) or a.id in self.base.above(b.id):
-                continue
-            found = self._solve(
-                *m.given.domain,
-                m.holds[a.id],
-                m.holds[b.id],
-                NOT(_same(m.outcome[a.id], m.outcome[b.id])),
+        goals = {
+            (a.id, b.id): AND(
+                m.holds[a.id], m.holds[b.id], NOT(_same(m.outcome[a.id], m.outcome[b.id]))
             )
-            if found is not None:
-                self._record("rules", "conflict", (a.id, b.id), day, found, m)
+            for a, b in itertools.combinations(m.verdict_rules, 2)
+            if b.id not in self.base.above(a.id) and a.id not in self.base.above(b.id)
+        }
+        for pair, found in self._each(goals, *m.given.domain):
+            self._record("rules", "conflict", pair, day, found, m)
+
+    # 6. consent refused never decided by a rule that reads consent
+    def _consent(self, day: dt.date, m: Model) -> None:
+        spec = next(s for s in _specs() if s.path == "consent")
+        refused = AND(m.given.known["consent"], m.given.equals(spec, "refused"))
+        goals = {
+            r.id: m.decides[r.id]
+            for r in m.verdict_rules
+            if any(leaf.path == "consent" for leaf in r.effective.leaves())
+        }
+        for rule_id, found in self._each(goals, *m.given.domain, refused):
+            self._record("consent", "consent_refused", (rule_id,), day, found, m)
 
     # 6. consent refused never decided by a rule that reads consent
     def _consent(self, day: dt.date, m: Model) -> None:
