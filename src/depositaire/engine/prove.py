@@ -1417,7 +1417,7 @@ def shrink(base: RuleBase, ce: Counterexample) -> None:
         for path in [p for p in full if p not in known]:
             smaller = {k: v for k, v in _flat(ce.completion).items() if k != path}
             attempt(ce.situation, _nested(smaller))
-    for path in [p for p in _flat(ce.situation) if p != "date"]:
+    for path in [p for p in _flat(ce.situation) if p not in ("date", "as_known_on")]:
         smaller = {k: v for k, v in _flat(ce.situation).items() if k != path}
         completion = None
         if ce.completion is not None:
