@@ -972,7 +972,7 @@ class Prover:
             if isinstance(c, Leaf):
                 opened.setdefault(c.path, []).append(here)
             else:
-                for part in c.parts:  # type: ignore[attr-defined]
+                for part in c.parts:
                     walk(part, here)
 
         for live, c in involved:
@@ -1105,17 +1105,6 @@ class Prover:
         }
         for rule_id, found in self._each(goals, *m.given.domain, refused):
             self._record("consent", "consent_refused", (rule_id,), day, found, m)
-
-    # 6. consent refused never decided by a rule that reads consent
-    def _consent(self, day: dt.date, m: Model) -> None:
-        spec = next(s for s in _specs() if s.path == "consent")
-        refused = AND(m.given.known["consent"], m.given.equals(spec, "refused"))
-        for r in m.verdict_rules:
-            if not any(leaf.path == "consent" for leaf in r.effective.leaves()):
-                continue
-            found = self._solve(*m.given.domain, refused, m.decides[r.id])
-            if found is not None:
-                self._record("consent", "consent_refused", (r.id,), day, found, m)
 
 
 def prove(base: RuleBase, always_confidences: Iterable[str] | None = None) -> Proof:
