@@ -734,6 +734,8 @@ class Prover:
         #: Situations set aside by the loop of property 1 (the engine's enumeration settled
         #: them), over all periods: each costs an enumeration by the engine.
         self.set_aside = 0
+        self.opened: dict[str, Expr] = {}
+        self.involved: dict[Rule, Expr] = {}
 
     def model(self, day: dt.date, prefix: str, full: bool = False) -> Model:
         return Model(self.base, day, Facts(prefix, full), self.known, tables=self.tables)
@@ -905,6 +907,12 @@ class Prover:
                     witness, f1, f2, outcome = self._witness(day, m)
                 self.checks += 1
                 if witness.check(*fixed) != z3.sat:
+                    if kind == "undetermined_beyond_limit" and not self._skips(found):
+                        # The engine enumerates this situation's open facts, so it settles
+                        # it; so it does every situation with the same open facts and the
+                        # same rules involved (the same combinations): set them all aside.
+                        search.add(self._same_enumeration(found))
+                        continue
                     rules = [i for i, e in m.pending.items() if truth(found, e)]
                     ce = self._record("one_verdict", kind, rules, day, found, m, keep=False)
                     if ce.reproduced:
@@ -961,6 +969,7 @@ class Prover:
         involved: list[tuple[Expr, Condition]] = [
             (m.pending[r.id], r.effective) for r in verdict_rules
         ]
+        # (the defeaters after the verdict rules, as ``self.involved`` zips them)
         for d in defeaters:
             t, fl = m.cond(d.effective)
             involved.append((NOT(OR(t, fl)), d.effective))
@@ -977,6 +986,12 @@ class Prover:
 
         for live, c in involved:
             walk(c, live)
+        #: For the loop: whether each fact is open, and each rule involved, in a situation.
+        self.opened = {path: Z(OR(*cases)) for path, cases in opened.items()}
+        self.involved = {
+            r: Z(e)
+            for r, e in zip((*verdict_rules, *defeaters), (e for e, _ in involved), strict=True)
+        }
         weights = []
         for path, cases in opened.items():
             classes = len(self.base.value_classes(path, in_force))
@@ -986,6 +1001,30 @@ class Prover:
         if sum(w for _, w in weights) <= bound:
             return False
         return z3.PbGe(weights, math.floor(bound) + 1)
+
+    def _skips(self, found: z3.ModelRef) -> bool:
+        """Whether the engine skips its exact enumeration on the situation ``found``: its
+        open facts have more combinations of classes of values, among the rules involved
+        (pending, and defeaters left unknown), than ``EXACT_MISSING_LIMIT``."""
+        from depositaire.engine import evaluator
+
+        limit = getattr(evaluator, "EXACT_MISSING_LIMIT", None)
+        if limit is None:
+            return False
+        involved = [r for r, e in self.involved.items() if truth(found, e)]
+        total = 1
+        for path, e in self.opened.items():
+            if truth(found, e):
+                total *= len(self.base.value_classes(path, involved))
+        return bool(total > limit)
+
+    def _same_enumeration(self, found: z3.ModelRef) -> Expr:
+        """Not the same open facts and rules involved as the situation ``found``."""
+        same = [
+            e if truth(found, e) else NOT(e)
+            for e in (*self.opened.values(), *self.involved.values())
+        ]
+        return Z(NOT(AND(*same)))
 
     def _each(self, goals: dict[Any, Expr], *extra: Expr) -> Iterator[tuple[Any, z3.ModelRef]]:
         """Each key of ``goals`` whose formula is satisfiable (with ``extra``), with a model:
