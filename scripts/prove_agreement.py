@@ -2,7 +2,7 @@
 against the engine, on COUNT generated situations (half drawn at random with the values
 the rules test, half near situations the solver found for each rule, verdict and duty).
 Both must give the same verdict, ``may_disclose``, ``never_disclose`` and duties. Prints
-the number compared and the differences; exit 1 if any. The suite runs 400.
+the number compared and the differences; exit 1 if any. The suite runs 600.
 
   .venv/bin/python scripts/prove_agreement.py --count 3000
 """

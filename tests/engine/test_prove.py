@@ -138,9 +138,9 @@ def test_periods_split_the_dates_at_every_validity_boundary():
 
 
 def test_the_solver_model_and_the_engine_agree_on_generated_situations():
-    # The suite decides 400 situations; `scripts/prove_agreement.py` runs the large check.
-    result = agreement(default_rule_base(), count=400)
-    assert result.situations == 400
+    # The suite decides 600 situations; `scripts/prove_agreement.py` runs the large check.
+    result = agreement(default_rule_base(), count=600)
+    assert result.situations == 600
     assert result.differences == []
     # The situations reach every verdict and most rules, not only the default.
     assert set(result.verdicts) == {
