@@ -1391,8 +1391,10 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
             d.verdict == "must_disclose"
             and winner == ce.rules[0]
             and after is not None
-            and (after.winner is None or after.winner.id != ce.rules[0])
-            and (after.winner is None or after.winner.verdict != "must_disclose")
+            # (a completion is decided: reduced, it must stay so)
+            and after.winner is not None
+            and after.winner.id != ce.rules[0]
+            and after.winner.verdict != "must_disclose"
         )
     if ce.kind == "conflict":
         from depositaire.engine.situation import parse_situation
