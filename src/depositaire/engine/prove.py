@@ -666,6 +666,8 @@ class Proof:
     counterexamples: list[Counterexample]
     seconds: float
     checks: int
+    #: Situations of property 1 settled by the engine's enumeration (checked, not proved).
+    engine_settled: list[dict[str, Any]] = field(default_factory=list)
 
     def holds(self, prop: str) -> bool:
         return not any(c.property == prop for c in self.counterexamples)
@@ -734,6 +736,11 @@ class Prover:
         #: Situations set aside by the loop of property 1 (the engine's enumeration settled
         #: them), over all periods: each costs an enumeration by the engine.
         self.set_aside = 0
+        #: Those situations (undetermined in the model, every completion alike, decided by
+        #: the engine): where the engine's own enumeration is checked rather than proved.
+        self.engine_settled: list[dict[str, Any]] = []
+        #: False: property 1 on the rule base alone (the region where no rule is pending).
+        self.engine_check = True
         self.opened: dict[str, Expr] = {}
         self.involved: dict[Rule, Expr] = {}
 
@@ -808,6 +815,7 @@ class Prover:
             self.counterexamples,
             time.perf_counter() - started,
             self.checks,
+            self.engine_settled,
         )
 
     def _deduplicate(self) -> None:
@@ -868,10 +876,10 @@ class Prover:
             self._record("one_verdict", "undetermined_for_nothing", [], day, found, m)
             return
         pending = OR(*m.pending.values())
-        regions: list[tuple[Expr, str]] = [(Z(NOT(pending)), "undetermined_for_nothing")]
-        beyond = self._beyond_limit(m)
-        if beyond is not False:
-            regions.append((Z(AND(pending, beyond)), "undetermined_beyond_limit"))
+        regions: list[tuple[Expr, str]] = [(Z(NOT(pending)), "gap")]
+        if self.engine_check:
+            self._beyond_limit(m)  # (the open facts and rules involved, for ``_skips``)
+            regions.append((Z(pending), "engine"))
         # Every filling found so far: an uncovered situation is one that they all complete
         # to the same outcome (the first filling's).
         first: list[Expr] | None = None
@@ -886,7 +894,11 @@ class Prover:
         for region, kind in regions:
             while True:
                 rounds += 1
-                if rounds > self.cegis_limit or self.set_aside >= ENUMERATION_LIMIT:
+                if kind == "engine" and self.set_aside >= ENUMERATION_LIMIT:
+                    # Every situation found here was settled by the engine's enumeration:
+                    # the engine's part is checked on them, not proved (see docs/proof.md).
+                    return
+                if rounds > self.cegis_limit:
                     self.counterexamples.append(
                         Counterexample(
                             "one_verdict",
@@ -907,20 +919,18 @@ class Prover:
                     witness, f1, f2, outcome = self._witness(day, m)
                 self.checks += 1
                 if witness.check(*fixed) != z3.sat:
-                    if kind == "undetermined_beyond_limit" and not self._skips(found):
-                        # The engine enumerates this situation's open facts, so it settles
-                        # it; so it does every situation with the same open facts and the
-                        # same rules involved (the same combinations): set them all aside.
-                        search.add(self._same_enumeration(found))
-                        continue
                     rules = [i for i, e in m.pending.items() if truth(found, e)]
-                    ce = self._record("one_verdict", kind, rules, day, found, m, keep=False)
+                    named = "undetermined_for_nothing"
+                    if kind == "engine" and self._skips(found):
+                        named = "undetermined_beyond_limit"
+                    ce = self._record("one_verdict", named, rules, day, found, m, keep=False)
                     if ce.reproduced:
                         self.counterexamples.append(ce)
                         return
                     # The engine's exact enumeration settles this situation (the model's
                     # free choice ``enumerated``): set it aside and look for another.
                     self.set_aside += 1
+                    self.engine_settled.append(ce.situation or {})
                     search.add(NOT(AND(*fixed)))
                     continue
                 pair = witness.model()
@@ -1017,14 +1027,6 @@ class Prover:
             if truth(found, e):
                 total *= len(self.base.value_classes(path, involved))
         return bool(total > limit)
-
-    def _same_enumeration(self, found: z3.ModelRef) -> Expr:
-        """Not the same open facts and rules involved as the situation ``found``."""
-        same = [
-            e if truth(found, e) else NOT(e)
-            for e in (*self.opened.values(), *self.involved.values())
-        ]
-        return Z(NOT(AND(*same)))
 
     def _each(self, goals: dict[Any, Expr], *extra: Expr) -> Iterator[tuple[Any, z3.ModelRef]]:
         """Each key of ``goals`` whose formula is satisfiable (with ``extra``), with a model:
