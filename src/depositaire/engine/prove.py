@@ -878,7 +878,11 @@ class Prover:
         pending = OR(*m.pending.values())
         regions: list[tuple[Expr, str]] = [(Z(NOT(pending)), "gap")]
         if self.engine_check:
-            self._beyond_limit(m)  # (the open facts and rules involved, for ``_skips``)
+            # First where the engine may skip its enumeration (its known defect), then
+            # wherever rules are pending.
+            beyond = self._beyond_limit(m)
+            if beyond is not False:
+                regions.append((Z(AND(pending, beyond)), "beyond"))
             regions.append((Z(pending), "engine"))
         # Every filling found so far: an uncovered situation is one that they all complete
         # to the same outcome (the first filling's).
@@ -892,9 +896,11 @@ class Prover:
 
         rounds = 0
         for region, kind in regions:
+            if kind == "beyond":
+                search.push()  # the situations set aside here are searched again after
             while True:
                 rounds += 1
-                if kind == "engine" and self.set_aside >= ENUMERATION_LIMIT:
+                if kind != "gap" and self.set_aside >= ENUMERATION_LIMIT:
                     # Every situation found here was settled by the engine's enumeration:
                     # the engine's part is checked on them, not proved (see docs/proof.md).
                     return
@@ -912,6 +918,8 @@ class Prover:
                     return
                 self.checks += 1
                 if search.check(region) != z3.sat:
+                    if kind == "beyond":
+                        search.pop()
                     break
                 found = search.model()
                 fixed = _fix(m.given, _given_of(found, m.given))
@@ -919,10 +927,15 @@ class Prover:
                     witness, f1, f2, outcome = self._witness(day, m)
                 self.checks += 1
                 if witness.check(*fixed) != z3.sat:
+                    skips = kind != "gap" and self._skips(found)
+                    if kind == "beyond" and not skips:
+                        # The engine enumerates this situation's open facts: leave every
+                        # situation with the same open facts and rules involved to the
+                        # search that follows.
+                        search.add(self._same_enumeration(found))
+                        continue
                     rules = [i for i, e in m.pending.items() if truth(found, e)]
-                    named = "undetermined_for_nothing"
-                    if kind == "engine" and self._skips(found):
-                        named = "undetermined_beyond_limit"
+                    named = "undetermined_beyond_limit" if skips else "undetermined_for_nothing"
                     ce = self._record("one_verdict", named, rules, day, found, m, keep=False)
                     if ce.reproduced:
                         self.counterexamples.append(ce)
@@ -1027,6 +1040,14 @@ class Prover:
             if truth(found, e):
                 total *= len(self.base.value_classes(path, involved))
         return bool(total > limit)
+
+    def _same_enumeration(self, found: z3.ModelRef) -> Expr:
+        """Not the same open facts and rules involved as the situation ``found``."""
+        same = [
+            e if truth(found, e) else NOT(e)
+            for e in (*self.opened.values(), *self.involved.values())
+        ]
+        return Z(NOT(AND(*same)))
 
     def _each(self, goals: dict[Any, Expr], *extra: Expr) -> Iterator[tuple[Any, z3.ModelRef]]:
         """Each key of ``goals`` whose formula is satisfiable (with ``extra``), with a model:
