@@ -858,14 +858,15 @@ class Prover:
         property unsettled after ``CEGIS_LIMIT`` witnesses.
 
         Two regions. Where no rule is pending, nothing is left to the engine's
-        enumeration: an undetermined situation there is a gap of the rule base. Where
-        rules are pending, the engine decides when its exact enumeration finds that every
-        completion of the open facts gives one outcome, so an undetermined verdict there
-        can only come from an enumeration the engine skips: above its
-        ``EXACT_MISSING_LIMIT`` combinations of open facts (a situation with fewer open
-        facts is settled by the enumeration itself). The loop searches that region only
-        (a necessary condition: the open facts' classes of values could exceed the
-        limit); an engine without the limit leaves it empty."""
+        enumeration: an undetermined situation there is a gap of the rule base (proved
+        absent, or a counterexample). Where rules are pending, the engine should decide by
+        its exact enumeration; the model leaves it to a free choice, so the loop checks
+        the engine on the situations it finds: one the engine leaves undetermined is a
+        counterexample (``undetermined_beyond_limit`` when its open facts exceed
+        ``EXACT_MISSING_LIMIT``), one it decides is set aside and recorded in
+        ``engine_settled`` (checked, not proved). It searches first where the open facts
+        could exceed the limit (``_beyond_limit``), then the whole region, and stops after
+        ``ENUMERATION_LIMIT`` situations set aside over all periods."""
         search = z3.Solver()
         search.add(*m.defs, *m.given.domain, Z(EQ(m.verdict, CODE["undetermined"])))
         # A situation that gives every fact has no completion but itself.
