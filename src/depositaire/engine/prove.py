@@ -156,9 +156,9 @@ def number(found: z3.ModelRef, e: Expr) -> int:
 
 #: Witnesses the loop of property 1 may gather in one period before it reports "unsettled".
 CEGIS_LIMIT = 200
-#: Situations the engine settles by its exact enumeration (the model's free choice) that a
-#: search may set aside, per property and period, before it reports "unsettled".
-ENUMERATION_LIMIT = 10
+#: Situations the engine settles by its exact enumeration (the model's free choice) that the
+#: loop of property 1 may set aside, over all periods, before it reports "unsettled".
+ENUMERATION_LIMIT = 12
 
 
 def _specs() -> tuple[FactSpec, ...]:
@@ -666,6 +666,8 @@ class Proof:
     counterexamples: list[Counterexample]
     seconds: float
     checks: int
+    #: Situations of property 1 settled by the engine's enumeration (checked, not proved).
+    engine_settled: list[dict[str, Any]] = field(default_factory=list)
 
     def holds(self, prop: str) -> bool:
         return not any(c.property == prop for c in self.counterexamples)
@@ -731,6 +733,16 @@ class Prover:
         self.checks = 0
         self.solver = z3.Solver()
         self.cegis_limit = CEGIS_LIMIT
+        #: Situations set aside by the loop of property 1 (the engine's enumeration settled
+        #: them), over all periods: each costs an enumeration by the engine.
+        self.set_aside = 0
+        #: Those situations (undetermined in the model, every completion alike, decided by
+        #: the engine): where the engine's own enumeration is checked rather than proved.
+        self.engine_settled: list[dict[str, Any]] = []
+        #: False: property 1 on the rule base alone (the region where no rule is pending).
+        self.engine_check = True
+        self.opened: dict[str, Expr] = {}
+        self.involved: dict[Rule, Expr] = {}
 
     def model(self, day: dt.date, prefix: str, full: bool = False) -> Model:
         return Model(self.base, day, Facts(prefix, full), self.known, tables=self.tables)
@@ -764,49 +776,16 @@ class Prover:
             ce.completion = situation_of(found, completion.given, day, self.known)
             ce.completion_decision = engine_decision(self.base, ce.completion)
         ce.reproduced = reproduces(self.base, ce)
-        if ce.reproduced and kind != "undetermined_for_nothing":
+        if kind == "undetermined_beyond_limit":
+            from depositaire.engine import evaluator
+
+            ce.detail["limit"] = str(getattr(evaluator, "EXACT_MISSING_LIMIT", ""))
+            ce.detail["missing"] = str(len(ce.decision.missing))
+        if ce.reproduced and kind not in ("undetermined_for_nothing", "undetermined_beyond_limit"):
             shrink(self.base, ce)
         if keep:
             self.counterexamples.append(ce)
         return ce
-
-    def _confirmed(
-        self,
-        prop: str,
-        kind: str,
-        rules: Sequence[str],
-        day: dt.date,
-        m: Model,
-        goal: Sequence[Expr],
-        completion: Model | None = None,
-        solver: z3.Solver | None = None,
-    ) -> z3.ModelRef | None:
-        """Search ``goal``; a situation found that the engine does not reproduce, where the
-        model left the verdict to the engine's enumeration (``open``), is set aside and the
-        search goes on: the enumeration settled it. Returns the model of a counterexample
-        kept (or None); after ``ENUMERATION_LIMIT`` situations set aside, the property is
-        reported unsettled on this period."""
-        blocked: list[Expr] = []
-        for _ in range(ENUMERATION_LIMIT):
-            found = self._solve(*goal, *blocked, solver=solver)
-            if found is None:
-                return None
-            ce = self._record(prop, kind, rules, day, found, m, completion, keep=False)
-            if ce.reproduced or not truth(found, m.open):
-                self.counterexamples.append(ce)
-                return found
-            blocked.append(NOT(AND(*_fix(m.given, _given_of(found, m.given)))))
-        self.counterexamples.append(
-            Counterexample(
-                prop,
-                "not_settled",
-                tuple(rules),
-                None,
-                reproduced=True,
-                detail={"limit": str(ENUMERATION_LIMIT), "day": day.isoformat()},
-            )
-        )
-        return None
 
     def run(self) -> Proof:
         started = time.perf_counter()
@@ -817,13 +796,13 @@ class Prover:
             c = self.model(start, "c:", full=True)
             self.solver = z3.Solver()
             self.solver.add(*m.defs, *m.given.domain, *c.defs, *c.given.domain)
-            self._one_verdict(start, m, c)
             self._confidences(start, m)
             self._overlap(start, m)
             self._must(start, m, c)
             self._consent(start, m)
             self._conflicts(start, m)
             lived |= self._alive(start, m, lived)
+            self._one_verdict(start, m, c)
         for r in self.base.ordered:
             if r.id not in lived:
                 self.counterexamples.append(
@@ -836,6 +815,7 @@ class Prover:
             self.counterexamples,
             time.perf_counter() - started,
             self.checks,
+            self.engine_settled,
         )
 
     def _deduplicate(self) -> None:
@@ -858,7 +838,13 @@ class Prover:
         found = self._solve(*m.given.domain, OR(several, undecided))
         if found is not None:
             self._record("one_verdict", "several_verdicts", self._winner(found, m), day, found, m)
-        self._undetermined(day, m)
+        # One counterexample contradicts the property: the other periods need not be
+        # searched again for the same kind (the search of a period costs tens of queries).
+        if not any(
+            ce.property == "one_verdict" and ce.kind != "not_settled" and ce.reproduced
+            for ce in self.counterexamples
+        ):
+            self._undetermined(day, m)
 
     def _undetermined(self, day: dt.date, m: Model) -> None:
         """No undetermined situation whose completions all give one same outcome.
@@ -866,11 +852,115 @@ class Prover:
         A counterexample-guided loop (CEGIS) rather than a quantifier, which z3 does not
         settle on this formula: ``A`` and ``B`` are the situation completed with two free
         fillings; each pair of fillings found is a witness that covers every situation it
-        tells apart. The loop asks for an undetermined situation that no witness covers
-        (first one where no rule is even pending), then for two fillings that tell it apart
-        (a new witness) or proves there are none (a counterexample). It ends when no
-        situation is left uncovered, or reports the property unsettled after
-        ``CEGIS_LIMIT`` witnesses."""
+        tells apart. The loop asks for an undetermined situation that no witness covers,
+        then for two fillings that tell it apart (a new witness) or proves there are none
+        (a counterexample). It ends when no situation is left uncovered, or reports the
+        property unsettled after ``CEGIS_LIMIT`` witnesses.
+
+        Two regions. Where no rule is pending, nothing is left to the engine's
+        enumeration: an undetermined situation there is a gap of the rule base (proved
+        absent, or a counterexample). Where rules are pending, the engine should decide by
+        its exact enumeration; the model leaves it to a free choice, so the loop checks
+        the engine on the situations it finds: one the engine leaves undetermined is a
+        counterexample (``undetermined_beyond_limit`` when its open facts exceed
+        ``EXACT_MISSING_LIMIT``), one it decides is set aside and recorded in
+        ``engine_settled`` (checked, not proved). It searches first where the open facts
+        could exceed the limit (``_beyond_limit``), then the whole region, and stops after
+        ``ENUMERATION_LIMIT`` situations set aside over all periods."""
+        search = z3.Solver()
+        search.add(*m.defs, *m.given.domain, Z(EQ(m.verdict, CODE["undetermined"])))
+        # A situation that gives every fact has no completion but itself.
+        complete = Z(AND(*m.given.known.values()))
+        self.checks += 1
+        if search.check(complete) == z3.sat:
+            found = search.model()
+            self._record("one_verdict", "undetermined_for_nothing", [], day, found, m)
+            return
+        pending = OR(*m.pending.values())
+        regions: list[tuple[Expr, str]] = [(Z(NOT(pending)), "gap")]
+        if self.engine_check:
+            # First where the engine may skip its enumeration (its known defect), then
+            # wherever rules are pending.
+            beyond = self._beyond_limit(m)
+            if beyond is not False:
+                regions.append((Z(AND(pending, beyond)), "beyond"))
+            regions.append((Z(pending), "engine"))
+        # Every filling found so far: an uncovered situation is one that they all complete
+        # to the same outcome (the first filling's).
+        first: list[Expr] | None = None
+        witness: z3.Solver | None = None
+        f1 = f2 = Facts("F0:", full=True)
+        outcome: list[Expr] = []
+
+        def fill_vars(f: Facts) -> list[Expr]:
+            return [*f.value.values(), *(x for ms in f.members.values() for x in ms.values())]
+
+        rounds = 0
+        for region, kind in regions:
+            if kind == "beyond":
+                search.push()  # the situations set aside here are searched again after
+            while True:
+                rounds += 1
+                if kind != "gap" and self.set_aside >= ENUMERATION_LIMIT:
+                    # Every situation found here was settled by the engine's enumeration:
+                    # the engine's part is checked on them, not proved (see docs/proof.md).
+                    return
+                if rounds > self.cegis_limit:
+                    self.counterexamples.append(
+                        Counterexample(
+                            "one_verdict",
+                            "not_settled",
+                            (),
+                            None,
+                            reproduced=True,
+                            detail={"limit": str(rounds - 1), "day": day.isoformat()},
+                        )
+                    )
+                    return
+                self.checks += 1
+                if search.check(region) != z3.sat:
+                    if kind == "beyond":
+                        search.pop()
+                    break
+                found = search.model()
+                fixed = _fix(m.given, _given_of(found, m.given))
+                if witness is None:  # built on the first situation to cover (often none)
+                    witness, f1, f2, outcome = self._witness(day, m)
+                self.checks += 1
+                if witness.check(*fixed) != z3.sat:
+                    skips = kind != "gap" and self._skips(found)
+                    if kind == "beyond" and not skips:
+                        # The engine enumerates this situation's open facts: leave every
+                        # situation with the same open facts and rules involved to the
+                        # search that follows.
+                        search.add(self._same_enumeration(found))
+                        continue
+                    rules = [i for i, e in m.pending.items() if truth(found, e)]
+                    named = "undetermined_beyond_limit" if skips else "undetermined_for_nothing"
+                    ce = self._record("one_verdict", named, rules, day, found, m, keep=False)
+                    if ce.reproduced:
+                        self.counterexamples.append(ce)
+                        return
+                    # The engine's exact enumeration settles this situation (the model's
+                    # free choice ``enumerated``): set it aside and look for another.
+                    self.set_aside += 1
+                    self.engine_settled.append(ce.situation or {})
+                    search.add(NOT(AND(*fixed)))
+                    continue
+                pair = witness.model()
+                for source in (f1, f2):
+                    values = [
+                        (v, pair.eval(w, model_completion=True))
+                        for v, w in zip(fill_vars(f1), fill_vars(source), strict=True)
+                    ]
+                    filled = [z3.substitute(e, *values) for e in outcome]
+                    if first is None:
+                        first = filled
+                    else:
+                        search.add(z3.And(*(x == y for x, y in zip(filled, first, strict=True))))
+
+    def _witness(self, day: dt.date, m: Model) -> tuple[z3.Solver, Facts, Facts, list[Expr]]:
+        """A solver for two fillings of the open facts that give different outcomes."""
         f1, f2 = Facts("F1:"), Facts("F2:")
         a = Model(
             self.base, day, Filled("A:", m.f, f1), self.known, tables=self.tables, named=False
@@ -879,150 +969,205 @@ class Prover:
             self.base, day, Filled("B:", m.f, f2), self.known, tables=self.tables, named=False
         )
         same = Z(_same(Disclosure(a.verdict, a.may, {}), Disclosure(b.verdict, b.may, {})))
-        outcome = [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
-
-        def fill_vars(f: Facts) -> list[Expr]:
-            return [*f.value.values(), *(x for ms in f.members.values() for x in ms.values())]
-
-        search = z3.Solver()
-        search.add(*m.defs, *m.given.domain, Z(EQ(m.verdict, CODE["undetermined"])))
         witness = z3.Solver()
         witness.add(*m.defs, *m.given.domain, *f1.domain, *f2.domain, z3.Not(same))
-        # A situation that gives every fact has no completion but itself.
-        complete = Z(AND(*m.given.known.values()))
-        self.checks += 1
-        if search.check(complete) == z3.sat:
-            found = search.model()
-            self._record("one_verdict", "undetermined_for_nothing", [], day, found, m)
-            return
-        set_aside = 0
-        nothing_pending = Z(NOT(OR(*m.pending.values())))
-        # Every filling found so far: an uncovered situation is one that they all complete
-        # to the same outcome (the first filling's).
-        first: list[Expr] | None = None
-        for _ in range(self.cegis_limit):
-            self.checks += 1
-            if search.check(nothing_pending) != z3.sat and search.check() != z3.sat:
+        return witness, f1, f2, [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
+
+    def _beyond_limit(self, m: Model) -> Expr:
+        """A necessary condition for the engine to skip its exact enumeration: the open
+        facts of the pending rules and of the defeaters left unknown could have more
+        combinations of classes of values than ``EXACT_MISSING_LIMIT`` (each fact counted
+        with its classes among all the rules, an upper bound). False when the engine
+        has no such limit."""
+        import math
+
+        from depositaire.engine import evaluator
+
+        limit = getattr(evaluator, "EXACT_MISSING_LIMIT", None)
+        if limit is None:
+            return False
+        defeaters, verdict_rules, _ = self.base.in_force(m.day, self.known)
+        # Classes of values among the rules in force: at least those among the rules
+        # involved in a situation (more rules tell more values apart).
+        in_force = (*defeaters, *verdict_rules)
+        involved: list[tuple[Expr, Condition]] = [
+            (m.pending[r.id], r.effective) for r in verdict_rules
+        ]
+        # (the defeaters after the verdict rules, as ``self.involved`` zips them)
+        for d in defeaters:
+            t, fl = m.cond(d.effective)
+            involved.append((NOT(OR(t, fl)), d.effective))
+        opened: dict[str, list[Expr]] = {}
+
+        def walk(c: Condition, reached: Expr) -> None:
+            t, fl = m.cond(c)
+            here = AND(reached, NOT(OR(t, fl)))
+            if isinstance(c, Leaf):
+                opened.setdefault(c.path, []).append(here)
+            else:
+                for part in c.parts:
+                    walk(part, here)
+
+        for live, c in involved:
+            walk(c, live)
+        #: For the loop: whether each fact is open, and each rule involved, in a situation.
+        self.opened = {path: Z(OR(*cases)) for path, cases in opened.items()}
+        self.involved = {
+            r: Z(e)
+            for r, e in zip((*verdict_rules, *defeaters), (e for e, _ in involved), strict=True)
+        }
+        weights = []
+        for path, cases in opened.items():
+            classes = len(self.base.value_classes(path, in_force))
+            if classes > 1:
+                weights.append((Z(OR(*cases)), math.ceil(1000 * math.log2(classes))))
+        bound = 1000 * math.log2(limit)
+        if sum(w for _, w in weights) <= bound:
+            return False
+        return z3.PbGe(weights, math.floor(bound) + 1)
+
+    def _skips(self, found: z3.ModelRef) -> bool:
+        """Whether the engine skips its exact enumeration on the situation ``found``: its
+        open facts have more combinations of classes of values, among the rules involved
+        (pending, and defeaters left unknown), than ``EXACT_MISSING_LIMIT``."""
+        from depositaire.engine import evaluator
+
+        limit = getattr(evaluator, "EXACT_MISSING_LIMIT", None)
+        if limit is None:
+            return False
+        involved = [r for r, e in self.involved.items() if truth(found, e)]
+        total = 1
+        for path, e in self.opened.items():
+            if truth(found, e):
+                total *= len(self.base.value_classes(path, involved))
+        return bool(total > limit)
+
+    def _same_enumeration(self, found: z3.ModelRef) -> Expr:
+        """Not the same open facts and rules involved as the situation ``found``."""
+        same = [
+            e if truth(found, e) else NOT(e)
+            for e in (*self.opened.values(), *self.involved.values())
+        ]
+        return Z(NOT(AND(*same)))
+
+    def _each(self, goals: dict[Any, Expr], *extra: Expr) -> Iterator[tuple[Any, z3.ModelRef]]:
+        """Each key of ``goals`` whose formula is satisfiable (with ``extra``), with a model:
+        one query for all of them while none is (the usual case, a property proved), then
+        one per key found (that key is left out of the next query)."""
+        left = {k: g for k, g in goals.items() if g is not False}
+        while left:
+            found = self._solve(*extra, OR(*left.values()))
+            if found is None:
                 return
-            found = search.model()
-            fixed = _fix(m.given, _given_of(found, m.given))
-            self.checks += 1
-            if witness.check(*fixed) != z3.sat:
-                pending = [i for i, e in m.pending.items() if truth(found, e)]
-                ce = self._record(
-                    "one_verdict", "undetermined_for_nothing", pending, day, found, m, keep=False
-                )
-                if ce.reproduced or not truth(found, m.open):
-                    self.counterexamples.append(ce)
-                    return
-                # The engine's exact enumeration settles this situation (the model's free
-                # choice ``enumerated``): set it aside and look for another.
-                set_aside += 1
-                if set_aside >= ENUMERATION_LIMIT:
-                    break
-                search.add(NOT(AND(*fixed)))
-                continue
-            pair = witness.model()
-            for source in (f1, f2):
-                values = [
-                    (v, pair.eval(w, model_completion=True))
-                    for v, w in zip(fill_vars(f1), fill_vars(source), strict=True)
-                ]
-                filled = [z3.substitute(e, *values) for e in outcome]
-                if first is None:
-                    first = filled
-                else:
-                    search.add(z3.And(*(x == y for x, y in zip(filled, first, strict=True))))
-        self.counterexamples.append(
-            Counterexample(
-                "one_verdict",
-                "not_settled",
-                (),
-                None,
-                reproduced=True,
-                detail={
-                    "limit": str(self.cegis_limit + set_aside),
-                    "day": day.isoformat(),
-                },
-            )
-        )
+            key = next(k for k, g in left.items() if truth(found, g))
+            del left[key]
+            yield key, found
 
     # 2. confidences only from a rule that allows them
     def _confidences(self, day: dt.date, m: Model) -> None:
         allowing = [m.decides[r.id] for r in m.verdict_rules if r.allows_confidences]
-        for category in (CONFIDENCE, *self.always_confidences):
-            found = self._solve(*m.given.domain, m.may[category], NOT(OR(*allowing)))
-            if found is not None:
-                self._record(
-                    "confidences",
-                    "confidence_out",
-                    self._winner(found, m),
-                    day,
-                    found,
-                    m,
-                    category=category,
-                )
+        goals = {c: m.may[c] for c in (CONFIDENCE, *self.always_confidences)}
+        for category, found in self._each(goals, *m.given.domain, NOT(OR(*allowing))):
+            self._record(
+                "confidences",
+                "confidence_out",
+                self._winner(found, m),
+                day,
+                found,
+                m,
+                category=category,
+            )
 
     # 3. may and never never overlap
     def _overlap(self, day: dt.date, m: Model) -> None:
-        for category in CATS:
-            found = self._solve(*m.given.domain, m.may[category], m.never[category])
-            if found is not None:
-                self._record(
-                    "overlap", "overlap", self._winner(found, m), day, found, m, category=category
-                )
+        goals = {c: AND(m.may[c], m.never[c]) for c in CATS}
+        for category, found in self._each(goals, *m.given.domain):
+            self._record(
+                "overlap", "overlap", self._winner(found, m), day, found, m, category=category
+            )
 
     # 4. must_disclose never rests on an unknown fact
     def _must(self, day: dt.date, m: Model, c: Model) -> None:
-        for r in m.verdict_rules:
-            if r.verdict != "must_disclose":
-                continue
-            still = AND(c.holds[r.id], NOT(c.defeated.get(r.id, False)))
-            goal = [
-                *m.given.domain,
-                EQ(m.verdict, CODE["must_disclose"]),
-                m.decides[r.id],
-                completes(m, c),
-                NOT(still),
-            ]
-            self._confirmed("must", "must_on_unknown", (r.id,), day, m, goal, completion=c)
+        """No obligation stands on a rule that a completion of the situation sets aside
+        with no obligation left: no situation that a rule obliging decides has a
+        completion where that rule no longer holds (or is defeated) and no rule that
+        obliges decides. (A completion asking only for categories the rule does not let
+        out is ``secret`` while the rule still holds: what goes out is bounded by what is
+        asked; the obligation does not rest on it.)
+
+        Where the examination leaves the verdict open, the engine decides only when its
+        exact enumeration finds that every completion of the open facts gives one outcome,
+        so an obligation decided that way does not rest on those facts: the search is
+        confined to the verdicts the examination settles (``NOT(open AND enumerated)``),
+        which the engine follows step by step. One query per period."""
+        obliging = [r for r in m.verdict_rules if r.verdict == "must_disclose"]
+        if not obliging:
+            return
+        still_obliged = OR(*(c.decides[r.id] for r in obliging))
+        falls = OR(
+            *(
+                AND(m.decides[r.id], NOT(AND(c.holds[r.id], NOT(c.defeated.get(r.id, False)))))
+                for r in obliging
+            )
+        )
+        goal = [
+            *m.given.domain,
+            EQ(m.verdict, CODE["must_disclose"]),
+            NOT(AND(m.open, m.enumerated)),
+            completes(m, c),
+            falls,
+            NOT(still_obliged),
+        ]
+        found = self._solve(*goal)
+        if found is not None:
+            self._record(
+                "must", "must_on_unknown", self._winner(found, m), day, found, m, completion=c
+            )
 
     # 5a. no dead rule
     def _alive(self, day: dt.date, m: Model, known: set[str]) -> set[str]:
-        alive = set()
+        goals: dict[str, Expr] = {}
         for r in self.base.ordered:
             if not r.in_force(day, self.known) or r.id in known:
                 continue
             fires = m.decides.get(r.id, m.holds.get(r.id))
-            if fires is not None and self._solve(*m.given.domain, fires) is not None:
-                alive.add(r.id)
+            if fires is not None:
+                goals[r.id] = fires
+        alive: set[str] = set()
+        left = {k: g for k, g in goals.items() if g is not False}
+        while left:
+            found = self._solve(*m.given.domain, OR(*left.values()))
+            if found is None:
+                break
+            # The situation found shows every rule it makes decide (or fire) alive.
+            shown = {k for k, g in left.items() if truth(found, g)}
+            alive |= shown
+            left = {k: g for k, g in left.items() if k not in shown}
         return alive
 
     # 5b. two rules of the same precedence never conclude differently on the same facts
     def _conflicts(self, day: dt.date, m: Model) -> None:
-        rules = m.verdict_rules
-        for a, b in itertools.combinations(rules, 2):
-            if b.id in self.base.above(a.id) or a.id in self.base.above(b.id):
-                continue
-            found = self._solve(
-                *m.given.domain,
-                m.holds[a.id],
-                m.holds[b.id],
-                NOT(_same(m.outcome[a.id], m.outcome[b.id])),
+        goals = {
+            (a.id, b.id): AND(
+                m.holds[a.id], m.holds[b.id], NOT(_same(m.outcome[a.id], m.outcome[b.id]))
             )
-            if found is not None:
-                self._record("rules", "conflict", (a.id, b.id), day, found, m)
+            for a, b in itertools.combinations(m.verdict_rules, 2)
+            if b.id not in self.base.above(a.id) and a.id not in self.base.above(b.id)
+        }
+        for pair, found in self._each(goals, *m.given.domain):
+            self._record("rules", "conflict", pair, day, found, m)
 
     # 6. consent refused never decided by a rule that reads consent
     def _consent(self, day: dt.date, m: Model) -> None:
         spec = next(s for s in _specs() if s.path == "consent")
         refused = AND(m.given.known["consent"], m.given.equals(spec, "refused"))
-        for r in m.verdict_rules:
-            if not any(leaf.path == "consent" for leaf in r.effective.leaves()):
-                continue
-            found = self._solve(*m.given.domain, refused, m.decides[r.id])
-            if found is not None:
-                self._record("consent", "consent_refused", (r.id,), day, found, m)
+        goals = {
+            r.id: m.decides[r.id]
+            for r in m.verdict_rules
+            if any(leaf.path == "consent" for leaf in r.effective.leaves())
+        }
+        for rule_id, found in self._each(goals, *m.given.domain, refused):
+            self._record("consent", "consent_refused", (rule_id,), day, found, m)
 
 
 def prove(base: RuleBase, always_confidences: Iterable[str] | None = None) -> Proof:
@@ -1258,7 +1403,7 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
     category = ce.detail.get("category", "")
     if ce.kind == "not_settled":
         return True
-    if ce.kind == "undetermined_for_nothing":
+    if ce.kind in ("undetermined_for_nothing", "undetermined_beyond_limit"):
         return d.verdict == "undetermined"
     if ce.kind == "confidence_out":
         return category in d.may_disclose and (d.winner is None or not d.winner.allows_confidences)
@@ -1270,7 +1415,10 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
             d.verdict == "must_disclose"
             and winner == ce.rules[0]
             and after is not None
-            and (after.winner is None or after.winner.id != ce.rules[0])
+            # (a completion is decided: reduced, it must stay so)
+            and after.winner is not None
+            and after.winner.id != ce.rules[0]
+            and after.winner.verdict != "must_disclose"
         )
     if ce.kind == "conflict":
         from depositaire.engine.situation import parse_situation
@@ -1323,7 +1471,7 @@ def shrink(base: RuleBase, ce: Counterexample) -> None:
         for path in [p for p in full if p not in known]:
             smaller = {k: v for k, v in _flat(ce.completion).items() if k != path}
             attempt(ce.situation, _nested(smaller))
-    for path in [p for p in _flat(ce.situation) if p != "date"]:
+    for path in [p for p in _flat(ce.situation) if p not in ("date", "as_known_on")]:
         smaller = {k: v for k, v in _flat(ce.situation).items() if k != path}
         completion = None
         if ce.completion is not None:
