@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "depositaire.web.db.ReadIntentMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "depositaire.web.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,11 +107,11 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite in WAL mode; safe requests read without the write lock,
+            # others take it when they begin; the journal is chained just before the
+            # commit (depositaire/web/db/).
+            "ENGINE": "depositaire.web.db.sqlite3",
             "NAME": env_path("DEPOSITAIRE_SQLITE_PATH", DATA_DIR / "depositaire.sqlite3"),
-            # Writers take the lock when the transaction begins, so two journal
-            # appends cannot both read the same head (Django 5.1+ option).
-            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
         }
     }
 
