@@ -171,6 +171,11 @@ def main() -> int:
             f"({os.cpu_count()} cores)\n"
         )
         print(table)
+        failures = folder / "load_failures.csv"
+        if errors and failures.is_file():
+            print("\nerrors:")
+            for row in csv.DictReader(failures.open(encoding="utf-8")):
+                print(f"- {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}×)")
         return 1 if errors else 0
     finally:
         if server is not None:

@@ -112,6 +112,9 @@ else:
             # commit (depositaire/web/db/).
             "ENGINE": "depositaire.web.db.sqlite3",
             "NAME": env_path("DEPOSITAIRE_SQLITE_PATH", DATA_DIR / "depositaire.sqlite3"),
+            # How long a writer waits for the write lock before "database is locked"
+            # (Python's default, 5 s, gave 500s under load; a wait is better).
+            "OPTIONS": {"timeout": env_int("DEPOSITAIRE_SQLITE_TIMEOUT", 30)},
         }
     }
 
