@@ -176,6 +176,14 @@ def main() -> int:
             print("\nerrors:")
             for row in csv.DictReader(failures.open(encoding="utf-8")):
                 print(f"- {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}×)")
+            log.flush()
+            worries = [
+                line
+                for line in (folder / "serve.log").read_text(errors="replace").splitlines()
+                if any(w in line for w in ("ERROR", "CRITICAL", "TIMEOUT", "Traceback"))
+            ]
+            for line in worries[-10:]:
+                print(f"  serve: {line[:300]}")
         return 1 if errors else 0
     finally:
         if server is not None:
