@@ -9,8 +9,10 @@ its item), no entry more, sequence numbers 1..N without gap or duplicate, and
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import statistics
 import subprocess
 import threading
 import time
@@ -151,9 +153,22 @@ def test_two_servers_on_one_postgresql_keep_one_linear_verified_chain(
     )
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "intact" in verified.stdout.lower()
+    durations: dict[str, list[float]] = {}
+    for log in logs:  # where the servers' time went, per kind of request
+        for line in log.splitlines():
+            if '"logger":"depositaire.request"' in line:
+                row = json.loads(line)
+                durations.setdefault(f"{row['method']} {row['route']}", []).append(
+                    row["duration_ms"]
+                )
+    medians = ", ".join(
+        f"{name} ×{len(v)} median {statistics.median(v):.0f} ms"
+        for name, v in sorted(durations.items())
+    )
     print(  # noqa: T201 - the figures for the closing note (pytest -s)
         f"two servers: {sum(acked.values())} writes acknowledged, {len(seqs)} entries,"
         f" {len(seqs) - len(set(seqs))} duplicates; "
         + " ".join(verified.stdout.split())
         + f"; seed {seeded - started:.0f} s, start {ready - seeded:.0f} s, writes {driven - ready:.0f} s"
+        + f"; server time: {medians}"
     )
