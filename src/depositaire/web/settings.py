@@ -243,5 +243,9 @@ SERVE_BIND = env_str("DEPOSITAIRE_BIND", "127.0.0.1:8000")
 SERVE_WORKERS = env_int("DEPOSITAIRE_WORKERS", 4)
 SERVE_THREADS = env_int("DEPOSITAIRE_THREADS", 2)
 SERVE_TIMEOUT = env_int("DEPOSITAIRE_TIMEOUT", 60)
+#: Seconds an idle keep-alive connection is kept open (gunicorn's default, 2 s, is shorter
+#: than a client's pause between two pages: the client then reuses a connection the
+#: server is closing, "connection reset by peer"; measured with make load).
+SERVE_KEEPALIVE = env_int("DEPOSITAIRE_KEEPALIVE", 5)
 #: Password hashes (argon2, 19 MiB each) computed at once in one process.
 PASSWORD_HASHING_SLOTS = env_int("DEPOSITAIRE_HASHING_SLOTS", 1)
