@@ -26,6 +26,11 @@ class DatabaseWrapper(JournalChainingMixin, base.DatabaseWrapper):
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         conn = super().get_new_connection(conn_params)
         if not self.is_in_memory_db():
+            from depositaire.web.accounts.apps import keep_database_private
+
+            # Private before the pragma writes the file's first page (the check that
+            # runs on connection_created would find it written, and warn).
+            keep_database_private(type(self), self)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         return conn
