@@ -47,7 +47,12 @@ for n in range({users}):
     user.set_password({password!r})
     user.save()
     user.teams.set(dupont.teams.all())
+    # A confirmed second factor with a known key: locust computes its codes (pyotp).
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    TOTPDevice.objects.create(user=user, name="charge", confirmed=True, key={totp_key!r})
 """
+#: The TOTP key (hex, as django-otp stores it) of every ``charge.N`` (throwaway accounts).
+TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 def pg_url() -> str:
@@ -113,7 +118,9 @@ def main() -> int:
     server = None
     try:
         subprocess.run(
-            [PY, "-c", SEED.format(users=args.users, password=PASSWORD)], env=env, check=True
+            [PY, "-c", SEED.format(users=args.users, password=PASSWORD, totp_key=TOTP_KEY)],
+            env=env,
+            check=True,
         )
         env.update(
             DEPOSITAIRE_BIND=f"127.0.0.1:{args.port}",
@@ -164,6 +171,19 @@ def main() -> int:
             f"({os.cpu_count()} cores)\n"
         )
         print(table)
+        failures = folder / "load_failures.csv"
+        if errors and failures.is_file():
+            print("\nerrors:")
+            for row in csv.DictReader(failures.open(encoding="utf-8")):
+                print(f"- {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}×)")
+            log.flush()
+            worries = [
+                line
+                for line in (folder / "serve.log").read_text(errors="replace").splitlines()
+                if any(w in line for w in ("ERROR", "CRITICAL", "TIMEOUT", "Traceback"))
+            ]
+            for line in worries[-10:]:
+                print(f"  serve: {line[:300]}")
         return 1 if errors else 0
     finally:
         if server is not None:

@@ -62,11 +62,23 @@ def backup(
     file: Annotated[
         str, typer.Argument(metavar=t("cli.metavars.file"), help=t("ops.cli.backup_file"))
     ],
+    public_key: Annotated[
+        str | None,
+        typer.Option("--public-key", metavar="PEM", help=t("ops.cli.backup_public_key")),
+    ] = None,
 ) -> None:
     """Write an encrypted backup of the database and the key folder (help: ``ops.cli.backup``)."""
-    from depositaire.web.ops.backup import BackupError, make_backup
+    from depositaire.web.ops.archive import PublicKey
+    from depositaire.web.ops.backup import BackupError, load_public_key, make_backup
 
-    passphrase = _passphrase(confirm=True)
+    passphrase: str | PublicKey
+    if public_key is not None:
+        try:
+            passphrase = load_public_key(Path(public_key))
+        except BackupError as exc:
+            _fail(exc.message)
+    else:
+        passphrase = _passphrase(confirm=True)
     _setup_django()
     from django.db import DatabaseError
 
@@ -97,12 +109,31 @@ def restore(
     file: Annotated[
         str, typer.Argument(metavar=t("cli.metavars.file"), help=t("ops.cli.restore_file"))
     ],
+    private_key: Annotated[
+        str | None,
+        typer.Option("--private-key", metavar="PEM", help=t("ops.cli.restore_private_key")),
+    ] = None,
 ) -> None:
     """Restore a backup into the empty data folder or database the settings name."""
-    from depositaire.web.ops.backup import BackupError, Target
+    from depositaire.web.ops.archive import PrivateKey
+    from depositaire.web.ops.backup import (
+        BackupError,
+        Target,
+        load_private_key,
+        private_key_is_encrypted,
+    )
     from depositaire.web.ops.backup import restore as do_restore
 
-    passphrase = _passphrase(confirm=False)
+    passphrase: str | PrivateKey
+    try:
+        if private_key is not None:
+            pem = Path(private_key)
+            password = _passphrase(confirm=False) if private_key_is_encrypted(pem) else None
+            passphrase = load_private_key(pem, password)
+        else:
+            passphrase = _passphrase(confirm=False)
+    except BackupError as exc:
+        _fail(exc.message)
     try:
         target = Target.from_environment()
         report = do_restore(Path(file), passphrase, target)

@@ -168,3 +168,11 @@ def test_logs_are_json_lines_with_request_ids_and_no_personal_data(served, tmp_p
     assert all(r.get("request_id") and "status" in r and "duration_ms" in r for r in requests)
     for marker in ("Amina", "El Idrissi", "Idrissi", "ancien compagnon", "Tilleuls", "1988"):
         assert marker not in log, marker
+
+
+def test_idle_connections_outlive_a_pause_between_two_pages(settings) -> None:
+    from depositaire.web.ops.serve import options
+
+    assert options()["keepalive"] == 5  # gunicorn's 2 s gave "connection reset" under load
+    settings.SERVE_KEEPALIVE = 15
+    assert options()["keepalive"] == 15

@@ -59,7 +59,7 @@ def database_from_url(url: str) -> dict[str, object]:
     if not parsed.path.strip("/"):
         raise SettingError("DEPOSITAIRE_DATABASE_URL: the database name is missing")
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "depositaire.web.db.postgresql",
         "NAME": parsed.path.lstrip("/"),
         "USER": unquote(parsed.username or ""),
         "PASSWORD": unquote(parsed.password or ""),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "depositaire.web.db.ReadIntentMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "depositaire.web.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,11 +109,14 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite in WAL mode; safe requests read without the write lock,
+            # others take it when they begin; the journal is chained just before the
+            # commit (depositaire/web/db/).
+            "ENGINE": "depositaire.web.db.sqlite3",
             "NAME": env_path("DEPOSITAIRE_SQLITE_PATH", DATA_DIR / "depositaire.sqlite3"),
-            # Writers take the lock when the transaction begins, so two journal
-            # appends cannot both read the same head (Django 5.1+ option).
-            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+            # How long a writer waits for the write lock before "database is locked"
+            # (Python's default, 5 s, gave 500s under load; a wait is better).
+            "OPTIONS": {"timeout": env_int("DEPOSITAIRE_SQLITE_TIMEOUT", 30)},
         }
     }
 
@@ -253,5 +257,9 @@ SERVE_BIND = env_str("DEPOSITAIRE_BIND", "127.0.0.1:8000")
 SERVE_WORKERS = env_int("DEPOSITAIRE_WORKERS", 4)
 SERVE_THREADS = env_int("DEPOSITAIRE_THREADS", 2)
 SERVE_TIMEOUT = env_int("DEPOSITAIRE_TIMEOUT", 60)
+#: Seconds an idle keep-alive connection is kept open (gunicorn's default, 2 s, is shorter
+#: than a client's pause between two pages: the client then reuses a connection the
+#: server is closing, "connection reset by peer"; measured with make load).
+SERVE_KEEPALIVE = env_int("DEPOSITAIRE_KEEPALIVE", 5)
 #: Password hashes (argon2, 19 MiB each) computed at once in one process.
 PASSWORD_HASHING_SLOTS = env_int("DEPOSITAIRE_HASHING_SLOTS", 1)

@@ -88,12 +88,16 @@ def is_verified(user: Any) -> bool:
     return bool(check is not None and check())
 
 
+@transaction.non_atomic_requests
 @public
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
+    """The first step. Not one request-wide transaction: the password hash (argon2, the
+    longest step) runs outside any transaction, so it holds no lock; each write with its
+    journal entry is its own short transaction."""
     if request.user.is_authenticated:
         if not is_verified(request.user):
             return redirect(_mfa_url(request))
@@ -108,30 +112,33 @@ def login_view(request: HttpRequest) -> HttpResponse:
         organisation = account.organisation_id if account is not None else None
         hashes = {"username_hmac_sha256": throttle.username_hmac(username)}
         if throttle.blocked(username, address):
-            journal(
-                None,
-                "login_failed",
-                details={**hashes, "throttled": 1},
-                organisation=organisation,
-            )
+            with transaction.atomic():
+                journal(
+                    None,
+                    "login_failed",
+                    details={**hashes, "throttled": 1},
+                    organisation=organisation,
+                )
             error, status = t("web.login.throttled"), 429
         else:
             user = django_authenticate(
                 request, username=username, password=form.cleaned_data["password"]
             )
             if user is None or not (user.is_superuser or user.role in roles.ROLES):  # type: ignore[attr-defined]
-                count = throttle.fail(username, address)
-                journal(
-                    None,
-                    "login_failed",
-                    details={**hashes, "failures": count},
-                    organisation=organisation,
-                )
+                with transaction.atomic():
+                    count = throttle.fail(username, address)
+                    journal(
+                        None,
+                        "login_failed",
+                        details={**hashes, "failures": count},
+                        organisation=organisation,
+                    )
                 error, status = t("web.login.invalid"), 200
             else:
-                throttle.clear(username, address)
-                login(request, user)
-                journal(request, "login_password", actor=user, target=f"user:{user.pk}")
+                with transaction.atomic():
+                    throttle.clear(username, address)
+                    login(request, user)
+                    journal(request, "login_password", actor=user, target=f"user:{user.pk}")
                 return redirect(_mfa_url(request))
     return render(
         request,

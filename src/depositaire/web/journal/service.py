@@ -1,19 +1,25 @@
 """Appending to the journal: :func:`record` (one entry) and :func:`checkpoint` (on demand).
 
-Every writer first takes the lock on the single :class:`JournalHead` row, so entries
-get consecutive ``seq`` numbers and each links to the one before, whatever the number
-of processes. The lock is a write (``UPDATE … SET seq = seq``) rather than
-``SELECT … FOR UPDATE`` because SQLite ignores the latter; a write takes the database
-write lock on SQLite and the row lock on PostgreSQL alike.
-
 ``record()`` joins the caller's transaction: if the action rolls back, so does its
-entry; if the entry cannot be written, the action fails with it. It holds the head
-lock until that transaction ends, so keep journaled transactions short.
+entry; if the entry cannot be written, the action fails with it. It does not take the
+journal head's lock: it queues the entry on the connection, and the database back end
+(:mod:`depositaire.web.db`) chains the queued entries with :func:`chain_pending` as
+the last step before ``COMMIT``. So the head lock is held for a few inserts and the
+commit, not for the whole request: no request waits for another's template, PDF or
+password hash.
+
+The chaining step first takes the lock on the single :class:`JournalHead` row, so
+entries get consecutive ``seq`` numbers and each links to the one before, whatever
+the number of processes, in the order the transactions commit. The lock is a write
+(``UPDATE … SET seq = seq``) rather than ``SELECT … FOR UPDATE`` because SQLite
+ignores the latter; a write takes the database write lock on SQLite and the row lock
+on PostgreSQL alike.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -61,25 +67,54 @@ def record(
     actor_id = check_id(actor)
     organisation_id = check_id(organisation)
 
+    entry = JournalEntry(
+        action=action,
+        organisation_id=organisation_id,
+        actor_id=actor_id,
+        target=clean_target,
+        details=clean_details,
+    )
+    connection = transaction.get_connection()
+    if not hasattr(connection, "queue_journal_entry"):  # a plain Django back end
+        with transaction.atomic():
+            for anchor in chain_pending([entry]):
+                transaction.on_commit(anchor, robust=True)
+        return entry
     with transaction.atomic():
-        head = _lock_head()
-        seq = head.seq + 1
-        created_at = timezone.now()
+        connection.queue_journal_entry(entry)
+    return entry
+
+
+def chain_pending(entries: list[JournalEntry]) -> list[Callable[[], None]]:
+    """Number, link and write queued entries under the head lock; the anchors to raise.
+
+    Called by the database back end just before it commits (or inside a transaction,
+    as :func:`record` does on a plain back end). The entries get their ``seq``,
+    ``created_at`` (the time of chaining), ``prev_hash`` and ``hash`` here. The anchors
+    (outside the database) must be raised only once the transaction has committed.
+    """
+    head = _lock_head()
+    anchors: list[Callable[[], None]] = []
+    for entry in entries:
         fields: dict[str, Any] = {
-            "seq": seq,
-            "created_at": created_at,
-            "action": action,
-            "organisation_id": organisation_id,
-            "actor_id": actor_id,
-            "target": clean_target,
-            "details": clean_details,
+            "seq": head.seq + 1,
+            "created_at": timezone.now(),
+            "action": entry.action,
+            "organisation_id": entry.organisation_id,
+            "actor_id": entry.actor_id,
+            "target": entry.target,
+            "details": entry.details,
             "prev_hash": head.hash,
         }
-        entry = JournalEntry.objects.create(**fields, hash=chain.entry_hash(**fields))
-        _move_head(head, entry.seq, entry.hash)
-        if seq % checkpoint_every() == 0:
-            _checkpoint(head, seq, entry.hash)
-    return entry
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.hash = chain.entry_hash(**fields)
+        entry.save(force_insert=True)
+        head.seq, head.hash = entry.seq, entry.hash
+        if entry.seq % checkpoint_every() == 0:
+            anchors.append(_checkpoint(head, entry.seq, entry.hash))
+    _move_head(head, head.seq, head.hash)
+    return anchors
 
 
 def checkpoint() -> Checkpoint | None:
@@ -91,7 +126,10 @@ def checkpoint() -> Checkpoint | None:
         existing = Checkpoint.objects.filter(seq=head.seq).first()
         if existing is not None:
             return existing
-        return _checkpoint(head, head.seq, head.hash)
+        point_seq, point_hash = head.seq, head.hash
+        anchor = _checkpoint(head, point_seq, point_hash)
+        transaction.on_commit(anchor, robust=True)
+        return Checkpoint.objects.get(seq=point_seq)
 
 
 def _lock_head() -> JournalHead:
@@ -134,8 +172,9 @@ def _move_head(head: JournalHead, seq: int, hash_: str) -> None:
     head.save(update_fields=["seq", "hash", "signature", "updated_at"])
 
 
-def _checkpoint(head: JournalHead, seq: int, hash_: str) -> Checkpoint:
-    point = Checkpoint.objects.create(
+def _checkpoint(head: JournalHead, seq: int, hash_: str) -> Callable[[], None]:
+    """Sign entry ``seq``; returns the anchor to raise once the transaction commits."""
+    Checkpoint.objects.create(
         seq=seq,
         hash=hash_,
         created_at=timezone.now(),
@@ -145,5 +184,4 @@ def _checkpoint(head: JournalHead, seq: int, hash_: str) -> Checkpoint:
     journal_id = head.journal_id
     # Only once committed: an anchor to a rolled-back checkpoint would be a false alarm.
     # Robust: a key folder that cannot be written is logged, it does not undo the action.
-    transaction.on_commit(lambda: signing.raise_anchor(journal_id, seq, hash_), robust=True)
-    return point
+    return lambda: signing.raise_anchor(journal_id, seq, hash_)

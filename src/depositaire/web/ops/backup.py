@@ -2,7 +2,7 @@
 
 A backup without the key ring is unreadable (every confidence is sealed with it), and
 a key ring without its database is useless: both travel together, encrypted with a
-passphrase (:mod:`depositaire.web.ops.archive`).
+passphrase or to a public key, X25519 or RSA (:mod:`depositaire.web.ops.archive`).
 
 The payload is a tar stream: ``manifest.json`` first (format, version, database
 vendor, the journal's head at backup time, and the SHA-256 and size of every other
@@ -266,14 +266,18 @@ def _orm_head() -> tuple[int, str]:
     return (head.seq, head.hash) if head else (0, "")
 
 
-def make_backup(path: Path, passphrase: str) -> BackupReport:
-    """Write the encrypted archive ``path`` (Django set up); never leaves a partial file."""
+def make_backup(path: Path, passphrase: str | archive.PublicKey) -> BackupReport:
+    """Write the encrypted archive ``path`` (Django set up); never leaves a partial file.
+
+    ``passphrase``: the passphrase, or the public key the archive is encrypted to
+    (:func:`load_public_key`).
+    """
     from django.conf import settings
     from django.db import connection
 
     from depositaire.web.crypto import folder_lock, key_dir
 
-    if len(passphrase) < MIN_PASSPHRASE:
+    if isinstance(passphrase, str) and len(passphrase) < MIN_PASSPHRASE:
         raise BackupError(t("ops.backup.error.passphrase_short", minimum=MIN_PASSPHRASE))
     path = path.expanduser().resolve()
     if path.exists():
@@ -340,7 +344,9 @@ def make_backup(path: Path, passphrase: str) -> BackupReport:
     )
 
 
-def _write_archive(path: Path, passphrase: str, staging: Path, members: list[str]) -> None:
+def _write_archive(
+    path: Path, passphrase: str | archive.PublicKey, staging: Path, members: list[str]
+) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
@@ -376,10 +382,68 @@ def _private_tempdir() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# --------------------------------------------------------------------------- keys
+
+
+def load_public_key(path: Path) -> archive.PublicKey:
+    """The X25519 or RSA public key (PEM) a backup is encrypted to; a French error otherwise."""
+    from cryptography.hazmat.primitives.asymmetric import rsa, x25519
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    raw = _read_key_file(path)
+    try:
+        key = load_pem_public_key(raw)
+    except ValueError:
+        raise BackupError(t("ops.backup.error.public_key", path=str(path))) from None
+    if isinstance(key, rsa.RSAPublicKey):
+        if key.key_size < archive.RSA_MIN_BITS:
+            raise BackupError(
+                t("ops.backup.error.rsa_short", bits=key.key_size, minimum=archive.RSA_MIN_BITS)
+            )
+        return key
+    if isinstance(key, x25519.X25519PublicKey):
+        return key
+    raise BackupError(t("ops.backup.error.key_kind", path=str(path)))
+
+
+def load_private_key(path: Path, password: str | None = None) -> archive.PrivateKey:
+    """The private key (PEM, encrypted with ``password`` or not) that opens a backup."""
+    from cryptography.hazmat.primitives.asymmetric import rsa, x25519
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    raw = _read_key_file(path)
+    try:
+        key = load_pem_private_key(raw, password.encode("utf-8") if password else None)
+    except TypeError:  # encrypted and no password, or a password for a clear key
+        raise BackupError(t("ops.backup.error.private_key_password", path=str(path))) from None
+    except ValueError:
+        # cryptography says "bad decrypt" for a wrong password, as for a damaged file.
+        kind = "private_key_password" if password else "private_key"
+        raise BackupError(t(f"ops.backup.error.{kind}", path=str(path))) from None
+    if isinstance(key, rsa.RSAPrivateKey | x25519.X25519PrivateKey):
+        return key
+    raise BackupError(t("ops.backup.error.key_kind", path=str(path)))
+
+
+def private_key_is_encrypted(path: Path) -> bool:
+    return b"ENCRYPTED" in _read_key_file(path)
+
+
+def _read_key_file(path: Path) -> bytes:
+    try:
+        return path.expanduser().read_bytes()
+    except FileNotFoundError:
+        raise BackupError(t("ops.backup.error.key_not_found", path=str(path))) from None
+    except OSError as exc:
+        raise BackupError(
+            t("ops.backup.error.unreadable", path=str(path), detail=exc.strerror)
+        ) from None
+
+
 # --------------------------------------------------------------------------- open
 
 
-def open_archive(path: Path, passphrase: str, into: Path) -> Manifest:
+def open_archive(path: Path, passphrase: str | archive.PrivateKey, into: Path) -> Manifest:
     """Decrypt ``path`` into the folder ``into`` and check every member against the manifest."""
     try:
         source: IO[bytes] = path.open("rb")
@@ -415,8 +479,8 @@ def open_archive(path: Path, passphrase: str, into: Path) -> Manifest:
                     if name == MANIFEST:
                         manifest = Manifest.parse(dest.read_bytes())
     except archive.ArchiveError as exc:
-        if exc.kind == "passphrase":
-            raise BackupError(t("ops.backup.error.passphrase", path=str(path))) from None
+        if exc.kind in ("passphrase", "key", "needs_passphrase", "needs_key"):
+            raise BackupError(t(f"ops.backup.error.{exc.kind}", path=str(path))) from None
         raise BackupError(t("ops.backup.error.damaged", detail=_detail(exc.detail))) from None
     except tarfile.TarError:
         raise BackupError(t("ops.backup.error.damaged", detail="tar")) from None
@@ -531,7 +595,7 @@ def check_target_empty(target: Target, manifest: Manifest) -> None:
         )
 
 
-def restore(path: Path, passphrase: str, target: Target) -> RestoreReport:
+def restore(path: Path, passphrase: str | archive.PrivateKey, target: Target) -> RestoreReport:
     """Check the archive, write it into the empty ``target``, then set Django up and verify."""
     with _private_tempdir() as staging:
         manifest = open_archive(path.expanduser(), passphrase, staging)

@@ -129,6 +129,7 @@ def options(bind: str | None = None) -> dict[str, Any]:
         "threads": threads,
         "worker_class": "gthread" if threads > 1 else "sync",
         "timeout": int(settings.SERVE_TIMEOUT),
+        "keepalive": int(settings.SERVE_KEEPALIVE),
         "graceful_timeout": 30,
         # One line per request comes from the application (with its request id).
         "accesslog": None,
