@@ -50,7 +50,7 @@ def _provision_line(record: Consent | Objection) -> dict[str, Any]:
 
 
 def report_context(person: Person) -> dict[str, Any]:
-    items = list(InformationItem.objects.filter(person=person))
+    items = list(InformationItem.objects.current().filter(person=person))
     held = {c for i in items if not i.is_confidence for c in i.categories}
     confidences = [i for i in items if i.is_confidence]
     sent = Disclosure.objects.filter(person=person, status="sent").order_by("sent_at", "pk")

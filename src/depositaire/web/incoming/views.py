@@ -33,7 +33,16 @@ from depositaire.web.incoming.forms import (
     RequestForm,
 )
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
-from depositaire.web.views import attachment_response, guard, journal, journal_read, pdf_response
+from depositaire.web.filters import RequestFilterForm
+from depositaire.web.views import (
+    attachment_response,
+    guard,
+    journal,
+    journal_read,
+    paginate,
+    pdf_response,
+    query_without_page,
+)
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
@@ -47,13 +56,23 @@ _target = services.target
 @guard(*CASEWORKERS)
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    requests = (
-        IncomingRequest.objects.visible_to(request.user)
-        .select_related("person", "received_by")
-        .order_by("status", "-received_at")
+    form = RequestFilterForm(request.GET or None)
+    requests = form.apply(
+        IncomingRequest.objects.visible_to(request.user).select_related("person", "received_by")
     )
-    journal_read(request, "request_list", requests)
-    return render(request, "incoming/list.html", {"requests": requests, "now": timezone.now()})
+    page = paginate(request, requests)
+    journal_read(request, "request_list", page.object_list, total=page.paginator.count)
+    return render(
+        request,
+        "incoming/list.html",
+        {
+            "requests": page.object_list,
+            "page": page,
+            "filter_form": form,
+            "filters": query_without_page(request),
+            "now": timezone.now(),
+        },
+    )
 
 
 @guard(*CASEWORKERS)
@@ -457,11 +476,15 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """The register's metadata: who asked what kind of data, how, when, the decision — never contents."""
     user: Any = request.user
-    requests = IncomingRequest.objects.filter(organisation_id=user.organisation_id).select_related(
-        "answer"
+    form = RequestFilterForm(request.GET or None)
+    requests = form.apply(
+        IncomingRequest.objects.filter(organisation_id=user.organisation_id).select_related(
+            "answer"
+        )
     )
+    page = paginate(request, requests)
     rows = []
-    for r in requests[:500]:
+    for r in page.object_list:
         a = getattr(r, "answer", None)
         rows.append(
             {
@@ -480,6 +503,15 @@ def register(request: HttpRequest) -> HttpResponse:
         request,
         "request_register_viewed",
         target=f"organisation:{user.organisation_id}",
-        details={"count": len(rows)},
+        details={"count": len(rows), "total_count": page.paginator.count},
     )
-    return render(request, "incoming/register.html", {"rows": rows})
+    return render(
+        request,
+        "incoming/register.html",
+        {
+            "rows": rows,
+            "page": page,
+            "filter_form": form,
+            "filters": query_without_page(request),
+        },
+    )
