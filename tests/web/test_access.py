@@ -106,6 +106,7 @@ SPECS: list[Spec] = [
     S("disclosures:prepare", CASE, args=person),
     S("disclosures:detail", CASE, args=disclosure("committee")),
     S("disclosures:send", CASE, args=disclosure("draft"), method="post"),
+    S("disclosures:send", CASE, args=disclosure("draft"), label="send(confirmation page)"),
     S(
         "disclosures:extract",
         {SW, HEAD, COMM},
@@ -167,6 +168,7 @@ SPECS: list[Spec] = [
     S("incoming:restart", CASE, args=incoming, method="post"),
     S("incoming:answer", CASE, args=incoming),
     S("incoming:document_add", CASE, args=incoming, method="post"),
+    S("incoming:reopen", CASE, args=lambda w: {"incoming_id": closed_request_for(w).pk}),
     S("incoming:document", CASE, args=lambda w: {"document_id": document_for(w).pk}),
     S(
         "incoming:letter_pdf",

@@ -22,8 +22,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from depositaire.messages import t
@@ -125,6 +125,11 @@ def _refused(request: HttpRequest, status: int, model: Any, pk: Any) -> HttpResp
     return error_view(status)(request)
 
 
+def refuse(request: HttpRequest, obj: Any) -> HttpResponse:
+    """A 403 on an object the user may see but not act on (journaled as ``access_denied``)."""
+    return _refused(request, 403, type(obj), obj.pk)
+
+
 def _person_of(model: Any, pk: int, organisation_id: Any) -> int | None:
     """The id of the person an object is about, if that person is of the organisation."""
     from depositaire.web.cases.models import Person
@@ -132,7 +137,9 @@ def _person_of(model: Any, pk: int, organisation_id: Any) -> int | None:
     if organisation_id is None:
         return None
     if model is Person:
-        return pk if Person.objects.filter(pk=pk, organisation_id=organisation_id).exists() else None
+        return (
+            pk if Person.objects.filter(pk=pk, organisation_id=organisation_id).exists() else None
+        )
     names = {f.name for f in model._meta.concrete_fields}
     if "person" not in names:
         return None

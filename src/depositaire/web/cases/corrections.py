@@ -80,7 +80,9 @@ def correct(
 
 
 @transaction.atomic
-def withdraw(http_request: Any, item: InformationItem, *, reason: str, note: str) -> InformationItem:
+def withdraw(
+    http_request: Any, item: InformationItem, *, reason: str, note: str
+) -> InformationItem:
     """Withdraw ``item``: kept, with who, when and why, and used nowhere any more."""
     row = _locked(item)
     row.status = "withdrawn"
@@ -88,9 +90,7 @@ def withdraw(http_request: Any, item: InformationItem, *, reason: str, note: str
     row.changed_at = timezone.now()
     row.change_reason = reason
     row.set_sealed("change_note", note)
-    row.save(
-        update_fields=["status", "changed_by", "changed_at", "change_reason", "change_note"]
-    )
+    row.save(update_fields=["status", "changed_by", "changed_at", "change_reason", "change_note"])
     journal(
         http_request,
         "item_withdrawn",

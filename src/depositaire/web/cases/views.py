@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from depositaire.engine.schema import CATEGORIES
 from depositaire.messages import t
 from depositaire.web.accounts import roles
-from depositaire.web.cases import lookup, national_number
-from depositaire.web.cases import corrections
+from depositaire.web.cases import corrections, lookup, national_number
 from depositaire.web.cases.forms import ChangeReasonForm, ItemCorrectionForm, ItemForm, PersonForm
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.views import guard, journal, journal_read, paginate, query_without_page
@@ -324,7 +323,9 @@ def item_withdraw(request: HttpRequest, item: InformationItem) -> HttpResponse:
             messages.error(request, t("daily.item.already_changed"))
             return redirect("cases:item_detail", item_id=item.pk)
         messages.success(request, t("daily.item.withdrawn", number=item.pk))
-        return redirect(reverse("cases:person_detail", kwargs={"person_id": item.person_id}) + "#items")
+        return redirect(
+            reverse("cases:person_detail", kwargs={"person_id": item.person_id}) + "#items"
+        )
     return render(
         request,
         "cases/item_withdraw.html",

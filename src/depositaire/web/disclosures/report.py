@@ -87,19 +87,25 @@ def report_context(person: Person) -> dict[str, Any]:
 def closed_requests(person: Person) -> list[dict[str, Any]]:
     """Closed requests about the person: who asked what, when, the decision, its basis and
     what was sent — never the request's text, and never a measure the law keeps secret."""
+    from django.db.models import Q
+
     from depositaire.web.incoming.answer import basis_labels, requester_label
     from depositaire.web.incoming.models import RequestAnswer
 
-    answers = RequestAnswer.objects.filter(request__person=person, keep_secret=False)
+    # With the answers of requests reopened since (kept under ``former_request``): what
+    # went out then did go out.
+    answers = RequestAnswer.objects.filter(
+        Q(request__person=person) | Q(former_request__person=person), keep_secret=False
+    )
     return [
         {
-            "received": a.request.received_at,
-            "outgoing": a.request.is_outgoing,
-            "purpose": t(f"incoming.report.purposes.{a.request.claimed_basis}")
-            if a.request.is_outgoing
+            "received": a.about.received_at,
+            "outgoing": a.about.is_outgoing,
+            "purpose": t(f"incoming.report.purposes.{a.about.claimed_basis}")
+            if a.about.is_outgoing
             else "",
-            "requester": requester_label(a.request),
-            "categories": ", ".join(category_label(c) for c in a.request.categories),
+            "requester": requester_label(a.about),
+            "categories": ", ".join(category_label(c) for c in a.about.categories),
             "verdict": t(f"verdicts.{a.verdict}.label"),
             "sent": ", ".join(category_label(c) for c in a.sent_categories)
             or t("incoming.report.nothing_sent"),
@@ -111,7 +117,7 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
             else t("incoming.report.outcome_nothing"),
             "basis": basis_labels(a.decision, public=True),
         }
-        for a in answers.select_related("request").order_by("request__received_at", "pk")
+        for a in answers.select_related("request", "former_request").order_by("closed_at", "pk")
     ]
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from depositaire.engine.explain import value_label
+from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
 from depositaire.web.consent.models import Consent, Objection
@@ -132,8 +134,24 @@ def detail(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
 
 
 @guard(*CASEWORKERS, load={"disclosure_id": (Disclosure, "managed_by")})
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
+    """GET: the page that says what transmitting will do; POST: transmit (journaled)."""
+    if request.method == "GET":
+        if disclosure.status == "sent":
+            return redirect("disclosures:detail", disclosure_id=disclosure.pk)
+        from depositaire.engine.explain import category_label
+
+        return render(
+            request,
+            "disclosures/send_confirm.html",
+            {
+                "disclosure": disclosure,
+                "person": disclosure.person,
+                "recipient": recipient_label(disclosure.recipient_kind, disclosure.recipient_name),
+                "categories": ", ".join(category_label(c) for c in disclosure.disclosed_categories),
+            },
+        )
     if disclosure.status != "sent":
         disclosure.status = "sent"
         disclosure.sent_at = timezone.now()
@@ -149,6 +167,7 @@ def send(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
                 "categories": list(disclosure.disclosed_categories),
             },
         )
+        messages.success(request, t("daily.send.done", number=disclosure.pk))
     return redirect("disclosures:detail", disclosure_id=disclosure.pk)
 
 
@@ -355,9 +374,7 @@ def _journal_filtered(request: HttpRequest) -> tuple[Any, Any, Any]:
     user: Any = request.user
     entries = JournalEntry.objects.filter(organisation_id=user.organisation_id)
     # order_by() drops the model's ordering on seq, which would make every entry distinct.
-    actions = sorted(
-        entries.order_by().values_list("action", flat=True).distinct()
-    )
+    actions = sorted(entries.order_by().values_list("action", flat=True).distinct())
     users = list(
         User.objects.filter(organisation_id=user.organisation_id)
         .order_by("username")
@@ -485,15 +502,18 @@ def _write_csv_rows(writer: Any, entries: list[Any]) -> int:
     for row in _journal_rows(entries):
         e = row["entry"]
         writer.writerow(
-            map(_cell, [
-                e.seq,
-                timezone.localtime(e.created_at).isoformat(timespec="seconds"),
-                e.action,
-                row["action"],
-                row["actor"],
-                row["target"],
-                row["details"],
-                e.hash,
-            ])
+            map(
+                _cell,
+                [
+                    e.seq,
+                    timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                    e.action,
+                    row["action"],
+                    row["actor"],
+                    row["target"],
+                    row["details"],
+                    e.hash,
+                ],
+            )
         )
     return len(entries)

@@ -220,6 +220,13 @@ class RequestAnswer(SealedFieldsMixin, models.Model):
     def __str__(self) -> str:
         return t("incoming.request.number", number=self.request_id or self.former_request_id)
 
+    @property
+    def about(self) -> IncomingRequest:
+        """The request answered (still closed by this answer, or reopened since)."""
+        request = self.request or self.former_request
+        assert request is not None
+        return request
+
     def set_pdf(self, pdf: bytes) -> None:
         self.set_sealed("letter_pdf", base64.b64encode(pdf).decode("ascii"))
 
@@ -256,3 +263,7 @@ class RequestReopening(SealedFieldsMixin, models.Model):
 
     def __str__(self) -> str:
         return f"reopening:{self.pk}"
+
+    @property
+    def reason_label(self) -> str:
+        return t(f"daily.reasons.{self.reason}")

@@ -12,51 +12,82 @@ def index_national_numbers(apps, schema_editor):
 
     Person = apps.get_model("cases", "Person")
     for person in Person.objects.exclude(national_number="").iterator():
-        number = unseal(person.national_number, context=f"cases.Person.national_number:{person.uuid}")
+        number = unseal(
+            person.national_number, context=f"cases.Person.national_number:{person.uuid}"
+        )
         Person.objects.filter(pk=person.pk).update(national_number_index=index_of(number))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_issue13'),
+        ("cases", "0002_issue13"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='informationitem',
-            name='change_note',
+            model_name="informationitem",
+            name="change_note",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='informationitem',
-            name='change_reason',
-            field=models.CharField(blank=True, choices=[('factual_error', 'factual_error'), ('update', 'update'), ('wrong_file', 'wrong_file'), ('person_request', 'person_request'), ('other', 'other')], max_length=20),
+            model_name="informationitem",
+            name="change_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("factual_error", "factual_error"),
+                    ("update", "update"),
+                    ("wrong_file", "wrong_file"),
+                    ("person_request", "person_request"),
+                    ("other", "other"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='informationitem',
-            name='changed_at',
+            model_name="informationitem",
+            name="changed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='informationitem',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="informationitem",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='informationitem',
-            name='previous',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='cases.informationitem'),
+            model_name="informationitem",
+            name="previous",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="next_version",
+                to="cases.informationitem",
+            ),
         ),
         migrations.AddField(
-            model_name='informationitem',
-            name='status',
-            field=models.CharField(choices=[('current', 'current'), ('superseded', 'superseded'), ('withdrawn', 'withdrawn')], default='current', max_length=12),
+            model_name="informationitem",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("current", "current"),
+                    ("superseded", "superseded"),
+                    ("withdrawn", "withdrawn"),
+                ],
+                default="current",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='national_number_index',
+            model_name="person",
+            name="national_number_index",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.RunPython(index_national_numbers, migrations.RunPython.noop),

@@ -9,37 +9,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incoming', '0002_issue8_direction'),
+        ("incoming", "0002_issue8_direction"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='requestanswer',
-            name='former_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='former_answers', to='incoming.incomingrequest'),
+            model_name="requestanswer",
+            name="former_request",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="former_answers",
+                to="incoming.incomingrequest",
+            ),
         ),
         migrations.AlterField(
-            model_name='requestanswer',
-            name='request',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='answer', to='incoming.incomingrequest'),
+            model_name="requestanswer",
+            name="request",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="answer",
+                to="incoming.incomingrequest",
+            ),
         ),
         migrations.CreateModel(
-            name='RequestReopening',
+            name="RequestReopening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reopened_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('reason', models.CharField(choices=[('answer_wrong', 'answer_wrong'), ('new_information', 'new_information'), ('requester_follow_up', 'requester_follow_up'), ('other', 'other')], max_length=30)),
-                ('statement', models.TextField(blank=True, editable=False)),
-                ('previous_answer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incoming.requestanswer')),
-                ('reopened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reopenings', to='incoming.incomingrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "reopened_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("answer_wrong", "answer_wrong"),
+                            ("new_information", "new_information"),
+                            ("requester_follow_up", "requester_follow_up"),
+                            ("other", "other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("statement", models.TextField(blank=True, editable=False)),
+                (
+                    "previous_answer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="incoming.requestanswer",
+                    ),
+                ),
+                (
+                    "reopened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reopenings",
+                        to="incoming.incomingrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reopened_at', '-pk'],
+                "ordering": ["-reopened_at", "-pk"],
             },
             bases=(depositaire.web.cases.sealing.SealedFieldsMixin, models.Model),
         ),
