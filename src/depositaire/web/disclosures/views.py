@@ -217,20 +217,30 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .filter(status="sent", recipient_kind=roles.RECEIVES[user.role])
         .select_related("prepared_by")
     )
-    journal_read(request, "inbox", received)
+    page = paginate(request, received)
+    journal_read(request, "inbox", page.object_list, total=page.paginator.count)
     return render(
         request,
         "disclosures/inbox.html",
-        {"disclosures": received, "kind": roles.RECEIVES[user.role]},
+        {
+            "disclosures": page.object_list,
+            "page": page,
+            "filters": query_without_page(request),
+            "kind": roles.RECEIVES[user.role],
+        },
     )
 
 
 @guard(roles.COMMITTEE_MEMBER, *CASEWORKERS)
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = CommitteeSession.objects.visible_to(request.user)
-    journal_read(request, "committee_sessions", sessions)
-    return render(request, "disclosures/session_list.html", {"sessions": sessions})
+    page = paginate(request, CommitteeSession.objects.visible_to(request.user))
+    journal_read(request, "committee_sessions", page.object_list, total=page.paginator.count)
+    return render(
+        request,
+        "disclosures/session_list.html",
+        {"sessions": page.object_list, "page": page, "filters": query_without_page(request)},
+    )
 
 
 @guard(roles.HEAD_SOCIAL_WORKER)

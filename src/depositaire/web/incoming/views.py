@@ -532,6 +532,8 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
     open_requests = sorted((r for r in requests if r.is_open), key=lambda r: r.received_at)
     closed = [r for r in requests if not r.is_open]
+    open_page = paginate(request, open_requests, param="page_o")
+    closed_page = paginate(request, closed, param="page_c")
     journal_read(request, "follow_up", requests)
     return render(
         request,
@@ -539,7 +541,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
         {
             "open": [
                 {"r": r, "age": r.age_days(now), "requester": answering.requester_label(r)}
-                for r in open_requests
+                for r in open_page.object_list
             ],
             "closed": [
                 {
@@ -548,8 +550,13 @@ def follow_up(request: HttpRequest) -> HttpResponse:
                     "verdict": t(f"verdicts.{r.answer.verdict}.label"),
                     "sent": ", ".join(category_label(c) for c in r.answer.sent_categories),
                 }
-                for r in closed
+                for r in closed_page.object_list
+                if getattr(r, "answer", None) is not None
             ],
+            "open_page": open_page,
+            "closed_page": closed_page,
+            "open_filters": query_without_page(request, "page_o"),
+            "closed_filters": query_without_page(request, "page_c"),
             "groups": same_requester_groups(requests),
         },
     )
