@@ -95,6 +95,12 @@ SPECS: list[Spec] = [
     ),
     S("consent:consent_create", CASE, args=person),
     S("consent:consent_withdraw", CASE, args=lambda w: {"consent_id": w.consent.pk}, method="post"),
+    S(
+        "consent:consent_withdraw",
+        CASE,
+        args=lambda w: {"consent_id": w.consent.pk},
+        label="consent_withdraw(confirmation page)",
+    ),
     S("consent:consent_fhir", CASE, args=lambda w: {"consent_id": w.consent.pk}),
     S("consent:objection_create", CASE, args=person),
     S(

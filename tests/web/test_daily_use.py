@@ -566,6 +566,27 @@ def test_messages_confirm_a_new_person_and_a_new_item(client: Any, world: World)
     assert "est enregistrée" in text_of(item)
 
 
+def test_withdrawing_a_consent_first_says_what_will_happen_then_confirms(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client = logged(client, w.users[SW])
+    url = reverse("consent:consent_withdraw", kwargs={"consent_id": w.consent.pk})
+    ask = client.get(url)
+    assert ask.status_code == 200
+    assert "Ce qui va se passer" in text_of(ask) and "n'est pas effacé" in text_of(ask)
+    w.consent.refresh_from_db()
+    assert w.consent.withdrawn_on is None
+    done = client.post(url, follow=True)
+    assert f"L'accord n° {w.consent.pk} est retiré" in text_of(done)
+    w.consent.refresh_from_db()
+    assert w.consent.withdrawn_on == timezone.localdate()
+    lifted = client.post(
+        reverse("consent:objection_lift", kwargs={"objection_id": w.objection.pk}), follow=True
+    )
+    assert "est levée" in text_of(lifted)
+
+
 # ------------------------------------------------------------------ the file's requests
 
 
