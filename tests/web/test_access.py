@@ -84,8 +84,23 @@ SPECS: list[Spec] = [
         scoped={HEAD},
         label="item_detail(confidence)",
     ),
+    S("cases:item_correct", CASE, args=lambda w: {"item_id": w.secret_fact.pk}),
+    S("cases:item_withdraw", CASE, args=lambda w: {"item_id": w.secret_fact.pk}),
+    S(
+        "cases:item_correct",
+        {SW},
+        args=lambda w: {"item_id": w.confidence.pk},
+        scoped={HEAD},
+        label="item_correct(confidence)",
+    ),
     S("consent:consent_create", CASE, args=person),
     S("consent:consent_withdraw", CASE, args=lambda w: {"consent_id": w.consent.pk}, method="post"),
+    S(
+        "consent:consent_withdraw",
+        CASE,
+        args=lambda w: {"consent_id": w.consent.pk},
+        label="consent_withdraw(confirmation page)",
+    ),
     S("consent:consent_fhir", CASE, args=lambda w: {"consent_id": w.consent.pk}),
     S("consent:objection_create", CASE, args=person),
     S(
@@ -97,6 +112,7 @@ SPECS: list[Spec] = [
     S("disclosures:prepare", CASE, args=person),
     S("disclosures:detail", CASE, args=disclosure("committee")),
     S("disclosures:send", CASE, args=disclosure("draft"), method="post"),
+    S("disclosures:send", CASE, args=disclosure("draft"), label="send(confirmation page)"),
     S(
         "disclosures:extract",
         {SW, HEAD, COMM},
@@ -145,6 +161,7 @@ SPECS: list[Spec] = [
     S("disclosures:session_detail", {COMM, SW, HEAD}, args=lambda w: {"session_id": w.session.pk}),
     S("disclosures:registers", {DPO}, has_object=False),
     S("disclosures:journal", {DPO}, has_object=False),
+    S("disclosures:journal_csv", {DPO}, has_object=False),
     S("disclosures:report", CASE, args=person),
     S("disclosures:report_pdf", CASE, args=person),
     S("incoming:list", CASE, has_object=False),
@@ -157,6 +174,7 @@ SPECS: list[Spec] = [
     S("incoming:restart", CASE, args=incoming, method="post"),
     S("incoming:answer", CASE, args=incoming),
     S("incoming:document_add", CASE, args=incoming, method="post"),
+    S("incoming:reopen", CASE, args=lambda w: {"incoming_id": closed_request_for(w).pk}),
     S("incoming:document", CASE, args=lambda w: {"document_id": document_for(w).pk}),
     S(
         "incoming:letter_pdf",

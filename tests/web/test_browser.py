@@ -183,7 +183,10 @@ def test_a_social_worker_records_prepares_the_committee_extract_and_hands_over_t
     assert fact in extract.inner_text()
     assert confidence not in page.content()
     assert "Informations non communiquées" in extract.inner_text()
-    page.click("button:has-text('Transmettre')")
+    page.click("#send-disclosure")
+    # Transmitting is irreversible: a page says what will happen and asks again.
+    assert "Ce qui va se passer" in page.locator("#what-will-happen").inner_text()
+    page.click("#confirm-send")
     page.wait_for_selector("text=transmise")
     disclosure_url = page.url
     log_out(page)

@@ -101,6 +101,9 @@ def close_request(tab: Any, button: str) -> None:
     assert posted.value.headers.get("hx-request") == "true"
     tab.wait_for_selector("#letter-preview")
     tab.click("#close-request")
+    # Closing is irreversible: a page says what will happen and asks again.
+    tab.wait_for_selector("#what-will-happen")
+    tab.click("#confirm-close")
     tab.wait_for_url(re.compile(r".*/demandes/\d+/$"))
     assert "La demande est clôturée" in tab.content()
 
@@ -215,6 +218,7 @@ def test_the_police_phone_call_is_answered_orally_with_a_script_and_a_note(
     assert script.startswith("« Je ne peux pas vous répondre par téléphone")
     assert "demande écrite" in script
     page.click("#close-request")
+    page.click("#confirm-close")
     page.wait_for_url(re.compile(r".*/demandes/\d+/$"))
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.letter_kind == "call_note" and answer.sent_categories == []
@@ -396,6 +400,7 @@ def test_the_outgoing_guarantor_look_up_sends_three_values_of_the_file_and_refus
     assert "Tilleuls" not in preview and "coordonnées du garant" in preview
     page.screenshot(path=str(SCREENSHOTS / "incoming-guarantor-letter.png"), full_page=True)
     page.click("#close-request")
+    page.click("#confirm-close")
     page.wait_for_url(re.compile(r".*/demandes/\d+/$"))
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.sent_categories == ["identity", "national_number", "nationality"]

@@ -21,8 +21,9 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from depositaire.messages import t
@@ -66,14 +67,20 @@ def guard(
             if allowed and (
                 getattr(user, "organisation_id", None) is None or user.role not in allowed  # type: ignore[union-attr]
             ):
-                raise PermissionDenied
+                if not loaders:
+                    raise PermissionDenied
+                # A refusal on a person's data is journaled (returned, not raised: a raised
+                # error would roll the entry back with the request's transaction).
+                model, _ = _loader(next(iter(loaders.values())))
+                keyword = next(iter(loaders))
+                return _refused(request, 403, model, kwargs.get(keyword))
             for keyword, loader in loaders.items():
-                model, method = loader if isinstance(loader, tuple) else (loader, "visible_to")
+                model, method = _loader(loader)
                 pk = kwargs.pop(keyword)
                 manager: Any = model._default_manager
                 obj = getattr(manager, method)(user).filter(pk=pk).first()
                 if obj is None:
-                    raise Http404
+                    return _refused(request, 404, model, pk)
                 kwargs[keyword.removesuffix("_id")] = obj
             return view(request, *args, **kwargs)
 
@@ -81,6 +88,81 @@ def guard(
         return wrapper
 
     return decorate
+
+
+def _loader(loader: Loader) -> tuple[type[models.Model], str]:
+    return loader if isinstance(loader, tuple) else (loader, "visible_to")
+
+
+#: Short target codes for the objects a URL names (labels: ``web.journal.targets.<code>``).
+_TARGET_CODES = {
+    "informationitem": "item",
+    "incomingrequest": "request",
+    "requestdocument": "document",
+    "committeesession": "session",
+}
+
+
+def _refused(request: HttpRequest, status: int, model: Any, pk: Any) -> HttpResponse:
+    """Journal ``access_denied`` (actor, target, status), then answer 403 or 404 as usual.
+
+    The target names the object asked for by its id only. The person it concerns is
+    added when that person belongs to the actor's organisation (the DPO can then
+    filter the journal on the file); another organisation's ids stay out of the entry.
+    """
+    user: Any = request.user
+    code = _TARGET_CODES.get(model._meta.model_name, model._meta.model_name)
+    details: dict[str, Any] = {"denied": "role" if status == 403 else "scope"}
+    target = ""
+    if isinstance(pk, int) and 0 < pk < 2**63:
+        target = f"{code}:{pk}"
+        person_id = _person_of(model, pk, getattr(user, "organisation_id", None))
+        if person_id is not None:
+            details["person_id"] = person_id
+            if code != "person":
+                target = f"person:{person_id}/{target}"
+    journal(request, "access_denied", target=target, details=details)
+    return error_view(status)(request)
+
+
+def refuse(request: HttpRequest, obj: Any) -> HttpResponse:
+    """A 403 on an object the user may see but not act on (journaled as ``access_denied``)."""
+    return _refused(request, 403, type(obj), obj.pk)
+
+
+def _person_of(model: Any, pk: int, organisation_id: Any) -> int | None:
+    """The id of the person an object is about, if that person is of the organisation."""
+    from depositaire.web.cases.models import Person
+
+    if organisation_id is None:
+        return None
+    if model is Person:
+        return (
+            pk if Person.objects.filter(pk=pk, organisation_id=organisation_id).exists() else None
+        )
+    names = {f.name for f in model._meta.concrete_fields}
+    if "person" not in names:
+        return None
+    person_id = model._base_manager.filter(pk=pk).values_list("person_id", flat=True).first()
+    if person_id is None:
+        return None
+    same = Person.objects.filter(pk=person_id, organisation_id=organisation_id).exists()
+    return int(person_id) if same else None
+
+
+def paginate(request: HttpRequest, rows: Any, per_page: int = 50, param: str = "page") -> Any:
+    """One page of ``rows`` (Django's paginator): ``?page=N``; a bad number gives the nearest
+    page, never an error. Every list is paginated: nothing is cut silently."""
+    from django.core.paginator import Paginator
+
+    return Paginator(rows, per_page).get_page(request.GET.get(param))
+
+
+def query_without_page(request: HttpRequest, param: str = "page") -> str:
+    """The current filters as a query string, without the page number (for the pager's links)."""
+    params = request.GET.copy()
+    params.pop(param, None)
+    return params.urlencode()
 
 
 def _is_verified(user: Any) -> bool:
@@ -114,7 +196,13 @@ def journal(
 
 
 def journal_read(
-    request: HttpRequest, view: str, rows: Any, *, target: str = "", words: int | None = None
+    request: HttpRequest,
+    view: str,
+    rows: Any,
+    *,
+    target: str = "",
+    words: int | None = None,
+    total: int | None = None,
 ) -> None:
     """One entry for a page that lists persons' data: which page, how many rows.
 
@@ -125,6 +213,8 @@ def journal_read(
     details: dict[str, Any] = {"view": view, "count": count}
     if words is not None:
         details["search_words_count"] = words
+    if total is not None:  # a paginated list: the rows shown, and how many match
+        details["total_count"] = total
     journal(request, "list_viewed", target=target, details=details)
 
 
@@ -140,7 +230,7 @@ def sha256_hex(data: bytes | str) -> str:
 def attachment_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
     """A download, never kept in a cache (nosniff is set for every response by settings)."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
 

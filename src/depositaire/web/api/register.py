@@ -39,7 +39,6 @@ from depositaire.web.incoming.models import (
     CLAIMED_BASES,
     OUTGOING_BASES,
     IncomingRequest,
-    RequestDocument,
 )
 from depositaire.web.views import journal, pdf_response
 
@@ -395,27 +394,14 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
     # The same record and journal entry as the page (``incoming.services``).
     incoming = services.register_incoming(request, form.cleaned_data, via="api")
     for form_document, given in zip(documents, payload.documents, strict=True):
-        document = RequestDocument(
-            request=incoming,
-            content_type=form_document.kind,
-            size=len(form_document.raw),
-            sha256=form_document.sha256,
-            uploaded_by=user,
-        )
-        document.set_sealed("filename", given.filename[:200])
-        document.set_bytes(form_document.raw)
-        document.save()
-        journal(
+        services.add_document(
             request,
-            "request_document_added",
-            target=_target(incoming),
-            details={
-                "request_id": incoming.pk,
-                "document_id": document.pk,
-                "document_sha256": document.sha256,
-                "size_count": document.size,
-                "via": "api",
-            },
+            incoming,
+            raw=form_document.raw,
+            kind=form_document.kind,
+            sha256=form_document.sha256,
+            filename=given.filename,
+            via="api",
         )
     return Status(201, _out(incoming, full=True))
 

@@ -11,6 +11,13 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from depositaire.web.cases.sealing import register
 
-        register("cases.InformationItem", "content")
+        register("cases.InformationItem", "content", "change_note")
         register("cases.Person", "national_number", "address", "household")
         register("cases.EmergencyAccess", "statement")
+
+        from depositaire.web.journal.codes import register_action
+
+        # Issue 12: corrections with history, refused accesses.
+        register_action("item_corrected", detail_keys=("reason",))
+        register_action("item_withdrawn")
+        register_action("access_denied", detail_keys=("denied",))

@@ -37,7 +37,7 @@ from depositaire.web.cases.models import (
     EmergencyAccess,
     Person,
 )
-from depositaire.web.views import guard, journal
+from depositaire.web.views import guard, journal, paginate, query_without_page
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 #: How far back the list of emergency accesses goes.
@@ -216,6 +216,7 @@ def emergency_list(request: HttpRequest) -> HttpResponse:
         .filter(Q(created_at__gte=since) | Q(**{f"{field}__isnull": True}))
         .select_related("user", "person")
     )
+    page = paginate(request, accesses)
     rows = [
         {
             "access": a,
@@ -224,11 +225,25 @@ def emergency_list(request: HttpRequest) -> HttpResponse:
             "statement": a.get_sealed("statement") if user.role == roles.HEAD_SOCIAL_WORKER else "",
             "reviewed_at": getattr(a, field),
         }
-        for a in accesses
+        for a in page.object_list
     ]
-    journal(request, "list_viewed", details={"view": "emergency_accesses", "count": len(rows)})
+    journal(
+        request,
+        "list_viewed",
+        details={
+            "view": "emergency_accesses",
+            "count": len(rows),
+            "total_count": page.paginator.count,
+        },
+    )
     return render(
         request,
         "cases/emergency_list.html",
-        {"rows": rows, "days": LIST_DAYS, "show_statement": user.role == roles.HEAD_SOCIAL_WORKER},
+        {
+            "rows": rows,
+            "page": page,
+            "filters": query_without_page(request),
+            "days": LIST_DAYS,
+            "show_statement": user.role == roles.HEAD_SOCIAL_WORKER,
+        },
     )

@@ -98,3 +98,42 @@ class ItemForm(forms.Form):
     content = forms.CharField(
         label=t("web.item.content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
     )
+
+
+def change_reason_choices() -> list[tuple[str, str]]:
+    from depositaire.web.cases.models import CHANGE_REASONS
+
+    return [(r, t(f"daily.reasons.{r}")) for r in CHANGE_REASONS]
+
+
+class ChangeReasonForm(forms.Form):
+    """Why an item is corrected or withdrawn: a reason and the worker's explanation (sealed)."""
+
+    reason = forms.ChoiceField(label=t("daily.item.reason"), choices=change_reason_choices)
+    note = forms.CharField(
+        label=t("daily.item.note"),
+        help_text=t("daily.item.note_help"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": t("daily.item.note_required")},
+    )
+
+
+class ItemCorrectionForm(ChangeReasonForm):
+    """A new version of an item: its categories, origin and content; its nature stays (who
+    may read it does not change with a correction)."""
+
+    categories = forms.MultipleChoiceField(
+        label=t("web.item.categories"),
+        choices=category_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    origin = forms.ChoiceField(
+        label=t("web.item.origin"),
+        choices=[(o, t(f"web.origins.{o}")) for o in ORIGINS],
+        widget=forms.RadioSelect,
+    )
+    content = forms.CharField(
+        label=t("web.item.content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+    )
+    field_order = ["categories", "origin", "content", "reason", "note"]

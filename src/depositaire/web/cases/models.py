@@ -25,6 +25,11 @@ from depositaire.web.cases.sealing import SealedFieldsMixin
 
 NATURES = ("confidence", "secret_fact")
 ORIGINS = ("confided", "learned_from_others", "observed")
+#: ``current``: the item as it stands; ``superseded``: an earlier version, kept after a
+#: correction; ``withdrawn``: taken back (kept, never erased, no longer used).
+ITEM_STATUSES = ("current", "superseded", "withdrawn")
+#: Why an item was corrected or withdrawn (codes; labels in the catalogue).
+CHANGE_REASONS = ("factual_error", "update", "wrong_file", "person_request", "other")
 
 
 def validate_categories(value: Any) -> None:
@@ -59,6 +64,10 @@ class Person(SealedFieldsMixin, models.Model):
     nationality = models.CharField(max_length=2, default="BE")
     # Sealed: the national number, the address and the household.
     national_number = models.TextField(blank=True, editable=False)
+    #: Keyed digest of the national number (see :mod:`depositaire.web.cases.lookup`): searchable.
+    national_number_index = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False
+    )
     address = models.TextField(blank=True, editable=False)
     household = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -102,14 +111,28 @@ class Person(SealedFieldsMixin, models.Model):
             national_number_value, self.birth_date
         ):
             raise ValidationError(t("web.person.national_number_invalid"))
+        from depositaire.web.cases.lookup import index_of
+
         self.set_sealed("national_number", national_number.normalise(national_number_value))
+        self.national_number_index = index_of(national_number_value)
         self.set_sealed("address", address)
         self.set_sealed("household", household)
 
 
 class InformationItemQuerySet(models.QuerySet["InformationItem"]):
+    def current(self) -> InformationItemQuerySet:
+        """The items as they stand: no earlier version, nothing withdrawn."""
+        return self.filter(status="current")
+
     def visible_to(self, user: Any) -> InformationItemQuerySet:
-        """Items of the files the user may open; a confidence only for its author."""
+        """Current items of the files the user may open; a confidence only for its author.
+
+        Earlier versions and withdrawn items are left out: nothing uses them any more
+        (letters, extracts, the examination); :meth:`history_visible_to` reads them."""
+        return self.history_visible_to(user).current()
+
+    def history_visible_to(self, user: Any) -> InformationItemQuerySet:
+        """Every version, current or not, to whom the original is visible."""
         persons = Person.objects.visible_to(user)
         return self.filter(person__in=persons).filter(
             models.Q(nature="secret_fact") | models.Q(author_id=user.pk)
@@ -128,6 +151,23 @@ class InformationItem(SealedFieldsMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     #: Sealed: never stored, logged or shown in clear outside its view.
     content = models.TextField(editable=False)
+    status = models.CharField(
+        max_length=12, choices=[(s, s) for s in ITEM_STATUSES], default="current"
+    )
+    #: The version this one corrects (its own row is kept, status ``superseded``).
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    )
+    #: Who corrected (on the new version) or withdrew (on the withdrawn row), when and why.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    change_reason = models.CharField(
+        max_length=20, blank=True, choices=[(r, r) for r in CHANGE_REASONS]
+    )
+    #: Sealed: the worker's explanation of the change.
+    change_note = models.TextField(blank=True, editable=False)
 
     objects = InformationItemQuerySet.as_manager()
 
@@ -143,6 +183,30 @@ class InformationItem(SealedFieldsMixin, models.Model):
     @property
     def is_confidence(self) -> bool:
         return self.nature == "confidence"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == "current"
+
+    @property
+    def change_reason_label(self) -> str:
+        return t(f"daily.reasons.{self.change_reason}") if self.change_reason else ""
+
+    def versions(self) -> list[InformationItem]:
+        """This version and every earlier one, newest first."""
+        out: list[InformationItem] = [self]
+        while out[-1].previous_id is not None:
+            out.append(InformationItem.objects.get(pk=out[-1].previous_id))
+        return out
+
+    def latest(self) -> InformationItem:
+        """The newest version of this item (itself when nothing corrected it)."""
+        item = self
+        while True:
+            following = InformationItem.objects.filter(previous_id=item.pk).first()
+            if following is None:
+                return item
+            item = following
 
     def readable_by(self, user: Any) -> bool:
         if self.is_confidence:

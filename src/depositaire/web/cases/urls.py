@@ -13,6 +13,8 @@ urlpatterns = [
     path("personnes/<int:person_id>/", views.person_detail, name="person_detail"),
     path("personnes/<int:person_id>/elements/nouveau/", views.item_create, name="item_create"),
     path("elements/<int:item_id>/", views.item_detail, name="item_detail"),
+    path("elements/<int:item_id>/corriger/", views.item_correct, name="item_correct"),
+    path("elements/<int:item_id>/retirer/", views.item_withdraw, name="item_withdraw"),
     path("acces-urgence/", emergency.emergency_open, name="emergency_open"),
     path("acces-urgence/liste/", emergency.emergency_list, name="emergency_list"),
 ]

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from depositaire.engine.schema import CATEGORIES
 from depositaire.messages import t
 from depositaire.web.accounts import roles
-from depositaire.web.cases import national_number
-from depositaire.web.cases.forms import ItemForm, PersonForm
+from depositaire.web.cases import corrections, lookup, national_number
+from depositaire.web.cases.forms import ChangeReasonForm, ItemCorrectionForm, ItemForm, PersonForm
 from depositaire.web.cases.models import InformationItem, Person
-from depositaire.web.views import guard, journal, journal_read
+from depositaire.web.views import guard, journal, journal_read, paginate, query_without_page
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 #: Words of a search beyond this are ignored (each one adds a condition to the query).
@@ -45,21 +45,56 @@ def home(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
+#: The person list's orders: parameter ``tri`` -> fields.
+PERSON_ORDERS = {
+    "nom": ("last_name", "first_name", "pk"),
+    "-nom": ("-last_name", "-first_name", "-pk"),
+    "dossier": ("pk",),
+    "-dossier": ("-pk",),
+}
+
+
 @guard(*CASEWORKERS)
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
     persons = Person.objects.visible_to(request.user).select_related("team")
     query = request.GET.get("q", "").strip()
-    # Each word must be in the last or first name: "DUBOIS Jean", as the list shows it, finds him.
     words = query.split()
-    if len(words) > MAX_SEARCH_WORDS:  # each word is a condition: a long text would fail the query
-        words = words[:MAX_SEARCH_WORDS]
-        messages.warning(request, t("security.forms.search_too_long", count=MAX_SEARCH_WORDS))
-    for word in words:
-        persons = persons.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
-    persons = persons.annotate(item_count=Count("items"))
-    journal_read(request, "person_list", persons, words=len(words) if query else None)
-    return render(request, "cases/person_list.html", {"persons": persons, "query": query})
+    if lookup.looks_like_number(query):
+        # A national number in any layout (85.07.30-033.61, 85073003361, 850730 033 61):
+        # found through its keyed digest, the number itself being sealed.
+        persons = persons.filter(national_number_index=lookup.index_of(query))
+        words = ["number"]
+    else:
+        # Each word must be in the last or first name: "DUBOIS Jean", as the list shows it, finds him.
+        if len(words) > MAX_SEARCH_WORDS:  # each word is a condition: a long text would fail
+            words = words[:MAX_SEARCH_WORDS]
+            messages.warning(request, t("security.forms.search_too_long", count=MAX_SEARCH_WORDS))
+        for word in words:
+            persons = persons.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+    order = request.GET.get("tri", "nom")
+    if order not in PERSON_ORDERS:
+        order = "nom"
+    persons = persons.annotate(item_count=Count("items", filter=Q(items__status="current")))
+    page = paginate(request, persons.order_by(*PERSON_ORDERS[order]))
+    journal_read(
+        request,
+        "person_list",
+        page.object_list,
+        words=len(words) if query else None,
+        total=page.paginator.count,
+    )
+    return render(
+        request,
+        "cases/person_list.html",
+        {
+            "persons": page.object_list,
+            "page": page,
+            "query": query,
+            "order": order,
+            "filters": query_without_page(request),
+        },
+    )
 
 
 @guard(*CASEWORKERS)
@@ -92,8 +127,37 @@ def person_create(request: HttpRequest) -> HttpResponse:
             target=f"person:{person.pk}",
             details={"person_id": person.pk},
         )
+        messages.success(request, t("daily.person.created", number=person.pk))
         return redirect("cases:person_detail", person_id=person.pk)
     return render(request, "cases/person_form.html", {"form": form})
+
+
+def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
+    """The requests about the person the user may see, each with its outcome.
+
+    An answer the law keeps secret (``keep_secret``: the measure must not be revealed, art.
+    46bis/1 CIC, as decided by the engine's duty ``keep_measure_secret``) is listed with a
+    warning instead of its outcome; the register keeps the rest."""
+    from depositaire.web.incoming.models import IncomingRequest
+
+    out = []
+    for r in (
+        IncomingRequest.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("answer")
+        .order_by("-received_at", "-pk")
+    ):
+        answer = getattr(r, "answer", None)
+        secret = bool(answer is not None and answer.keep_secret)
+        out.append(
+            {
+                "r": r,
+                "answer": None if secret else answer,
+                "secret": secret,
+                "verdict": t(f"verdicts.{answer.verdict}.label") if answer and not secret else "",
+            }
+        )
+    return out
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})
@@ -105,11 +169,18 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     user: Any = request.user
     items = InformationItem.objects.visible_to(user).filter(person=person).select_related("author")
     others_confidences = (
-        InformationItem.objects.filter(person=person, nature="confidence")
+        InformationItem.objects.current()
+        .filter(person=person, nature="confidence")
         .exclude(author_id=user.pk)
         .count()
     )
     number = person.get_sealed("national_number")
+    requests_page = paginate(request, requests_about(person, user), per_page=20, param="page_d")
+    withdrawn = (
+        InformationItem.objects.history_visible_to(user)
+        .filter(person=person, status="withdrawn")
+        .select_related("changed_by")
+    )
     context = {
         "person": person,
         "items": items,
@@ -123,6 +194,10 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
             "prepared_by", "session"
         ),
         "minor": person.is_minor(),
+        "requests": requests_page.object_list,
+        "requests_page": requests_page,
+        "requests_filters": query_without_page(request, "page_d"),
+        "withdrawn_items": withdrawn,
     }
     journal(request, "file_viewed", target=f"person:{person.pk}", details={"person_id": person.pk})
     return render(request, "cases/person_detail.html", context)
@@ -155,21 +230,105 @@ def item_create(request: HttpRequest, person: Person) -> HttpResponse:
                 "categories": len(item.categories),
             },
         )
+        messages.success(request, t("daily.item.created", number=item.pk))
         return redirect(reverse("cases:person_detail", kwargs={"person_id": person.pk}) + "#items")
     return render(request, "cases/item_form.html", {"form": form, "person": person})
 
 
-@guard(*CASEWORKERS, load={"item_id": InformationItem})
+@guard(*CASEWORKERS, load={"item_id": (InformationItem, "history_visible_to")})
 @require_GET
 @sensitive_variables("content")
 def item_detail(request: HttpRequest, item: InformationItem) -> HttpResponse:
+    """An item and its history (every version, to whom the original is visible)."""
     content = item.read_content(request.user)
+    versions = [
+        {
+            "item": v,
+            "content": v.read_content(request.user),
+            "note": v.get_sealed("change_note"),
+        }
+        for v in item.latest().versions()
+    ]
     journal(
         request,
         "item_viewed",
         target=f"person:{item.person_id}",
-        details={"item_id": item.pk, "person_id": item.person_id},
+        details={
+            "item_id": item.pk,
+            "person_id": item.person_id,
+            "item_ids": [v["item"].pk for v in versions],
+        },
     )
     return render(
-        request, "cases/item_detail.html", {"item": item, "person": item.person, "content": content}
+        request,
+        "cases/item_detail.html",
+        {
+            "item": item,
+            "person": item.person,
+            "content": content,
+            "versions": versions if len(versions) > 1 or not item.is_current else [],
+            "latest": item.latest(),
+            "withdrawal_note": item.get_sealed("change_note") if item.status == "withdrawn" else "",
+        },
+    )
+
+
+@guard(*CASEWORKERS, load={"item_id": InformationItem})
+@sensitive_post_parameters("content", "note")
+@require_http_methods(["GET", "POST"])
+@sensitive_variables("data", "form", "initial")
+def item_correct(request: HttpRequest, item: InformationItem) -> HttpResponse:
+    """A new version of a current item; the earlier one is kept (see :mod:`corrections`)."""
+    initial = {
+        "categories": item.categories,
+        "origin": item.origin,
+        "content": item.read_content(request.user),
+    }
+    form = ItemCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = corrections.correct(
+                request,
+                item,
+                content=data["content"],
+                categories=list(data["categories"]),
+                origin=data["origin"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except corrections.AlreadyChanged:
+            messages.error(request, t("daily.item.already_changed"))
+            return redirect("cases:item_detail", item_id=item.pk)
+        messages.success(request, t("daily.item.corrected", number=new.pk, previous=item.pk))
+        return redirect("cases:item_detail", item_id=new.pk)
+    return render(
+        request, "cases/item_correct.html", {"form": form, "item": item, "person": item.person}
+    )
+
+
+@guard(*CASEWORKERS, load={"item_id": InformationItem})
+@sensitive_post_parameters("note")
+@require_http_methods(["GET", "POST"])
+@sensitive_variables("form")
+def item_withdraw(request: HttpRequest, item: InformationItem) -> HttpResponse:
+    """Withdrawing is asked on its own page that says what will happen, then confirmed."""
+    form = ChangeReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrections.withdraw(
+                request, item, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            )
+        except corrections.AlreadyChanged:
+            messages.error(request, t("daily.item.already_changed"))
+            return redirect("cases:item_detail", item_id=item.pk)
+        messages.success(request, t("daily.item.withdrawn", number=item.pk))
+        return redirect(
+            reverse("cases:person_detail", kwargs={"person_id": item.person_id}) + "#items"
+        )
+    return render(
+        request,
+        "cases/item_withdraw.html",
+        {"form": form, "item": item, "person": item.person},
+        status=400 if form.is_bound else 200,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from depositaire.engine.schema import CATEGORIES
+from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
 from depositaire.web.consent.forms import ConsentForm, ObjectionForm
@@ -62,13 +64,23 @@ def consent_create(request: HttpRequest, person: Person) -> HttpResponse:
                 "state": consent.decision,
             },
         )
+        messages.success(request, t(f"daily.consent.recorded_{consent.status}", number=consent.pk))
         return _back(person.pk)
     return render(request, "consent/consent_form.html", {"form": form, "person": person})
 
 
 @guard(*CASEWORKERS, load={"consent_id": Consent})
-@require_POST
+@require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, consent: Consent) -> HttpResponse:
+    """GET: the page that says what withdrawing the consent will do; POST: withdraw it."""
+    if request.method == "GET":
+        if consent.withdrawn_on is not None:
+            return _back(consent.person_id)
+        return render(
+            request,
+            "consent/consent_withdraw.html",
+            {"consent": consent, "person": consent.person},
+        )
     if consent.withdrawn_on is None:
         consent.withdraw(timezone.localdate())
         consent.save(update_fields=["withdrawn_on", "status"])
@@ -83,6 +95,7 @@ def consent_withdraw(request: HttpRequest, consent: Consent) -> HttpResponse:
                 "reason": "withdrawn",
             },
         )
+        messages.success(request, t("daily.consent.withdrawn", number=consent.pk))
     return _back(consent.person_id)
 
 
@@ -125,6 +138,7 @@ def objection_create(request: HttpRequest, person: Person) -> HttpResponse:
                 "status": objection.status,
             },
         )
+        messages.success(request, t("daily.consent.objection_recorded", number=objection.pk))
         return _back(person.pk)
     return render(request, "consent/objection_form.html", {"form": form, "person": person})
 
@@ -146,4 +160,5 @@ def objection_lift(request: HttpRequest, objection: Objection) -> HttpResponse:
                 "reason": "lifted",
             },
         )
+        messages.success(request, t("daily.consent.objection_lifted", number=objection.pk))
     return _back(objection.person_id)

@@ -50,7 +50,7 @@ def _provision_line(record: Consent | Objection) -> dict[str, Any]:
 
 
 def report_context(person: Person) -> dict[str, Any]:
-    items = list(InformationItem.objects.filter(person=person))
+    items = list(InformationItem.objects.current().filter(person=person))
     held = {c for i in items if not i.is_confidence for c in i.categories}
     confidences = [i for i in items if i.is_confidence]
     from depositaire.web.incoming.measure import secret_toward_person
@@ -92,21 +92,35 @@ def report_context(person: Person) -> dict[str, Any]:
 def closed_requests(person: Person) -> list[dict[str, Any]]:
     """Closed requests about the person: who asked what, when, the decision, its basis and
     what was sent — never the request's text, and never a measure the law keeps secret."""
+    from django.db.models import Q
+
     from depositaire.web.incoming.answer import basis_labels, requester_label
-    from depositaire.web.incoming.measure import shown_requests
+    from depositaire.web.incoming.measure import hidden_from_person
+    from depositaire.web.incoming.models import RequestAnswer
 
     # Art. 46bis/1, § 2 CIC (001): a prosecutor's requisition stays secret toward the person,
     # whatever its own outcome; the engine's ``measure_secrecy`` says so (incoming.measure).
-    answers = [r.answer for r in shown_requests(person, timezone.localdate())]
+    # With the answers of requests reopened since (kept under ``former_request``): what
+    # went out then did go out.
+    on = timezone.localdate()
+    answers = [
+        a
+        for a in RequestAnswer.objects.filter(
+            Q(request__person=person) | Q(former_request__person=person), keep_secret=False
+        )
+        .select_related("request", "former_request")
+        .order_by("closed_at", "pk")
+        if not hidden_from_person(a.about, on)
+    ]
     return [
         {
-            "received": a.request.received_at,
-            "outgoing": a.request.is_outgoing,
-            "purpose": t(f"incoming.report.purposes.{a.request.claimed_basis}")
-            if a.request.is_outgoing
+            "received": a.about.received_at,
+            "outgoing": a.about.is_outgoing,
+            "purpose": t(f"incoming.report.purposes.{a.about.claimed_basis}")
+            if a.about.is_outgoing
             else "",
-            "requester": requester_label(a.request),
-            "categories": ", ".join(category_label(c) for c in a.request.categories),
+            "requester": requester_label(a.about),
+            "categories": ", ".join(category_label(c) for c in a.about.categories),
             "verdict": t(f"verdicts.{a.verdict}.label"),
             "sent": ", ".join(category_label(c) for c in a.sent_categories)
             or t("incoming.report.nothing_sent"),

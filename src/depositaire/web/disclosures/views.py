@@ -5,13 +5,15 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from depositaire.engine.explain import value_label
+from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
 from depositaire.web.consent.models import Consent, Objection
@@ -19,7 +21,16 @@ from depositaire.web.disclosures.forms import FactsForm, PrepareForm, SessionFor
 from depositaire.web.disclosures.models import CommitteeSession, Disclosure
 from depositaire.web.disclosures.preparation import PreparationRequest, evaluate, missing_facts
 from depositaire.web.disclosures.service import legal_basis, recipient_label, record_disclosure
-from depositaire.web.views import guard, journal, journal_read, pdf_response
+from depositaire.web.views import (
+    attachment_response,
+    guard,
+    journal,
+    journal_read,
+    paginate,
+    pdf_response,
+    query_without_page,
+    sha256_hex,
+)
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 #: Roles that receive extracts, with the caseworkers who prepare them.
@@ -123,8 +134,24 @@ def detail(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
 
 
 @guard(*CASEWORKERS, load={"disclosure_id": (Disclosure, "managed_by")})
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
+    """GET: the page that says what transmitting will do; POST: transmit (journaled)."""
+    if request.method == "GET":
+        if disclosure.status == "sent":
+            return redirect("disclosures:detail", disclosure_id=disclosure.pk)
+        from depositaire.engine.explain import category_label
+
+        return render(
+            request,
+            "disclosures/send_confirm.html",
+            {
+                "disclosure": disclosure,
+                "person": disclosure.person,
+                "recipient": recipient_label(disclosure.recipient_kind, disclosure.recipient_name),
+                "categories": ", ".join(category_label(c) for c in disclosure.disclosed_categories),
+            },
+        )
     if disclosure.status != "sent":
         disclosure.status = "sent"
         disclosure.sent_at = timezone.now()
@@ -140,6 +167,7 @@ def send(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
                 "categories": list(disclosure.disclosed_categories),
             },
         )
+        messages.success(request, t("daily.send.done", number=disclosure.pk))
     return redirect("disclosures:detail", disclosure_id=disclosure.pk)
 
 
@@ -189,20 +217,30 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .filter(status="sent", recipient_kind=roles.RECEIVES[user.role])
         .select_related("prepared_by")
     )
-    journal_read(request, "inbox", received)
+    page = paginate(request, received)
+    journal_read(request, "inbox", page.object_list, total=page.paginator.count)
     return render(
         request,
         "disclosures/inbox.html",
-        {"disclosures": received, "kind": roles.RECEIVES[user.role]},
+        {
+            "disclosures": page.object_list,
+            "page": page,
+            "filters": query_without_page(request),
+            "kind": roles.RECEIVES[user.role],
+        },
     )
 
 
 @guard(roles.COMMITTEE_MEMBER, *CASEWORKERS)
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = CommitteeSession.objects.visible_to(request.user)
-    journal_read(request, "committee_sessions", sessions)
-    return render(request, "disclosures/session_list.html", {"sessions": sessions})
+    page = paginate(request, CommitteeSession.objects.visible_to(request.user))
+    journal_read(request, "committee_sessions", page.object_list, total=page.paginator.count)
+    return render(
+        request,
+        "disclosures/session_list.html",
+        {"sessions": page.object_list, "page": page, "filters": query_without_page(request)},
+    )
 
 
 @guard(roles.HEAD_SOCIAL_WORKER)
@@ -241,7 +279,12 @@ def registers(request: HttpRequest) -> HttpResponse:
         "prepared_by", "session"
     )
     consents = Consent.objects.filter(person__organisation_id=org).select_related("recorded_by")
-    objections = Objection.objects.filter(person__organisation_id=org).select_related("recorded_by")
+    objections = (
+        Objection.objects.filter(person__organisation_id=org)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+    disclosure_page = paginate(request, disclosures)
     rows = [
         {
             "disclosure": d,
@@ -249,12 +292,24 @@ def registers(request: HttpRequest) -> HttpResponse:
             "purpose": value_label("request.kind", d.purpose),
             "rules": legal_basis(d.outcomes, d.rule_ids),
         }
-        for d in disclosures[:500]
+        for d in disclosure_page.object_list
     ]
+    consent_page = paginate(request, consents, param="page_c")
+    objection_page = paginate(request, objections, param="page_o")
     return render(
         request,
         "disclosures/registers.html",
-        {"rows": rows, "consents": consents[:500], "objections": objections[:500]},
+        {
+            "rows": rows,
+            "consents": consent_page.object_list,
+            "objections": objection_page.object_list,
+            "disclosure_page": disclosure_page,
+            "consent_page": consent_page,
+            "objection_page": objection_page,
+            "disclosure_filters": query_without_page(request),
+            "consent_filters": query_without_page(request, "page_c"),
+            "objection_filters": query_without_page(request, "page_o"),
+        },
     )
 
 
@@ -290,7 +345,8 @@ _DETAIL_VALUE_KEYS: dict[str, tuple[str, ...]] = {
     "role_after": ("web.roles.{}",),
     "state": ("labels.state.{}",),
     "status": ("labels.status.{}",),
-    "reason": ("security.emergency.reasons.{}", "labels.reason.{}"),
+    "reason": ("security.emergency.reasons.{}", "daily.reasons.{}", "labels.reason.{}"),
+    "denied": ("daily.denied.{}",),
     "format": ("labels.format.{}",),
     "via": ("labels.via.{}",),
     "scope": ("labels.scope.{}",),
@@ -339,33 +395,40 @@ def _details_text(details: dict[str, Any]) -> str:
     return " ; ".join(parts)
 
 
-@guard(roles.DPO)
-@require_GET
-def journal_page(request: HttpRequest) -> HttpResponse:
-    """The access journal of the DPO's organisation: who did what to which object, never contents."""
+def _journal_filtered(request: HttpRequest) -> tuple[Any, Any, Any]:
+    """The organisation's entries, the filter form, and the entries it selects (newest first)."""
     from depositaire.web.accounts.models import User
+    from depositaire.web.filters import JournalFilterForm
     from depositaire.web.journal.codes import action_label
     from depositaire.web.journal.models import JournalEntry
 
     user: Any = request.user
-    entries = JournalEntry.objects.filter(organisation_id=user.organisation_id).order_by("-seq")
-    action = request.GET.get("action", "")
-    if action:
-        entries = entries.filter(action=action)
-    try:
-        before = int(request.GET.get("avant", ""))
-        entries = entries.filter(seq__lt=before)
-    except ValueError:
-        pass
-    page = list(entries[: JOURNAL_PAGE + 1])
-    more = len(page) > JOURNAL_PAGE
-    page = page[:JOURNAL_PAGE]
+    entries = JournalEntry.objects.filter(organisation_id=user.organisation_id)
+    # order_by() drops the model's ordering on seq, which would make every entry distinct.
+    actions = sorted(entries.order_by().values_list("action", flat=True).distinct())
+    users = list(
+        User.objects.filter(organisation_id=user.organisation_id)
+        .order_by("username")
+        .values_list("pk", "username")
+    )
+    form = JournalFilterForm(
+        request.GET or None,
+        users=users,
+        actions=sorted(((a, action_label(a)) for a in actions), key=lambda p: _sort_key(p[1])),
+    )
+    return entries, form, form.apply(entries).order_by("-seq")
+
+
+def _journal_rows(entries: list[Any]) -> list[dict[str, Any]]:
+    from depositaire.web.accounts.models import User
+    from depositaire.web.journal.codes import action_label
+
     names = dict(
-        User.objects.filter(pk__in={e.actor_id for e in page if e.actor_id}).values_list(
+        User.objects.filter(pk__in={e.actor_id for e in entries if e.actor_id}).values_list(
             "pk", "username"
         )
     )
-    rows = [
+    return [
         {
             "entry": e,
             "action": action_label(e.action),
@@ -373,30 +436,115 @@ def journal_page(request: HttpRequest) -> HttpResponse:
             "target": _target_label(e.target),
             "details": _details_text(e.details),
         }
-        for e in page
+        for e in entries
     ]
-    # order_by() drops the model's ordering on seq, which would make every entry distinct.
-    actions = sorted(
-        JournalEntry.objects.filter(organisation_id=user.organisation_id)
-        .order_by()
-        .values_list("action", flat=True)
-        .distinct()
-    )
+
+
+@guard(roles.DPO)
+@require_GET
+def journal_page(request: HttpRequest) -> HttpResponse:
+    """The access journal of the DPO's organisation: who did what to which object, never contents.
+
+    Filters: dates, user, person (file number), action; Django's paginator; the CSV export
+    of the same filtered entries (:func:`journal_csv`)."""
+    user: Any = request.user
+    _, form, selected = _journal_filtered(request)
+    page = paginate(request, selected, per_page=JOURNAL_PAGE)
+    rows = _journal_rows(list(page.object_list))
     journal(
         request,
         "journal_viewed",
         target=f"organisation:{user.organisation_id}",
-        details={"count": len(rows)},
+        details={"count": len(rows), "total_count": page.paginator.count},
     )
+    filters = query_without_page(request)
     return render(
         request,
         "disclosures/journal.html",
-        {
-            "rows": rows,
-            "actions": sorted(
-                ((a, action_label(a)) for a in actions), key=lambda p: _sort_key(p[1])
-            ),
-            "action": action,
-            "next_before": page[-1].seq if more and page else None,
+        {"rows": rows, "page": page, "filter_form": form, "filters": filters},
+    )
+
+
+#: The CSV export is cut nowhere: the entries are written as they are read.
+CSV_CHUNK = 2000
+
+
+@guard(roles.DPO)
+@require_GET
+def journal_csv(request: HttpRequest) -> HttpResponse:
+    """The filtered entries as CSV (UTF-8 with BOM, ``;`` as Excel reads it in Belgium), journaled.
+
+    The file holds what the page shows (codes in French, ids), never a content."""
+    import csv
+    import io
+
+    from depositaire.messages import t
+
+    user: Any = request.user
+    _, form, selected = _journal_filtered(request)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            t("web.journal.col_seq"),
+            t("web.journal.col_when"),
+            t("daily.journal.col_action_code"),
+            t("web.journal.col_action"),
+            t("web.journal.col_actor"),
+            t("web.journal.col_target"),
+            t("web.journal.col_details"),
+            t("daily.journal.col_hash"),
+        ]
+    )
+    count = 0
+    batch: list[Any] = []
+    for entry in selected.iterator(chunk_size=CSV_CHUNK):
+        batch.append(entry)
+        if len(batch) == CSV_CHUNK:
+            count += _write_csv_rows(writer, batch)
+            batch = []
+    count += _write_csv_rows(writer, batch)
+    data = buffer.getvalue().encode("utf-8")
+    journal(
+        request,
+        "export",
+        target=f"organisation:{user.organisation_id}",
+        details={
+            "format": "csv",
+            "kind": "journal",
+            "count": count,
+            "export_sha256": sha256_hex(data),
+            "filters_count": sum(1 for v in form.valid_data().values() if v not in (None, "")),
         },
     )
+    day = timezone.localdate().isoformat()
+    return attachment_response(data, f"journal-{day}.csv", "text/csv; charset=utf-8")
+
+
+def _cell(value: Any) -> Any:
+    """A text cell a spreadsheet will not read as a formula (CSV injection, OWASP)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _write_csv_rows(writer: Any, entries: list[Any]) -> int:
+    for row in _journal_rows(entries):
+        e = row["entry"]
+        writer.writerow(
+            map(
+                _cell,
+                [
+                    e.seq,
+                    timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                    e.action,
+                    row["action"],
+                    row["actor"],
+                    row["target"],
+                    row["details"],
+                    e.hash,
+                ],
+            )
+        )
+    return len(entries)

@@ -14,3 +14,8 @@ class IncomingConfig(AppConfig):
         register("incoming.IncomingRequest", "request_text")
         register("incoming.RequestDocument", "filename", "data")
         register("incoming.RequestAnswer", "letter_pdf")
+        register("incoming.RequestReopening", "statement")
+
+        from depositaire.web.journal.codes import register_action
+
+        register_action("request_reopened", detail_keys=("reason",))

@@ -22,7 +22,7 @@ from depositaire.web import fields, uploads
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import InformationItem, Person
-from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES, OUTGOING_BASES
+from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES, OUTGOING_BASES, REOPEN_REASONS
 from depositaire.web.incoming.sources import Source, leaked_categories, withheld_values
 
 #: Attachments: at most this many bytes, and only these types (checked on the bytes).
@@ -42,6 +42,56 @@ EXTENSIONS: Final = {
     ".eml": "text/plain",
 }
 VALUE_PREFIX: Final = "value__"
+#: Attachments given with the registration itself (more can be added on the request's page).
+MAX_DOCUMENTS_AT_REGISTRATION: Final = 5
+
+
+class CheckedUpload:
+    """An upload whose size and type were checked: its bytes, type, digest and name as sent."""
+
+    def __init__(self, raw: bytes, kind: str, filename: str) -> None:
+        self.raw = raw
+        self.kind = kind
+        self.sha256 = hashlib.sha256(raw).hexdigest()
+        self.filename = filename
+
+
+def check_upload(upload: Any) -> CheckedUpload:
+    """Refuse a file too big or whose extension and first bytes disagree (French error)."""
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise forms.ValidationError(
+            t("incoming.document.too_big", limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
+        )
+    raw = upload.read()
+    kind = sniff_type(upload.name or "", raw)
+    if kind is None or uploads.looks_polyglot(raw, kind):
+        raise forms.ValidationError(t("incoming.document.bad_type"))
+    return CheckedUpload(raw, kind, upload.name or "")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern of Django's documentation, "Uploading multiple
+    files"): each is checked like a single attachment."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            files = [single(d, initial) for d in data if d]
+        else:
+            files = [single(data, initial)] if data else []
+        if len(files) > MAX_DOCUMENTS_AT_REGISTRATION:
+            raise forms.ValidationError(
+                t("daily.documents.too_many", limit=MAX_DOCUMENTS_AT_REGISTRATION)
+            )
+        return [check_upload(f) for f in files]
 
 
 def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -60,6 +110,12 @@ class ColleagueChoiceField(forms.ModelChoiceField):
 
 class RequestForm(forms.Form):
     person = PersonChoiceField(label=t("incoming.form.person"), queryset=Person.objects.none())
+    #: The requester's documents, given at registration (optional; checked like any attachment).
+    documents = MultipleFileField(
+        label=t("daily.documents.field"),
+        help_text=t("daily.documents.help"),
+        required=False,
+    )
     # No default for the requester's kind nor the basis: the form asks (a police call left
     # on a default was once stored as a colleague's question).
     requester_kind = forms.ChoiceField(
@@ -220,17 +276,11 @@ class DocumentForm(forms.Form):
 
     def clean_document(self) -> Any:
         upload = self.cleaned_data["document"]
-        if upload.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(
-                t("incoming.document.too_big", limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
-            )
-        raw = upload.read()
-        kind = sniff_type(upload.name or "", raw)
-        if kind is None or uploads.looks_polyglot(raw, kind):
-            raise forms.ValidationError(t("incoming.document.bad_type"))
-        self.raw = raw
-        self.kind = kind
-        self.sha256 = hashlib.sha256(raw).hexdigest()
+        checked = check_upload(upload)
+        self.raw = checked.raw
+        self.kind = checked.kind
+        self.sha256 = checked.sha256
+        self.filename = checked.filename
         return upload
 
 
@@ -349,3 +399,19 @@ def _category_name(category: str) -> str:
     if category == "confidence" or category in CATEGORIES:
         return disclosure_label(category)
     return t("incoming.letter.unknown_category", category=category[:40])
+
+
+class ReopenForm(forms.Form):
+    """Why a closed request is opened again: a reason and an explanation (sealed)."""
+
+    reason = forms.ChoiceField(
+        label=t("daily.item.reason"),
+        choices=lambda: [(r, t(f"daily.reasons.{r}")) for r in REOPEN_REASONS],
+    )
+    statement = forms.CharField(
+        label=t("daily.item.note"),
+        help_text=t("daily.reopen.statement_help"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": t("daily.item.note_required")},
+    )

@@ -157,7 +157,7 @@ class RequestDocument(SealedFieldsMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Sealed: the file name (it may name the person) and the bytes (base64).
+    # Sealed: the file name as sent (it may name the person) and the bytes (base64).
     filename = models.TextField(editable=False)
     data = models.TextField(editable=False)
 
@@ -168,6 +168,11 @@ class RequestDocument(SealedFieldsMixin, models.Model):
 
     def __str__(self) -> str:
         return t("incoming.document.number", number=self.pk)
+
+    @property
+    def original_name(self) -> str:
+        """The file's name as it was sent (unsealed; shown escaped, used on download)."""
+        return self.get_sealed("filename")
 
     def set_bytes(self, raw: bytes) -> None:
         self.set_sealed("data", base64.b64encode(raw).decode("ascii"))
@@ -180,7 +185,18 @@ class RequestAnswer(SealedFieldsMixin, models.Model):
     """How a request was closed: the decision, the letter (sealed PDF and its hash), what was sent."""
 
     uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False)
-    request = models.OneToOneField(IncomingRequest, on_delete=models.PROTECT, related_name="answer")
+    #: The request this answer closes; emptied when the request is reopened (the answer
+    #: is kept, under ``former_request``, and a new one is made at the next closing).
+    request = models.OneToOneField(
+        IncomingRequest, on_delete=models.PROTECT, related_name="answer", null=True, blank=True
+    )
+    former_request = models.ForeignKey(
+        IncomingRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="former_answers",
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -206,10 +222,52 @@ class RequestAnswer(SealedFieldsMixin, models.Model):
         ordering = ["-closed_at", "-pk"]
 
     def __str__(self) -> str:
-        return t("incoming.request.number", number=self.request_id)
+        return t("incoming.request.number", number=self.request_id or self.former_request_id)
+
+    @property
+    def about(self) -> IncomingRequest:
+        """The request answered (still closed by this answer, or reopened since)."""
+        request = self.request or self.former_request
+        assert request is not None
+        return request
 
     def set_pdf(self, pdf: bytes) -> None:
         self.set_sealed("letter_pdf", base64.b64encode(pdf).decode("ascii"))
 
     def get_pdf(self) -> bytes:
         return base64.b64decode(self.get_sealed("letter_pdf"))
+
+
+#: Why a closed request is reopened (codes; labels in the catalogue).
+REOPEN_REASONS = ("answer_wrong", "new_information", "requester_follow_up", "other")
+
+
+class RequestReopening(SealedFieldsMixin, models.Model):
+    """A closed request opened again by its author or the head of service, with a reason.
+
+    The earlier answer (decision, letter, what was sent) is kept as it was."""
+
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(
+        IncomingRequest, on_delete=models.PROTECT, related_name="reopenings"
+    )
+    previous_answer = models.ForeignKey(
+        RequestAnswer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(default=timezone.now, editable=False)
+    reason = models.CharField(max_length=30, choices=[(r, r) for r in REOPEN_REASONS])
+    #: Sealed: the worker's explanation.
+    statement = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-reopened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"reopening:{self.pk}"
+
+    @property
+    def reason_label(self) -> str:
+        return t(f"daily.reasons.{self.reason}")

@@ -62,7 +62,7 @@ def nature_from_file(request: IncomingRequest) -> str | None:
         return None
     holding = [
         i
-        for i in InformationItem.objects.filter(person=request.person)
+        for i in InformationItem.objects.current().filter(person=request.person)
         if asked & set(i.categories)
     ]
     if any(i.is_confidence for i in holding):

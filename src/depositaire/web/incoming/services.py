@@ -20,7 +20,12 @@ from depositaire.web.cases.models import Person
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
 from depositaire.web.incoming.forms import LetterForm, eligible_items
-from depositaire.web.incoming.models import IncomingRequest
+from depositaire.web.incoming.models import (
+    IncomingRequest,
+    RequestAnswer,
+    RequestDocument,
+    RequestReopening,
+)
 from depositaire.web.incoming.sources import Source, letter_sources
 from depositaire.web.views import journal
 
@@ -129,6 +134,109 @@ def register_outgoing(
         },
     )
     return outgoing
+
+
+def clean_filename(name: str) -> str:
+    """The file's name as sent, without a path nor control characters, 200 characters at most."""
+    import unicodedata
+
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    return base[:200]
+
+
+def add_document(
+    http_request: HttpRequest,
+    incoming: IncomingRequest,
+    *,
+    raw: bytes,
+    kind: str,
+    sha256: str,
+    filename: str,
+    via: str | None = None,
+) -> RequestDocument:
+    """Store one of the requester's documents, sealed with its original name; journaled.
+
+    Used by the request's page, the registration form and the REST API alike."""
+    document = RequestDocument(
+        request=incoming,
+        content_type=kind,
+        size=len(raw),
+        sha256=sha256,
+        uploaded_by=http_request.user,
+    )
+    document.set_sealed("filename", clean_filename(filename))
+    document.set_bytes(raw)
+    document.save()
+    journal(
+        http_request,
+        "request_document_added",
+        target=target(incoming),
+        details={
+            "request_id": incoming.pk,
+            "document_id": document.pk,
+            "document_sha256": document.sha256,
+            "size_count": document.size,
+            **_extra(via),
+        },
+    )
+    return document
+
+
+class NotClosed(Exception):
+    """The request is open already (reopened by a colleague, a double click)."""
+
+
+def may_reopen(incoming: IncomingRequest, user: Any) -> bool:
+    """Its author (who registered it) or the head of service of its team."""
+    from depositaire.web.accounts import roles
+
+    return bool(incoming.registered_by_id == user.pk or user.role == roles.HEAD_SOCIAL_WORKER)
+
+
+def reopen(
+    http_request: HttpRequest,
+    incoming: IncomingRequest,
+    *,
+    reason: str,
+    statement: str,
+    via: str | None = None,
+) -> RequestReopening:
+    """Open a closed request again; its answer is kept (``former_request``), journaled."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        locked = IncomingRequest.objects.select_for_update().get(pk=incoming.pk)
+        if locked.status != "closed":
+            raise NotClosed
+        answer = RequestAnswer.objects.filter(request=locked).first()
+        if answer is not None:
+            answer.former_request = locked
+            answer.request = None
+            answer.save(update_fields=["former_request", "request"])
+        reopening = RequestReopening(
+            request=locked,
+            previous_answer=answer,
+            reopened_by=http_request.user,
+            reason=reason,
+        )
+        reopening.set_sealed("statement", statement)
+        reopening.save()
+        locked.status = "open"
+        locked.save(update_fields=["status"])
+        journal(
+            http_request,
+            "request_reopened",
+            target=target(locked),
+            details={
+                "request_id": locked.pk,
+                "person_id": locked.person_id,
+                "answer_id": answer.pk if answer is not None else None,
+                "reason": reason,
+                **_extra(via),
+            },
+        )
+    return reopening
 
 
 def interview_for(incoming: IncomingRequest, user: Any) -> Interview:

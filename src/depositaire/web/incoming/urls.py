@@ -16,6 +16,7 @@ urlpatterns = [
     path("demandes/<int:incoming_id>/examen/", views.examine, name="examine"),
     path("demandes/<int:incoming_id>/examen/recommencer/", views.restart, name="restart"),
     path("demandes/<int:incoming_id>/reponse/", views.answer, name="answer"),
+    path("demandes/<int:incoming_id>/rouvrir/", views.reopen, name="reopen"),
     path("demandes/<int:incoming_id>/reponse.pdf", views.letter_pdf, name="letter_pdf"),
     path("demandes/<int:incoming_id>/pieces/", views.document_add, name="document_add"),
     path("demandes/pieces/<int:document_id>/", views.document_download, name="document"),

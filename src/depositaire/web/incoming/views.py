@@ -20,20 +20,32 @@ from depositaire.documents import DocumentError
 from depositaire.documents.letters import legal_basis
 from depositaire.engine import SituationError
 from depositaire.engine.explain import category_label, disclosure_label, fact_label, value_label
+from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import UNKNOWN_TOKEN, Interview
 from depositaire.interview.questions import value_text
 from depositaire.messages import t
 from depositaire.web.accounts import roles
+from depositaire.web.filters import RequestFilterForm
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination, services
 from depositaire.web.incoming.forms import (
     MAX_DOCUMENT_BYTES,
     DocumentForm,
     OutgoingForm,
+    ReopenForm,
     RequestForm,
 )
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
-from depositaire.web.views import attachment_response, guard, journal, journal_read, pdf_response
+from depositaire.web.views import (
+    attachment_response,
+    guard,
+    journal,
+    journal_read,
+    paginate,
+    pdf_response,
+    query_without_page,
+    refuse,
+)
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
@@ -47,13 +59,23 @@ _target = services.target
 @guard(*CASEWORKERS)
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    requests = (
-        IncomingRequest.objects.visible_to(request.user)
-        .select_related("person", "received_by")
-        .order_by("status", "-received_at")
+    form = RequestFilterForm(request.GET or None)
+    requests = form.apply(
+        IncomingRequest.objects.visible_to(request.user).select_related("person", "received_by")
     )
-    journal_read(request, "request_list", requests)
-    return render(request, "incoming/list.html", {"requests": requests, "now": timezone.now()})
+    page = paginate(request, requests)
+    journal_read(request, "request_list", page.object_list, total=page.paginator.count)
+    return render(
+        request,
+        "incoming/list.html",
+        {
+            "requests": page.object_list,
+            "page": page,
+            "filter_form": form,
+            "filters": query_without_page(request),
+            "now": timezone.now(),
+        },
+    )
 
 
 @guard(*CASEWORKERS)
@@ -65,9 +87,27 @@ def request_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
     if request.GET.get("personne", "").isdigit():
         initial["person"] = int(request.GET["personne"])
-    form = RequestForm(request.POST or None, user=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    files = request.FILES if request.method == "POST" else None
+    form = RequestForm(request.POST or None, files, user=user, initial=initial)
+    if request.method == "POST" and getattr(request, "upload_too_big", False):
+        form.is_valid()
+        form.add_error(
+            "documents", t("incoming.document.too_big", limit=MAX_DOCUMENT_BYTES // 2**20)
+        )
+    elif request.method == "POST" and form.is_valid():
         incoming = services.register_incoming(request, form.cleaned_data)
+        for document in form.cleaned_data.get("documents") or []:
+            services.add_document(
+                request,
+                incoming,
+                raw=document.raw,
+                kind=document.kind,
+                sha256=document.sha256,
+                filename=document.filename,
+            )
+        count = len(form.cleaned_data.get("documents") or [])
+        key = {0: "registered", 1: "registered_one_document"}.get(count, "registered_documents")
+        messages.success(request, t(f"daily.requests.{key}", number=incoming.pk, documents=count))
         return redirect("incoming:examine", incoming_id=incoming.pk)
     return render(request, "incoming/form.html", {"form": form})
 
@@ -111,6 +151,11 @@ def request_detail(request: HttpRequest, incoming: IncomingRequest) -> HttpRespo
         "documents": incoming.documents.all(),
         "document_form": DocumentForm(),
         "answer": getattr(incoming, "answer", None),
+        "may_reopen": not incoming.is_open and services.may_reopen(incoming, request.user),
+        "reopenings": [
+            {"r": r, "statement": r.get_sealed("statement")}
+            for r in incoming.reopenings.select_related("reopened_by", "previous_answer")
+        ],
     }
     if context["answer"] is not None:
         decision = context["answer"].decision
@@ -118,6 +163,38 @@ def request_detail(request: HttpRequest, incoming: IncomingRequest) -> HttpRespo
     if incoming.urgent and incoming.is_open and incoming.interview_state:
         context["urgency"] = _urgency(examination.load(incoming))
     return render(request, "incoming/detail.html", context)
+
+
+@guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
+@sensitive_post_parameters("statement")
+@require_http_methods(["GET", "POST"])
+def reopen(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
+    """Reopening a closed request: its author or the head of service, with a reason,
+    on a page that says what will happen."""
+    if not services.may_reopen(incoming, request.user):
+        return refuse(request, incoming)
+    if incoming.is_open:
+        messages.info(request, t("daily.reopen.already_open"))
+        return redirect("incoming:detail", incoming_id=incoming.pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen(
+                request,
+                incoming,
+                reason=form.cleaned_data["reason"],
+                statement=form.cleaned_data["statement"],
+            )
+        except services.NotClosed:
+            pass
+        messages.success(request, t("daily.reopen.done", number=incoming.pk))
+        return redirect("incoming:detail", incoming_id=incoming.pk)
+    return render(
+        request,
+        "incoming/reopen.html",
+        {"form": form, "incoming": incoming, "person": incoming.person},
+        status=400 if form.is_bound else 200,
+    )
 
 
 # -- documents ------------------------------------------------------------------
@@ -139,26 +216,13 @@ def document_add(request: HttpRequest, incoming: IncomingRequest) -> HttpRespons
             for error in errors:
                 messages.error(request, error)
         return redirect("incoming:detail", incoming_id=incoming.pk)
-    document = RequestDocument(
-        request=incoming,
-        content_type=form.kind,
-        size=len(form.raw),
-        sha256=form.sha256,
-        uploaded_by=request.user,
-    )
-    document.set_sealed("filename", form.cleaned_data["document"].name[:200])
-    document.set_bytes(form.raw)
-    document.save()
-    journal(
+    services.add_document(
         request,
-        "request_document_added",
-        target=_target(incoming),
-        details={
-            "request_id": incoming.pk,
-            "document_id": document.pk,
-            "document_sha256": document.sha256,
-            "size_count": document.size,
-        },
+        incoming,
+        raw=form.raw,
+        kind=form.kind,
+        sha256=form.sha256,
+        filename=form.filename,
     )
     messages.success(request, t("incoming.document.added"))
     return redirect("incoming:detail", incoming_id=incoming.pk)
@@ -181,7 +245,10 @@ def document_download(request: HttpRequest, document: RequestDocument) -> HttpRe
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
         document.content_type, "txt"
     )
-    filename = f"demande-{document.request_id}-piece-{document.pk}.{extension}"
+    # The name the requester gave the file (sealed with it); a neutral one if it had none.
+    filename = (
+        document.original_name or f"demande-{document.request_id}-piece-{document.pk}.{extension}"
+    )
     return attachment_response(raw, filename, document.content_type)
 
 
@@ -324,12 +391,14 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
     status = 200
     finished = examination.next_question(interview, incoming.urgent) is None
     if request.method == "POST":
-        if request.POST.get("action") == "close" and not finished:
+        if request.POST.get("action") in ("close", "confirm") and not finished:
             error, status = t("incoming.answer.not_finished"), 400
         elif form.is_valid():
             draft = _draft(incoming, request.user, form)
             try:
                 document = answering.letter_document(interview, draft, incoming) if kind else None
+                if request.POST.get("action") == "confirm":
+                    return _confirm_close(request, incoming, interview, kind, document)
                 if request.POST.get("action") == "close":
                     try:
                         answering.close(request, incoming, interview, draft if kind else None)
@@ -369,6 +438,40 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             **_decision_context(interview),
         },
         status=_status(request, status == 400),
+    )
+
+
+def _confirm_close(
+    request: HttpRequest,
+    incoming: IncomingRequest,
+    interview: Interview,
+    kind: str | None,
+    document: Any,
+) -> HttpResponse:
+    """The page that says what closing will do, with the same post kept for the final click.
+
+    Closing is irreversible (the letter is sealed, what it carries goes out): the page's
+    button asks first; nothing is stored until ``action=close`` comes back."""
+    carried = {c for cats, _ in document.disclosed for c in cats} if document is not None else set()
+    reposted = [
+        (key, value)
+        for key in request.POST
+        if key not in ("csrfmiddlewaretoken", "action")
+        for value in request.POST.getlist(key)
+    ]
+    return render(
+        request,
+        "incoming/answer_confirm.html",
+        {
+            "incoming": incoming,
+            "person": incoming.person,
+            "verdict_label": t(f"verdicts.{interview.decision.verdict}.label"),
+            "letter_kind": kind,
+            "letter_kind_label": t(f"incoming.letter.kinds.{kind}") if kind else "",
+            "oral": answering.is_oral(incoming),
+            "sent": [category_label(c) for c in CATEGORIES if c in carried],
+            "reposted": reposted,
+        },
     )
 
 
@@ -429,6 +532,8 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
     open_requests = sorted((r for r in requests if r.is_open), key=lambda r: r.received_at)
     closed = [r for r in requests if not r.is_open]
+    open_page = paginate(request, open_requests, param="page_o")
+    closed_page = paginate(request, closed, param="page_c")
     journal_read(request, "follow_up", requests)
     return render(
         request,
@@ -436,7 +541,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
         {
             "open": [
                 {"r": r, "age": r.age_days(now), "requester": answering.requester_label(r)}
-                for r in open_requests
+                for r in open_page.object_list
             ],
             "closed": [
                 {
@@ -445,8 +550,13 @@ def follow_up(request: HttpRequest) -> HttpResponse:
                     "verdict": t(f"verdicts.{r.answer.verdict}.label"),
                     "sent": ", ".join(category_label(c) for c in r.answer.sent_categories),
                 }
-                for r in closed
+                for r in closed_page.object_list
+                if getattr(r, "answer", None) is not None
             ],
+            "open_page": open_page,
+            "closed_page": closed_page,
+            "open_filters": query_without_page(request, "page_o"),
+            "closed_filters": query_without_page(request, "page_c"),
             "groups": same_requester_groups(requests),
         },
     )
@@ -457,11 +567,15 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """The register's metadata: who asked what kind of data, how, when, the decision — never contents."""
     user: Any = request.user
-    requests = IncomingRequest.objects.filter(organisation_id=user.organisation_id).select_related(
-        "answer"
+    form = RequestFilterForm(request.GET or None)
+    requests = form.apply(
+        IncomingRequest.objects.filter(organisation_id=user.organisation_id).select_related(
+            "answer"
+        )
     )
+    page = paginate(request, requests)
     rows = []
-    for r in requests[:500]:
+    for r in page.object_list:
         a = getattr(r, "answer", None)
         rows.append(
             {
@@ -480,6 +594,15 @@ def register(request: HttpRequest) -> HttpResponse:
         request,
         "request_register_viewed",
         target=f"organisation:{user.organisation_id}",
-        details={"count": len(rows)},
+        details={"count": len(rows), "total_count": page.paginator.count},
     )
-    return render(request, "incoming/register.html", {"rows": rows})
+    return render(
+        request,
+        "incoming/register.html",
+        {
+            "rows": rows,
+            "page": page,
+            "filter_form": form,
+            "filters": query_without_page(request),
+        },
+    )
