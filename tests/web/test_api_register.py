@@ -332,3 +332,25 @@ def test_a_person_asking_through_the_api_about_a_requisition_is_answered_within_
     assert answer.keep_secret and answer.letter_kind == "reply"
     letter = pdf_text(answer.get_pdf())
     assert "46bis" not in letter and "Parquet" not in letter and "réquisition" not in letter
+
+
+def test_a_refused_api_access_to_a_request_is_journaled_like_a_refused_page(
+    client: Any, world: World, raw: str
+) -> None:
+    """Issue 12 item 3: a 403/404 on a person's data is journaled ``access_denied``,
+    through the API as through the pages (actor and target; the person when of the
+    caller's organisation)."""
+    w = world.a
+    rid = api_register(client, raw, w.person, POLICE)
+    outsider = token(w.other_team_worker, "register")
+    assert call(client, "get", f"/api/v1/requests/{rid}", outsider).status_code == 404
+    entry = JournalEntry.objects.filter(action="access_denied").order_by("-seq").first()
+    assert entry is not None and entry.actor_id == w.other_team_worker.pk
+    assert entry.target == f"person:{w.person.pk}/request:{rid}"
+    assert entry.details == {"denied": "scope", "person_id": w.person.pk}
+    # Another organisation's worker: refused, journaled, and the person is not named.
+    stranger = token(world.b.users[roles.SOCIAL_WORKER], "register")
+    assert call(client, "get", f"/api/v1/requests/{rid}/examination", stranger).status_code == 404
+    other = JournalEntry.objects.filter(action="access_denied").order_by("-seq").first()
+    assert other is not None and other.actor_id == world.b.users[roles.SOCIAL_WORKER].pk
+    assert other.target == f"request:{rid}" and "person_id" not in other.details

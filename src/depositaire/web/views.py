@@ -104,7 +104,13 @@ _TARGET_CODES = {
 
 
 def _refused(request: HttpRequest, status: int, model: Any, pk: Any) -> HttpResponse:
-    """Journal ``access_denied`` (actor, target, status), then answer 403 or 404 as usual.
+    """Journal ``access_denied`` (actor, target, status), then answer 403 or 404 as usual."""
+    journal_refusal(request, status, model, pk)
+    return error_view(status)(request)
+
+
+def journal_refusal(request: HttpRequest, status: int, model: Any, pk: Any) -> None:
+    """Journal ``access_denied`` for a refused access to an object (pages and API alike).
 
     The target names the object asked for by its id only. The person it concerns is
     added when that person belongs to the actor's organisation (the DPO can then
@@ -122,7 +128,6 @@ def _refused(request: HttpRequest, status: int, model: Any, pk: Any) -> HttpResp
             if code != "person":
                 target = f"person:{person_id}/{target}"
     journal(request, "access_denied", target=target, details=details)
-    return error_view(status)(request)
 
 
 def refuse(request: HttpRequest, obj: Any) -> HttpResponse:

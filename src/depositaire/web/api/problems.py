@@ -50,11 +50,15 @@ class ApiProblem(Exception):
         *,
         errors: list[dict[str, Any]] | None = None,
         status: int | None = None,
+        journaled: bool = False,
     ) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
         self.errors = errors or []
+        #: A refusal raised before anything was written, whose ``access_denied`` entry must
+        #: stay: the request's transaction is then committed, not rolled back.
+        self.journaled = journaled
         self.status = status or STATUS[code]
 
 
@@ -93,9 +97,10 @@ def response(
     *,
     status: int | None = None,
     errors: list[dict[str, Any]] | None = None,
+    keep: bool = False,
 ) -> HttpResponse:
     status = status or STATUS[code]
-    if status >= 400 and transaction.get_autocommit() is False:
+    if status >= 400 and not keep and transaction.get_autocommit() is False:
         transaction.set_rollback(True)
     payload = body(
         code,
@@ -114,7 +119,9 @@ def response(
 
 
 def from_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
-    return response(request, exc.code, exc.detail, status=exc.status, errors=exc.errors)
+    return response(
+        request, exc.code, exc.detail, status=exc.status, errors=exc.errors, keep=exc.journaled
+    )
 
 
 # -- pydantic / ninja validation errors, in French -----------------------------------

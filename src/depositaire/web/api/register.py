@@ -233,14 +233,24 @@ def _target(incoming: IncomingRequest) -> str:
 
 
 def _load(request: HttpRequest, request_id: int) -> IncomingRequest:
-    user = require_role(request, CASEWORKERS)
+    """The request, when the caller may reach it; a refusal is journaled ``access_denied``
+    as on the pages (``web.views.journal_refusal``)."""
+    from depositaire.web.views import journal_refusal
+
+    try:
+        user = require_role(request, CASEWORKERS)
+    except ApiProblem as refused:
+        journal_refusal(request, 403, IncomingRequest, request_id)
+        refused.journaled = True
+        raise
     found = (
         IncomingRequest.objects.visible_to(user).filter(pk=request_id).first()
         if 0 < request_id < 2**62
         else None
     )
     if found is None:
-        raise ApiProblem("not_found", t("api.errors.no_request"))
+        journal_refusal(request, 404, IncomingRequest, request_id)
+        raise ApiProblem("not_found", t("api.errors.no_request"), journaled=True)
     return found
 
 
