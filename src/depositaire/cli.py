@@ -457,9 +457,7 @@ def print_proof(base: RuleBase, module: str | None) -> int:
             status, mark = t("prove.failed"), "✗"
         out.print(f"{mark} {t(f'prove.properties.{prop}')} : {status}", markup=False)
         if prop == "one_verdict" and not found and proof.engine_settled:
-            out.print(
-                f"  • {t('prove.engine_checked', count=len(proof.engine_settled))}", markup=False
-            )
+            out.print(f"  • {tn('prove.engine_checked', len(proof.engine_settled))}", markup=False)
         for ce in found:
             detail = {k: v for k, v in ce.detail.items() if k != "outcome"}
             if "outcome" in ce.detail:

@@ -112,7 +112,7 @@ def test_seal_existing_does_not_bless_a_row_inserted_behind_the_application(
         )
     refused = run(["journal", "seal-existing"], env)
     assert refused.returncode == 1
-    assert "Non scellées : 1 ligne(s)" in " ".join(refused.stdout.split())
+    assert "Non scellée : 1 ligne plus récente" in " ".join(refused.stdout.split())
     assert "Information du dossier n° 1000 ajoutée" in " ".join(
         run(["journal", "verify"], env).stdout.split()
     )

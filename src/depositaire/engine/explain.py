@@ -18,7 +18,7 @@ from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import FACTS
 from depositaire.engine.situation import Situation
-from depositaire.messages import has, one_language, t, t_or
+from depositaire.messages import current_language, has, one_language, t, t_or
 
 
 def value_label(path: str, value: object) -> str:
@@ -98,7 +98,10 @@ _ELISIONS = (
 def elide(text: str) -> str:
     """French elision and contraction where a template meets a title or a condition
     ("que une" → "qu'une", "de le" → "du", "à les" → "aux"). Written by hand: no kept
-    library does this for French, and the list is short and tested."""
+    library does this for French, and the list is short and tested. Other languages
+    (Dutch) have no elision: their text is left as written."""
+    if current_language() != "fr":
+        return text
     for pattern, repl in _ELISIONS:
         text = pattern.sub(repl, text)
     return text
@@ -142,7 +145,7 @@ def _cite(rule: Rule | Iterable[str], provisions: Provisions, date: dt.date) -> 
     keys = rule.citations if isinstance(rule, Rule) else tuple(rule)
     labels = [v.short for k in keys if (v := provisions.on(k, date)) is not None]
     # Two references are enough inline; the decision's citations list them all.
-    return " ; ".join(list(dict.fromkeys(labels))[:2])
+    return t("explain.separator").join(list(dict.fromkeys(labels))[:2])
 
 
 def explain(
@@ -272,7 +275,12 @@ def _explain(
             )
         )
     if decision.duties:
-        out.append(t("explain.duties", items=" ; ".join(t(f"duties.{d}") for d in decision.duties)))
+        out.append(
+            t(
+                "explain.duties",
+                items=t("explain.separator").join(t(f"duties.{d}") for d in decision.duties),
+            )
+        )
     if decision.missing:
         out.append(t("explain.missing", facts=", ".join(fact_label(p) for p in decision.missing)))
     if (
@@ -303,7 +311,7 @@ def _explain(
         out.append(
             t(
                 "explain.penalties",
-                items=" ; ".join(t(f"penalties.{p}") for p in decision.penalties),
+                items=t("explain.separator").join(t(f"penalties.{p}") for p in decision.penalties),
             )
         )
     for note in decision.not_modelled:

@@ -13,7 +13,7 @@ from typing import IO
 
 from rich.console import Console
 
-from depositaire.messages import t
+from depositaire.messages import t, tn
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -82,7 +82,7 @@ def seal_existing_command(*, also_reported: bool = False) -> int:
     else:
         out.print(t("journal.seal_existing.nothing"), markup=False)
     if report.reported_total:
-        out.print(t("journal.seal_existing.reported", count=report.reported_total), markup=False)
+        out.print(tn("journal.seal_existing.reported", report.reported_total), markup=False)
         return EXIT_PROBLEMS
     return EXIT_OK
 
