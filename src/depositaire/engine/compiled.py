@@ -20,17 +20,17 @@ is named in this file.
 - **Bi-temporal reading.** Plans are keyed by the date and the reading day
   (``as_known_on``): the rules in force as known that day, and what the explanation
   says of the others (annulled, not in force).
-- **``missing``** keeps the reference's definition and its limit
-  (``evaluator.EXACT_MISSING_LIMIT``): every combination of the open facts' value
-  classes is decided, each by the compiled inner evaluation (no ``Situation`` rebuilt,
-  no validation, dispatch and memoised disclosures), several times cheaper than a full
-  evaluation. Above the limit the rule-by-rule estimate stays, as in the reference.
+- **``missing``** keeps the reference's definition (the same open facts, value classes
+  and notion of a decisive fact) but is computed on a hash-consed decision diagram of
+  the inner outcomes (:mod:`depositaire.engine.missing`), without enumerating the
+  completions and without the reference's limit (``evaluator.EXACT_MISSING_LIMIT``):
+  below the limit both give the same list; above it the reference keeps its estimate
+  while this module stays exact.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -38,12 +38,12 @@ from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
 from depositaire.engine.decision import Citation, Decision, RuleStatus, Trace
 from depositaire.engine.derive import derive
 from depositaire.engine.evaluator import (
-    EXACT_MISSING_LIMIT,
     _citations,
     _missing,
     _sorted,
     disclosure,
 )
+from depositaire.engine.missing import fast_mask, only_decisive
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
 from depositaire.engine.schema import CONFIDENCE, FACTS
@@ -146,12 +146,10 @@ class CompiledRuleBase:
         keep: set[str] = set()
         scoped: set[str] = set()
         for r in self.rule_base.rules:
-            scope_can_hold = bool(abstract_mask(r.scope, values_of) & T)
+            scope_can_hold = bool(fast_mask(r.scope, values_of) & T)
             if scope_can_hold:
                 scoped.add(r.id)
-            if abstract_mask(r.effective, values_of) != F or (
-                r.kind == "exception" and scope_can_hold
-            ):
+            if fast_mask(r.effective, values_of) != F or (r.kind == "exception" and scope_can_hold):
                 keep.add(r.id)
         self._relevant[key] = frozenset(keep)
         self._scoped[key] = frozenset(scoped)
@@ -336,7 +334,7 @@ class CompiledRuleBase:
                 pending = []
             else:
                 candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
-                missing = _only_decisive(self, candidates, pending, maybe_defeated, situation, f)
+                missing = only_decisive(self, candidates, pending, maybe_defeated, situation, f)
                 if not missing:
                     # As the reference: no fact can change the outcome, the first rule
                     # that can decide gives the one outcome every completion gives.
@@ -450,50 +448,6 @@ def _any_values(path: str) -> tuple[object, ...]:
 
 
 _ANY: dict[str, tuple[object, ...]] = {}
-
-
-def _only_decisive(
-    compiled: CompiledRuleBase,
-    candidates: list[str],
-    pending: list[Rule],
-    maybe_defeated: dict[str, Rule],
-    situation: Situation,
-    f: Facts,
-) -> list[str]:
-    """The reference's ``_only_decisive`` (same definition, same limit), with each
-    combination decided by :meth:`CompiledRuleBase.inner_outcome`."""
-    rule_base = compiled.rule_base
-    involved = (*pending, *maybe_defeated.values())
-    open_facts = list(dict.fromkeys(p for r in involved for p in r.effective.open_facts(f)))
-    classes = [rule_base.value_classes(p, involved) for p in open_facts]
-    total = 1
-    for c in classes:
-        total *= len(c)
-        if total > EXACT_MISSING_LIMIT:
-            return candidates
-    base = situation.facts
-    date = situation.date
-    known = situation.as_known_on
-    results: dict[tuple[int, ...], Outcome] = {}
-    for combo in itertools.product(*(range(len(c)) for c in classes)):
-        facts = dict(base)
-        for i, k in enumerate(combo):
-            facts[open_facts[i]] = classes[i][k]  # type: ignore[assignment]
-        results[combo] = compiled.inner_outcome(facts, date, known)
-
-    def decisive(determined_only: bool) -> list[str]:
-        found: set[str] = set()
-        for i, path in enumerate(open_facts):
-            groups: dict[tuple[int, ...], set[Outcome]] = {}
-            for combo, result in results.items():
-                if determined_only and result[0] == "undetermined":
-                    continue
-                groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(result)
-            if any(len(g) > 1 for g in groups.values()):
-                found.add(path)
-        return [p for p in candidates if p in found]
-
-    return decisive(True) or decisive(False)
 
 
 _COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}
