@@ -36,7 +36,7 @@ from typing import Any
 
 from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
 from depositaire.engine.decision import Citation, Decision, RuleStatus, Trace
-from depositaire.engine.derive import derive
+from depositaire.engine.derive import Derivation, derive
 from depositaire.engine.evaluator import (
     _citations,
     _missing,
@@ -124,7 +124,7 @@ class CompiledRuleBase:
         self._scoped: dict[tuple[object, ...], frozenset[str]] = {}
         self._all_ids = frozenset(r.id for r in rule_base.rules)
         # Citations by (cited rules, derivations, date); category orders by set.
-        self._cited: dict[tuple[object, ...], tuple[tuple[Citation, ...], tuple[str, ...]]] = {}
+        self._tails: dict[tuple[object, ...], Any] = {}
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
         self._disclosures: dict[tuple[object, ...], tuple[Verdict, frozenset[str], frozenset[str]]]
@@ -369,37 +369,25 @@ class CompiledRuleBase:
                 duties.extend(dr.duties)
                 duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
 
-        cited_rules = tuple(
-            r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
-        )
-        annulments = tuple(
-            r.annulment.by for r, status in steps if status == "annulled" and r.annulment
-        )
-        ckey = (
-            *map(id, cited_rules),
+        language = _language()
+        tkey = (
+            *[(r.id, status) for r, status in steps],
             None,
             *(d.citations for d in derivations),
             date,
             known,
-            annulments,
+            verdict,
+            f.get("holder.bound_by_secrecy") is True,
+            language,
+            *rules,
         )
-        cited = self._cited.get(ckey)
-        if cited is None:
-            cited = _citations(
-                cited_rules, tuple(derivations), self.provisions, date, known, annulments
-            )
-            if len(self._cited) > 65536:
-                self._cited.clear()
-            self._cited[ckey] = cited
-        citations, to_verify = cited
-        from depositaire.engine.coverage import not_modelled_keys
-        from depositaire.messages import t
-
-        # (not_modelled_keys is memoised; the French text is read in the current language)
-        notes = [t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)]
-        from depositaire.law.penalties import penalties_for
-
-        penalties = penalties_for(rules, verdict, f, date)
+        tail = self._tails.get(tkey)
+        if tail is None:
+            tail = self._tail(steps, rules, verdict, f, derivations, date, known)
+            if len(self._tails) > 65536:
+                self._tails.clear()
+            self._tails[tkey] = tail
+        citations, to_verify, notes, penalties = tail
         return Decision(
             verdict=verdict,
             rules=rules,
@@ -413,12 +401,42 @@ class CompiledRuleBase:
             date=date,
             rule_base_version=self.rule_base.version,
             as_known_on=known,
-            not_modelled=notes,
-            penalties=penalties,
+            not_modelled=list(notes),
+            penalties=list(penalties),
             trace=trace,
             winner=winner if verdict != "undetermined" else None,
             renderer=self._renderer(situation, f) if explain else None,
         )
+
+    def _tail(
+        self,
+        steps: Sequence[tuple[Rule, RuleStatus]],
+        rules: Sequence[str],
+        verdict: Verdict,
+        f: Facts,
+        derivations: Sequence[Derivation],
+        date: dt.date,
+        known: dt.date | None,
+    ) -> tuple[tuple[Citation, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """Citations, notes to verify, not-modelled notes and penalties: they depend only
+        on the steps, the rules, the verdict, the derivations, the date, the reading day,
+        whether the holder is bound and the language (memoised on those by ``evaluate``)."""
+        cited_rules = tuple(
+            r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
+        )
+        annulments = tuple(
+            r.annulment.by for r, status in steps if status == "annulled" and r.annulment
+        )
+        citations, to_verify = _citations(
+            cited_rules, tuple(derivations), self.provisions, date, known, annulments
+        )
+        from depositaire.engine.coverage import not_modelled_keys
+        from depositaire.law.penalties import penalties_for
+        from depositaire.messages import t
+
+        notes = tuple(t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules))
+        penalties = tuple(penalties_for(rules, verdict, f, date))
+        return citations, to_verify, notes, penalties
 
     def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
         """The explanation, rendered when the decision's ``explanation`` is first read."""
@@ -430,6 +448,19 @@ class CompiledRuleBase:
             return build_explanation(decision, situation, f, provisions)
 
         return render
+
+
+def _language() -> str:
+    """The language the notes are read in (``messages.current_language``)."""
+    global _current_language
+    if _current_language is None:
+        from depositaire.messages import current_language
+
+        _current_language = current_language
+    return _current_language()
+
+
+_current_language: Callable[[], str] | None = None
 
 
 def _any_values(path: str) -> tuple[object, ...]:
