@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from depositaire.engine import decide, evaluate, parse_situation
 from depositaire.engine.provisions import default_provisions
 from depositaire.engine.recheck import Stored, recheck
 from depositaire.engine.rules import RuleBase
-from depositaire.law import default_rule_base
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 TODAY = dt.date(2026, 12, 1)
@@ -39,14 +37,9 @@ def _stored() -> list[Stored]:
 
 def _testimony_refused() -> RuleBase:
     """The fixture rule base: the same law, but testifying lets nothing out."""
-    base = default_rule_base()
-    rules = tuple(
-        dataclasses.replace(r, verdict="secret", allows_confidences=None)
-        if r.id == "testimony"
-        else r
-        for r in base.rules
-    )
-    return RuleBase(rules, version=f"{base.version}+testimony-refused")
+    from fixtures.recheck_testimony_refused import testimony_refused
+
+    return testimony_refused()
 
 
 def test_an_unchanged_rule_base_finds_no_decision_to_revise():

@@ -42,7 +42,7 @@ class Change:
     may_now: tuple[str, ...]
     version_now: str
     #: Labels of the provisions cited before or now but not both (or in another version);
-    #: when the same provisions are cited, those the new decision rests on.
+    #: when the same provisions are cited, those of the rule that decides now.
     provisions: tuple[str, ...] = field(default=())
     rules_before: tuple[str, ...] = field(default=())
     rules_now: tuple[str, ...] = field(default=())
@@ -86,7 +86,11 @@ def recheck_one(
             [v for k, v in cited_before.items() if k not in cited_now]
             + [v for k, v in cited_now.items() if k not in cited_before]
         )
-    ) or tuple(dict.fromkeys(cited_now.values()))
+    )
+    if not provisions and now.winner is not None:
+        # The same provisions cited: those of the rule that decides now.
+        own = set(now.winner.citations)
+        provisions = tuple(dict.fromkeys(c.label for c in now.citations if c.id in own))
     return Change(
         stored=stored,
         verdict_before=verdict_before,

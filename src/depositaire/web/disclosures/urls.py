@@ -18,6 +18,7 @@ urlpatterns = [
     path("comite/<int:session_id>/", views.session_detail, name="session_detail"),
     path("registres/", views.registers, name="registers"),
     path("registres/journal/", views.journal_page, name="journal"),
+    path("registres/revision/", views.recheck_page, name="recheck"),
     path("personnes/<int:person_id>/rapport/", report.report, name="report"),
     path("personnes/<int:person_id>/rapport.pdf", report.report_pdf, name="report_pdf"),
 ]

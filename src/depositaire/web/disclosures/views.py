@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from depositaire.engine.explain import value_label
+from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
 from depositaire.web.consent.models import Consent, Objection
@@ -377,4 +378,31 @@ def journal_page(request: HttpRequest) -> HttpResponse:
             "action": action,
             "next_before": page[-1].seq if more and page else None,
         },
+    )
+
+
+@guard(roles.DPO)
+@require_GET
+def recheck_page(request: HttpRequest) -> HttpResponse:
+    """The stored decisions of the organisation that the current rule base would decide
+    otherwise (``depositaire decisions recheck``): references, verdicts, versions and
+    provisions only — never a name or a content."""
+    from depositaire.engine.recheck import recheck
+    from depositaire.web.disclosures.recheck import stored_decisions
+
+    user: Any = request.user
+    report = recheck(stored_decisions(user.organisation_id))
+    rows = [
+        {
+            "change": c,
+            "source": t(f"ops.recheck.sources.{c.stored.source}"),
+            "before": t(f"verdicts.{c.verdict_before}.label") if c.verdict_before else "—",
+            "now": t(f"verdicts.{c.verdict_now}.label"),
+        }
+        for c in report.changes
+    ]
+    return render(
+        request,
+        "disclosures/recheck.html",
+        {"rows": rows, "checked": report.checked, "errors": report.errors},
     )
