@@ -127,6 +127,12 @@ class CompiledRuleBase:
         self._tails: dict[tuple[object, ...], Any] = {}
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
+        # Periods: (date, reading day) -> number; number -> (rules in force, the others).
+        self._period_ids: dict[tuple[dt.date, dt.date | None], int] = {}
+        self._period_intern: dict[tuple[object, ...], int] = {}
+        self._periods: list[
+            tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], OutOfForce]
+        ] = []
         self._disclosures: dict[tuple[object, ...], tuple[Verdict, frozenset[str], frozenset[str]]]
         self._disclosures = {}
 
@@ -159,37 +165,60 @@ class CompiledRuleBase:
         can hold, with what the explanation says of them) for these dispatch facts on
         ``date`` as known on ``known``, in examination order."""
         dkey = tuple(f.get(p) for p in self.dispatch)
-        key = (*dkey, date, known)
+        pid = self._period_ids.get((date, known))
+        if pid is None:
+            pid = self._period(date, known)
+        key = (*dkey, pid)
         found = self._plans.get(key)
         if found is None:
             if dkey not in self._relevant:
                 self._analyse_key(dkey)
             relevant = self._relevant.get(dkey, self._all_ids)
             scoped = self._scoped.get(dkey, self._all_ids)
-            defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date, known)
-            out: list[tuple[Rule, RuleStatus]] = []
-            for r in self.rule_base.verdict_rules:
-                if r.id not in scoped or r.in_force(date, known):
-                    continue
-                # The reference's statuses: an annulment known that day; a rule not yet
-                # part of the law as known is silent; another version of the same
-                # provision in force is examined instead.
-                if r.annulled(date, known):
-                    out.append((r, "annulled"))
-                elif r.known_from is not None and r.valid_on(date):
-                    continue
-                elif not any(o.citations == r.citations for o in verdict_rules):
-                    out.append((r, "not_in_force"))
+            defeaters, verdict_rules, duty_rules, out = self._periods[pid]
             found = (
                 tuple(r for r in defeaters if r.id in relevant),
                 tuple(r for r in verdict_rules if r.id in relevant),
                 tuple(r for r in duty_rules if r.id in relevant),
-                tuple(out),
+                tuple((r, status) for r, status in out if r.id in scoped),
             )
             if len(self._plans) > 65536:
                 self._plans.clear()
             self._plans[key] = found
         return found
+
+    def _period(self, date: dt.date, known: dt.date | None) -> int:
+        """The rules in force on ``date`` as known on ``known`` and the statuses of the
+        others, as one number shared by every (date, reading day) that gives the same."""
+        defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date, known)
+        out: list[tuple[Rule, RuleStatus]] = []
+        for r in self.rule_base.verdict_rules:
+            if r.in_force(date, known):
+                continue
+            # The reference's statuses: an annulment known that day; a rule not yet
+            # part of the law as known is silent; another version of the same
+            # provision in force is examined instead.
+            if r.annulled(date, known):
+                out.append((r, "annulled"))
+            elif r.known_from is not None and r.valid_on(date):
+                continue
+            elif not any(o.citations == r.citations for o in verdict_rules):
+                out.append((r, "not_in_force"))
+        content = (defeaters, verdict_rules, duty_rules, tuple(out))
+        ckey = (
+            tuple(map(id, defeaters)),
+            tuple(map(id, verdict_rules)),
+            tuple(map(id, duty_rules)),
+            tuple((id(r), status) for r, status in out),
+        )
+        pid = self._period_intern.get(ckey)
+        if pid is None:
+            pid = self._period_intern[ckey] = len(self._periods)
+            self._periods.append(content)
+        if len(self._period_ids) > 65536:
+            self._period_ids.clear()
+        self._period_ids[(date, known)] = pid
+        return pid
 
     def _sorted(self, categories: frozenset[str]) -> list[str]:
         found = self._orders.get(categories)

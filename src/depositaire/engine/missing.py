@@ -75,6 +75,8 @@ class Diagram:
         self._dist: dict[tuple[int, int], bool] = {}
         self._paths: dict[int, frozenset[str]] = {}
         self._reader_ids: dict[str, frozenset[str]] = {}
+        self._path_tuples: dict[int, tuple[str, ...]] = {}
+        self._cond_masks: dict[tuple[object, ...], int] = {}
         self._derivations: dict[tuple[object, ...], tuple[object, ...]] = {}
 
     # -- nodes ------------------------------------------------------------------
@@ -146,7 +148,15 @@ class Diagram:
         def mask(r: Rule) -> int:
             m = None if stale is None or r.id in stale else masks.get(r.id)  # type: ignore[union-attr]
             if m is None:
-                m = fast_mask(r.effective, values_of)
+                cond = r.effective
+                paths = self._path_tuple(cond)
+                ckey = (id(cond), tuple([values_of(p) for p in paths]))
+                m = self._cond_masks.get(ckey)
+                if m is None:
+                    m = fast_mask(cond, values_of)
+                    if len(self._cond_masks) > 200_000:
+                        self._cond_masks.clear()
+                    self._cond_masks[ckey] = m
             own[r.id] = m
             return m
 
@@ -192,6 +202,12 @@ class Diagram:
             if len(self._memo) > 200_000:
                 self._memo.clear()
             self._memo[key] = found
+        return found
+
+    def _path_tuple(self, cond: Condition) -> tuple[str, ...]:
+        found = self._path_tuples.get(id(cond))
+        if found is None:
+            found = self._path_tuples[id(cond)] = tuple(sorted(self._leaf_paths(cond)))
         return found
 
     def _readers(self, path: str) -> frozenset[str]:
