@@ -145,6 +145,7 @@ SPECS: list[Spec] = [
     S("disclosures:session_detail", {COMM, SW, HEAD}, args=lambda w: {"session_id": w.session.pk}),
     S("disclosures:registers", {DPO}, has_object=False),
     S("disclosures:journal", {DPO}, has_object=False),
+    S("disclosures:recheck", {DPO}, has_object=False),
     S("disclosures:report", CASE, args=person),
     S("disclosures:report_pdf", CASE, args=person),
     S("incoming:list", CASE, has_object=False),
