@@ -249,3 +249,105 @@ def register(app: typer.Typer) -> None:
     app.command("restore", cls=FrenchCommand, help=t("ops.cli.restore"))(restore)
     app.command("serve", cls=FrenchCommand, help=t("ops.cli.serve"))(serve)
     app.command("migrate", cls=FrenchCommand, help=t("ops.cli.migrate"))(migrate)
+    from depositaire.cli_text import FrenchGroup
+
+    decisions_app = typer.Typer(
+        cls=FrenchGroup,
+        subcommand_metavar=t("cli.help.subcommand_metavar"),
+        help=t("ops.cli.decisions"),
+        no_args_is_help=True,
+    )
+    decisions_app.command("recheck", cls=FrenchCommand, help=t("ops.cli.recheck"))(
+        decisions_recheck
+    )
+    app.add_typer(decisions_app, name="decisions")
+
+
+def decisions_recheck(
+    organisation: Annotated[
+        int | None,
+        typer.Option("--organisation", metavar="ID", help=t("ops.recheck.option_organisation")),
+    ] = None,
+    rule_base: Annotated[
+        str | None, typer.Option("--rule-base", metavar="MODULE", help=t("cli.options.rule_base"))
+    ] = None,
+) -> None:
+    """Re-decide every stored decision (register and case files) with the current rule
+    base, through the bulk path; list those whose verdict or disclosures would differ."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from depositaire.cli import load_rule_base
+
+    base = load_rule_base(rule_base)
+    _setup_django()
+    from django.db import DatabaseError
+
+    from depositaire.engine.recheck import recheck
+    from depositaire.web.disclosures.recheck import count_stored, stored_decisions
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=False,
+    )
+    try:
+        total = count_stored(organisation)
+        with progress:
+            task = progress.add_task(t("ops.recheck.progress"), total=total)
+            report = recheck(
+                stored_decisions(organisation),
+                rule_base=base,
+                advance=lambda n: progress.update(task, advance=n),
+            )
+    except DatabaseError as exc:
+        _fail(t("ops.backup.error.database", detail=type(exc).__name__))
+    for change in report.changes:
+        out.print(format_change(change), markup=False, soft_wrap=True)
+    for stored, message in report.errors:
+        err.print(t("ops.recheck.error", ref=stored.ref, message=message), markup=False)
+    out.print(
+        t(
+            "ops.recheck.summary",
+            checked=report.checked,
+            changed=len(report.changes),
+            errors=len(report.errors),
+        ),
+        markup=False,
+    )
+    raise typer.Exit(1 if report.errors else 0)
+
+
+def format_change(change: object) -> str:
+    """One changed decision, in French, on one line."""
+    from depositaire.engine.recheck import Change
+
+    assert isinstance(change, Change)
+
+    def cats(values: tuple[str, ...]) -> str:
+        return ", ".join(t(f"values.information.categories.{c}") for c in values) or "—"
+
+    def verdict(v: str) -> str:
+        return t(f"verdicts.{v}.label") if v else "—"
+
+    return t(
+        "ops.recheck.change",
+        source=t(f"ops.recheck.sources.{change.stored.source}"),
+        ref=change.stored.ref,
+        before=verdict(change.verdict_before),
+        now=verdict(change.verdict_now),
+        may_before=cats(change.may_before),
+        may_now=cats(change.may_now),
+        version_before=change.stored.rule_base_version or "—",
+        version_now=change.version_now,
+        provisions="; ".join(change.provisions) or "—",
+    )

@@ -162,6 +162,7 @@ SPECS: list[Spec] = [
     S("disclosures:registers", {DPO}, has_object=False),
     S("disclosures:journal", {DPO}, has_object=False),
     S("disclosures:journal_csv", {DPO}, has_object=False),
+    S("disclosures:recheck", {DPO}, has_object=False),
     S("disclosures:report", CASE, args=person),
     S("disclosures:report_pdf", CASE, args=person),
     S("incoming:list", CASE, has_object=False),

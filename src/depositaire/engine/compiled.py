@@ -20,30 +20,30 @@ is named in this file.
 - **Bi-temporal reading.** Plans are keyed by the date and the reading day
   (``as_known_on``): the rules in force as known that day, and what the explanation
   says of the others (annulled, not in force).
-- **``missing``** keeps the reference's definition and its limit
-  (``evaluator.EXACT_MISSING_LIMIT``): every combination of the open facts' value
-  classes is decided, each by the compiled inner evaluation (no ``Situation`` rebuilt,
-  no validation, dispatch and memoised disclosures), several times cheaper than a full
-  evaluation. Above the limit the rule-by-rule estimate stays, as in the reference.
+- **``missing``** keeps the reference's definition (the same open facts, value classes
+  and notion of a decisive fact) but is computed on a hash-consed decision diagram of
+  the inner outcomes (:mod:`depositaire.engine.missing`), without enumerating the
+  completions and without the reference's limit (``evaluator.EXACT_MISSING_LIMIT``):
+  below the limit both give the same list; above it the reference keeps its estimate
+  while this module stays exact.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
 from depositaire.engine.decision import Citation, Decision, RuleStatus, Trace
-from depositaire.engine.derive import derive
+from depositaire.engine.derive import Derivation, derive
 from depositaire.engine.evaluator import (
-    EXACT_MISSING_LIMIT,
     _citations,
     _missing,
     _sorted,
     disclosure,
 )
+from depositaire.engine.missing import fast_mask, only_decisive
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
 from depositaire.engine.schema import CONFIDENCE, FACTS
@@ -124,9 +124,15 @@ class CompiledRuleBase:
         self._scoped: dict[tuple[object, ...], frozenset[str]] = {}
         self._all_ids = frozenset(r.id for r in rule_base.rules)
         # Citations by (cited rules, derivations, date); category orders by set.
-        self._cited: dict[tuple[object, ...], tuple[tuple[Citation, ...], tuple[str, ...]]] = {}
+        self._tails: dict[tuple[object, ...], Any] = {}
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
+        # Periods: (date, reading day) -> number; number -> (rules in force, the others).
+        self._period_ids: dict[tuple[dt.date, dt.date | None], int] = {}
+        self._period_intern: dict[tuple[object, ...], int] = {}
+        self._periods: list[
+            tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], OutOfForce]
+        ] = []
         self._disclosures: dict[tuple[object, ...], tuple[Verdict, frozenset[str], frozenset[str]]]
         self._disclosures = {}
 
@@ -146,12 +152,10 @@ class CompiledRuleBase:
         keep: set[str] = set()
         scoped: set[str] = set()
         for r in self.rule_base.rules:
-            scope_can_hold = bool(abstract_mask(r.scope, values_of) & T)
+            scope_can_hold = bool(fast_mask(r.scope, values_of) & T)
             if scope_can_hold:
                 scoped.add(r.id)
-            if abstract_mask(r.effective, values_of) != F or (
-                r.kind == "exception" and scope_can_hold
-            ):
+            if fast_mask(r.effective, values_of) != F or (r.kind == "exception" and scope_can_hold):
                 keep.add(r.id)
         self._relevant[key] = frozenset(keep)
         self._scoped[key] = frozenset(scoped)
@@ -161,37 +165,60 @@ class CompiledRuleBase:
         can hold, with what the explanation says of them) for these dispatch facts on
         ``date`` as known on ``known``, in examination order."""
         dkey = tuple(f.get(p) for p in self.dispatch)
-        key = (*dkey, date, known)
+        pid = self._period_ids.get((date, known))
+        if pid is None:
+            pid = self._period(date, known)
+        key = (*dkey, pid)
         found = self._plans.get(key)
         if found is None:
             if dkey not in self._relevant:
                 self._analyse_key(dkey)
             relevant = self._relevant.get(dkey, self._all_ids)
             scoped = self._scoped.get(dkey, self._all_ids)
-            defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date, known)
-            out: list[tuple[Rule, RuleStatus]] = []
-            for r in self.rule_base.verdict_rules:
-                if r.id not in scoped or r.in_force(date, known):
-                    continue
-                # The reference's statuses: an annulment known that day; a rule not yet
-                # part of the law as known is silent; another version of the same
-                # provision in force is examined instead.
-                if r.annulled(date, known):
-                    out.append((r, "annulled"))
-                elif r.known_from is not None and r.valid_on(date):
-                    continue
-                elif not any(o.citations == r.citations for o in verdict_rules):
-                    out.append((r, "not_in_force"))
+            defeaters, verdict_rules, duty_rules, out = self._periods[pid]
             found = (
                 tuple(r for r in defeaters if r.id in relevant),
                 tuple(r for r in verdict_rules if r.id in relevant),
                 tuple(r for r in duty_rules if r.id in relevant),
-                tuple(out),
+                tuple((r, status) for r, status in out if r.id in scoped),
             )
             if len(self._plans) > 65536:
                 self._plans.clear()
             self._plans[key] = found
         return found
+
+    def _period(self, date: dt.date, known: dt.date | None) -> int:
+        """The rules in force on ``date`` as known on ``known`` and the statuses of the
+        others, as one number shared by every (date, reading day) that gives the same."""
+        defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date, known)
+        out: list[tuple[Rule, RuleStatus]] = []
+        for r in self.rule_base.verdict_rules:
+            if r.in_force(date, known):
+                continue
+            # The reference's statuses: an annulment known that day; a rule not yet
+            # part of the law as known is silent; another version of the same
+            # provision in force is examined instead.
+            if r.annulled(date, known):
+                out.append((r, "annulled"))
+            elif r.known_from is not None and r.valid_on(date):
+                continue
+            elif not any(o.citations == r.citations for o in verdict_rules):
+                out.append((r, "not_in_force"))
+        content = (defeaters, verdict_rules, duty_rules, tuple(out))
+        ckey = (
+            tuple(map(id, defeaters)),
+            tuple(map(id, verdict_rules)),
+            tuple(map(id, duty_rules)),
+            tuple((id(r), status) for r, status in out),
+        )
+        pid = self._period_intern.get(ckey)
+        if pid is None:
+            pid = self._period_intern[ckey] = len(self._periods)
+            self._periods.append(content)
+        if len(self._period_ids) > 65536:
+            self._period_ids.clear()
+        self._period_ids[(date, known)] = pid
+        return pid
 
     def _sorted(self, categories: frozenset[str]) -> list[str]:
         found = self._orders.get(categories)
@@ -336,7 +363,7 @@ class CompiledRuleBase:
                 pending = []
             else:
                 candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
-                missing = _only_decisive(self, candidates, pending, maybe_defeated, situation, f)
+                missing = only_decisive(self, candidates, pending, maybe_defeated, situation, f)
                 if not missing:
                     # As the reference: no fact can change the outcome, the first rule
                     # that can decide gives the one outcome every completion gives.
@@ -371,37 +398,25 @@ class CompiledRuleBase:
                 duties.extend(dr.duties)
                 duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
 
-        cited_rules = tuple(
-            r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
-        )
-        annulments = tuple(
-            r.annulment.by for r, status in steps if status == "annulled" and r.annulment
-        )
-        ckey = (
-            *map(id, cited_rules),
+        language = _language()
+        tkey = (
+            *[(r.id, status) for r, status in steps],
             None,
             *(d.citations for d in derivations),
             date,
             known,
-            annulments,
+            verdict,
+            f.get("holder.bound_by_secrecy") is True,
+            language,
+            *rules,
         )
-        cited = self._cited.get(ckey)
-        if cited is None:
-            cited = _citations(
-                cited_rules, tuple(derivations), self.provisions, date, known, annulments
-            )
-            if len(self._cited) > 65536:
-                self._cited.clear()
-            self._cited[ckey] = cited
-        citations, to_verify = cited
-        from depositaire.engine.coverage import not_modelled_keys
-        from depositaire.messages import t
-
-        # (not_modelled_keys is memoised; the French text is read in the current language)
-        notes = [t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)]
-        from depositaire.law.penalties import penalties_for
-
-        penalties = penalties_for(rules, verdict, f, date)
+        tail = self._tails.get(tkey)
+        if tail is None:
+            tail = self._tail(steps, rules, verdict, f, derivations, date, known)
+            if len(self._tails) > 65536:
+                self._tails.clear()
+            self._tails[tkey] = tail
+        citations, to_verify, notes, penalties = tail
         # A dated version decides under its contract id (situation.md); which one, in
         # ``rule_versions``.
         reported, versions = self.rule_base.reported(rules)
@@ -419,12 +434,42 @@ class CompiledRuleBase:
             date=date,
             rule_base_version=self.rule_base.version,
             as_known_on=known,
-            not_modelled=notes,
-            penalties=penalties,
+            not_modelled=list(notes),
+            penalties=list(penalties),
             trace=trace,
             winner=winner if verdict != "undetermined" else None,
             renderer=self._renderer(situation, f) if explain else None,
         )
+
+    def _tail(
+        self,
+        steps: Sequence[tuple[Rule, RuleStatus]],
+        rules: Sequence[str],
+        verdict: Verdict,
+        f: Facts,
+        derivations: Sequence[Derivation],
+        date: dt.date,
+        known: dt.date | None,
+    ) -> tuple[tuple[Citation, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """Citations, notes to verify, not-modelled notes and penalties: they depend only
+        on the steps, the rules, the verdict, the derivations, the date, the reading day,
+        whether the holder is bound and the language (memoised on those by ``evaluate``)."""
+        cited_rules = tuple(
+            r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
+        )
+        annulments = tuple(
+            r.annulment.by for r, status in steps if status == "annulled" and r.annulment
+        )
+        citations, to_verify = _citations(
+            cited_rules, tuple(derivations), self.provisions, date, known, annulments
+        )
+        from depositaire.engine.coverage import not_modelled_keys
+        from depositaire.law.penalties import penalties_for
+        from depositaire.messages import t
+
+        notes = tuple(t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules))
+        penalties = tuple(penalties_for(rules, verdict, f, date))
+        return citations, to_verify, notes, penalties
 
     def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
         """The explanation, rendered when the decision's ``explanation`` is first read."""
@@ -436,6 +481,19 @@ class CompiledRuleBase:
             return build_explanation(decision, situation, f, provisions)
 
         return render
+
+
+def _language() -> str:
+    """The language the notes are read in (``messages.current_language``)."""
+    global _current_language
+    if _current_language is None:
+        from depositaire.messages import current_language
+
+        _current_language = current_language
+    return _current_language()
+
+
+_current_language: Callable[[], str] | None = None
 
 
 def _any_values(path: str) -> tuple[object, ...]:
@@ -454,50 +512,6 @@ def _any_values(path: str) -> tuple[object, ...]:
 
 
 _ANY: dict[str, tuple[object, ...]] = {}
-
-
-def _only_decisive(
-    compiled: CompiledRuleBase,
-    candidates: list[str],
-    pending: list[Rule],
-    maybe_defeated: dict[str, Rule],
-    situation: Situation,
-    f: Facts,
-) -> list[str]:
-    """The reference's ``_only_decisive`` (same definition, same limit), with each
-    combination decided by :meth:`CompiledRuleBase.inner_outcome`."""
-    rule_base = compiled.rule_base
-    involved = (*pending, *maybe_defeated.values())
-    open_facts = list(dict.fromkeys(p for r in involved for p in r.effective.open_facts(f)))
-    classes = [rule_base.value_classes(p, involved) for p in open_facts]
-    total = 1
-    for c in classes:
-        total *= len(c)
-        if total > EXACT_MISSING_LIMIT:
-            return candidates
-    base = situation.facts
-    date = situation.date
-    known = situation.as_known_on
-    results: dict[tuple[int, ...], Outcome] = {}
-    for combo in itertools.product(*(range(len(c)) for c in classes)):
-        facts = dict(base)
-        for i, k in enumerate(combo):
-            facts[open_facts[i]] = classes[i][k]  # type: ignore[assignment]
-        results[combo] = compiled.inner_outcome(facts, date, known)
-
-    def decisive(determined_only: bool) -> list[str]:
-        found: set[str] = set()
-        for i, path in enumerate(open_facts):
-            groups: dict[tuple[int, ...], set[Outcome]] = {}
-            for combo, result in results.items():
-                if determined_only and result[0] == "undetermined":
-                    continue
-                groups.setdefault(combo[:i] + combo[i + 1 :], set()).add(result)
-            if any(len(g) > 1 for g in groups.values()):
-                found.add(path)
-        return [p for p in candidates if p in found]
-
-    return decisive(True) or decisive(False)
 
 
 _COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}

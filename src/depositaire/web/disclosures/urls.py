@@ -19,6 +19,7 @@ urlpatterns = [
     path("registres/", views.registers, name="registers"),
     path("registres/journal/", views.journal_page, name="journal"),
     path("registres/journal.csv", views.journal_csv, name="journal_csv"),
+    path("registres/revision/", views.recheck_page, name="recheck"),
     path("personnes/<int:person_id>/rapport/", report.report, name="report"),
     path("personnes/<int:person_id>/rapport.pdf", report.report_pdf, name="report_pdf"),
 ]

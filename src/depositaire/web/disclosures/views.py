@@ -548,3 +548,30 @@ def _write_csv_rows(writer: Any, entries: list[Any]) -> int:
             )
         )
     return len(entries)
+
+
+@guard(roles.DPO)
+@require_GET
+def recheck_page(request: HttpRequest) -> HttpResponse:
+    """The stored decisions of the organisation that the current rule base would decide
+    otherwise (``depositaire decisions recheck``): references, verdicts, versions and
+    provisions only — never a name or a content."""
+    from depositaire.engine.recheck import recheck
+    from depositaire.web.disclosures.recheck import stored_decisions
+
+    user: Any = request.user
+    report = recheck(stored_decisions(user.organisation_id))
+    rows = [
+        {
+            "change": c,
+            "source": t(f"ops.recheck.sources.{c.stored.source}"),
+            "before": t(f"verdicts.{c.verdict_before}.label") if c.verdict_before else "—",
+            "now": t(f"verdicts.{c.verdict_now}.label"),
+        }
+        for c in report.changes
+    ]
+    return render(
+        request,
+        "disclosures/recheck.html",
+        {"rows": rows, "checked": report.checked, "errors": report.errors},
+    )
