@@ -19,6 +19,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 CLI = [sys.executable, "-c", "from depositaire.cli import main; main()"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -53,6 +55,15 @@ PASSWORD = "un mot de passe de test assez long"
 TOTP_KEY = "3132333435363738393031323334353637383930"
 #: The last time step whose code each seeded user gave (a used code is refused).
 _LAST_STEP: dict[str, int] = {}
+
+
+#: Tests that run the command line in subprocesses on their own SQLite data folder
+#: (:func:`clean_env` drops the database URL): the test command's PostgreSQL step would
+#: only run them a second time on SQLite, so they run in the SQLite step alone.
+SQLITE_SUBPROCESSES = pytest.mark.skipif(
+    bool(os.environ.get("DEPOSITAIRE_DATABASE_URL")),
+    reason="runs on its own SQLite data folder in subprocesses: run by the SQLite step",
+)
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -48,6 +48,7 @@ FIGURES = SCREENSHOTS / "accessibility.json"
 NOT_PAGES = {
     "disclosures:extract_pdf",
     "disclosures:report_pdf",
+    "disclosures:journal_csv",
     "incoming:letter_pdf",
     "incoming:document",
     "consent:consent_fhir",

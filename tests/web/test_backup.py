@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from depositaire.web.ops import archive
+from web.live import SQLITE_SUBPROCESSES
 
 PASSPHRASE = "correct horse battery staple"
 CLI = [sys.executable, "-c", "from depositaire.cli import main; main()"]
@@ -80,6 +81,7 @@ def sqlite_backup(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return file
 
 
+@SQLITE_SUBPROCESSES
 def test_a_sqlite_backup_restores_into_an_empty_folder_with_an_intact_journal_and_open_fields(
     sqlite_backup: Path, tmp_path: Path
 ) -> None:
@@ -98,6 +100,7 @@ def test_a_sqlite_backup_restores_into_an_empty_folder_with_an_intact_journal_an
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
+@SQLITE_SUBPROCESSES
 def test_the_archive_holds_no_plaintext_and_says_only_how_it_is_encrypted(
     sqlite_backup: Path,
 ) -> None:
@@ -112,6 +115,7 @@ def test_the_archive_holds_no_plaintext_and_says_only_how_it_is_encrypted(
     assert header["cipher"] == "AES-256-GCM-STREAM"
 
 
+@SQLITE_SUBPROCESSES
 def test_a_wrong_passphrase_is_refused_in_french_and_touches_nothing(
     sqlite_backup: Path, tmp_path: Path
 ) -> None:
@@ -126,6 +130,7 @@ def test_a_wrong_passphrase_is_refused_in_french_and_touches_nothing(
     assert not target.exists()
 
 
+@SQLITE_SUBPROCESSES
 @pytest.mark.parametrize("damage", ["flipped byte", "cut short", "header changed", "appended"])
 def test_a_damaged_archive_is_refused_and_touches_nothing(
     sqlite_backup: Path, tmp_path: Path, damage: str
@@ -152,6 +157,7 @@ def test_a_damaged_archive_is_refused_and_touches_nothing(
     assert not target.exists()
 
 
+@SQLITE_SUBPROCESSES
 @pytest.mark.parametrize("occupied", ["database", "keys"])
 def test_a_restore_into_a_target_that_holds_data_is_refused_and_leaves_it_as_it_was(
     sqlite_backup: Path, tmp_path: Path, occupied: str
@@ -173,6 +179,7 @@ def test_a_restore_into_a_target_that_holds_data_is_refused_and_leaves_it_as_it_
     assert tree_digest(target) == before
 
 
+@SQLITE_SUBPROCESSES
 def test_a_backup_never_replaces_a_file_and_refuses_a_short_passphrase(tmp_path: Path) -> None:
     existing = tmp_path / "deja.dep"
     existing.write_bytes(b"autre chose")
@@ -209,6 +216,7 @@ print("same")
 @pytest.mark.parametrize(
     "variables", [{}, {"DEPOSITAIRE_KEY_DIR": "k"}, {"DEPOSITAIRE_SQLITE_PATH": "db/x.sqlite3"}]
 )
+@SQLITE_SUBPROCESSES
 def test_the_restore_target_is_computed_as_the_settings_compute_it(
     tmp_path: Path, variables: dict[str, str]
 ) -> None:
@@ -218,6 +226,7 @@ def test_the_restore_target_is_computed_as_the_settings_compute_it(
     assert compared.stdout.strip() == "same"
 
 
+@SQLITE_SUBPROCESSES
 def test_the_stream_refuses_swapped_chunks(tmp_path: Path) -> None:
     import io
 
@@ -316,6 +325,7 @@ def test_a_postgresql_backup_restores_into_an_empty_database_with_its_keys(
     assert tree_digest(tmp_path / "target") == keys_before
 
 
+@SQLITE_SUBPROCESSES
 def test_the_passphrase_is_asked_twice_at_the_terminal_and_a_mismatch_writes_nothing(
     sqlite_backup: Path, tmp_path: Path
 ) -> None:

@@ -14,7 +14,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa, x25519
 
 from depositaire.web.ops import archive
 from depositaire.web.ops.backup import BackupError, load_public_key
+from web.live import SQLITE_SUBPROCESSES
 from web.test_backup import CLI, PASSPHRASE, SEED, run, sqlite_env, tree_digest
+
+pytestmark = SQLITE_SUBPROCESSES
 
 KEY_PASSWORD = "la phrase qui protège la clé privée"
 

@@ -212,6 +212,12 @@ def test_a_police_phone_call_is_registered_examined_and_closed_with_the_keyboard
     tab_to(page, "#close-request")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    # Closing is irreversible: a page says what will happen and asks to confirm (issue 12).
+    assert page.locator("#confirm-close").count() == 1
+    scanner.check(roles.SOCIAL_WORKER, "incoming:answer(confirm closing)")
+    tab_to(page, "#confirm-close")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert re.search(r"/demandes/\d+/(#main)?$", page.url)
     assert "La demande est clôturée" in page.content()
     answer = RequestAnswer.objects.get(request__person=org.person)

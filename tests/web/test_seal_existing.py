@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from web.live import CLI, clean_env
+from web.live import CLI, SQLITE_SUBPROCESSES, clean_env
 from web.test_upgrade import RELEASES, install
+
+pytestmark = SQLITE_SUBPROCESSES
 
 RELEASE = next(p for p in RELEASES if p.name == "release-0.2.1")
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from web.live import CLI, Client, clean_env, seed, start_serve
+from web.live import CLI, SQLITE_SUBPROCESSES, Client, clean_env, seed, start_serve
+
+pytestmark = SQLITE_SUBPROCESSES
 
 
 @pytest.fixture(scope="module")

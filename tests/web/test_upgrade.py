@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from web.live import CLI, clean_env
+from web.live import CLI, SQLITE_SUBPROCESSES, clean_env
+
+pytestmark = SQLITE_SUBPROCESSES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RELEASES = sorted(p for p in FIXTURES.glob("release-*") if p.is_dir())
