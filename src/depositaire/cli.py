@@ -40,7 +40,7 @@ from depositaire.engine.check import check
 from depositaire.engine.explain import format_date, rule_title
 from depositaire.engine.provisions import ProvisionVersion, default_provisions
 from depositaire.engine.rules import Rule
-from depositaire.messages import t, tn
+from depositaire.messages import LANGUAGES, t, tn, using_language
 
 install_panel_titles()
 app = typer.Typer(
@@ -675,11 +675,45 @@ def demo_code(
         fail(str(exc), code=1)
 
 
+def take_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """The global ``--lang fr|nl`` option, taken out of ``argv`` (any position, before
+    or after the command): every command renders in that language. Read here rather
+    than as a Typer option so that it applies to every command and sub-command alike."""
+    rest: list[str] = []
+    language: str | None = None
+    it = iter(argv)
+    for arg in it:
+        if arg == "--":
+            rest.append(arg)
+            rest.extend(it)
+            break
+        if arg == "--lang":
+            language = next(it, "")
+        elif arg.startswith("--lang="):
+            language = arg.removeprefix("--lang=")
+        else:
+            rest.append(arg)
+    return language, rest
+
+
 def main() -> None:
     """Run the command line; usage errors are told in French (exit 2), never as a traceback."""
+    language, args = take_language(sys.argv[1:])
+    if language is not None and language not in LANGUAGES:
+        err.print(
+            f"{t('error.prefix')} : "
+            + t("cli.usage.unknown_language", value=language, accepted=", ".join(LANGUAGES)),
+            markup=False,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    with using_language(language):
+        _run(args)
+
+
+def _run(args: list[str]) -> None:
     errors = typer._click.exceptions
     try:
-        code = app(standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
     except errors.NoArgsIsHelpError as exc:
         exc.show()
         code = 2
