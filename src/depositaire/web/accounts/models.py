@@ -82,6 +82,14 @@ class User(AbstractUser):
     teams = models.ManyToManyField(
         Team, blank=True, related_name="members", verbose_name=lazy_t("web.models.teams")
     )
+    #: The language the user works in (``fr`` or ``nl``); empty: the browser's.
+    language = models.CharField(
+        lazy_t("web.language.field"),
+        max_length=2,
+        choices=[("fr", lazy_t("web.language.names.fr")), ("nl", lazy_t("web.language.names.nl"))],
+        blank=True,
+        default="",
+    )
 
     class Meta:
         verbose_name = lazy_t("web.models.user")
