@@ -177,6 +177,14 @@ def lazy_t(key: str, /, **params: object) -> str:
     return _lazy_t(key, **params)
 
 
+def lazy_text(render: Callable[..., str], /, *args: object) -> str:
+    """``render(*args)`` evaluated when shown: a label helper called at import
+    (``lazy_text(value_label, "recipient.kind", k)`` in a form's choices)."""
+    from django.utils.functional import lazy
+
+    return lazy(render, str)(*args)  # type: ignore[no-any-return]
+
+
 def _t_now(key: str, /, **params: object) -> str:
     return t(key, **params)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
@@ -56,7 +57,8 @@ class LanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request_language(request)
         request.depositaire_language = language  # type: ignore[attr-defined]
-        with using_language(language):
+        # Django's own texts (the admin, validators' defaults) follow in its locale.
+        with using_language(language), translation.override(f"{language}-be"):
             response = self.get_response(request)
             # Rendered here, while the language is still the request's.
             render = getattr(response, "render", None)

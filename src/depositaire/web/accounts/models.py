@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from depositaire.messages import lazy_t, t
+from depositaire.messages import lazy_t
 from depositaire.web.accounts import roles
 
 
 def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, t(f"{prefix}.{v}")) for v in values]
+    return [(v, lazy_t(f"{prefix}.{v}")) for v in values]
 
 
 class Organisation(models.Model):

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from depositaire.messages import lazy_t, t
+from depositaire.messages import lazy_t, lazy_text, t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import (
@@ -56,7 +56,7 @@ class EmergencyForm(forms.Form):
     )
     reason = forms.ChoiceField(
         label=lazy_t("security.emergency.reason"),
-        choices=[(r, reason_label(r)) for r in EMERGENCY_REASONS],
+        choices=[(r, lazy_text(reason_label, r)) for r in EMERGENCY_REASONS],
     )
     statement = forms.CharField(
         label=lazy_t("security.emergency.statement"),

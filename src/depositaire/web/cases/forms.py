@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from depositaire.engine.explain import category_label
 from depositaire.engine.schema import CATEGORIES
@@ -18,9 +19,12 @@ from depositaire.web.cases import national_number
 from depositaire.web.cases.countries import is_country
 from depositaire.web.cases.models import NATURES, ORIGINS
 
+#: Rendered in the reader's language when shown (choices are built at import).
+_category_label = lazy(category_label, str)
+
 
 def category_choices() -> list[tuple[str, str]]:
-    return [(c, category_label(c)) for c in CATEGORIES]
+    return [(c, _category_label(c)) for c in CATEGORIES]
 
 
 class PersonForm(forms.Form):
@@ -107,7 +111,7 @@ class ItemForm(forms.Form):
 def change_reason_choices() -> list[tuple[str, str]]:
     from depositaire.web.cases.models import CHANGE_REASONS
 
-    return [(r, t(f"daily.reasons.{r}")) for r in CHANGE_REASONS]
+    return [(r, lazy_t(f"daily.reasons.{r}")) for r in CHANGE_REASONS]
 
 
 class ChangeReasonForm(forms.Form):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from depositaire.engine.explain import value_label
 from depositaire.engine.schema import RECIPIENT_KINDS, REQUEST_KINDS
@@ -13,14 +14,17 @@ from depositaire.messages import lazy_t, t
 from depositaire.web import fields
 from depositaire.web.cases.forms import category_choices
 
+#: Labels of choices built at import: rendered in the reader's language when shown.
+_value_label = lazy(value_label, str)
+
 
 def recipient_choices(blank: str | None = None) -> list[tuple[str, str]]:
-    out = [(k, value_label("recipient.kind", k)) for k in RECIPIENT_KINDS]
+    out = [(k, _value_label("recipient.kind", k)) for k in RECIPIENT_KINDS]
     return [("", blank), *out] if blank is not None else out
 
 
 def purpose_choices(blank: str | None = None) -> list[tuple[str, str]]:
-    out = [(k, value_label("request.kind", k)) for k in REQUEST_KINDS]
+    out = [(k, _value_label("request.kind", k)) for k in REQUEST_KINDS]
     return [("", blank), *out] if blank is not None else out
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, disclosure_label, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
-from depositaire.messages import lazy_t, t
+from depositaire.messages import lazy_t, lazy_text, t
 from depositaire.web import fields, uploads
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
@@ -95,7 +95,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, t(f"{prefix}.{v}")) for v in values]
+    return [(v, lazy_t(f"{prefix}.{v}")) for v in values]
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -121,7 +121,7 @@ class RequestForm(forms.Form):
     requester_kind = forms.ChoiceField(
         label=lazy_t("incoming.form.requester_kind"),
         choices=[("", lazy_t("web.common.choose"))]
-        + [(k, value_label("recipient.kind", k)) for k in RECIPIENT_KINDS],
+        + [(k, lazy_text(value_label, "recipient.kind", k)) for k in RECIPIENT_KINDS],
         error_messages={"required": lazy_t("incoming.form.requester_kind_required")},
     )
     requester_organisation = forms.CharField(
@@ -143,7 +143,7 @@ class RequestForm(forms.Form):
     )
     categories = forms.MultipleChoiceField(
         label=lazy_t("incoming.form.categories"),
-        choices=[(c, category_label(c)) for c in CATEGORIES],
+        choices=[(c, lazy_text(category_label, c)) for c in CATEGORIES],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": lazy_t("incoming.form.categories_required")},
     )
