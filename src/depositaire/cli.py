@@ -38,7 +38,7 @@ from depositaire.engine import (
 )
 from depositaire.engine.check import check
 from depositaire.engine.explain import format_date, rule_title
-from depositaire.engine.provisions import ProvisionVersion, default_provisions
+from depositaire.engine.provisions import ProvisionVersion, citation_title, default_provisions
 from depositaire.engine.rules import Rule
 from depositaire.messages import LANGUAGES, t, tn, using_language
 
@@ -302,7 +302,7 @@ def print_decision(decision: Decision) -> None:
         out.print(f"• {sentence}", markup=False)
     out.print(f"\n[bold]{t('cli.citations')}[/bold]")
     for c in decision.citations:
-        out.print(f"• {c.label}", markup=False)
+        out.print(f"• {citation_title(c.id, c.label, c.valid_on)}", markup=False)
 
 
 def _rules_of(decision: Decision) -> list[Rule]:
@@ -395,7 +395,7 @@ def rules(
     today = dt.date.today()
     for r in base.ordered:
         labels = [
-            v.label for k in r.citations if (v := provisions.on(k, today) or provisions.latest(k))
+            v.title for k in r.citations if (v := provisions.on(k, today) or provisions.latest(k))
         ]
         verdict = t(f"verdicts.{r.verdict}.label") if r.verdict else t("cli.none")
         out.print(f"\n[bold]{r.id}[/bold] — {t(f'rules.{r.id}.title')}", markup=True)
@@ -537,7 +537,7 @@ def law(
     base = default_rule_base()
     for key in dict.fromkeys(v.key for v in versions):
         for v in (x for x in versions if x.key == key):
-            body = v.quote
+            body = v.shown_quote
             for source, quote in v.extra_quotes:
                 body += f"\n\n[{source}] {quote}"
             lines = [
@@ -549,7 +549,7 @@ def law(
             if v.to_verify:
                 lines.append(f"{t('cli.to_verify')} : {v.to_verify}")
             out.print(
-                Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.label)),
+                Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.title)),
                 markup=False,
             )
         users = [r for r in base.ordered if key in r.citations]

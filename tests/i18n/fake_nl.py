@@ -18,6 +18,8 @@ from depositaire.messages import catalogue
 
 
 def fake_text(key: str, french: str) -> str:
+    if len(french) <= 2:  # a code the program reads (a rule title's gender "f", number "p")
+        return french
     if "," in french and " " not in french.strip():  # a list (the months): same length
         return ",".join(f"nl{i}" for i, _ in enumerate(french.split(",")))
     names = [n for _, n, _, _ in string.Formatter().parse(french) if n]

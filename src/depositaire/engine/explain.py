@@ -18,7 +18,7 @@ from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import FACTS
 from depositaire.engine.situation import Situation
-from depositaire.messages import has, one_language, t, t_or
+from depositaire.messages import current_language, has, one_language, t, t_or
 
 
 def value_label(path: str, value: object) -> str:
@@ -98,7 +98,10 @@ _ELISIONS = (
 def elide(text: str) -> str:
     """French elision and contraction where a template meets a title or a condition
     ("que une" → "qu'une", "de le" → "du", "à les" → "aux"). Written by hand: no kept
-    library does this for French, and the list is short and tested."""
+    library does this for French, and the list is short and tested. French only: the
+    Dutch templates are written whole."""
+    if current_language() != "fr":
+        return text
     for pattern, repl in _ELISIONS:
         text = pattern.sub(repl, text)
     return text
