@@ -46,14 +46,27 @@ def test_every_public_scenario_is_explained_in_dutch_with_the_same_verdict(tmp_p
         assert dutch["explanation"] != french["explanation"], case["name"]
         text = _run("evaluate", str(path), "--lang", "nl")
         assert text.returncode == 0, (case["name"], text.stderr[-500:])
-        assert not found_in(text.stdout, "fr", "nl"), (case["name"], found_in(text.stdout, "fr", "nl"))
+        # The "à vérifier" notes are the law data's own French (engine/evaluator builds them
+        # from provisions.yaml): not the catalogue, left out of the comparison.
+        shown = " ".join(text.stdout.replace("│", " ").split())
+        for note in french.get("to_verify", []):
+            shown = shown.replace(" ".join(note.split()), "")
+        assert not found_in(shown, "fr", "nl"), (case["name"], found_in(shown, "fr", "nl"))
 
 
 @pytest.mark.parametrize("command", [["rules"], ["law", "458"]])
 def test_the_rules_and_the_law_are_shown_in_dutch(command: list[str]) -> None:
+    from depositaire.engine.provisions import default_provisions
+
     run = _run(*command, "--lang", "nl")
     assert run.returncode == 0, run.stderr[-500:]
-    assert not found_in(run.stdout, "fr", "nl")
+    # The quotations are the law's French text, shown as it is (and marked).
+    shown = " ".join(run.stdout.replace("│", " ").split())
+    for versions in default_provisions().by_key.values():
+        for v in versions:
+            for quote in (v.quote, *(q for _, q in v.extra_quotes)):
+                shown = shown.replace(" ".join(quote.split()), "")
+    assert not found_in(shown, "fr", "nl")
 
 
 def test_a_dutch_quotation_is_the_french_text_with_the_mark() -> None:
