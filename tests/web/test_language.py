@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from i18n.catalogues import found_in
 
 from depositaire.web.accounts.language import from_accept_language
-from i18n.catalogues import found_in
 from web.factories import World
 from web.test_access import SPECS
 
@@ -119,3 +119,20 @@ def test_every_page_of_a_session_shows_no_sentence_of_the_other_catalogue(
         )
     }
     assert not leaks, f"{len(leaks)} of {len(pages)} pages: {dict(list(leaks.items())[:5])}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_has_a_social_worker_who_works_in_dutch(
+    client: Any, settings: Any, tmp_path: Any
+) -> None:
+    from depositaire.web import demo
+    from depositaire.web.accounts.models import User
+
+    settings.DATA_DIR = tmp_path
+    passwords = demo.ensure_demo_data()
+    user = User.objects.get(username="mw.peeters")
+    assert user.language == "nl" and user.role == "social_worker" and "mw.peeters" in passwords
+    assert "mw.peeters" in demo.banner("127.0.0.1", 8000, passwords)
+    client.force_login(user)
+    page = client.get(reverse("cases:person_list"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert '<html lang="nl">' in page.content.decode()

@@ -173,29 +173,21 @@ _PLURAL_RULES: dict[str, Callable[[int], str]] = {
 
 def lazy_t(key: str, /, **params: object) -> str:
     """:func:`t` evaluated when the text is shown, not when it is defined (labels, choices,
-    help written at import time). Django's ``lazy`` proxy: it behaves as a ``str``."""
-    return _lazy_t(key, **params)
+    help written at import time). Django's ``lazy`` proxy: it behaves as a ``str``
+    (Django is imported only here: the engine, which never calls it, does not need it)."""
+    return lazy_text(_t_now, key, **params)
 
 
-def lazy_text(render: Callable[..., str], /, *args: object) -> str:
+def lazy_text(render: Callable[..., str], /, *args: object, **params: object) -> str:
     """``render(*args)`` evaluated when shown: a label helper called at import
     (``lazy_text(value_label, "recipient.kind", k)`` in a form's choices)."""
     from django.utils.functional import lazy
 
-    return lazy(render, str)(*args)  # type: ignore[no-any-return]
+    return lazy(render, str)(*args, **params)  # type: ignore[no-any-return]
 
 
 def _t_now(key: str, /, **params: object) -> str:
     return t(key, **params)
-
-
-def _make_lazy() -> Callable[..., str]:
-    from django.utils.functional import lazy
-
-    return lazy(_t_now, str)  # type: ignore[no-any-return]
-
-
-_lazy_t: Callable[..., str] = _make_lazy()
 
 
 def plural_form(count: int, language: str | None = None) -> str:
