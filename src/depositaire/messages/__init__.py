@@ -181,7 +181,7 @@ def lazy_t(key: str, /, **params: object) -> str:
 def lazy_text(render: Callable[..., str], /, *args: object, **params: object) -> str:
     """``render(*args)`` evaluated when shown: a label helper called at import
     (``lazy_text(value_label, "recipient.kind", k)`` in a form's choices)."""
-    from django.utils.functional import lazy
+    from django.utils.functional import lazy  # type: ignore[import-untyped]
 
     return lazy(render, str)(*args, **params)  # type: ignore[no-any-return]
 
