@@ -17,7 +17,7 @@ from django.utils import timezone
 from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, disclosure_label, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
-from depositaire.messages import lazy_t, lazy_text, t
+from depositaire.messages import LANGUAGES, current_language, lazy_t, lazy_text, t
 from depositaire.web import fields, uploads
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
@@ -314,6 +314,12 @@ class LetterForm(forms.Form):
         max_length=500,
         required=False,
     )
+    #: The recipient's language: the letter (and its PDF) is written in it.
+    document_language = forms.ChoiceField(
+        label=lazy_t("incoming.letter.document_language"),
+        choices=[(code, lazy_t(f"web.language.names.{code}")) for code in LANGUAGES],
+        required=False,
+    )
 
     def __init__(
         self,
@@ -326,6 +332,9 @@ class LetterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["document_language"].initial = (
+            getattr(user, "language", "") or current_language()
+        )
         self.kind = kind
         self.allowed = list(decision.may_disclose) if kind == "transmission" else []
         self.allowed = [c for c in self.allowed if c in CATEGORIES]
