@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from i18n.catalogues import found_in
+
 from web.factories import PASSWORD, OrgWorld, build_org
 from web.test_browser import ARGS, SCREENSHOTS, log_in
 

@@ -80,12 +80,13 @@ class Decision:
     @property
     def explanation(self) -> list[str]:
         """The explanation in the active language, rendered on first access in it."""
-        from depositaire.messages import current_language
+        from depositaire.messages import current_language, using_language
 
         language = current_language()
         stale = self.text_language is not None and self.text_language != language
         if (self.text is None or stale) and self.renderer is not None:
-            self.text = self.renderer(self)
+            with using_language(language):  # read once for the whole rendering
+                self.text = self.renderer(self)
             self.text_language = language
         elif self.text is None:
             self.text = []

@@ -135,7 +135,7 @@ def one_language() -> Iterator[None]:
     if _PINNED.get() is not None:
         yield
         return
-    token = _PINNED.set(catalogue(current_language()))
+    token = _PINNED.set(catalogue(_ACTIVE.get() or current_language()))
     try:
         yield
     finally:
