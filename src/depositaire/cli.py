@@ -38,9 +38,9 @@ from depositaire.engine import (
 )
 from depositaire.engine.check import check
 from depositaire.engine.explain import format_date, rule_title
-from depositaire.engine.provisions import ProvisionVersion, default_provisions
+from depositaire.engine.provisions import ProvisionVersion, citation_title, default_provisions
 from depositaire.engine.rules import Rule
-from depositaire.messages import t, tn
+from depositaire.messages import LANGUAGES, t, tn, using_language
 
 install_panel_titles()
 app = typer.Typer(
@@ -302,7 +302,7 @@ def print_decision(decision: Decision) -> None:
         out.print(f"• {sentence}", markup=False)
     out.print(f"\n[bold]{t('cli.citations')}[/bold]")
     for c in decision.citations:
-        out.print(f"• {c.label}", markup=False)
+        out.print(f"• {citation_title(c.id, c.label, c.valid_on)}", markup=False)
 
 
 def _rules_of(decision: Decision) -> list[Rule]:
@@ -395,7 +395,7 @@ def rules(
     today = dt.date.today()
     for r in base.ordered:
         labels = [
-            v.label for k in r.citations if (v := provisions.on(k, today) or provisions.latest(k))
+            v.title for k in r.citations if (v := provisions.on(k, today) or provisions.latest(k))
         ]
         verdict = t(f"verdicts.{r.verdict}.label") if r.verdict else t("cli.none")
         out.print(f"\n[bold]{r.id}[/bold] — {t(f'rules.{r.id}.title')}", markup=True)
@@ -535,7 +535,7 @@ def law(
     base = default_rule_base()
     for key in dict.fromkeys(v.key for v in versions):
         for v in (x for x in versions if x.key == key):
-            body = v.quote
+            body = v.shown_quote
             for source, quote in v.extra_quotes:
                 body += f"\n\n[{source}] {quote}"
             lines = [
@@ -547,7 +547,7 @@ def law(
             if v.to_verify:
                 lines.append(f"{t('cli.to_verify')} : {v.to_verify}")
             out.print(
-                Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.label)),
+                Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.title)),
                 markup=False,
             )
         users = [r for r in base.ordered if key in r.citations]
@@ -673,11 +673,45 @@ def demo_code(
         fail(str(exc), code=1)
 
 
+def take_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """The global ``--lang fr|nl`` option, taken out of ``argv`` (any position, before
+    or after the command): every command renders in that language. Read here rather
+    than as a Typer option so that it applies to every command and sub-command alike."""
+    rest: list[str] = []
+    language: str | None = None
+    it = iter(argv)
+    for arg in it:
+        if arg == "--":
+            rest.append(arg)
+            rest.extend(it)
+            break
+        if arg == "--lang":
+            language = next(it, "")
+        elif arg.startswith("--lang="):
+            language = arg.removeprefix("--lang=")
+        else:
+            rest.append(arg)
+    return language, rest
+
+
 def main() -> None:
     """Run the command line; usage errors are told in French (exit 2), never as a traceback."""
+    language, args = take_language(sys.argv[1:])
+    if language is not None and language not in LANGUAGES:
+        err.print(
+            f"{t('error.prefix')} : "
+            + t("cli.usage.unknown_language", value=language, accepted=", ".join(LANGUAGES)),
+            markup=False,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    with using_language(language):
+        _run(args)
+
+
+def _run(args: list[str]) -> None:
     errors = typer._click.exceptions
     try:
-        code = app(standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
     except errors.NoArgsIsHelpError as exc:
         exc.show()
         code = 2

@@ -216,6 +216,7 @@ SPECS: list[Spec] = [
 #: URL names deliberately outside the table: public or reached only through another listed page.
 NOT_IN_TABLE = {
     "accounts:login",  # public (tested in test_accounts)
+    "accounts:language",  # public, the FR | NL switcher (tested in tests/i18n/test_web_language)
     "health",  # public, no personal data (tested in test_serve)
     "api_not_found",  # the API's own 404 problem (tested in test_api)
     "accounts:password_set",  # public, one-time link (tested in test_security)

@@ -153,8 +153,19 @@ def test_an_unknown_language_lists_the_accepted_ones(client: Any, decider: str) 
     response = call(client, "post", "/api/v1/decisions?lang=en", decider, POLICE)
     assert response.status_code == 422
     error = response.json()["errors"][0]
-    assert error["field"] == "lang" and error["accepted"] == ["fr"]
-    assert "Valeurs acceptées : fr" in error["detail"]
+    assert error["field"] == "lang" and error["accepted"] == ["fr", "nl"]
+    assert "Valeurs acceptées : fr, nl" in error["detail"]
+
+
+def test_the_explanation_is_given_in_the_language_asked(client: Any, decider: str) -> None:
+    from depositaire.messages import catalogue
+
+    french = call(client, "post", "/api/v1/decisions?lang=fr", decider, POLICE).json()
+    dutch = call(client, "post", "/api/v1/decisions?lang=nl", decider, POLICE).json()
+    assert dutch["verdict"] == french["verdict"]
+    assert dutch["explanation"] != french["explanation"]
+    sentence = " ".join(catalogue("nl")["verdicts.secret.sentence"].split())
+    assert any(sentence in " ".join(s.split()) for s in dutch["explanation"])
 
 
 def test_an_unknown_address_under_the_api_is_a_problem_not_a_page(client: Any) -> None:

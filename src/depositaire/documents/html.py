@@ -63,11 +63,11 @@ def _block(block: Block) -> str:
 
 
 def render_html(document: Document) -> str:
-    """A standalone HTML page for the document (French, print-ready CSS)."""
+    """A standalone HTML page for the document (in its language, print-ready CSS)."""
     title = f"<h1>{escape(document.title)}</h1>" if document.kind == "note" else ""
     body = "\n".join(_block(b) for b in document.blocks)
     return (
-        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{escape(document.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(document.title)}</title>"
         f"<style>{_style()}\n{_page_css(document)}</style></head>"
         f'<body class="{document.kind}">{title}\n{body}</body></html>'

@@ -163,8 +163,11 @@ def legal_basis(decision: Decision) -> tuple[str, ...]:
 
     by_id = default_rule_base().by_id
     keys = {key for rule in decision.rules if rule in by_id for key in by_id[rule].citations}
-    chosen = [c.label for c in decision.citations if c.id in keys]
-    return tuple(dict.fromkeys(chosen or (c.label for c in decision.citations)))
+    from depositaire.engine.provisions import citation_title
+
+    chosen = [citation_title(c.id, c.label, c.valid_on) for c in decision.citations if c.id in keys]
+    every = (citation_title(c.id, c.label, c.valid_on) for c in decision.citations)
+    return tuple(dict.fromkeys(chosen or every))
 
 
 #: Provisions that permit (or oblige) a communication: only these follow "permise par" or

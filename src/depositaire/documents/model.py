@@ -79,9 +79,17 @@ class Document:
     disclosed: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     #: Free text written by the holder (a covering line), kept apart from the data.
     free_text: list[str] = field(default_factory=list)
+    #: The language it is written in: the one active when it was built (the recipient's).
+    language: str = field(default_factory=lambda: _language())
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
+
+
+def _language() -> str:
+    from depositaire.messages import current_language
+
+    return current_language()
 
 
 def capitalise(text: str) -> str:

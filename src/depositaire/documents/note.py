@@ -84,11 +84,16 @@ def _provisions(decision: Decision) -> list[Heading | Quote]:
     blocks: list[Heading | Quote] = [Heading(t("documents.note.provisions"))]
     for citation in decision.citations:
         version = provisions.on(citation.id, decision.date)
-        text = version.quote if version else t("documents.note.provision_missing")
+        text = version.shown_quote if version else t("documents.note.provision_missing")
         notes = [t("documents.note.provision_valid_on", date=date_text(decision.date))]
         if citation.to_verify:
             notes.append(t("documents.note.to_verify_marker", note=citation.to_verify))
-        blocks.append(Quote(citation.label, text, tuple(notes)))
+        title = (
+            version.title
+            if version is not None and version.label == citation.label
+            else citation.label
+        )
+        blocks.append(Quote(title, text, tuple(notes)))
     return blocks
 
 

@@ -73,19 +73,30 @@ class Decision:
     renderer: Callable[[Decision], list[str]] | None = field(
         repr=False, default=None, compare=False
     )
+    #: The language ``text`` was rendered in: read in another language, the explanation
+    #: is rendered again (the renderer is kept); ``None`` for a text set by hand.
+    text_language: str | None = field(repr=False, default=None, compare=False)
 
     @property
     def explanation(self) -> list[str]:
-        """The French explanation, rendered on first access."""
-        if self.text is None:
-            self.text = self.renderer(self) if self.renderer is not None else []
-            self.renderer = None
+        """The explanation in the active language, rendered on first access in it."""
+        from depositaire.messages import current_language, using_language
+
+        language = current_language()
+        stale = self.text_language is not None and self.text_language != language
+        if (self.text is None or stale) and self.renderer is not None:
+            with using_language(language):  # read once for the whole rendering
+                self.text = self.renderer(self)
+            self.text_language = language
+        elif self.text is None:
+            self.text = []
         return self.text
 
     @explanation.setter
     def explanation(self, sentences: list[str]) -> None:
         self.text = sentences
         self.renderer = None
+        self.text_language = None
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON form (plus ``to_verify``, ``date``, ``rule_base_version``)."""

@@ -98,8 +98,8 @@ _ELISIONS = (
 def elide(text: str) -> str:
     """French elision and contraction where a template meets a title or a condition
     ("que une" → "qu'une", "de le" → "du", "à les" → "aux"). Written by hand: no kept
-    library does this for French, and the list is short and tested. Other languages
-    (Dutch) have no elision: their text is left as written."""
+    library does this for French, and the list is short and tested. French only: the
+    Dutch templates are written whole."""
     if current_language() != "fr":
         return text
     for pattern, repl in _ELISIONS:

@@ -54,13 +54,44 @@ class ProvisionVersion:
         )
 
     @property
+    def title_key(self) -> str:
+        """The catalogue key of this version's title (``provision_titles.<key>@<from>``)."""
+        start = self.valid_from.isoformat() if self.valid_from else "always"
+        return f"provision_titles.{self.key}@{start}"
+
+    @property
+    def title(self) -> str:
+        """The title in the reader's language (the catalogue), the stored French one when
+        the catalogue has none."""
+        from depositaire.messages import t_or
+
+        return t_or(self.title_key, self.label)
+
+    @property
+    def shown_quote(self) -> str:
+        """The quotation as a reader sees it: the stored French text; in another language,
+        followed by the mark that no official translation is held."""
+        from depositaire.messages import DEFAULT_LANGUAGE, current_language, t
+
+        if current_language() == DEFAULT_LANGUAGE:
+            return self.quote
+        return f"{self.quote}\n({t('law_quotes.french_only')})"
+
+    @property
     def short(self) -> str:
         """A short label for inline citations in explanations."""
         from depositaire.messages import t
 
         if self.instrument == "new_penal_code":
             return t("provisions.new_penal_code_short", article=self.key.rsplit(".", 1)[-1])
-        return self.label.split(" — ")[0]
+        return self.title.split(" — ")[0]
+
+
+def citation_title(citation_id: str, french_label: str, on: dt.date) -> str:
+    """A decision's citation in the reader's language (the decision stores the French
+    title of the version in force on ``on``)."""
+    version = default_provisions().on(citation_id, on)
+    return version.title if version is not None and version.label == french_label else french_label
 
 
 def _date(value: Any) -> dt.date | None:

@@ -4,7 +4,17 @@ Every French sentence shown by the engine, the command line, the interview,
 the documents and the web application comes from this catalogue through
 :func:`t`. It is kept in one file per domain (``fr.yaml`` for the engine and
 the command line, ``fr.<domain>.yaml`` for the others), merged into one
-mapping; a key defined twice is an error. Keys are dotted English identifiers; Dutch will be a sibling file.
+mapping; a key defined twice is an error. Keys are dotted English identifiers; Dutch is
+the sibling family ``nl*.yaml`` with the same keys.
+
+The language is chosen per call, not per process: :func:`using_language` sets it for a
+block (a web request, a command, a document); outside any block ``DEPOSITAIRE_LANGUAGE``
+(default ``fr``) applies. Messages defined at import time use :func:`lazy_t`, rendered
+in the language active when they are shown.
+
+Test hook: ``DEPOSITAIRE_EXTRA_CATALOGUE`` names a folder whose ``<language>*.yaml`` files
+are read after the packaged ones (a key defined in both is taken from the folder); the tests
+use it to develop against a throwaway catalogue, never the packaged one.
 """
 
 from __future__ import annotations
@@ -35,29 +45,82 @@ def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:
         out[prefix] = str(node)
 
 
-@cache
-def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
-    """All messages of ``language`` as a flat ``{dotted.key: text}`` mapping."""
-    folder = resources.files(__package__)
-    names = sorted(
-        entry.name
-        for entry in folder.iterdir()
-        if entry.name == f"{language}.yaml"
-        or (entry.name.startswith(f"{language}.") and entry.name.endswith(".yaml"))
+#: The languages the application speaks (a catalogue family each).
+LANGUAGES: tuple[str, ...] = ("fr", "nl")
+
+
+class UnknownLanguage(ValueError):
+    """A language outside :data:`LANGUAGES` (bad input: the caller names the accepted ones)."""
+
+
+def _is_of(name: str, language: str) -> bool:
+    return name == f"{language}.yaml" or (
+        name.startswith(f"{language}.") and name.endswith(".yaml")
     )
-    out: dict[str, str] = {}
+
+
+def _read_family(folder: Any, language: str, out: dict[str, str], *, override: bool) -> None:
+    names = sorted(entry.name for entry in folder.iterdir() if _is_of(entry.name, language))
     for name in names:
         part: dict[str, str] = {}
-        _flatten("", yaml.safe_load(folder.joinpath(name).read_text("utf-8")), part)
+        _flatten("", yaml.safe_load(folder.joinpath(name).read_text("utf-8")) or {}, part)
         clash = out.keys() & part.keys()
-        if clash:
+        if clash and not override:
             raise ValueError(f"{name}: keys defined twice in the catalogue: {sorted(clash)}")
         out.update(part)
+
+
+def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """All messages of ``language`` as a flat ``{dotted.key: text}`` mapping."""
+    return _catalogue(language, os.environ.get("DEPOSITAIRE_EXTRA_CATALOGUE", ""))
+
+
+@cache
+def _catalogue(language: str, extra: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    _read_family(resources.files(__package__), language, out, override=False)
+    if extra:
+        from pathlib import Path
+
+        _read_family(Path(extra), language, out, override=True)
     return out
 
 
-def current_language() -> str:
+def check_language(language: str) -> str:
+    """``language`` if the application speaks it, else :class:`UnknownLanguage`."""
+    if language not in LANGUAGES:
+        raise UnknownLanguage(language)
+    return language
+
+
+#: The language of the rendering in progress (see :func:`using_language`).
+_ACTIVE: ContextVar[str | None] = ContextVar("depositaire_language", default=None)
+
+
+def default_language() -> str:
+    """The language when nothing chose one: ``DEPOSITAIRE_LANGUAGE``, else French."""
     return os.environ.get("DEPOSITAIRE_LANGUAGE", DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The active language: the innermost :func:`using_language`, else the default."""
+    return _ACTIVE.get() or default_language()
+
+
+@contextmanager
+def using_language(language: str | None) -> Iterator[str]:
+    """Render in ``language`` inside the block (``None`` keeps the active one)."""
+    if language is None:
+        yield current_language()
+        return
+    check_language(language)
+    token = _ACTIVE.set(language)
+    pinned = _PINNED.set(None)
+    try:
+        yield language
+    finally:
+        _PINNED.reset(pinned)
+        _ACTIVE.reset(token)
 
 
 #: The catalogue fixed for the rendering in progress (see :func:`one_language`).
@@ -72,7 +135,7 @@ def one_language() -> Iterator[None]:
     if _PINNED.get() is not None:
         yield
         return
-    token = _PINNED.set(catalogue(current_language()))
+    token = _PINNED.set(catalogue(_ACTIVE.get() or current_language()))
     try:
         yield
     finally:
@@ -90,10 +153,13 @@ def has(key: str) -> bool:
 
 def t(key: str, /, **params: object) -> str:
     """The message ``key``, with ``{name}`` placeholders filled from ``params``."""
-    try:
-        template = _current()[key]
-    except KeyError:
-        raise MissingMessage(key) from None
+    template = _current().get(key)
+    if template is None:
+        # A message the other language lacks (the parity test names it) is shown in
+        # French rather than failing the page; a key no catalogue has is a bug.
+        template = catalogue(DEFAULT_LANGUAGE).get(key)
+        if template is None:
+            raise MissingMessage(key)
     return template.format(**params) if params else template
 
 
@@ -106,6 +172,25 @@ _PLURAL_RULES: dict[str, Callable[[int], str]] = {
     "fr": lambda n: "one" if n in (0, 1) else ("many" if n % 1_000_000 == 0 else "other"),
     "nl": lambda n: "one" if n == 1 else "other",
 }
+
+
+def lazy_t(key: str, /, **params: object) -> str:
+    """:func:`t` evaluated when the text is shown, not when it is defined (labels, choices,
+    help written at import time). Django's ``lazy`` proxy: it behaves as a ``str``
+    (Django is imported only here: the engine, which never calls it, does not need it)."""
+    return lazy_text(_t_now, key, **params)
+
+
+def lazy_text(render: Callable[..., str], /, *args: object, **params: object) -> str:
+    """``render(*args)`` evaluated when shown: a label helper called at import
+    (``lazy_text(value_label, "recipient.kind", k)`` in a form's choices)."""
+    from django.utils.functional import lazy  # type: ignore[import-untyped]
+
+    return lazy(render, str)(*args, **params)  # type: ignore[no-any-return]
+
+
+def _t_now(key: str, /, **params: object) -> str:
+    return t(key, **params)
 
 
 def plural_form(count: int, language: str | None = None) -> str:

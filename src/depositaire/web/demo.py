@@ -30,7 +30,12 @@ USERS = [
     ("dpo.simon", "dpo", "Nadia", "Simon", DEMO_ORG),
     ("sysadmin.martin", "sysadmin", "Luc", "Martin", DEMO_ORG),
     ("educ.voisin", "social_worker", "Julie", "Voisin", OTHER_ORG),
+    # A maatschappelijk werker of the same (Brussels, bilingual) CPAS/OCMW who works in Dutch.
+    ("mw.peeters", "social_worker", "Lotte", "Peeters", DEMO_ORG),
 ]
+
+#: The working language of the demo accounts that do not work in French.
+LANGUAGE_OF = {"mw.peeters": "nl"}
 
 
 def setup() -> None:
@@ -100,6 +105,7 @@ def ensure_demo_data() -> dict[str, str]:
                     organisation=orgs[org_name],
                     role=role,
                     profession="educator" if org_name == OTHER_ORG else "social_worker",
+                    language=LANGUAGE_OF.get(username, ""),
                 )
                 user.set_password(password)
                 user.save()

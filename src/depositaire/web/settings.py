@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "depositaire.web.accounts.language.LanguageMiddleware",
     "depositaire.web.accounts.middleware.IdleTimeoutMiddleware",
     "depositaire.web.accounts.middleware.NullCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "depositaire.web.cases.emergency.badge",
+                "depositaire.web.accounts.language.language_context",
             ],
         },
     }

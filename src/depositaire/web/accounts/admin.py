@@ -26,7 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import Organisation, Team, User
 from depositaire.web.fields import MAX_ID, SafeModelChoiceField, SafeModelMultipleChoiceField
@@ -46,9 +46,9 @@ def _is_sysadmin(request: HttpRequest) -> bool:
 
 
 class DepositaireAdminSite(admin.AdminSite):
-    site_header = t("web.admin.header")
-    site_title = t("web.admin.title")
-    index_title = t("web.admin.index")
+    site_header = lazy_t("web.admin.header")
+    site_title = lazy_t("web.admin.title")
+    index_title = lazy_t("web.admin.index")
     enable_nav_sidebar = False
 
     def has_permission(self, request: HttpRequest) -> bool:
@@ -274,16 +274,16 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
     filter_horizontal = ("teams",)
     fieldsets = (
         (None, {"fields": ("username",)}),
-        (t("web.admin.identity"), {"fields": ("first_name", "last_name", "email")}),
+        (lazy_t("web.admin.identity"), {"fields": ("first_name", "last_name", "email")}),
         (
-            t("web.admin.function"),
+            lazy_t("web.admin.function"),
             {"fields": ("organisation", "role", "profession", "teams", "is_active")},
         ),
-        (t("web.admin.dates"), {"fields": ("last_login", "date_joined")}),
+        (lazy_t("web.admin.dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"fields": ("username", "email", "first_name", "last_name")}),
-        (t("web.admin.function"), {"fields": ("organisation", "role", "profession", "teams")}),
+        (lazy_t("web.admin.function"), {"fields": ("organisation", "role", "profession", "teams")}),
     )
     readonly_fields = ("last_login", "date_joined")
     actions = ["send_reset_link"]
@@ -295,7 +295,7 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
     def user_change_password(self, *args: Any, **kwargs: Any) -> HttpResponse:
         raise PermissionDenied
 
-    @admin.action(description=t("security.reset.action"))
+    @admin.action(description=lazy_t("security.reset.action"))
     def send_reset_link(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         from django.contrib import messages
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.apps import AppConfig
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t
 
 #: Journal actions of the accounts app (labels: ``journal.action.<code>``).
 ACTIONS = (
@@ -62,7 +62,7 @@ def keep_database_private(sender: Any, connection: Any, **kwargs: Any) -> None:
 class AccountsConfig(AppConfig):
     name = "depositaire.web.accounts"
     label = "accounts"
-    verbose_name = t("web.admin.accounts_app")
+    verbose_name = lazy_t("web.admin.accounts_app")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -5,20 +5,20 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t
 from depositaire.web.accounts import roles
 
 
 def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, t(f"{prefix}.{v}")) for v in values]
+    return [(v, lazy_t(f"{prefix}.{v}")) for v in values]
 
 
 class Organisation(models.Model):
     """One CPAS or service: its data is kept strictly apart from every other organisation's."""
 
-    name = models.CharField(t("web.fields.name"), max_length=200, unique=True)
+    name = models.CharField(lazy_t("web.fields.name"), max_length=200, unique=True)
     kind = models.CharField(
-        t("web.fields.organisation_kind"),
+        lazy_t("web.fields.organisation_kind"),
         max_length=40,
         choices=_choices("web.organisation_kinds", roles.ORGANISATION_KINDS),
         default="cpas",
@@ -26,8 +26,8 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = t("web.models.organisation")
-        verbose_name_plural = t("web.models.organisations")
+        verbose_name = lazy_t("web.models.organisation")
+        verbose_name_plural = lazy_t("web.models.organisations")
 
     def __str__(self) -> str:
         return self.name
@@ -40,17 +40,17 @@ class Team(models.Model):
         Organisation,
         on_delete=models.PROTECT,
         related_name="teams",
-        verbose_name=t("web.models.organisation"),
+        verbose_name=lazy_t("web.models.organisation"),
     )
-    name = models.CharField(t("web.fields.name"), max_length=200)
+    name = models.CharField(lazy_t("web.fields.name"), max_length=200)
 
     class Meta:
         ordering = ["organisation__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")
         ]
-        verbose_name = t("web.models.team")
-        verbose_name_plural = t("web.models.teams")
+        verbose_name = lazy_t("web.models.team")
+        verbose_name_plural = lazy_t("web.models.teams")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.name})"
@@ -65,24 +65,35 @@ class User(AbstractUser):
         related_name="users",
         null=True,
         blank=True,
-        verbose_name=t("web.models.organisation"),
+        verbose_name=lazy_t("web.models.organisation"),
     )
     role = models.CharField(
-        t("web.fields.role"), max_length=40, choices=_choices("web.roles", roles.ROLES), blank=True
+        lazy_t("web.fields.role"),
+        max_length=40,
+        choices=_choices("web.roles", roles.ROLES),
+        blank=True,
     )
     profession = models.CharField(
-        t("web.fields.profession"),
+        lazy_t("web.fields.profession"),
         max_length=40,
         choices=_choices("values.holder.role", roles.PROFESSIONS),
         default="social_worker",
     )
     teams = models.ManyToManyField(
-        Team, blank=True, related_name="members", verbose_name=t("web.models.teams")
+        Team, blank=True, related_name="members", verbose_name=lazy_t("web.models.teams")
+    )
+    #: The language the user works in (``fr`` or ``nl``); empty: the browser's.
+    language = models.CharField(
+        lazy_t("web.language.field"),
+        max_length=2,
+        choices=[("fr", lazy_t("web.language.names.fr")), ("nl", lazy_t("web.language.names.nl"))],
+        blank=True,
+        default="",
     )
 
     class Meta:
-        verbose_name = t("web.models.user")
-        verbose_name_plural = t("web.models.users")
+        verbose_name = lazy_t("web.models.user")
+        verbose_name_plural = lazy_t("web.models.users")
 
     def save(self, *args: object, **kwargs: object) -> None:
         # Only the system administrator reaches the (restricted) Django admin.

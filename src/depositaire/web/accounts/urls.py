@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from depositaire.web.accounts import passkeys, views
+from depositaire.web.accounts import language, passkeys, views
 
 app_name = "accounts"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("connexion/code/", views.mfa_view, name="mfa"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("compte/sessions/", views.sessions_view, name="sessions"),
+    path("langue/", language.switch_language, name="language"),
     path("compte/mot-de-passe/", views.password_change_view, name="password_change"),
     path(
         "compte/nouveau-mot-de-passe/<str:uidb64>/<str:token>/",

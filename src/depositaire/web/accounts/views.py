@@ -44,7 +44,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 from depositaire.web.accounts import roles, throttle
 from depositaire.web.accounts.models import AccountChange, HashedSession, Team, User
 from depositaire.web.accounts.sessions import current_digest, end_sessions_of
@@ -54,15 +54,17 @@ RECOVERY_CODES = 10
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=t("web.login.username"), max_length=150)
+    username = forms.CharField(label=lazy_t("web.login.username"), max_length=150)
     password = forms.CharField(
-        label=t("web.login.password"), strip=False, widget=forms.PasswordInput(render_value=False)
+        label=lazy_t("web.login.password"),
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
     )
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=t("security.mfa.code"),
+        label=lazy_t("security.mfa.code"),
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -262,13 +264,13 @@ def sessions_view(request: HttpRequest) -> HttpResponse:
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label=t("security.password.old"), strip=False, widget=forms.PasswordInput
+        label=lazy_t("security.password.old"), strip=False, widget=forms.PasswordInput
     )
     new_password1 = forms.CharField(
-        label=t("security.password.new"), strip=False, widget=forms.PasswordInput
+        label=lazy_t("security.password.new"), strip=False, widget=forms.PasswordInput
     )
     new_password2 = forms.CharField(
-        label=t("security.password.again"), strip=False, widget=forms.PasswordInput
+        label=lazy_t("security.password.again"), strip=False, widget=forms.PasswordInput
     )
 
     def __init__(self, user: Any, *args: Any, need_old: bool = True, **kwargs: Any) -> None:

@@ -12,7 +12,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 from depositaire.web.api import problems
 from depositaire.web.api.openapi import complete
 from depositaire.web.api.schemas import Problem
@@ -45,9 +45,9 @@ THROTTLES = [
 ]
 
 api = DepositaireAPI(
-    title=t("api.title"),
+    title=lazy_t("api.title"),
     version="1",
-    description=t("api.description"),
+    description=lazy_t("api.description"),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs=Swagger(settings={"persistAuthorization": False}),

@@ -39,6 +39,22 @@ class LangQuery(Schema):
     lang: Lang = "fr"
 
 
+def in_requested_language(view: Any) -> Any:
+    """Render the answer in the query's ``lang`` (``fr`` or ``nl``; another value is refused
+    with 422 by the schema before the view runs)."""
+    import functools
+
+    from depositaire.messages import using_language
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        query = kwargs.get("query")
+        with using_language(getattr(query, "lang", None) or "fr"):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def json_response(data: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(
         json.dumps(data, ensure_ascii=False), status=status, content_type="application/json"
@@ -114,6 +130,7 @@ BATCH_BODY = {
     summary="Décider une situation",
     operation_id="decide",
 )
+@in_requested_language
 def decide_one(request: HttpRequest, query: Query[LangQuery]) -> HttpResponse:
     """Une situation du contrat → la décision, comme `depositaire evaluate --format json`."""
     return json_response(decide_json(read_json(request)))
@@ -126,6 +143,7 @@ def decide_one(request: HttpRequest, query: Query[LangQuery]) -> HttpResponse:
     summary="Décider jusqu'à 1 000 situations",
     operation_id="decide_batch",
 )
+@in_requested_language
 def decide_batch(request: HttpRequest, query: Query[LangQuery]) -> HttpResponse:
     """Chaque situation est décidée à part ; une situation refusée a son propre problème."""
     data = read_json(request)
@@ -163,6 +181,7 @@ def decide_batch(request: HttpRequest, query: Query[LangQuery]) -> HttpResponse:
 
 
 @router.get("/rules", response={200: RulesOut}, summary="Les règles", operation_id="rules")
+@in_requested_language
 def rules(request: HttpRequest, query: Query[LangQuery]) -> dict[str, Any]:
     """Les règles de la base, leurs dispositions et leur validité (`depositaire rules`)."""
     base = default_rule_base()
@@ -190,6 +209,7 @@ def rules(request: HttpRequest, query: Query[LangQuery]) -> dict[str, Any]:
     summary="Le texte d'une disposition",
     operation_id="provision",
 )
+@in_requested_language
 def provision(request: HttpRequest, provision_id: str, query: Query[LangQuery]) -> dict[str, Any]:
     """Le texte conservé d'une disposition (clé `penal_code.458bis` ou article `458bis`)."""
     from depositaire.cli import find_provisions

@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field, field_validator
 from depositaire.engine.schema import FACTS, FactSpec
 
 LANGUAGES = ("fr",)
-Lang = Literal["fr"]
+Lang = Literal["fr", "nl"]
 
 
 def _fact_schema(spec: FactSpec) -> dict[str, Any]:

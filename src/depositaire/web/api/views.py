@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 from depositaire.web.accounts import roles
 from depositaire.web.api import tokens
 from depositaire.web.api.models import DEFAULT_DAYS, MAX_DAYS, SCOPES, ApiToken
@@ -23,22 +23,22 @@ ALL_ROLES = tuple(roles.ROLES)
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=t("api.tokens.name"), max_length=100, required=False)
+    name = forms.CharField(label=lazy_t("api.tokens.name"), max_length=100, required=False)
     scopes = forms.MultipleChoiceField(
-        label=t("api.tokens.scopes"),
-        choices=[(s, t(f"api.tokens.scope_names.{s}")) for s in SCOPES],
+        label=lazy_t("api.tokens.scopes"),
+        choices=[(s, lazy_t(f"api.tokens.scope_names.{s}")) for s in SCOPES],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": t("api.tokens.errors.scope_required")},
+        error_messages={"required": lazy_t("api.tokens.errors.scope_required")},
     )
     days = forms.IntegerField(
-        label=t("api.tokens.days"),
+        label=lazy_t("api.tokens.days"),
         min_value=1,
         max_value=MAX_DAYS,
         initial=DEFAULT_DAYS,
         error_messages={
-            "min_value": t("api.tokens.errors.days", limit=MAX_DAYS),
-            "max_value": t("api.tokens.errors.days", limit=MAX_DAYS),
-            "invalid": t("api.tokens.errors.days", limit=MAX_DAYS),
+            "min_value": lazy_t("api.tokens.errors.days", limit=MAX_DAYS),
+            "max_value": lazy_t("api.tokens.errors.days", limit=MAX_DAYS),
+            "invalid": lazy_t("api.tokens.errors.days", limit=MAX_DAYS),
         },
     )
 

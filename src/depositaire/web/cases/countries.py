@@ -17,9 +17,9 @@ from depositaire.messages import current_language
 
 
 @cache
-def _translation() -> gettext.NullTranslations:
+def _translation(language: str) -> gettext.NullTranslations:
     return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[current_language()], fallback=True
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
     )
 
 
@@ -27,14 +27,19 @@ def is_country(code: str) -> bool:
     return len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
 
 
-@cache
 def country_name(code: str) -> str:
-    """The country's name ("Maroc"); the code itself when it is not an ISO country."""
+    """The country's name ("Maroc"), in the active language; the code itself when it is
+    not an ISO country."""
+    return _country_name(code, current_language())
+
+
+@cache
+def _country_name(code: str, language: str) -> str:
     country = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
     if country is None:
         return code
     name = getattr(country, "common_name", None) or country.name
-    return _translation().gettext(name)
+    return _translation(language).gettext(name)
 
 
 def nationality_label(code: str) -> str:

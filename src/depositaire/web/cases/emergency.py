@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t, lazy_text, t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import (
@@ -52,15 +52,15 @@ def reason_label(code: str) -> str:
 
 class EmergencyForm(forms.Form):
     file_number = forms.IntegerField(
-        label=t("security.emergency.file_number"), min_value=1, max_value=2**63 - 1
+        label=lazy_t("security.emergency.file_number"), min_value=1, max_value=2**63 - 1
     )
     reason = forms.ChoiceField(
-        label=t("security.emergency.reason"),
-        choices=[(r, reason_label(r)) for r in EMERGENCY_REASONS],
+        label=lazy_t("security.emergency.reason"),
+        choices=[(r, lazy_text(reason_label, r)) for r in EMERGENCY_REASONS],
     )
     statement = forms.CharField(
-        label=t("security.emergency.statement"),
-        help_text=t("security.emergency.statement_help"),
+        label=lazy_t("security.emergency.statement"),
+        help_text=lazy_t("security.emergency.statement_help"),
         widget=forms.Textarea(attrs={"rows": 3}),
         min_length=10,
         max_length=1000,

@@ -8,49 +8,57 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from depositaire.engine.explain import category_label
 from depositaire.engine.schema import CATEGORIES
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 from depositaire.web import fields
 from depositaire.web.accounts.models import Team
 from depositaire.web.cases import national_number
 from depositaire.web.cases.countries import is_country
 from depositaire.web.cases.models import NATURES, ORIGINS
 
+#: Rendered in the reader's language when shown (choices are built at import).
+_category_label = lazy(category_label, str)
+
 
 def category_choices() -> list[tuple[str, str]]:
-    return [(c, category_label(c)) for c in CATEGORIES]
+    return [(c, _category_label(c)) for c in CATEGORIES]
 
 
 class PersonForm(forms.Form):
-    last_name = forms.CharField(label=t("web.person.last_name"), max_length=150)
-    first_name = forms.CharField(label=t("web.person.first_name"), max_length=150)
+    last_name = forms.CharField(label=lazy_t("web.person.last_name"), max_length=150)
+    first_name = forms.CharField(label=lazy_t("web.person.first_name"), max_length=150)
     birth_date = fields.DateField(
-        label=t("web.person.birth_date"),
+        label=lazy_t("web.person.birth_date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     national_number = forms.CharField(
-        label=t("web.person.national_number"),
-        help_text=t("web.person.national_number_help"),
+        label=lazy_t("web.person.national_number"),
+        help_text=lazy_t("web.person.national_number_help"),
         required=False,
         max_length=20,
     )
     nationality = forms.CharField(
-        label=t("web.person.nationality"),
-        help_text=t("web.person.nationality_help"),
+        label=lazy_t("web.person.nationality"),
+        help_text=lazy_t("web.person.nationality_help"),
         max_length=2,
         initial="BE",
-        error_messages={"max_length": t("web.person.nationality_invalid")},
+        error_messages={"max_length": lazy_t("web.person.nationality_invalid")},
     )
     address = forms.CharField(
-        label=t("web.person.address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=lazy_t("web.person.address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     household = forms.CharField(
-        label=t("web.person.household"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=lazy_t("web.person.household"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    team = fields.SafeModelChoiceField(label=t("web.person.team"), queryset=Team.objects.none())
+    team = fields.SafeModelChoiceField(
+        label=lazy_t("web.person.team"), queryset=Team.objects.none()
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,42 +88,42 @@ class PersonForm(forms.Form):
 
 class ItemForm(forms.Form):
     nature = forms.ChoiceField(
-        label=t("web.item.nature"),
-        choices=[(n, t(f"values.information.nature.{n}")) for n in NATURES],
+        label=lazy_t("web.item.nature"),
+        choices=[(n, lazy_t(f"values.information.nature.{n}")) for n in NATURES],
         widget=forms.RadioSelect,
-        help_text=t("web.item.nature_help"),
+        help_text=lazy_t("web.item.nature_help"),
     )
     categories = forms.MultipleChoiceField(
-        label=t("web.item.categories"),
+        label=lazy_t("web.item.categories"),
         choices=category_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     origin = forms.ChoiceField(
-        label=t("web.item.origin"),
-        choices=[(o, t(f"web.origins.{o}")) for o in ORIGINS],
+        label=lazy_t("web.item.origin"),
+        choices=[(o, lazy_t(f"web.origins.{o}")) for o in ORIGINS],
         widget=forms.RadioSelect,
     )
     content = forms.CharField(
-        label=t("web.item.content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+        label=lazy_t("web.item.content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
     )
 
 
 def change_reason_choices() -> list[tuple[str, str]]:
     from depositaire.web.cases.models import CHANGE_REASONS
 
-    return [(r, t(f"daily.reasons.{r}")) for r in CHANGE_REASONS]
+    return [(r, lazy_t(f"daily.reasons.{r}")) for r in CHANGE_REASONS]
 
 
 class ChangeReasonForm(forms.Form):
     """Why an item is corrected or withdrawn: a reason and the worker's explanation (sealed)."""
 
-    reason = forms.ChoiceField(label=t("daily.item.reason"), choices=change_reason_choices)
+    reason = forms.ChoiceField(label=lazy_t("daily.item.reason"), choices=change_reason_choices)
     note = forms.CharField(
-        label=t("daily.item.note"),
-        help_text=t("daily.item.note_help"),
+        label=lazy_t("daily.item.note"),
+        help_text=lazy_t("daily.item.note_help"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": t("daily.item.note_required")},
+        error_messages={"required": lazy_t("daily.item.note_required")},
     )
 
 
@@ -124,16 +132,16 @@ class ItemCorrectionForm(ChangeReasonForm):
     may read it does not change with a correction)."""
 
     categories = forms.MultipleChoiceField(
-        label=t("web.item.categories"),
+        label=lazy_t("web.item.categories"),
         choices=category_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     origin = forms.ChoiceField(
-        label=t("web.item.origin"),
-        choices=[(o, t(f"web.origins.{o}")) for o in ORIGINS],
+        label=lazy_t("web.item.origin"),
+        choices=[(o, lazy_t(f"web.origins.{o}")) for o in ORIGINS],
         widget=forms.RadioSelect,
     )
     content = forms.CharField(
-        label=t("web.item.content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+        label=lazy_t("web.item.content"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
     )
     field_order = ["categories", "origin", "content", "reason", "note"]

@@ -8,16 +8,16 @@ from django import forms
 
 from depositaire.engine.explain import category_label, fact_label, format_date, value_label
 from depositaire.engine.schema import FACTS
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 from depositaire.web import fields
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.forms import purpose_choices, recipient_choices
 from depositaire.web.disclosures.models import CommitteeSession
 
 TRI_STATE = [
-    ("", t("web.common.unknown")),
-    ("true", t("common.word_yes")),
-    ("false", t("common.word_no")),
+    ("", lazy_t("web.common.unknown")),
+    ("true", lazy_t("common.word_yes")),
+    ("false", lazy_t("common.word_no")),
 ]
 
 
@@ -41,35 +41,35 @@ class ItemChoiceField(fields.SafeModelMultipleChoiceField):
 class PrepareForm(forms.Form):
     # No default: a recipient or a purpose left on a default would decide the legal answer.
     recipient_kind = forms.ChoiceField(
-        label=t("web.prepare.recipient_kind"),
-        choices=recipient_choices(t("web.common.choose")),
-        error_messages={"required": t("web.prepare.recipient_kind_required")},
+        label=lazy_t("web.prepare.recipient_kind"),
+        choices=recipient_choices(lazy_t("web.common.choose")),
+        error_messages={"required": lazy_t("web.prepare.recipient_kind_required")},
     )
     recipient_name = forms.CharField(
-        label=t("web.prepare.recipient_name"), required=False, max_length=200
+        label=lazy_t("web.prepare.recipient_name"), required=False, max_length=200
     )
     purpose = forms.ChoiceField(
-        label=t("web.prepare.purpose"),
-        choices=purpose_choices(t("web.common.choose")),
-        error_messages={"required": t("web.prepare.purpose_required")},
+        label=lazy_t("web.prepare.purpose"),
+        choices=purpose_choices(lazy_t("web.common.choose")),
+        error_messages={"required": lazy_t("web.prepare.purpose_required")},
     )
     session = fields.SafeModelChoiceField(
-        label=t("web.prepare.session"),
+        label=lazy_t("web.prepare.session"),
         queryset=CommitteeSession.objects.none(),
         required=False,
-        help_text=t("web.prepare.session_help"),
+        help_text=lazy_t("web.prepare.session_help"),
     )
     necessary_only = forms.ChoiceField(
-        label=t("web.prepare.necessary_only"),
-        help_text=t("web.prepare.necessary_only_help"),
+        label=lazy_t("web.prepare.necessary_only"),
+        help_text=lazy_t("web.prepare.necessary_only_help"),
         choices=TRI_STATE,
         required=False,
     )
     items = ItemChoiceField(
-        label=t("web.prepare.items"),
+        label=lazy_t("web.prepare.items"),
         queryset=InformationItem.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=t("web.prepare.items_help"),
+        help_text=lazy_t("web.prepare.items_help"),
     )
 
     def __init__(self, *args: Any, person: Person, user: Any, **kwargs: Any) -> None:
@@ -153,6 +153,6 @@ def posted_fact_paths(data: Any) -> list[str]:
 
 class SessionForm(forms.Form):
     date = fields.DateField(
-        label=t("web.session.date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=lazy_t("web.session.date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    label = forms.CharField(label=t("web.session.label"), required=False, max_length=200)
+    label = forms.CharField(label=lazy_t("web.session.label"), required=False, max_length=200)

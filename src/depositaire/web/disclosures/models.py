@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import Organisation
 from depositaire.web.cases.models import InformationItem, Person
@@ -153,14 +153,14 @@ class PrivacyContact(models.Model):
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="privacy_contact"
     )
-    dpo_name = models.CharField(t("web.privacy.dpo_name"), max_length=200, blank=True)
-    dpo_email = models.EmailField(t("web.privacy.dpo_email"), blank=True)
-    dpo_phone = models.CharField(t("web.privacy.dpo_phone"), max_length=50, blank=True)
-    dpo_address = models.TextField(t("web.privacy.dpo_address"), blank=True)
+    dpo_name = models.CharField(lazy_t("web.privacy.dpo_name"), max_length=200, blank=True)
+    dpo_email = models.EmailField(lazy_t("web.privacy.dpo_email"), blank=True)
+    dpo_phone = models.CharField(lazy_t("web.privacy.dpo_phone"), max_length=50, blank=True)
+    dpo_address = models.TextField(lazy_t("web.privacy.dpo_address"), blank=True)
 
     class Meta:
-        verbose_name = t("web.privacy.model")
-        verbose_name_plural = t("web.privacy.models")
+        verbose_name = lazy_t("web.privacy.model")
+        verbose_name_plural = lazy_t("web.privacy.models")
 
     def __str__(self) -> str:
         return t("web.privacy.model")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, disclosure_label, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
-from depositaire.messages import t
+from depositaire.messages import LANGUAGES, current_language, lazy_t, lazy_text, t
 from depositaire.web import fields, uploads
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
@@ -95,7 +95,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, t(f"{prefix}.{v}")) for v in values]
+    return [(v, lazy_t(f"{prefix}.{v}")) for v in values]
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -109,81 +109,85 @@ class ColleagueChoiceField(forms.ModelChoiceField):
 
 
 class RequestForm(forms.Form):
-    person = PersonChoiceField(label=t("incoming.form.person"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=lazy_t("incoming.form.person"), queryset=Person.objects.none())
     #: The requester's documents, given at registration (optional; checked like any attachment).
     documents = MultipleFileField(
-        label=t("daily.documents.field"),
-        help_text=t("daily.documents.help"),
+        label=lazy_t("daily.documents.field"),
+        help_text=lazy_t("daily.documents.help"),
         required=False,
     )
     # No default for the requester's kind nor the basis: the form asks (a police call left
     # on a default was once stored as a colleague's question).
     requester_kind = forms.ChoiceField(
-        label=t("incoming.form.requester_kind"),
-        choices=[("", t("web.common.choose"))]
-        + [(k, value_label("recipient.kind", k)) for k in RECIPIENT_KINDS],
-        error_messages={"required": t("incoming.form.requester_kind_required")},
+        label=lazy_t("incoming.form.requester_kind"),
+        choices=[("", lazy_t("web.common.choose"))]
+        + [(k, lazy_text(value_label, "recipient.kind", k)) for k in RECIPIENT_KINDS],
+        error_messages={"required": lazy_t("incoming.form.requester_kind_required")},
     )
     requester_organisation = forms.CharField(
-        label=t("incoming.form.requester_organisation"), max_length=200, required=False
+        label=lazy_t("incoming.form.requester_organisation"), max_length=200, required=False
     )
     requester_name = forms.CharField(
-        label=t("incoming.form.requester_name"), max_length=200, required=False
+        label=lazy_t("incoming.form.requester_name"), max_length=200, required=False
     )
     requester_contact = forms.CharField(
-        label=t("incoming.form.requester_contact"), max_length=200, required=False
+        label=lazy_t("incoming.form.requester_contact"), max_length=200, required=False
     )
-    reference = forms.CharField(label=t("incoming.form.reference"), max_length=100, required=False)
+    reference = forms.CharField(
+        label=lazy_t("incoming.form.reference"), max_length=100, required=False
+    )
     channel = forms.ChoiceField(
-        label=t("incoming.form.channel"),
+        label=lazy_t("incoming.form.channel"),
         choices=_choices("incoming.channels", CHANNELS),
         widget=forms.RadioSelect,
     )
     categories = forms.MultipleChoiceField(
-        label=t("incoming.form.categories"),
-        choices=[(c, category_label(c)) for c in CATEGORIES],
+        label=lazy_t("incoming.form.categories"),
+        choices=[(c, lazy_text(category_label, c)) for c in CATEGORIES],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": t("incoming.form.categories_required")},
+        error_messages={"required": lazy_t("incoming.form.categories_required")},
     )
     request_text = forms.CharField(
-        label=t("incoming.form.request_text"),
-        help_text=t("incoming.form.request_text_help"),
+        label=lazy_t("incoming.form.request_text"),
+        help_text=lazy_t("incoming.form.request_text_help"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,
     )
     claimed_basis = forms.ChoiceField(
-        label=t("incoming.form.claimed_basis"),
+        label=lazy_t("incoming.form.claimed_basis"),
         choices=[
-            ("", t("web.common.choose")),
+            ("", lazy_t("web.common.choose")),
             *_choices("incoming.bases", tuple(b for b in CLAIMED_BASES if b not in OUTGOING_BASES)),
         ],
-        error_messages={"required": t("incoming.form.claimed_basis_required")},
+        error_messages={"required": lazy_t("incoming.form.claimed_basis_required")},
     )
     claimed_basis_text = forms.CharField(
-        label=t("incoming.form.claimed_basis_text"), max_length=300, required=False
+        label=lazy_t("incoming.form.claimed_basis_text"), max_length=300, required=False
     )
     received_at = fields.DateTimeField(
-        label=t("incoming.form.received_at"),
+        label=lazy_t("incoming.form.received_at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-        error_messages={"invalid": t("incoming.form.received_at_invalid")},
+        error_messages={"invalid": lazy_t("incoming.form.received_at_invalid")},
     )
     received_by = ColleagueChoiceField(
-        label=t("incoming.form.received_by"), queryset=User.objects.none()
+        label=lazy_t("incoming.form.received_by"), queryset=User.objects.none()
     )
     urgent = forms.BooleanField(
-        label=t("incoming.form.urgent"), help_text=t("incoming.form.urgent_help"), required=False
+        label=lazy_t("incoming.form.urgent"),
+        help_text=lazy_t("incoming.form.urgent_help"),
+        required=False,
     )
     about_medical_aid = forms.BooleanField(
-        label=t("incoming.form.about_medical_aid"),
-        help_text=t("incoming.form.about_medical_aid_help"),
+        label=lazy_t("incoming.form.about_medical_aid"),
+        help_text=lazy_t("incoming.form.about_medical_aid_help"),
         required=False,
     )
 
     asks_about_requests = forms.BooleanField(
-        label=t("incoming.form.asks_about_requests"),
-        help_text=t("incoming.form.asks_about_requests_help"),
+        label=lazy_t("incoming.form.asks_about_requests"),
+        help_text=lazy_t("incoming.form.asks_about_requests_help"),
         required=False,
     )
 
@@ -222,25 +226,27 @@ class OutgoingForm(forms.Form):
     """A request the organisation sends (seed 004: the guarantor look-up, by e-mail, to the
     immigration office). What it carries is decided and chosen at the answer step."""
 
-    person = PersonChoiceField(label=t("incoming.outgoing.person"), queryset=Person.objects.none())
+    person = PersonChoiceField(
+        label=lazy_t("incoming.outgoing.person"), queryset=Person.objects.none()
+    )
     purpose = forms.ChoiceField(
-        label=t("incoming.outgoing.purpose"),
-        choices=[("", t("web.common.choose")), *_choices("incoming.bases", OUTGOING_BASES)],
-        error_messages={"required": t("incoming.outgoing.purpose_required")},
+        label=lazy_t("incoming.outgoing.purpose"),
+        choices=[("", lazy_t("web.common.choose")), *_choices("incoming.bases", OUTGOING_BASES)],
+        error_messages={"required": lazy_t("incoming.outgoing.purpose_required")},
     )
     recipient_organisation = forms.CharField(
-        label=t("incoming.outgoing.recipient_organisation"),
+        label=lazy_t("incoming.outgoing.recipient_organisation"),
         max_length=200,
-        initial=t("values.recipient.kind.immigration_office").removeprefix("l'").capitalize(),
+        initial=lazy_t("values.recipient.kind.immigration_office").removeprefix("l'").capitalize(),
     )
     recipient_contact = forms.CharField(
-        label=t("incoming.outgoing.recipient_contact"),
-        help_text=t("incoming.outgoing.recipient_contact_help"),
+        label=lazy_t("incoming.outgoing.recipient_contact"),
+        help_text=lazy_t("incoming.outgoing.recipient_contact_help"),
         max_length=200,
         required=False,
     )
     reference = forms.CharField(
-        label=t("incoming.outgoing.reference"), max_length=100, required=False
+        label=lazy_t("incoming.outgoing.reference"), max_length=100, required=False
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -266,11 +272,11 @@ def sniff_type(name: str, raw: bytes) -> str | None:
 
 class DocumentForm(forms.Form):
     document = forms.FileField(
-        label=t("incoming.document.field"),
-        help_text=t("incoming.document.help"),
+        label=lazy_t("incoming.document.field"),
+        help_text=lazy_t("incoming.document.help"),
         error_messages={
-            "required": t("incoming.document.required"),
-            "empty": t("incoming.document.empty"),
+            "required": lazy_t("incoming.document.required"),
+            "empty": lazy_t("incoming.document.empty"),
         },
     )
 
@@ -302,10 +308,16 @@ class LetterForm(forms.Form):
     file's withheld values. Addresses and reference come from the register, not from a box."""
 
     covering_note = forms.CharField(
-        label=t("incoming.letter.covering_note"),
-        help_text=t("incoming.letter.covering_note_help"),
+        label=lazy_t("incoming.letter.covering_note"),
+        help_text=lazy_t("incoming.letter.covering_note_help"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=500,
+        required=False,
+    )
+    #: The recipient's language: the letter (and its PDF) is written in it.
+    document_language = forms.ChoiceField(
+        label=lazy_t("incoming.letter.document_language"),
+        choices=[(code, lazy_t(f"web.language.names.{code}")) for code in LANGUAGES],
         required=False,
     )
 
@@ -320,6 +332,9 @@ class LetterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["document_language"].initial = (
+            getattr(user, "language", "") or current_language()
+        )
         self.kind = kind
         self.allowed = list(decision.may_disclose) if kind == "transmission" else []
         self.allowed = [c for c in self.allowed if c in CATEGORIES]
@@ -405,13 +420,13 @@ class ReopenForm(forms.Form):
     """Why a closed request is opened again: a reason and an explanation (sealed)."""
 
     reason = forms.ChoiceField(
-        label=t("daily.item.reason"),
+        label=lazy_t("daily.item.reason"),
         choices=lambda: [(r, t(f"daily.reasons.{r}")) for r in REOPEN_REASONS],
     )
     statement = forms.CharField(
-        label=t("daily.item.note"),
-        help_text=t("daily.reopen.statement_help"),
+        label=lazy_t("daily.item.note"),
+        help_text=lazy_t("daily.reopen.statement_help"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": t("daily.item.note_required")},
+        error_messages={"required": lazy_t("daily.item.note_required")},
     )

@@ -23,7 +23,7 @@ from depositaire.engine.explain import category_label, disclosure_label, fact_la
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import UNKNOWN_TOKEN, Interview
 from depositaire.interview.questions import value_text
-from depositaire.messages import t
+from depositaire.messages import current_language, t, using_language
 from depositaire.web.accounts import roles
 from depositaire.web.filters import RequestFilterForm
 from depositaire.web.incoming import answer as answering
@@ -395,13 +395,18 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             error, status = t("incoming.answer.not_finished"), 400
         elif form.is_valid():
             draft = _draft(incoming, request.user, form)
+            language = form.cleaned_data.get("document_language") or current_language()
             try:
-                document = answering.letter_document(interview, draft, incoming) if kind else None
+                with using_language(language):
+                    document = (
+                        answering.letter_document(interview, draft, incoming) if kind else None
+                    )
                 if request.POST.get("action") == "confirm":
                     return _confirm_close(request, incoming, interview, kind, document)
                 if request.POST.get("action") == "close":
                     try:
-                        answering.close(request, incoming, interview, draft if kind else None)
+                        with using_language(language):
+                            answering.close(request, incoming, interview, draft if kind else None)
                     except answering.AlreadyClosed:
                         return redirect("incoming:detail", incoming_id=incoming.pk)
                     messages.success(request, t("incoming.answer.closed"))
@@ -417,7 +422,8 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
         bound = _letter_form(incoming, interview, request.user, services.proposed_data(unbound))
         if bound.is_valid():
             draft = _draft(incoming, request.user, bound)
-            letter = answering.preview(answering.letter_document(interview, draft, incoming))
+            with using_language(bound.cleaned_data.get("document_language") or current_language()):
+                letter = answering.preview(answering.letter_document(interview, draft, incoming))
         form = unbound
     return render(
         request,
