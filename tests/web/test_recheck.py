@@ -78,7 +78,7 @@ def test_the_dpo_page_lists_nothing_when_the_law_has_not_changed(
     assert page.status_code == 200
     body = page.content.decode()
     assert "Décisions à revoir" in body
-    assert "3 décision(s) redécidée(s), 0 changerai(en)t." in body
+    assert "Décisions redécidées : 3 ; à revoir : 0." in body
     assert "Aucune décision enregistrée ne serait décidée autrement." in body
 
 
@@ -91,7 +91,7 @@ def test_the_dpo_page_lists_a_decision_taken_under_another_rule_base(
     police.save()
     client.force_login(world.a.users[roles.DPO])
     body = client.get(reverse("disclosures:recheck")).content.decode()
-    assert "3 décision(s) redécidée(s), 1 changerai(en)t." in body
+    assert "Décisions redécidées : 3 ; à revoir : 1." in body
     assert f"Demande n° {police.request_id}" in body or str(police.request_id) in body
     assert "0.1-ancienne →" in body
     assert world.a.person.last_name not in body
@@ -116,11 +116,11 @@ def test_the_command_finds_exactly_the_decisions_a_changed_rule_affects(
     assert any(line.startswith("Dossier") for line in lines)
     assert not any(f"n° {stored['police'].request_id} " in line for line in lines)
     assert all("+testimony-refused" in line for line in lines)
-    assert "3 décision(s) redécidée(s) : 2 changerai(en)t, 0 erreur(s)." in result.output
+    assert "Décisions redécidées : 3 ; à revoir : 2 ; erreurs : 0." in result.output
 
 
 def test_the_command_says_when_nothing_would_change(world: World, stored: dict[str, Any]) -> None:
     result = CliRunner().invoke(app, ["decisions", "recheck"])
     assert result.exit_code == 0, result.output
-    assert "3 décision(s) redécidée(s) : 0 changerai(en)t, 0 erreur(s)." in result.output
+    assert "Décisions redécidées : 3 ; à revoir : 0 ; erreurs : 0." in result.output
     assert dt.date.today().year > 2000
