@@ -81,6 +81,21 @@ def test_an_id_beyond_the_database_integers_is_an_invalid_choice(world: World, f
     assert 'name="' + field + '"' in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["³", "٣", "²5"])
+def test_a_digit_that_int_does_not_read_is_an_invalid_choice(world: World, value: str) -> None:
+    """``'³'.isdigit()`` is true but ``int('³')`` raises: a 500 the property test found on
+    the admin's user form (the teams). Ids are now checked with ``isdecimal``."""
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    url = reverse("cases:person_create")
+    response = client.post(url, {"first_name": "Test", "last_name": "ID", "team": value})
+    assert response.status_code == 200
+    assert 'name="team"' in response.content.decode()
+    multiple = _client(world.a.users[roles.SOCIAL_WORKER]).get(
+        reverse("incoming:create"), {"personne": value}
+    )
+    assert multiple.status_code == 200
+
+
 def test_a_nul_character_in_a_search_is_a_bad_request_not_a_server_error(world: World) -> None:
     client = _client(world.a.users[roles.SOCIAL_WORKER])
     response = client.get(reverse("cases:person_list"), {"q": "a\x00b"})

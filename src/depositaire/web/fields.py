@@ -46,7 +46,7 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value: Any) -> Any:
         for pk in value:
             text = str(pk)
-            if not text.isdigit() or int(text) > MAX_ID:
+            if not text.isdecimal() or int(text) > MAX_ID:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -63,6 +63,6 @@ class SafeModelChoiceField(forms.ModelChoiceField):
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values:
             text = str(value)
-            if not text.isdigit() or int(text) > MAX_ID:
+            if not text.isdecimal() or int(text) > MAX_ID:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)

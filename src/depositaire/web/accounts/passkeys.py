@@ -164,7 +164,7 @@ def passkeys_view(request: HttpRequest) -> HttpResponse:
     mine = WebAuthnCredential.objects.filter(user=user).order_by("created_at")
     if request.method == "POST":
         key = request.POST.get("passkey", "")
-        passkey = mine.filter(pk=int(key)).first() if key.isdigit() and len(key) < 19 else None
+        passkey = mine.filter(pk=int(key)).first() if key.isdecimal() and len(key) < 19 else None
         if passkey is None:
             raise Http404
         passkey_id = passkey.pk

@@ -46,7 +46,7 @@ class SessionStore(DatabaseStore):
         obj = super().create_model_instance(data)
         obj.session_key = digest(obj.session_key)
         user_id = data.get("_auth_user_id")
-        obj.user_id = int(user_id) if user_id is not None and str(user_id).isdigit() else None
+        obj.user_id = int(user_id) if user_id is not None and str(user_id).isdecimal() else None
         existing = self.model.objects.filter(session_key=obj.session_key).only("created_at").first()
         if existing is not None:
             obj.created_at = existing.created_at

@@ -195,7 +195,7 @@ def emergency_list(request: HttpRequest) -> HttpResponse:
         key = request.POST.get("access", "")
         access = (
             _scope(user).filter(pk=int(key), **{f"{field}__isnull": True}).first()
-            if key.isdigit() and len(key) < 19
+            if key.isdecimal() and len(key) < 19
             else None
         )
         if access is None:

@@ -85,7 +85,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     initial: dict[str, Any] = {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
-    if request.GET.get("personne", "").isdigit():
+    if request.GET.get("personne", "").isdecimal():
         initial["person"] = int(request.GET["personne"])
     files = request.FILES if request.method == "POST" else None
     form = RequestForm(request.POST or None, files, user=user, initial=initial)
@@ -118,7 +118,7 @@ def outgoing_create(request: HttpRequest) -> HttpResponse:
     """A request the organisation sends: registered as outgoing, then examined and written."""
     user: Any = request.user
     initial: dict[str, Any] = {}
-    if request.GET.get("personne", "").isdigit():
+    if request.GET.get("personne", "").isdecimal():
         initial["person"] = int(request.GET["personne"])
     form = OutgoingForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -173,7 +173,7 @@ def _pg_tool(name: str) -> str:
     candidates = [Path(folder) / name] if folder else []
     candidates += sorted(
         Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdecimal() else 0,
         reverse=True,
     )
     for candidate in candidates:
