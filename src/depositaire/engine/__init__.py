@@ -51,9 +51,9 @@ def decide(
 
     The compiled rule base (:mod:`depositaire.engine.compiled`) decides; it gives the
     reference interpreter's (``evaluate``) decision, as the differential test requires."""
+    base = rule_base or _RULE_BASE or _default_rule_base()
     if not isinstance(situation, Situation):
-        situation = parse_situation(situation, today=today)
-    base = rule_base or _default_rule_base()
+        situation = parse_situation(situation, today=today, law=base.law)
     if USE_COMPILED:
         return compiled(base, _PROVISIONS()).evaluate(situation, explain=explain)
     return evaluate(situation, base, _PROVISIONS(), explain=explain)
@@ -67,9 +67,10 @@ _PROVISIONS = default_provisions
 
 
 def _default_rule_base() -> RuleBase:
+    """The default law's rule base, found once through its entry point (``discovery``)."""
     global _RULE_BASE
     if _RULE_BASE is None:
-        from depositaire.law import default_rule_base
+        from depositaire.engine.discovery import default_rule_base
 
         _RULE_BASE = default_rule_base()
     return _RULE_BASE

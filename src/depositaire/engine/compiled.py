@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
 from depositaire.engine.decision import Citation, Decision, RuleStatus, Trace
-from depositaire.engine.derive import Derivation, derive
+from depositaire.engine.derive import Derivation
 from depositaire.engine.evaluator import (
     _citations,
     _missing,
@@ -46,8 +46,11 @@ from depositaire.engine.evaluator import (
 from depositaire.engine.missing import fast_mask, only_decisive
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
-from depositaire.engine.schema import CONFIDENCE, FACTS
+from depositaire.engine.schema import CONFIDENCE, FactSpec
 from depositaire.engine.situation import FactValue, Situation
+
+if TYPE_CHECKING:
+    from depositaire.engine.package import LawPackage
 
 # Three-valued truth as bits, for abstract evaluation: a mask is the set of values a
 # condition can take over every completion of the facts still free.
@@ -102,12 +105,14 @@ def abstract_mask(cond: Condition, values_of: Any) -> int:
     return _combine(cond, (abstract_mask(p, values_of) for p in cond.parts))
 
 
-def _dispatch_paths(rules: Sequence[Rule], count: int = 2) -> tuple[str, ...]:
+def _dispatch_paths(
+    rules: Sequence[Rule], facts: Mapping[str, FactSpec], count: int = 2
+) -> tuple[str, ...]:
     """The enumerated facts named in the most rule scopes."""
     scores: dict[str, int] = {}
     for r in rules:
         for path in {leaf.path for leaf in r.scope.leaves()}:
-            if FACTS[path].type == "enum":
+            if facts[path].type == "enum":
                 scores[path] = scores.get(path, 0) + 1
     ranked = sorted(scores, key=lambda p: (-scores[p], p))
     return tuple(ranked[:count])
@@ -119,7 +124,7 @@ class CompiledRuleBase:
     def __init__(self, rule_base: RuleBase, provisions: Provisions) -> None:
         self.rule_base = rule_base
         self.provisions = provisions
-        self.dispatch = _dispatch_paths(rule_base.rules)
+        self.dispatch = _dispatch_paths(rule_base.rules, rule_base.law.facts)
         self._relevant: dict[tuple[object, ...], frozenset[str]] = {}
         self._scoped: dict[tuple[object, ...], frozenset[str]] = {}
         self._all_ids = frozenset(r.id for r in rule_base.rules)
@@ -143,11 +148,12 @@ class CompiledRuleBase:
         every other fact free, a rule is left out only if it is surely false and, for
         an exception, its scope surely does not hold."""
         known = dict(zip(self.dispatch, key, strict=True))
+        law = self.rule_base.law
 
         def values_of(path: str) -> tuple[object, ...]:
             if path in known:
                 return (known[path],)
-            return _ANY.get(path) or _any_values(path)
+            return _ANY.get((law, path)) or _any_values(law, path)
 
         keep: set[str] = set()
         scoped: set[str] = set()
@@ -258,7 +264,7 @@ class CompiledRuleBase:
     ) -> Outcome:
         """What the reference's inner evaluation (``exact_missing=False``) concludes:
         the verdict and what may go out, without ``missing``."""
-        f, _ = derive(facts)
+        f, _ = self.rule_base.law.derive(facts)
         defeaters, verdict_rules, _duty, _out = self.plan(f, date, known)
         defeated: set[str] = set()
         maybe_defeated: set[str] = set()
@@ -300,7 +306,7 @@ class CompiledRuleBase:
 
     def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
         """Decide ``situation``: the same decision as ``evaluator.evaluate``."""
-        f, derivations = derive(situation.facts)
+        f, derivations = self.rule_base.law.derive(situation.facts)
         date = situation.date
         known = situation.as_known_on
         trace = Trace(derivations=derivations)
@@ -464,11 +470,10 @@ class CompiledRuleBase:
             cited_rules, tuple(derivations), self.provisions, date, known, annulments
         )
         from depositaire.engine.coverage import not_modelled_keys
-        from depositaire.law.penalties import penalties_for
         from depositaire.messages import t
 
         notes = tuple(t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules))
-        penalties = tuple(penalties_for(rules, verdict, f, date))
+        penalties = tuple(self.rule_base.law.penalties_for(rules, verdict, f, date))
         return citations, to_verify, notes, penalties
 
     def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
@@ -496,9 +501,9 @@ def _language() -> str:
 _current_language: Callable[[], str] | None = None
 
 
-def _any_values(path: str) -> tuple[object, ...]:
+def _any_values(law: LawPackage, path: str) -> tuple[object, ...]:
     """Every value a fact can take, unknown included (for the dispatch analysis)."""
-    spec = FACTS[path]
+    spec = law.facts[path]
     if spec.type == "bool":
         found: tuple[object, ...] = (True, False, None)
     elif spec.type == "enum":
@@ -507,11 +512,11 @@ def _any_values(path: str) -> tuple[object, ...]:
         found = (frozenset(), *(frozenset({v}) for v in spec.values), frozenset(spec.values), None)
     else:
         found = (_TOP, None)
-    _ANY[path] = found
+    _ANY[(law, path)] = found
     return found
 
 
-_ANY: dict[str, tuple[object, ...]] = {}
+_ANY: dict[tuple[LawPackage, str], tuple[object, ...]] = {}
 
 
 _COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}

@@ -19,15 +19,18 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from depositaire.engine.schema import FACTS
+from depositaire.engine.schema import FactSpec
 
 Facts = Mapping[str, object]
 Truth = bool | None
 Evaluator = Callable[[Facts], Truth]
 
 
-def _check_path(path: str, values: tuple[object, ...]) -> None:
-    spec = FACTS.get(path)
+def check_leaf(leaf: Leaf, facts: Mapping[str, FactSpec]) -> None:
+    """``leaf`` tests a fact ``facts`` declares, with values of its type (a rule base
+    checks each of its leaves against its law's facts: :class:`RuleBase`)."""
+    path, values = leaf.path, leaf.values
+    spec = facts.get(path)
     if spec is None:
         raise ValueError(f"unknown fact path in a condition: {path}")
     if spec.type in ("enum", "enum_list"):
@@ -51,7 +54,6 @@ class Leaf:
     fn: Evaluator = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        _check_path(self.path, self.values)
         path, values, negate, assume = self.path, frozenset(self.values), self.negate, self.assume
         if self.contains:
             (item,) = self.values

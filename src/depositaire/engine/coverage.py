@@ -1,6 +1,6 @@
 """The coverage map: every normative statement of the sources and what carries it.
 
-``law/coverage.yaml`` quotes each statement of the five seeds verbatim and names the
+The law's ``coverage.yaml`` (``LawPackage.read``) quotes each statement of the five seeds verbatim and names the
 rules, facts and decision fields that carry it, or declares it not modelled (a key of
 ``not_modelled.items`` in the catalogue) with the rules whose decisions recall it
 (``bears_on``). ``docs/coverage.md`` is generated from it; a decision lists, in its
@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import yaml
+
+from depositaire.engine.discovery import default_law
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class Statement:
 
 @cache
 def default_coverage() -> tuple[Statement, ...]:
-    text = resources.files("depositaire.law").joinpath("coverage.yaml").read_text("utf-8")
+    text = default_law().read("coverage.yaml")
     return tuple(
         Statement(
             id=str(e["id"]),

@@ -18,10 +18,10 @@ from typing import Any, cast
 
 from depositaire.engine.conditions import Facts
 from depositaire.engine.decision import Citation, Decision, Trace
-from depositaire.engine.derive import Derivation, derive
+from depositaire.engine.derive import Derivation
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import DISCLOSING, Rule, RuleBase, Verdict
-from depositaire.engine.schema import CATEGORIES, CONFIDENCE
+from depositaire.engine.schema import CONFIDENCE, FACTS
 from depositaire.engine.situation import Situation
 
 #: Categories 002 counts among confidences when the person confided them
@@ -30,11 +30,15 @@ CONFIDED_CATEGORIES = frozenset({"family_difficulties", "health"})
 #: Always confidences ("votre ressenti, vos sentiments", 002).
 FEELINGS = frozenset({"feelings"})
 
-_ORDER = {c: i for i, c in enumerate((CONFIDENCE, *CATEGORIES))}
+#: The order of what may go out: the confidence, then the law's categories (at first use).
+_ORDER: dict[str, int] = {}
 Outcome = tuple[Verdict, frozenset[str]]
 
 
 def _sorted(categories: Iterable[str]) -> list[str]:
+    if not _ORDER:
+        values = FACTS["information.categories"].values
+        _ORDER.update({c: i for i, c in enumerate((CONFIDENCE, *values))})
     return sorted(categories, key=_ORDER.__getitem__)
 
 
@@ -98,7 +102,7 @@ def evaluate(
     exact_missing: bool = True,
 ) -> Decision:
     """Decide ``situation`` with ``rule_base``; ``explain=False`` skips the French text."""
-    f, derivations = derive(situation.facts)
+    f, derivations = rule_base.law.derive(situation.facts)
     date = situation.date
     known = situation.as_known_on
     trace = Trace(derivations=derivations)
@@ -233,9 +237,7 @@ def evaluate(
     from depositaire.messages import t
 
     not_modelled = [t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)]
-    from depositaire.law.penalties import penalties_for
-
-    penalties = penalties_for(rules, verdict, f, date)
+    penalties = rule_base.law.penalties_for(rules, verdict, f, date)
     # A dated version decides under its contract id (situation.md); which one, in
     # ``rule_versions``.
     reported, versions = rule_base.reported(rules)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from depositaire.engine.conditions import Leaf
 from depositaire.engine.decision import Decision
+from depositaire.engine.discovery import default_law
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule
 from depositaire.engine.schema import FACTS
@@ -176,7 +177,10 @@ def _explain(
         default = next((r for r, s in statuses if r.kind == "default"), None)
     if decision.winner is not None and decision.winner.kind == "exception":
         out.append(
-            t("explain.default_secret", citation=_cite(("penal_code.458",), provisions, date))
+            t(
+                "explain.default_secret",
+                citation=_cite(default_law().secrecy_basis, provisions, date),
+            )
         )
     elif default is not None:
         out.append(t(f"rules.{default.id}.applies") + f" ({_cite(default, provisions, date)}).")

@@ -40,7 +40,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from depositaire.engine.conditions import All, Condition, Facts, Leaf
-from depositaire.engine.derive import derive
 from depositaire.engine.rules import Rule
 from depositaire.engine.situation import FactValue, Situation
 
@@ -237,7 +236,7 @@ class Diagram:
             out: dict[object, None] = {}
             for combo in itertools.product(*ranges):
                 given = {i: v for i, v in zip(inputs, combo, strict=True) if v is not None}
-                out[derive(given)[0].get(path)] = None  # type: ignore[arg-type]
+                out[self.compiled.rule_base.law.derive(given)[0].get(path)] = None  # type: ignore[arg-type]
             found = self._derivations[key] = tuple(out)
         return found
 

@@ -43,12 +43,14 @@ from z3.z3 import _to_expr_ref
 
 from depositaire.engine.conditions import All, Any_, Condition, Leaf
 from depositaire.engine.decision import Decision
-from depositaire.engine.derive import derive
+from depositaire.engine.discovery import default_law
+from depositaire.engine.package import LawPackage
 from depositaire.engine.rules import DISCLOSING, VERDICTS, Rule, RuleBase
-from depositaire.engine.schema import CATEGORIES, CONFIDENCE, FACT_SPECS, FactSpec
+from depositaire.engine.schema import CONFIDENCE, FactSpec
 
 Expr = Any  # z3 expressions carry no static types
-CATS: tuple[str, ...] = (CONFIDENCE, *CATEGORIES)
+#: The confidence and the default law's categories (the model's disclosure variables).
+CATS: tuple[str, ...] = (CONFIDENCE, *default_law().facts["information.categories"].values)
 CODE: dict[str, int] = {v: i for i, v in enumerate(VERDICTS)}
 PROPERTIES: tuple[str, ...] = ("one_verdict", "confidences", "overlap", "must", "rules", "consent")
 
@@ -162,7 +164,7 @@ ENUMERATION_LIMIT = 12
 
 
 def _specs() -> tuple[FactSpec, ...]:
-    return tuple(s for s in FACT_SPECS if s.type != "date")
+    return tuple(s for s in default_law().fact_specs if s.type != "date")
 
 
 def _domain(spec: FactSpec) -> tuple[object, ...]:
@@ -181,9 +183,10 @@ class DerivationTable:
     rows: tuple[tuple[tuple[object, ...], object], ...]
 
 
-def derivation_tables() -> tuple[DerivationTable, ...]:
+def derivation_tables(law: LawPackage | None = None) -> tuple[DerivationTable, ...]:
     """Probe :func:`derive` with every single fact, then tabulate each derived fact over
     every combination of its inputs (each known with a value, or unknown)."""
+    derive = (law or default_law()).derive
     inputs: dict[str, set[str]] = {}
     for spec in _specs():
         if spec.type == "enum_list":
@@ -710,7 +713,9 @@ def engine_decision(base: RuleBase, situation: dict[str, Any]) -> Decision:
     from depositaire.engine.provisions import default_provisions
     from depositaire.engine.situation import parse_situation
 
-    return evaluate(parse_situation(situation), base, default_provisions(), explain=False)
+    return evaluate(
+        parse_situation(situation, law=base.law), base, default_provisions(), explain=False
+    )
 
 
 # -- the prover ------------------------------------------------------------------------------
@@ -720,11 +725,9 @@ class Prover:
     def __init__(self, base: RuleBase, always_confidences: Iterable[str] | None = None) -> None:
         self.base = base
         if always_confidences is None:
-            from depositaire.law.deontology import ALWAYS_CONFIDENCES
-
-            always_confidences = ALWAYS_CONFIDENCES
+            always_confidences = base.law.always_confidences
         self.always_confidences = tuple(sorted(always_confidences))
-        self.tables = derivation_tables()
+        self.tables = derivation_tables(base.law)
         self.periods = periods(base)
         self.readings = readings(base)
         #: The reading day of the model being proved (``as_known_on``).
@@ -1288,7 +1291,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     # The engine runs in full: its exact enumeration of the open facts can settle a verdict.
     try:
         for data in situations:
-            situation = parse_situation(data)
+            situation = parse_situation(data, law=base.law)
             decision = evaluator.evaluate(situation, base, provisions, explain=False)
             read = situation.as_known_on
             key = tuple(r.id for group in base.in_force(situation.date, read) for r in group)
@@ -1423,7 +1426,7 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
     if ce.kind == "conflict":
         from depositaire.engine.situation import parse_situation
 
-        facts, _ = derive(parse_situation(ce.situation).facts)
+        facts, _ = base.law.derive(parse_situation(ce.situation, law=base.law).facts)
         return all(base.by_id[r].effective.fn(facts) is True for r in ce.rules)
     if ce.kind == "consent_refused":
         return winner == ce.rules[0] and ce.situation.get("consent") == "refused"

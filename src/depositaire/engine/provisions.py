@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
+
+from depositaire.engine.discovery import default_law
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,7 @@ class Provisions:
 
 @cache
 def default_provisions() -> Provisions:
-    text = resources.files("depositaire.law").joinpath("provisions.yaml").read_text("utf-8")
+    text = default_law().read("provisions.yaml")
     entries = yaml.safe_load(text) or []
     versions = [
         ProvisionVersion(

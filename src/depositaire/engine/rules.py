@@ -13,9 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-from depositaire.engine.conditions import TRUE, Condition, all_, compile_condition
+from depositaire.engine.conditions import TRUE, Condition, all_, check_leaf, compile_condition
+
+if TYPE_CHECKING:
+    from depositaire.engine.package import LawPackage
 
 Verdict = Literal["secret", "share", "may_disclose", "must_disclose", "undetermined"]
 VERDICTS: Final[tuple[Verdict, ...]] = (
@@ -179,10 +182,8 @@ def with_precedence(rules: Sequence[Rule], tiers: Sequence[Sequence[str]]) -> tu
     )
 
 
-def _value_classes(path: str, rules: Sequence[Rule]) -> list[object]:
-    from depositaire.engine.schema import FACTS
-
-    spec = FACTS[path]
+def _value_classes(path: str, rules: Sequence[Rule], law: LawPackage) -> list[object]:
+    spec = law.facts[path]
     leaves = [
         leaf
         for r in rules
@@ -195,13 +196,11 @@ def _value_classes(path: str, rules: Sequence[Rule]) -> list[object]:
     if spec.type == "enum_list":
         items = sorted({str(v) for leaf in leaves for v in leaf.values})
         return [frozenset(), *(frozenset({i}) for i in items)]
-    from depositaire.engine.derive import derivation_signature
-
     groups: dict[tuple[object, ...], object] = {}
     for value in spec.values:
         signature = (
             *(value in leaf.values for leaf in leaves),
-            derivation_signature(path, value),
+            law.derivation_signature(path, value),
         )
         groups.setdefault(signature, value)
     return list(groups.values())
@@ -237,12 +236,22 @@ def _order(rules: Sequence[Rule]) -> list[Rule]:
     return placed
 
 
+def _conditions(r: Rule) -> Iterable[Condition]:
+    yield r.scope
+    yield r.conditions
+    yield from (c for c, _ in r.narrowing)
+    yield from (c for c, _ in r.conditional_duties)
+    yield from (c for c, _ in r.failure_duties)
+
+
 @dataclass(frozen=True, eq=False)
 class RuleBase:
-    """The rules, in examination order, with the provisions they cite."""
+    """The rules, in examination order, with the provisions they cite, and the law that
+    declares their facts (``law``; default: the default law, :mod:`.discovery`)."""
 
     rules: tuple[Rule, ...]
     version: str
+    law: LawPackage = field(default=None)  # type: ignore[assignment]
     ordered: tuple[Rule, ...] = field(init=False)
     verdict_rules: tuple[Rule, ...] = field(init=False)
     defeaters: tuple[Rule, ...] = field(init=False)
@@ -250,11 +259,18 @@ class RuleBase:
     by_id: dict[str, Rule] = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.law is None:
+            from depositaire.engine.discovery import default_law
+
+            object.__setattr__(self, "law", default_law())
         seen: set[str] = set()
         for r in self.rules:
             if r.id in seen:
                 raise RuleBaseError(f"duplicate rule id {r.id}")
             seen.add(r.id)
+            for cond in _conditions(r):
+                for leaf in cond.leaves():
+                    check_leaf(leaf, self.law.facts)
         ordered = tuple(_order(self.rules))
         object.__setattr__(self, "ordered", ordered)
         object.__setattr__(
@@ -324,7 +340,7 @@ class RuleBase:
             "_classes", {}
         )
         if key not in cache:
-            cache[key] = _value_classes(path, rules)
+            cache[key] = _value_classes(path, rules, self.law)
         return cache[key]
 
     def above(self, rule_id: str) -> set[str]:

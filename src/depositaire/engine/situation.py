@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from depositaire.engine.schema import FACTS, GROUPS, FactSpec
+from depositaire.engine.schema import FactSpec
 from depositaire.messages import t
+
+if TYPE_CHECKING:
+    from depositaire.engine.package import LawPackage
 
 FactValue = bool | str | frozenset[str] | dt.date
 
@@ -33,12 +36,16 @@ class SituationError(ValueError):
 class Situation(Mapping[str, FactValue]):
     """An immutable, validated set of facts keyed by dotted path."""
 
-    __slots__ = ("_facts", "date")
+    __slots__ = ("_facts", "_law", "date")
 
-    def __init__(self, facts: Mapping[str, FactValue], date: dt.date) -> None:
+    def __init__(
+        self, facts: Mapping[str, FactValue], date: dt.date, law: LawPackage | None = None
+    ) -> None:
         self._facts: dict[str, FactValue] = dict(facts)
         self._facts["date"] = date
         self.date = date
+        #: The law whose facts these are (None: the default law).
+        self._law = law
 
     def __getitem__(self, path: str) -> FactValue:
         return self._facts[path]
@@ -67,14 +74,15 @@ class Situation(Mapping[str, FactValue]):
         """A copy with some facts set (a ``None`` value forgets the fact)."""
         facts = dict(self._facts)
         date = self.date
+        specs = _law_of(self._law).facts
         for path, value in changes.items():
             if path == "date" and isinstance(value, dt.date):
                 date = value
             elif value is None:
                 facts.pop(path, None)
             else:
-                facts[path] = _validate(FACTS[path], value, path)
-        return Situation(facts, date)
+                facts[path] = _validate(specs[path], value, path)
+        return Situation(facts, date, self._law)
 
     def to_contract(self) -> dict[str, Any]:
         """The nested form of the contract (YAML/JSON-ready)."""
@@ -82,7 +90,7 @@ class Situation(Mapping[str, FactValue]):
         for path, value in self._facts.items():
             plain: Any = value
             if isinstance(value, frozenset):
-                plain = sorted(value, key=FACTS[path].values.index)
+                plain = sorted(value, key=_law_of(self._law).facts[path].values.index)
             elif isinstance(value, dt.date):
                 plain = value.isoformat()
             if "." in path:
@@ -93,7 +101,12 @@ class Situation(Mapping[str, FactValue]):
         return out
 
 
-_VALUE_SETS: dict[str, frozenset[str]] = {}
+def _law_of(law: LawPackage | None) -> LawPackage:
+    if law is not None:
+        return law
+    from depositaire.engine.discovery import default_law
+
+    return default_law()
 
 
 def _accepted(values: tuple[str, ...]) -> str:
@@ -101,9 +114,7 @@ def _accepted(values: tuple[str, ...]) -> str:
 
 
 def _validate(spec: FactSpec, value: object, path: str) -> FactValue:
-    values = _VALUE_SETS.get(path)
-    if values is None:
-        values = _VALUE_SETS[path] = frozenset(spec.values)
+    values = spec.value_set
     if spec.type == "enum" and value.__class__ is str and value in values:
         return value  # the common case first, without building anything
     if spec.type == "bool":
@@ -152,12 +163,17 @@ def _parse_date(value: object, path: str) -> dt.date:
     raise SituationError(t("error.bad_date", path=path, value=value), path)
 
 
-def parse_situation(data: object, *, today: dt.date | None = None) -> Situation:
-    """Validate the contract's nested mapping and flatten it into a :class:`Situation`."""
+def parse_situation(
+    data: object, *, today: dt.date | None = None, law: LawPackage | None = None
+) -> Situation:
+    """Validate the contract's nested mapping and flatten it into a :class:`Situation`,
+    against the facts ``law`` declares (default: the default law's)."""
     if data is None or data == {} or data == "":
         raise SituationError(t("error.empty"))
     if not isinstance(data, Mapping):
         raise SituationError(t("error.not_mapping", kind=type(data).__name__))
+    declared = _law_of(law)
+    FACTS, GROUPS = declared.facts, declared.groups
     facts: dict[str, FactValue] = {}
     date = today or dt.date.today()
     # The lists of accepted keys are built only for an error message.
@@ -190,7 +206,7 @@ def parse_situation(data: object, *, today: dt.date | None = None) -> Situation:
             raise SituationError(
                 t("error.unknown_key", path=key, accepted=", ".join(top_level)), key
             )
-    return Situation(facts, date)
+    return Situation(facts, date, law)
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from importlib import resources
+from typing import Any
 
+from depositaire.engine.package import Derives, LawError, LawPackage
 from depositaire.engine.rules import Rule, RuleBase, with_precedence
+from depositaire.engine.schema import FactSpec
 from depositaire.law import (
+    ambulatory_services,
     case_law,
     civil_service,
+    contract,
     cpas,
     criminal_procedure,
     deontology,
     foreigners,
     intelligence_act,
     penal_code,
+    penalties,
     pms_centres,
     probation,
     school_health,
@@ -41,6 +48,7 @@ MODULES = (
     school_health,
     pms_centres,
     civil_service,
+    ambulatory_services,
 )
 
 #: Declared precedence between rules that can meet on the same facts. Each tier
@@ -83,7 +91,43 @@ PRECEDENCE: tuple[tuple[str, ...], ...] = (
 )
 
 RULES: tuple[Rule, ...] = with_precedence(
-    tuple(rule for module in MODULES for rule in module.RULES), PRECEDENCE
+    tuple(rule for module in MODULES for rule in getattr(module, "RULES", ())), PRECEDENCE
+)
+
+#: The facts, in the order the contract lists them, then each instrument's own.
+FACTS: tuple[FactSpec, ...] = (
+    *contract.FACTS,
+    *(spec for module in MODULES for spec in getattr(module, "FACTS", ())),
+)
+DERIVATIONS: tuple[Derives, ...] = tuple(
+    d for module in MODULES for d in getattr(module, "DERIVATIONS", ())
+)
+
+
+def _lists() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for module in (contract, *MODULES):
+        for name, values in getattr(module, "LISTS", {}).items():
+            if name in found:
+                raise LawError(f"list {name} declared twice")
+            found[name] = values
+    return found
+
+
+def _data(name: str) -> str:
+    return resources.files(__name__).joinpath(name).read_text("utf-8")
+
+
+#: Everything the law declares besides its rules, for the engine.
+LAW = LawPackage(
+    name="belgium.professional_secrecy",
+    facts_declared=FACTS,
+    derivations=DERIVATIONS,
+    lists=_lists(),
+    penalties=penalties.penalties_for,
+    always_confidences=deontology.ALWAYS_CONFIDENCES,
+    secrecy_basis=penal_code.SECRECY_BASIS,
+    data=_data,
 )
 
 
@@ -96,4 +140,6 @@ def _version(rules: tuple[Rule, ...]) -> str:
 
 @cache
 def default_rule_base() -> RuleBase:
-    return RuleBase(RULES, version=_version(RULES))
+    """The rule base of the law (the engine finds it through the entry point
+    ``depositaire.law`` of pyproject.toml)."""
+    return RuleBase(RULES, version=_version(RULES), law=LAW)

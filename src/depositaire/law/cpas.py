@@ -8,8 +8,9 @@ office: only the kind of monthly aid, its period and the CPAS).
 from __future__ import annotations
 
 from depositaire.engine.conditions import all_, any_, is_, is_not
+from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
-from depositaire.engine.schema import ADMINISTRATIVE_CATEGORIES
+from depositaire.law.criminal_procedure import ADMINISTRATIVE_CATEGORIES
 from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN
 
 CPAS_INTERNAL = (
@@ -94,3 +95,40 @@ automatic_flow = Rule(
 )
 
 RULES = (cpas_internal_circuit, automatic_flow)
+
+#: The organic law binds the council and the staff (art. 36, 50); inside the CPAS the
+#: internal circuit of 002 is one mission.
+DERIVATIONS = (
+    Derives(
+        "holder.bound_by_secrecy",
+        "holder.role",
+        {
+            "cpas_council_member": (True, "cpas_council", ("cpas_organic_law.36",)),
+            "cpas_president": (True, "cpas_council", ("cpas_organic_law.36",)),
+            "cpas_admin_staff": (True, "cpas_staff", ("cpas_organic_law.50",)),
+        },
+    ),
+    Derives(
+        "holder.bound_by_secrecy",
+        "holder.institution",
+        {"cpas": (True, "cpas_staff", ("cpas_organic_law.50",))},
+    ),
+    Derives(
+        "recipient.bound_by_secrecy",
+        "recipient.kind",
+        {
+            "cpas_president": (True, "cpas_council", ("cpas_organic_law.36",)),
+            "cpas_committee_preparation": (True, "cpas_staff", ("cpas_organic_law.50",)),
+            "cpas_special_committee": (True, "cpas_council", ("cpas_organic_law.36",)),
+            "cpas_admin_staff": (True, "cpas_staff", ("cpas_organic_law.50",)),
+        },
+    ),
+    Derives(
+        "recipient.same_mission",
+        "recipient.kind",
+        {
+            kind: (True, "cpas_circuit", ("cpas_practice.internal_circuit",))
+            for kind in CPAS_INTERNAL
+        },
+    ),
+)

@@ -6,10 +6,28 @@ judgment 44/2019), law.md (date of entry into force of 46bis/1).
 
 from __future__ import annotations
 
+from typing import Final
+
 from depositaire.engine.conditions import all_, any_, has, is_, is_not
 from depositaire.engine.rules import Annulment, Rule
-from depositaire.engine.schema import ADMINISTRATIVE_CATEGORIES
 from depositaire.law._dates import ANNULMENT_46BIS1_3, ART_46BIS1, day_before
+
+#: "Renseignements administratifs" (art. 46bis/1 CIC) and the administrative data of 002.
+ADMINISTRATIVE_CATEGORIES: Final = frozenset(
+    {
+        "identity",
+        "national_number",
+        "nationality",
+        "address",
+        "household",
+        "income",
+        "aid_granted",
+        "aid_period",
+        "administrative_situation",
+    }
+)
+
+LISTS: Final = {"ADMINISTRATIVE_CATEGORIES": ADMINISTRATIVE_CATEGORIES}
 
 SOCIAL_SECURITY_INSTITUTIONS = ("cpas", "health_insurer", "social_security_institution")
 TERROR_REPORT = all_(

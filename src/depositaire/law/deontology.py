@@ -7,7 +7,10 @@ mandated professionals, representation of minors), 004 (the conditions again).
 
 from __future__ import annotations
 
+from typing import Final
+
 from depositaire.engine.conditions import all_, any_, is_, is_not, lacks
+from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
 
 #: Categories that are confidences whatever the nature given: "les « confidences » (ce que
@@ -15,6 +18,9 @@ from depositaire.engine.rules import Rule
 #: (002), "toujours secrètes" (001). A rule that lets no confidence out withholds them.
 #: Fears ("vos peurs", 002) are counted among feelings.
 ALWAYS_CONFIDENCES = frozenset({"feelings"})
+#: Categories that identify the person (removed when anonymising).
+IDENTIFYING_CATEGORIES: Final = frozenset({"identity", "national_number", "address"})
+LISTS: Final = {"IDENTIFYING_CATEGORIES": IDENTIFYING_CATEGORIES}
 #: Categories that 002 also counts among confidences when the person confided them
 #: ("vos difficultés familiales, […] vos maladies"), but that may be learned otherwise (a
 #: certificate, an administrative file): `information.confided` says which.
@@ -105,3 +111,34 @@ person_own_say = Rule(
 )
 
 RULES = (shared_secrecy, mandated_professional, person_own_say)
+
+#: Shared secrecy: a colleague of the same team is bound and shares the mission; a
+#: mandated professional is bound but reports to the one who mandated (medical code,
+#: art. 44); repressive, controlling and private recipients share no mission.
+DERIVATIONS = (
+    Derives(
+        "recipient.bound_by_secrecy",
+        "recipient.kind",
+        {
+            "colleague_same_team": (True, "same_team", ("social_workers_code.shared_secrecy",)),
+            "justice_assistant": (True, "mandated", ("medical_code.44",)),
+            "court_expert": (True, "mandated", ("medical_code.44",)),
+        },
+    ),
+    Derives(
+        "recipient.same_mission",
+        "recipient.kind",
+        {
+            "colleague_same_team": (True, "same_team", ("social_workers_code.shared_secrecy",)),
+            "police": (False, "repressive", ("shared_secrecy.principles",)),
+            "public_prosecutor": (False, "repressive", ("shared_secrecy.principles",)),
+            "intelligence_service": (False, "repressive", ("shared_secrecy.principles",)),
+            "justice_assistant": (False, "mandated", ("medical_code.44",)),
+            "court_expert": (False, "mandated", ("medical_code.44",)),
+            "employer": (False, "private", ("shared_secrecy.principles",)),
+            "landlord": (False, "private", ("shared_secrecy.principles",)),
+            "media": (False, "private", ("shared_secrecy.principles",)),
+            "family": (False, "private", ("shared_secrecy.principles",)),
+        },
+    ),
+)

@@ -7,6 +7,7 @@ de vigilance en travail social).
 from __future__ import annotations
 
 from depositaire.engine.conditions import all_, is_, is_not
+from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
 
 guarantor_lookup = Rule(
@@ -46,3 +47,12 @@ guarantor_lookup = Rule(
 )
 
 RULES = (guarantor_lookup,)
+
+#: The immigration office controls; it shares no mission with a social worker (004).
+DERIVATIONS = (
+    Derives(
+        "recipient.same_mission",
+        "recipient.kind",
+        {"immigration_office": (False, "control", ("foreigners.no_shared_secrecy",))},
+    ),
+)

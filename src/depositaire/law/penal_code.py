@@ -7,6 +7,7 @@ public order), 002 (confidences never revealed, even in court).
 from __future__ import annotations
 
 from depositaire.engine.conditions import all_, any_, is_, is_not
+from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
 from depositaire.law._dates import ART_458BIS_2001, ART_458BIS_2011, POT_POURRI_V, day_before
 from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN
@@ -197,4 +198,35 @@ RULES = (
     case_consultation,
     lawyer_exception,
     assistance_duty,
+)
+
+#: What makes a confidence secret by default (cited when an exception opens it).
+SECRECY_BASIS = ("penal_code.458",)
+
+#: "The function creates the duty, not the title" (001): art. 458 binds the professions
+#: it names, and whoever is a depositary by state or profession (volunteers, interns);
+#: a private person who receives is bound by no secret.
+DERIVATIONS = (
+    Derives(
+        "holder.bound_by_secrecy",
+        "holder.role",
+        {
+            "social_worker": (True, "profession", ("penal_code.458", "penal_code.458.scope")),
+            "psychologist": (True, "profession", ("penal_code.458", "penal_code.458.scope")),
+            "doctor": (True, "profession", ("penal_code.458",)),
+            "nurse": (True, "profession", ("penal_code.458", "penal_code.458.scope")),
+            "educator": (True, "profession", ("penal_code.458", "penal_code.458.scope")),
+            "lawyer": (True, "lawyer", ("penal_code.458", "penal_code.458quater")),
+            "volunteer": (True, "state", ("penal_code.458.scope",)),
+            "intern": (True, "state", ("penal_code.458.scope",)),
+        },
+    ),
+    Derives(
+        "recipient.bound_by_secrecy",
+        "recipient.kind",
+        {
+            kind: (False, "private_person", ("penal_code.458",))
+            for kind in ("family", "employer", "landlord", "media")
+        },
+    ),
 )

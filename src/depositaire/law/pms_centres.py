@@ -9,6 +9,7 @@ asked stays within the secret (no confidence goes out under this rule).
 from __future__ import annotations
 
 from depositaire.engine.conditions import is_
+from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
 
 pms_feedback = Rule(
@@ -25,3 +26,11 @@ pms_feedback = Rule(
 )
 
 RULES = (pms_feedback,)
+
+DERIVATIONS = (
+    Derives(
+        "holder.bound_by_secrecy",
+        "holder.institution",
+        {"pms_centre": (True, "pms_centre", ("pms_centres.decree_12",))},
+    ),
+)

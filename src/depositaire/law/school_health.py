@@ -6,10 +6,47 @@ duty lies on parents and, where relevant, doctors).
 
 from __future__ import annotations
 
+from typing import Final
+
 from depositaire.engine.conditions import all_, any_, is_
 from depositaire.engine.rules import Rule
-from depositaire.engine.schema import DISEASES_ON_CONFIRMATION, DISEASES_ON_SUSPICION
+from depositaire.engine.schema import FactSpec
 from depositaire.law._dates import SCHOOL_DISEASES_ORDER
+
+#: Diseases of the French Community order of 14 July 2011 (seed 001), in two lists.
+DISEASES_ON_SUSPICION: Final = (
+    "pertussis",
+    "diphtheria",
+    "invasive_meningococcal_infection",
+    "acute_flaccid_paralysis",
+    "measles",
+    "collective_food_poisoning",
+)
+DISEASES_ON_CONFIRMATION: Final = (
+    "scabies",
+    "gastroenteritis",
+    "hepatitis_a",
+    "impetigo",
+    "vtec_ehec_infection",
+    "mumps",
+    "head_lice",
+    "rubella",
+    "scarlet_fever",
+    "tinea_capitis",
+    "tuberculosis",
+    "chickenpox",
+)
+DISEASES: Final = (*DISEASES_ON_SUSPICION, *DISEASES_ON_CONFIRMATION, "other")
+
+FACTS: Final = (
+    FactSpec("disease", "enum", DISEASES),
+    FactSpec("disease_confirmed", "bool", extension=True),
+)
+LISTS: Final = {
+    "DISEASES_ON_SUSPICION": DISEASES_ON_SUSPICION,
+    "DISEASES_ON_CONFIRMATION": DISEASES_ON_CONFIRMATION,
+    "DISEASES": DISEASES,
+}
 
 disease_notification = Rule(
     id="disease_notification",

@@ -7,8 +7,9 @@ Source: 001. Outside youth care the same principles are applied with a
 from __future__ import annotations
 
 from depositaire.engine.conditions import all_, any_, is_, is_not
+from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
-from depositaire.engine.schema import IDENTIFYING_CATEGORIES
+from depositaire.law.deontology import IDENTIFYING_CATEGORIES
 
 person_access = Rule(
     id="person_access",
@@ -59,3 +60,11 @@ teaching_research = Rule(
 )
 
 RULES = (person_access, teaching_research)
+
+DERIVATIONS = (
+    Derives(
+        "holder.bound_by_secrecy",
+        "holder.institution",
+        {"youth_care": (True, "youth_care", ("youth_care.code_12", "youth_care.decree_4"))},
+    ),
+)

@@ -1,0 +1,17 @@
+"""Ambulatory services: the decree of 5 March 2009 (French Community Commission), art. 33.
+
+Source: 001 (art. 33, quoted under ``ambulatory_services.decree_33``). The decree carries
+no rule of its own here: the holder of an ambulatory service is bound by secrecy.
+"""
+
+from __future__ import annotations
+
+from depositaire.engine.package import Derives
+
+DERIVATIONS = (
+    Derives(
+        "holder.bound_by_secrecy",
+        "holder.institution",
+        {"ambulatory_service": (True, "ambulatory_service", ("ambulatory_services.decree_33",))},
+    ),
+)
