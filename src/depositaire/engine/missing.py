@@ -46,12 +46,6 @@ from depositaire.engine.situation import FactValue, Situation
 if TYPE_CHECKING:
     from depositaire.engine.compiled import CompiledRuleBase, Outcome
 
-#: Derived facts (``derive``) and the facts they are derived from.
-_DERIVED: dict[str, tuple[str, ...]] = {
-    "holder.bound_by_secrecy": ("holder.role", "holder.institution"),
-    "recipient.bound_by_secrecy": ("recipient.kind",),
-    "recipient.same_mission": ("recipient.kind",),
-}
 #: Facts what a rule lets out depends on (``evaluator.disclosure``).
 _DISCLOSURE_FACTS = ("information.categories", "information.nature", "information.confided")
 _T, _F, _N = 1, 2, 4
@@ -65,6 +59,8 @@ class Diagram:
 
     def __init__(self, compiled: CompiledRuleBase) -> None:
         self.compiled = compiled
+        #: Derived facts (``derive``) and the facts they are derived from (the law's).
+        self.derived = compiled.rule_base.law.derived_inputs
         #: node id -> (fact, values, children ids) or (None, outcome, ())
         self.nodes: list[tuple[str | None, object, tuple[int, ...]]] = []
         self._intern: dict[tuple[object, ...], int] = {}
@@ -136,7 +132,7 @@ class Diagram:
                 return found
             if path in facts:
                 return (facts[path],)
-            inputs = _DERIVED.get(path)
+            inputs = self.derived.get(path)
             if inputs is None:
                 return (None,)
             return self._derived(path, inputs, facts, classes)
@@ -178,7 +174,7 @@ class Diagram:
                 reads |= self._leaf_paths(cond)
         for path in tuple(reads):
             if path not in facts and path not in classes:
-                reads.update(_DERIVED.get(path, ()))
+                reads.update(self.derived.get(path, ()))
         still = tuple((p, v) for p, v in open_ if p in reads)
         if not still:
             # Nothing still open can change the outcome: any completion gives it.
@@ -213,7 +209,7 @@ class Diagram:
         """Ids of the rules whose condition reads ``path`` or a fact derived from it."""
         found = self._reader_ids.get(path)
         if found is None:
-            paths = {path, *(d for d, inputs in _DERIVED.items() if path in inputs)}
+            paths = {path, *(d for d, inputs in self.derived.items() if path in inputs)}
             found = frozenset(
                 r.id for r in self.compiled.rule_base.rules if self._leaf_paths(r.effective) & paths
             )

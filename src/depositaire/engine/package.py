@@ -66,6 +66,8 @@ class LawPackage:
     facts: dict[str, FactSpec] = field(init=False)
     #: Top-level keys that hold a mapping of sub-facts.
     groups: frozenset[str] = field(init=False)
+    #: Each derived fact and the facts it is derived from.
+    derived_inputs: dict[str, tuple[str, ...]] = field(init=False)
     #: (target, ((source, merged entries), …)), in the order the facts are declared.
     plan: tuple[tuple[str, tuple[tuple[str, DerivationEntries], ...]], ...] = field(init=False)
 
@@ -102,6 +104,8 @@ class LawPackage:
         object.__setattr__(self, "facts", facts)
         object.__setattr__(self, "groups", frozenset(p.split(".", 1)[0] for p in facts if "." in p))
         object.__setattr__(self, "plan", plan)
+        derived = {spec.path: spec.derived_from for spec in specs if spec.derived_from}
+        object.__setattr__(self, "derived_inputs", derived)
 
     # -- derivations ---------------------------------------------------------------------
 
