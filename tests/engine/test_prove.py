@@ -207,6 +207,47 @@ def test_property_1_fails_on_the_rule_base_only_where_the_engine_leaves_rules_pe
             assert ce.detail["limit"] == str(evaluator.EXACT_MISSING_LIMIT)
 
 
+# Property 1's counterexample before the prover checked the engine that decides (2001-03-26
+# read on 2019-03-13): the reference interpreter's ten open facts have 11 520 combinations
+# of value classes, beyond its EXACT_MISSING_LIMIT, so it kept its estimate and answered
+# `undetermined`; every completion of the ten (115 200 over their full domains) gives
+# `secret`, which the compiled engine (`decide`, `depositaire evaluate`) answers.
+CARE_COLLABORATION_NO_RECIPIENT = {
+    "date": "2001-03-26",
+    "as_known_on": "2019-03-13",
+    "information": {
+        "nature": "secret_fact",
+        "categories": ["identity", "national_number", "address"],
+        "medical": True,
+    },
+    "request": {"kind": "care_collaboration"},
+    "danger": {"exists": False, "serious": False},
+    "person": {"deceased": True, "able_to_consent": True, "objects": True},
+}
+
+
+def test_the_prover_checks_the_engine_that_decides_not_the_reference_s_estimate(monkeypatch):
+    from depositaire.engine import decide
+    from depositaire.engine.prove import engine_decision, reproduces
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.engine.situation import parse_situation
+
+    base = default_rule_base()
+    situation = parse_situation(CARE_COLLABORATION_NO_RECIPIENT)
+    estimate = evaluator.evaluate(situation, base, default_provisions(), explain=False)
+    assert estimate.verdict == "undetermined" and len(estimate.missing) == 10
+    # The reference with its enumeration in full agrees with the engine and the solver.
+    monkeypatch.setattr(evaluator, "EXACT_MISSING_LIMIT", 10**6)
+    full = evaluator.evaluate(situation, base, default_provisions(), explain=False)
+    engine = engine_decision(base, CARE_COLLABORATION_NO_RECIPIENT)
+    assert (full.verdict, full.missing) == (engine.verdict, engine.missing) == ("secret", [])
+    assert engine.to_dict() == decide(CARE_COLLABORATION_NO_RECIPIENT, explain=False).to_dict()
+    # Found again by the loop, the situation is not a counterexample: the engine decides it.
+    ce = Counterexample("one_verdict", "engine_undetermined", (), CARE_COLLABORATION_NO_RECIPIENT)
+    ce.decision = engine
+    assert not reproduces(base, ce)
+
+
 def test_the_rule_base_has_no_gap_where_no_rule_is_pending():
     # Property 1 on the rule base alone: an undetermined situation where no rule is
     # pending and no fact could change it would be a gap; there is none on any period.

@@ -706,11 +706,16 @@ def situation_of(
 
 
 def engine_decision(base: RuleBase, situation: dict[str, Any]) -> Decision:
-    from depositaire.engine.evaluator import evaluate
+    """What the engine decides: the compiled rule base, as ``decide`` and ``depositaire
+    evaluate`` (its ``missing`` is exact, with no limit; the reference interpreter keeps
+    an estimate above ``evaluator.EXACT_MISSING_LIMIT`` and is held to the compiled one by
+    the differential test)."""
+    from depositaire.engine.compiled import compiled
     from depositaire.engine.provisions import default_provisions
     from depositaire.engine.situation import parse_situation
 
-    return evaluate(parse_situation(situation), base, default_provisions(), explain=False)
+    engine = compiled(base, default_provisions())
+    return engine.evaluate(parse_situation(situation), explain=False)
 
 
 # -- the prover ------------------------------------------------------------------------------
@@ -741,8 +746,6 @@ class Prover:
         self.engine_settled: list[dict[str, Any]] = []
         #: False: property 1 on the rule base alone (the region where no rule is pending).
         self.engine_check = True
-        self.opened: dict[str, Expr] = {}
-        self.involved: dict[Rule, Expr] = {}
 
     def model(self, day: dt.date, prefix: str, full: bool = False) -> Model:
         return Model(self.base, day, Facts(prefix, full), self.known, tables=self.tables)
@@ -776,12 +779,9 @@ class Prover:
             ce.completion = situation_of(found, completion.given, day, self.known)
             ce.completion_decision = engine_decision(self.base, ce.completion)
         ce.reproduced = reproduces(self.base, ce)
-        if kind == "undetermined_beyond_limit":
-            from depositaire.engine import evaluator
-
-            ce.detail["limit"] = str(getattr(evaluator, "EXACT_MISSING_LIMIT", ""))
+        if kind == "engine_undetermined":
             ce.detail["missing"] = str(len(ce.decision.missing))
-        if ce.reproduced and kind not in ("undetermined_for_nothing", "undetermined_beyond_limit"):
+        if ce.reproduced and kind not in ("undetermined_for_nothing", "engine_undetermined"):
             shrink(self.base, ce)
         if keep:
             self.counterexamples.append(ce)
@@ -860,12 +860,12 @@ class Prover:
         Two regions. Where no rule is pending, nothing is left to the engine's
         enumeration: an undetermined situation there is a gap of the rule base (proved
         absent, or a counterexample). Where rules are pending, the engine should decide by
-        its exact enumeration; the model leaves it to a free choice, so the loop checks
-        the engine on the situations it finds: one the engine leaves undetermined is a
-        counterexample (``undetermined_beyond_limit`` when its open facts exceed
-        ``EXACT_MISSING_LIMIT``), one it decides is set aside and recorded in
-        ``engine_settled`` (checked, not proved). It searches first where the open facts
-        could exceed the limit (``_beyond_limit``), then the whole region, and stops after
+        its exact ``missing`` (no fact can change the outcome: the first rule that can
+        decide gives it); the model leaves it to a free choice, so the loop checks the
+        engine (``engine_decision``, the compiled rule base that ``decide`` and
+        ``depositaire evaluate`` run) on the situations it finds: one the engine leaves
+        undetermined is a counterexample (``engine_undetermined``), one it decides is set
+        aside and recorded in ``engine_settled`` (checked, not proved). It stops after
         ``ENUMERATION_LIMIT`` situations set aside over all periods."""
         search = z3.Solver()
         search.add(*m.defs, *m.given.domain, Z(EQ(m.verdict, CODE["undetermined"])))
@@ -879,11 +879,6 @@ class Prover:
         pending = OR(*m.pending.values())
         regions: list[tuple[Expr, str]] = [(Z(NOT(pending)), "gap")]
         if self.engine_check:
-            # First where the engine may skip its enumeration (its known defect), then
-            # wherever rules are pending.
-            beyond = self._beyond_limit(m)
-            if beyond is not False:
-                regions.append((Z(AND(pending, beyond)), "beyond"))
             regions.append((Z(pending), "engine"))
         # Every filling found so far: an uncovered situation is one that they all complete
         # to the same outcome (the first filling's).
@@ -897,8 +892,6 @@ class Prover:
 
         rounds = 0
         for region, kind in regions:
-            if kind == "beyond":
-                search.push()  # the situations set aside here are searched again after
             while True:
                 rounds += 1
                 if kind != "gap" and self.set_aside >= ENUMERATION_LIMIT:
@@ -919,8 +912,6 @@ class Prover:
                     return
                 self.checks += 1
                 if search.check(region) != z3.sat:
-                    if kind == "beyond":
-                        search.pop()
                     break
                 found = search.model()
                 fixed = _fix(m.given, _given_of(found, m.given))
@@ -928,15 +919,10 @@ class Prover:
                     witness, f1, f2, outcome = self._witness(day, m)
                 self.checks += 1
                 if witness.check(*fixed) != z3.sat:
-                    skips = kind != "gap" and self._skips(found)
-                    if kind == "beyond" and not skips:
-                        # The engine enumerates this situation's open facts: leave every
-                        # situation with the same open facts and rules involved to the
-                        # search that follows.
-                        search.add(self._same_enumeration(found))
-                        continue
                     rules = [i for i, e in m.pending.items() if truth(found, e)]
-                    named = "undetermined_beyond_limit" if skips else "undetermined_for_nothing"
+                    named = (
+                        "engine_undetermined" if kind == "engine" else "undetermined_for_nothing"
+                    )
                     ce = self._record("one_verdict", named, rules, day, found, m, keep=False)
                     if ce.reproduced:
                         self.counterexamples.append(ce)
@@ -972,83 +958,6 @@ class Prover:
         witness = z3.Solver()
         witness.add(*m.defs, *m.given.domain, *f1.domain, *f2.domain, z3.Not(same))
         return witness, f1, f2, [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
-
-    def _beyond_limit(self, m: Model) -> Expr:
-        """A necessary condition for the engine to skip its exact enumeration: the open
-        facts of the pending rules and of the defeaters left unknown could have more
-        combinations of classes of values than ``EXACT_MISSING_LIMIT`` (each fact counted
-        with its classes among all the rules, an upper bound). False when the engine
-        has no such limit."""
-        import math
-
-        from depositaire.engine import evaluator
-
-        limit = getattr(evaluator, "EXACT_MISSING_LIMIT", None)
-        if limit is None:
-            return False
-        defeaters, verdict_rules, _ = self.base.in_force(m.day, self.known)
-        # Classes of values among the rules in force: at least those among the rules
-        # involved in a situation (more rules tell more values apart).
-        in_force = (*defeaters, *verdict_rules)
-        involved: list[tuple[Expr, Condition]] = [
-            (m.pending[r.id], r.effective) for r in verdict_rules
-        ]
-        # (the defeaters after the verdict rules, as ``self.involved`` zips them)
-        for d in defeaters:
-            t, fl = m.cond(d.effective)
-            involved.append((NOT(OR(t, fl)), d.effective))
-        opened: dict[str, list[Expr]] = {}
-
-        def walk(c: Condition, reached: Expr) -> None:
-            t, fl = m.cond(c)
-            here = AND(reached, NOT(OR(t, fl)))
-            if isinstance(c, Leaf):
-                opened.setdefault(c.path, []).append(here)
-            else:
-                for part in c.parts:
-                    walk(part, here)
-
-        for live, c in involved:
-            walk(c, live)
-        #: For the loop: whether each fact is open, and each rule involved, in a situation.
-        self.opened = {path: Z(OR(*cases)) for path, cases in opened.items()}
-        self.involved = {
-            r: Z(e)
-            for r, e in zip((*verdict_rules, *defeaters), (e for e, _ in involved), strict=True)
-        }
-        weights = []
-        for path, cases in opened.items():
-            classes = len(self.base.value_classes(path, in_force))
-            if classes > 1:
-                weights.append((Z(OR(*cases)), math.ceil(1000 * math.log2(classes))))
-        bound = 1000 * math.log2(limit)
-        if sum(w for _, w in weights) <= bound:
-            return False
-        return z3.PbGe(weights, math.floor(bound) + 1)
-
-    def _skips(self, found: z3.ModelRef) -> bool:
-        """Whether the engine skips its exact enumeration on the situation ``found``: its
-        open facts have more combinations of classes of values, among the rules involved
-        (pending, and defeaters left unknown), than ``EXACT_MISSING_LIMIT``."""
-        from depositaire.engine import evaluator
-
-        limit = getattr(evaluator, "EXACT_MISSING_LIMIT", None)
-        if limit is None:
-            return False
-        involved = [r for r, e in self.involved.items() if truth(found, e)]
-        total = 1
-        for path, e in self.opened.items():
-            if truth(found, e):
-                total *= len(self.base.value_classes(path, involved))
-        return bool(total > limit)
-
-    def _same_enumeration(self, found: z3.ModelRef) -> Expr:
-        """Not the same open facts and rules involved as the situation ``found``."""
-        same = [
-            e if truth(found, e) else NOT(e)
-            for e in (*self.opened.values(), *self.involved.values())
-        ]
-        return Z(NOT(AND(*same)))
 
     def _each(self, goals: dict[Any, Expr], *extra: Expr) -> Iterator[tuple[Any, z3.ModelRef]]:
         """Each key of ``goals`` whose formula is satisfiable (with ``extra``), with a model:
@@ -1258,11 +1167,11 @@ def _mutations(seeds: Sequence[dict[str, Any]], count: int, seed: int) -> Iterat
 def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     """Decide ``count`` situations with the engine and with the solver's model: half drawn at
     random, half near situations the solver found for each rule and each verdict."""
-    from depositaire.engine import evaluator
+    from depositaire.engine.compiled import compiled
     from depositaire.engine.provisions import default_provisions
     from depositaire.engine.situation import parse_situation
 
-    provisions = default_provisions()
+    engine = compiled(base, default_provisions())
     tables = derivation_tables()
     models: dict[tuple[str, ...], tuple[Model, z3.Solver]] = {}
     seeds: list[dict[str, Any]] = []
@@ -1285,11 +1194,11 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     situations = itertools.chain(
         random_situations(base, count // 2, seed), _mutations(seeds, count - count // 2, seed)
     )
-    # The engine runs in full: its exact enumeration of the open facts can settle a verdict.
+    # The engine runs in full (as ``decide``): its exact ``missing`` can settle a verdict.
     try:
         for data in situations:
             situation = parse_situation(data)
-            decision = evaluator.evaluate(situation, base, provisions, explain=False)
+            decision = engine.evaluate(situation, explain=False)
             read = situation.as_known_on
             key = tuple(r.id for group in base.in_force(situation.date, read) for r in group)
             if key not in models:
@@ -1403,7 +1312,7 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
     category = ce.detail.get("category", "")
     if ce.kind == "not_settled":
         return True
-    if ce.kind in ("undetermined_for_nothing", "undetermined_beyond_limit"):
+    if ce.kind in ("undetermined_for_nothing", "engine_undetermined"):
         return d.verdict == "undetermined"
     if ce.kind == "confidence_out":
         return category in d.may_disclose and (d.winner is None or not d.winner.allows_confidences)
