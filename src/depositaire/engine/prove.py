@@ -323,6 +323,9 @@ class Model:
     may: dict[str, Expr] = field(default_factory=dict)
     never: dict[str, Expr] = field(default_factory=dict)
     duties: dict[str, Expr] = field(default_factory=dict)
+    #: (rule's contract id, fact): an obligation rests on a presumption the rule declares,
+    #: the fact being unknown (``Decision.presumptions``).
+    presumed: dict[tuple[str, str], Expr] = field(default_factory=dict)
     verdict_rules: tuple[Rule, ...] = ()
     tables: Sequence[DerivationTable] = ()
     #: Definitions of the named intermediate results (add them to every solver).
@@ -431,6 +434,13 @@ class Model:
             never = OR(*(AND(self.decides[i], final[i].never[c]) for i in ids))
             self.never[c] = self.define(IF(self.determined, never, bool(c == CONFIDENCE)), "never")
         self._duties(verdict_rules, duty_rules)
+        obliged = EQ(self.verdict, CODE["must_disclose"])
+        for r in verdict_rules:
+            for path, _key in r.presumptions:
+                key = (r.contract_id, path)
+                here = AND(self.decides[r.id], obliged, NOT(self.f.known[path]))
+                self.presumed[key] = OR(self.presumed.get(key, False), here)
+        self.presumed = {k: self.define(e, "presumed") for k, e in self.presumed.items()}
 
     def _select(self, which: dict[str, Expr], ids: Sequence[str]) -> Disclosure:
         """The outcome of the rule ``which`` marks (at most one), as named constants."""
@@ -668,6 +678,9 @@ class Proof:
     checks: int
     #: Situations of property 1 settled by the engine's enumeration (checked, not proved).
     engine_settled: list[dict[str, Any]] = field(default_factory=list)
+    #: Property 4's declared presumptions an obligation can rest on: (rule, fact, a
+    #: situation where it does, which the engine decides showing the presumption).
+    presumptions: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
     def holds(self, prop: str) -> bool:
         return not any(c.property == prop for c in self.counterexamples)
@@ -746,6 +759,8 @@ class Prover:
         self.engine_settled: list[dict[str, Any]] = []
         #: False: property 1 on the rule base alone (the region where no rule is pending).
         self.engine_check = True
+        #: Property 4: the declared presumptions found to carry an obligation, by (rule, fact).
+        self.presumptions: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
 
     def model(self, day: dt.date, prefix: str, full: bool = False) -> Model:
         return Model(self.base, day, Facts(prefix, full), self.known, tables=self.tables)
@@ -816,6 +831,7 @@ class Prover:
             time.perf_counter() - started,
             self.checks,
             self.engine_settled,
+            sorted(self.presumptions.values(), key=lambda x: (x[0], x[1])),
         )
 
     def _deduplicate(self) -> None:
@@ -995,7 +1011,7 @@ class Prover:
                 "overlap", "overlap", self._winner(found, m), day, found, m, category=category
             )
 
-    # 4. must_disclose never rests on an unknown fact
+    # 4. must_disclose never rests on an unknown fact, except on a declared presumption
     def _must(self, day: dt.date, m: Model, c: Model) -> None:
         """No obligation stands on a rule that a completion of the situation sets aside
         with no obligation left: no situation that a rule obliging decides has a
@@ -1004,14 +1020,24 @@ class Prover:
         out is ``secret`` while the rule still holds: what goes out is bounded by what is
         asked; the obligation does not rest on it.)
 
+        A presumption the rule declares (``Rule.presumptions``: a leaf ``assume=True``)
+        is the exception the property allows, because the decision shows it: the
+        completions searched are those where every declared presumption the obligation
+        rests on (its fact unknown) proves right, so that any other unknown fact that
+        would set the rule aside is a counterexample; an ``assume=True`` leaf the rule
+        does not declare is such a fact. Each declared presumption that can carry an
+        obligation is listed, with a situation where it does, and the engine must show it
+        there (``Decision.presumptions``), else ``presumption_not_shown``.
+
         Where the examination leaves the verdict open, the engine decides only when its
-        exact enumeration finds that every completion of the open facts gives one outcome,
+        exact ``missing`` finds that every completion of the open facts gives one outcome,
         so an obligation decided that way does not rest on those facts: the search is
         confined to the verdicts the examination settles (``NOT(open AND enumerated)``),
         which the engine follows step by step. One query per period."""
         obliging = [r for r in m.verdict_rules if r.verdict == "must_disclose"]
         if not obliging:
             return
+        settled = NOT(AND(m.open, m.enumerated))
         still_obliged = OR(*(c.decides[r.id] for r in obliging))
         falls = OR(
             *(
@@ -1019,11 +1045,18 @@ class Prover:
                 for r in obliging
             )
         )
+        proves_right = []
+        for r in obliging:
+            for path, _key in r.presumptions:
+                leaves = [x for x in r.effective.leaves() if x.path == path and x.assume is True]
+                rests = AND(m.decides[r.id], NOT(m.f.known[path]))
+                proves_right.append(IMPLIES(rests, AND(*(c.cond(x)[0] for x in leaves))))
         goal = [
             *m.given.domain,
             EQ(m.verdict, CODE["must_disclose"]),
-            NOT(AND(m.open, m.enumerated)),
+            settled,
             completes(m, c),
+            *proves_right,
             falls,
             NOT(still_obliged),
         ]
@@ -1032,6 +1065,18 @@ class Prover:
             self._record(
                 "must", "must_on_unknown", self._winner(found, m), day, found, m, completion=c
             )
+        for (rule_id, path), rests in m.presumed.items():
+            if (rule_id, path) in self.presumptions:
+                continue
+            found = self._solve(*m.given.domain, settled, rests)
+            if found is None:
+                continue
+            situation = situation_of(found, m.given, day, self.known)
+            shown = engine_decision(self.base, situation)
+            if (rule_id, path) in {(r, p) for r, p, _k in shown.presumptions}:
+                self.presumptions[(rule_id, path)] = (rule_id, path, situation)
+            else:
+                self._record("must", "presumption_not_shown", (rule_id,), day, found, m, fact=path)
 
     # 5a. no dead rule
     def _alive(self, day: dt.date, m: Model, known: set[str]) -> set[str]:
@@ -1130,6 +1175,8 @@ class Agreement:
     differences: list[tuple[dict[str, Any], str]]
     verdicts: dict[str, int]
     deciding_rules: set[str]
+    #: Situations whose obligation rests on a declared presumption (the decision shows it).
+    presumed: int = 0
 
 
 def _set(out: dict[str, Any], path: str, value: Any) -> None:
@@ -1183,6 +1230,8 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
         models[key] = (m, solver)
         goals = [*m.decides.values(), *(EQ(m.verdict, CODE[v]) for v in VERDICTS)]
         goals += list(m.duties.values())
+        # (an obligation on a presumption that the examination settles, as the engine does)
+        goals += [AND(e, NOT(AND(m.open, m.enumerated))) for e in m.presumed.values()]
         for goal in goals:
             if solver.check(Z(goal)) == z3.sat:
                 seeds.append(situation_of(solver.model(), m.given, start, known))
@@ -1190,7 +1239,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     verdicts: dict[str, int] = {}
     deciding: set[str] = set()
     caches: dict[tuple[str, ...], dict[Any, Expr]] = {}
-    done = 0
+    done = presumed = 0
     situations = itertools.chain(
         random_situations(base, count // 2, seed), _mutations(seeds, count - count // 2, seed)
     )
@@ -1227,6 +1276,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                 set(decision.may_disclose),
                 set(decision.never_disclose),
                 set(decision.duties),
+                {(r, q) for r, q, _key in decision.presumptions},
             )
             # One check: the situation's facts and the engine's outcome together are
             # satisfiable exactly when the model gives that outcome (it is determined).
@@ -1235,9 +1285,10 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                 *(literal(("may", c, c in expected[1]), m.may[c]) for c in CATS),
                 *(literal(("never", c, c in expected[2]), m.never[c]) for c in CATS),
                 *(literal(("duty", d, d in expected[3]), e) for d, e in m.duties.items()),
+                *(literal(("presumed", *k, k in expected[4]), e) for k, e in m.presumed.items()),
             ]
-            unknown_duty = expected[3] - set(m.duties)
-            if unknown_duty or solver.check(*fixed, *claims) != z3.sat:
+            unknown = expected[3] - set(m.duties) or expected[4] - set(m.presumed)
+            if unknown or solver.check(*fixed, *claims) != z3.sat:
                 assert solver.check(*fixed) == z3.sat
                 found = solver.model()
                 got = (
@@ -1245,15 +1296,17 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                     {c for c in CATS if truth(found, m.may[c])},
                     {c for c in CATS if truth(found, m.never[c])},
                     {d for d, e in m.duties.items() if truth(found, e)},
+                    {k for k, e in m.presumed.items() if truth(found, e)},
                 )
                 differences.append((data, f"solver {got} engine {expected}"))
             verdicts[decision.verdict] = verdicts.get(decision.verdict, 0) + 1
             if decision.winner is not None:
                 deciding.add(decision.winner.id)
+            presumed += bool(decision.presumptions)
             done += 1
     finally:
         pass
-    return Agreement(done, differences, verdicts, deciding)
+    return Agreement(done, differences, verdicts, deciding, presumed)
 
 
 def _given_of(found: z3.ModelRef, facts: Facts) -> dict[str, Any]:
@@ -1329,6 +1382,11 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
             and after.winner.id != ce.rules[0]
             and after.winner.verdict != "must_disclose"
         )
+    if ce.kind == "presumption_not_shown":
+        fact = ce.detail.get("fact", "")
+        return d.verdict == "must_disclose" and (ce.rules[0], fact) not in {
+            (r, p) for r, p, _k in d.presumptions
+        }
     if ce.kind == "conflict":
         from depositaire.engine.situation import parse_situation
 
