@@ -304,6 +304,51 @@ def test_the_prover_checks_the_engine_that_decides_not_the_reference_s_estimate(
     assert not reproduces(base, ce)
 
 
+# Property 1's engine part is checked, not proved (docs/proof.md): here is a situation it
+# does not reach where the engine is not exact. A colleague of the same team as recipient
+# opens shared secrecy, whose own facts are outside the enumeration of the open facts;
+# that inner completion stays undetermined and makes the three facts look decisive,
+# although every answer to them gives `secret` (reference and compiled engine alike).
+GUARANTOR_LOOKUP_DECEASED_OBJECTS = {
+    "date": "2001-03-26",
+    "as_known_on": "2019-03-13",
+    "request": {"kind": "guarantor_lookup"},
+    "information": {"nature": "secret_fact", "categories": ["address"], "medical": False},
+    "danger": {"exists": False},
+    "person": {"deceased": True, "minor": False, "able_to_consent": True, "objects": True},
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "engine defect (issue 10), outside the proof's bounded engine check: an inner "
+        "completion left undetermined makes facts that cannot change the outcome look "
+        "decisive; the fix belongs to the reference's definition of a decisive fact"
+    ),
+)
+def test_no_listed_fact_of_a_guarantor_look_up_can_change_its_outcome():
+    from depositaire.engine import decide
+    from depositaire.engine.schema import FACTS
+
+    situation = GUARANTOR_LOOKUP_DECEASED_OBJECTS
+    d = decide(situation, explain=False)
+    outcomes = set()
+    for kind in FACTS["recipient.kind"].values:
+        for bound in (True, False):
+            for necessary in (True, False):
+                completed = {
+                    **situation,
+                    "recipient": {"kind": kind},
+                    "holder": {"bound_by_secrecy": bound},
+                    "necessary_only": necessary,
+                }
+                c = decide(completed, explain=False)
+                outcomes.add((c.verdict, tuple(c.may_disclose)))
+    assert outcomes == {("secret", ())}
+    assert d.verdict == "secret", (d.verdict, d.missing)
+
+
 def test_the_rule_base_has_no_gap_where_no_rule_is_pending():
     # Property 1 on the rule base alone: an undetermined situation where no rule is
     # pending and no fact could change it would be a gap; there is none on any period.
