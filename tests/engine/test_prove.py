@@ -366,7 +366,13 @@ def test_the_rule_base_is_proved(real_proof):
     assert real_proof.ok, [(c.property, c.kind, c.rules) for c in real_proof.counterexamples]
 
 
-def test_the_command_exits_0_on_the_rule_base_and_lists_the_declared_presumption():
+def test_the_command_exits_0_on_the_rule_base_and_lists_the_declared_presumption(
+    real_proof, monkeypatch
+):
+    from depositaire.engine import prove as prove_module
+
+    # The command prints the proof the fixture made (one proof of the real base per run).
+    monkeypatch.setattr(prove_module, "prove", lambda base, always=None: real_proof)
     result = runner.invoke(app, ["rules", "--prove"], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output
     assert "Les 6 propriétés sont prouvées" in result.output
