@@ -30,7 +30,8 @@ def main() -> int:
     print(
         f"{result.situations} situations, {len(result.differences)} differences, "
         f"verdicts {dict(sorted(result.verdicts.items()))}, "
-        f"{len(result.deciding_rules)} deciding rules, {seconds:.0f} s"
+        f"{len(result.deciding_rules)} deciding rules, "
+        f"{result.presumed} obligations on a declared presumption, {seconds:.0f} s"
     )
     return 1 if result.differences else 0
 

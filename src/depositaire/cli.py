@@ -458,6 +458,20 @@ def print_proof(base: RuleBase, module: str | None) -> int:
         out.print(f"{mark} {t(f'prove.properties.{prop}')} : {status}", markup=False)
         if prop == "one_verdict" and not found and proof.engine_settled:
             out.print(f"  • {tn('prove.engine_checked', len(proof.engine_settled))}", markup=False)
+        if prop == "must":
+            from depositaire.engine.explain import fact_label
+
+            for rule_id, path, _situation in proof.presumptions:
+                out.print(
+                    "  • "
+                    + t(
+                        "prove.presumption",
+                        rules=names((rule_id,)),
+                        fact=fact_label(path),
+                        path=path,
+                    ),
+                    markup=False,
+                )
         for ce in found:
             detail = {k: v for k, v in ce.detail.items() if k != "outcome"}
             if "outcome" in ce.detail:

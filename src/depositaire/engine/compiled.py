@@ -42,6 +42,7 @@ from depositaire.engine.evaluator import (
     _missing,
     _sorted,
     disclosure,
+    presumed,
 )
 from depositaire.engine.missing import fast_mask, only_decisive
 from depositaire.engine.provisions import Provisions
@@ -426,6 +427,11 @@ class CompiledRuleBase:
         # A dated version decides under its contract id (situation.md); which one, in
         # ``rule_versions``.
         reported, versions = self.rule_base.reported(rules)
+        presumptions = presumed(winner, verdict, f)
+        if presumptions:
+            from depositaire.messages import t
+
+            to_verify = (*to_verify, *(t(f"presumptions.{k}") for _r, _p, k in presumptions))
         return Decision(
             verdict=verdict,
             rules=reported,
@@ -442,6 +448,7 @@ class CompiledRuleBase:
             as_known_on=known,
             not_modelled=list(notes),
             penalties=list(penalties),
+            presumptions=presumptions,
             trace=trace,
             winner=winner if verdict != "undetermined" else None,
             renderer=self._renderer(situation, f) if explain else None,

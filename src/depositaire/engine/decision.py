@@ -63,6 +63,10 @@ class Decision:
     #: Dated versions that decided under a contract id: ``{contract id: version id}``
     #: (``right_to_report_abuse`` → ``right_to_report_abuse_2001`` for a 2005 situation).
     rule_versions: dict[str, str] = field(default_factory=dict)
+    #: Presumptions the deciding rule declares and an obligation rests on, the fact being
+    #: unknown: (rule id, fact, catalogue key ``presumptions.<key>``); each is also a note
+    #: in ``to_verify`` (``rules --prove``, property 4).
+    presumptions: list[tuple[str, str, str]] = field(default_factory=list)
     trace: Trace = field(repr=False, default_factory=Trace)
     winner: Rule | None = field(repr=False, default=None)
     #: The day the law was read (bi-temporal): an annulment decided by then erases the
@@ -116,6 +120,7 @@ class Decision:
             "not_modelled": list(self.not_modelled),
             "penalties": list(self.penalties),
             "rule_versions": dict(self.rule_versions),
+            "presumptions": [{"rule": r, "fact": p} for r, p, _key in self.presumptions],
         }
 
     def decided_rule_ids(self) -> list[str]:

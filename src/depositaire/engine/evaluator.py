@@ -86,6 +86,14 @@ def disclosure(
     return verdict, frozenset(may), frozenset(never)
 
 
+def presumed(rule: Rule | None, verdict: Verdict, f: Facts) -> list[tuple[str, str, str]]:
+    """The presumptions ``rule`` declares that an obligation it decides rests on: their
+    fact is unknown, the rule holds on its ``assume``. (rule id, fact, catalogue key)."""
+    if rule is None or verdict != "must_disclose":
+        return []
+    return [(rule.contract_id, p, key) for p, key in rule.presumptions if f.get(p) is None]
+
+
 def _outcome(rule: Rule | None, f: Facts) -> Outcome | None:
     if rule is None:
         return None
@@ -241,6 +249,9 @@ def evaluate(
     # A dated version decides under its contract id (situation.md); which one, in
     # ``rule_versions``.
     reported, versions = rule_base.reported(rules)
+    presumptions = presumed(winner, verdict, f)
+    if presumptions:
+        to_verify = (*to_verify, *(t(f"presumptions.{key}") for _r, _p, key in presumptions))
     decision = Decision(
         verdict=verdict,
         rules=reported,
@@ -257,6 +268,7 @@ def evaluate(
         as_known_on=known,
         not_modelled=not_modelled,
         penalties=penalties,
+        presumptions=presumptions,
         trace=trace,
         winner=winner if verdict != "undetermined" else None,
     )

@@ -293,8 +293,10 @@ def _explain(
         and decision.verdict in ("secret", "undetermined")
     ):
         out.append(t("explain.no_danger_alleged"))
+    presumed = {t(f"presumptions.{key}") for _r, _p, key in decision.presumptions}
     for note in decision.to_verify:
-        out.append(t("explain.to_verify", note=note))
+        # A presumption says itself that it is to verify.
+        out.append(note if note in presumed else t("explain.to_verify", note=note))
     bitemporal = any(s == "annulled" for _, s in statuses) or (
         winner is not None and (winner.annulment is not None or winner.known_from is not None)
     )

@@ -326,6 +326,9 @@ class Model:
     may: dict[str, Expr] = field(default_factory=dict)
     never: dict[str, Expr] = field(default_factory=dict)
     duties: dict[str, Expr] = field(default_factory=dict)
+    #: (rule's contract id, fact): an obligation rests on a presumption the rule declares,
+    #: the fact being unknown (``Decision.presumptions``).
+    presumed: dict[tuple[str, str], Expr] = field(default_factory=dict)
     verdict_rules: tuple[Rule, ...] = ()
     tables: Sequence[DerivationTable] = ()
     #: Definitions of the named intermediate results (add them to every solver).
@@ -434,6 +437,13 @@ class Model:
             never = OR(*(AND(self.decides[i], final[i].never[c]) for i in ids))
             self.never[c] = self.define(IF(self.determined, never, bool(c == CONFIDENCE)), "never")
         self._duties(verdict_rules, duty_rules)
+        obliged = EQ(self.verdict, CODE["must_disclose"])
+        for r in verdict_rules:
+            for path, _key in r.presumptions:
+                key = (r.contract_id, path)
+                here = AND(self.decides[r.id], obliged, NOT(self.f.known[path]))
+                self.presumed[key] = OR(self.presumed.get(key, False), here)
+        self.presumed = {k: self.define(e, "presumed") for k, e in self.presumed.items()}
 
     def _select(self, which: dict[str, Expr], ids: Sequence[str]) -> Disclosure:
         """The outcome of the rule ``which`` marks (at most one), as named constants."""
@@ -671,6 +681,9 @@ class Proof:
     checks: int
     #: Situations of property 1 settled by the engine's enumeration (checked, not proved).
     engine_settled: list[dict[str, Any]] = field(default_factory=list)
+    #: Property 4's declared presumptions an obligation can rest on: (rule, fact, a
+    #: situation where it does, which the engine decides showing the presumption).
+    presumptions: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
     def holds(self, prop: str) -> bool:
         return not any(c.property == prop for c in self.counterexamples)
@@ -709,13 +722,16 @@ def situation_of(
 
 
 def engine_decision(base: RuleBase, situation: dict[str, Any]) -> Decision:
-    from depositaire.engine.evaluator import evaluate
+    """What the engine decides: the compiled rule base, as ``decide`` and ``depositaire
+    evaluate`` (its ``missing`` is exact, with no limit; the reference interpreter keeps
+    an estimate above ``evaluator.EXACT_MISSING_LIMIT`` and is held to the compiled one by
+    the differential test)."""
+    from depositaire.engine.compiled import compiled
     from depositaire.engine.provisions import default_provisions
     from depositaire.engine.situation import parse_situation
 
-    return evaluate(
-        parse_situation(situation, law=base.law), base, default_provisions(), explain=False
-    )
+    engine = compiled(base, default_provisions())
+    return engine.evaluate(parse_situation(situation, law=base.law), explain=False)
 
 
 # -- the prover ------------------------------------------------------------------------------
@@ -744,8 +760,8 @@ class Prover:
         self.engine_settled: list[dict[str, Any]] = []
         #: False: property 1 on the rule base alone (the region where no rule is pending).
         self.engine_check = True
-        self.opened: dict[str, Expr] = {}
-        self.involved: dict[Rule, Expr] = {}
+        #: Property 4: the declared presumptions found to carry an obligation, by (rule, fact).
+        self.presumptions: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
 
     def model(self, day: dt.date, prefix: str, full: bool = False) -> Model:
         return Model(self.base, day, Facts(prefix, full), self.known, tables=self.tables)
@@ -779,12 +795,9 @@ class Prover:
             ce.completion = situation_of(found, completion.given, day, self.known)
             ce.completion_decision = engine_decision(self.base, ce.completion)
         ce.reproduced = reproduces(self.base, ce)
-        if kind == "undetermined_beyond_limit":
-            from depositaire.engine import evaluator
-
-            ce.detail["limit"] = str(getattr(evaluator, "EXACT_MISSING_LIMIT", ""))
+        if kind == "engine_undetermined":
             ce.detail["missing"] = str(len(ce.decision.missing))
-        if ce.reproduced and kind not in ("undetermined_for_nothing", "undetermined_beyond_limit"):
+        if ce.reproduced and kind not in ("undetermined_for_nothing", "engine_undetermined"):
             shrink(self.base, ce)
         if keep:
             self.counterexamples.append(ce)
@@ -819,6 +832,7 @@ class Prover:
             time.perf_counter() - started,
             self.checks,
             self.engine_settled,
+            sorted(self.presumptions.values(), key=lambda x: (x[0], x[1])),
         )
 
     def _deduplicate(self) -> None:
@@ -863,12 +877,12 @@ class Prover:
         Two regions. Where no rule is pending, nothing is left to the engine's
         enumeration: an undetermined situation there is a gap of the rule base (proved
         absent, or a counterexample). Where rules are pending, the engine should decide by
-        its exact enumeration; the model leaves it to a free choice, so the loop checks
-        the engine on the situations it finds: one the engine leaves undetermined is a
-        counterexample (``undetermined_beyond_limit`` when its open facts exceed
-        ``EXACT_MISSING_LIMIT``), one it decides is set aside and recorded in
-        ``engine_settled`` (checked, not proved). It searches first where the open facts
-        could exceed the limit (``_beyond_limit``), then the whole region, and stops after
+        its exact ``missing`` (no fact can change the outcome: the first rule that can
+        decide gives it); the model leaves it to a free choice, so the loop checks the
+        engine (``engine_decision``, the compiled rule base that ``decide`` and
+        ``depositaire evaluate`` run) on the situations it finds: one the engine leaves
+        undetermined is a counterexample (``engine_undetermined``), one it decides is set
+        aside and recorded in ``engine_settled`` (checked, not proved). It stops after
         ``ENUMERATION_LIMIT`` situations set aside over all periods."""
         search = z3.Solver()
         search.add(*m.defs, *m.given.domain, Z(EQ(m.verdict, CODE["undetermined"])))
@@ -882,11 +896,6 @@ class Prover:
         pending = OR(*m.pending.values())
         regions: list[tuple[Expr, str]] = [(Z(NOT(pending)), "gap")]
         if self.engine_check:
-            # First where the engine may skip its enumeration (its known defect), then
-            # wherever rules are pending.
-            beyond = self._beyond_limit(m)
-            if beyond is not False:
-                regions.append((Z(AND(pending, beyond)), "beyond"))
             regions.append((Z(pending), "engine"))
         # Every filling found so far: an uncovered situation is one that they all complete
         # to the same outcome (the first filling's).
@@ -900,8 +909,6 @@ class Prover:
 
         rounds = 0
         for region, kind in regions:
-            if kind == "beyond":
-                search.push()  # the situations set aside here are searched again after
             while True:
                 rounds += 1
                 if kind != "gap" and self.set_aside >= ENUMERATION_LIMIT:
@@ -922,8 +929,6 @@ class Prover:
                     return
                 self.checks += 1
                 if search.check(region) != z3.sat:
-                    if kind == "beyond":
-                        search.pop()
                     break
                 found = search.model()
                 fixed = _fix(m.given, _given_of(found, m.given))
@@ -931,15 +936,10 @@ class Prover:
                     witness, f1, f2, outcome = self._witness(day, m)
                 self.checks += 1
                 if witness.check(*fixed) != z3.sat:
-                    skips = kind != "gap" and self._skips(found)
-                    if kind == "beyond" and not skips:
-                        # The engine enumerates this situation's open facts: leave every
-                        # situation with the same open facts and rules involved to the
-                        # search that follows.
-                        search.add(self._same_enumeration(found))
-                        continue
                     rules = [i for i, e in m.pending.items() if truth(found, e)]
-                    named = "undetermined_beyond_limit" if skips else "undetermined_for_nothing"
+                    named = (
+                        "engine_undetermined" if kind == "engine" else "undetermined_for_nothing"
+                    )
                     ce = self._record("one_verdict", named, rules, day, found, m, keep=False)
                     if ce.reproduced:
                         self.counterexamples.append(ce)
@@ -975,83 +975,6 @@ class Prover:
         witness = z3.Solver()
         witness.add(*m.defs, *m.given.domain, *f1.domain, *f2.domain, z3.Not(same))
         return witness, f1, f2, [Z(a.verdict), *(Z(a.may[c]) for c in CATS)]
-
-    def _beyond_limit(self, m: Model) -> Expr:
-        """A necessary condition for the engine to skip its exact enumeration: the open
-        facts of the pending rules and of the defeaters left unknown could have more
-        combinations of classes of values than ``EXACT_MISSING_LIMIT`` (each fact counted
-        with its classes among all the rules, an upper bound). False when the engine
-        has no such limit."""
-        import math
-
-        from depositaire.engine import evaluator
-
-        limit = getattr(evaluator, "EXACT_MISSING_LIMIT", None)
-        if limit is None:
-            return False
-        defeaters, verdict_rules, _ = self.base.in_force(m.day, self.known)
-        # Classes of values among the rules in force: at least those among the rules
-        # involved in a situation (more rules tell more values apart).
-        in_force = (*defeaters, *verdict_rules)
-        involved: list[tuple[Expr, Condition]] = [
-            (m.pending[r.id], r.effective) for r in verdict_rules
-        ]
-        # (the defeaters after the verdict rules, as ``self.involved`` zips them)
-        for d in defeaters:
-            t, fl = m.cond(d.effective)
-            involved.append((NOT(OR(t, fl)), d.effective))
-        opened: dict[str, list[Expr]] = {}
-
-        def walk(c: Condition, reached: Expr) -> None:
-            t, fl = m.cond(c)
-            here = AND(reached, NOT(OR(t, fl)))
-            if isinstance(c, Leaf):
-                opened.setdefault(c.path, []).append(here)
-            else:
-                for part in c.parts:
-                    walk(part, here)
-
-        for live, c in involved:
-            walk(c, live)
-        #: For the loop: whether each fact is open, and each rule involved, in a situation.
-        self.opened = {path: Z(OR(*cases)) for path, cases in opened.items()}
-        self.involved = {
-            r: Z(e)
-            for r, e in zip((*verdict_rules, *defeaters), (e for e, _ in involved), strict=True)
-        }
-        weights = []
-        for path, cases in opened.items():
-            classes = len(self.base.value_classes(path, in_force))
-            if classes > 1:
-                weights.append((Z(OR(*cases)), math.ceil(1000 * math.log2(classes))))
-        bound = 1000 * math.log2(limit)
-        if sum(w for _, w in weights) <= bound:
-            return False
-        return z3.PbGe(weights, math.floor(bound) + 1)
-
-    def _skips(self, found: z3.ModelRef) -> bool:
-        """Whether the engine skips its exact enumeration on the situation ``found``: its
-        open facts have more combinations of classes of values, among the rules involved
-        (pending, and defeaters left unknown), than ``EXACT_MISSING_LIMIT``."""
-        from depositaire.engine import evaluator
-
-        limit = getattr(evaluator, "EXACT_MISSING_LIMIT", None)
-        if limit is None:
-            return False
-        involved = [r for r, e in self.involved.items() if truth(found, e)]
-        total = 1
-        for path, e in self.opened.items():
-            if truth(found, e):
-                total *= len(self.base.value_classes(path, involved))
-        return bool(total > limit)
-
-    def _same_enumeration(self, found: z3.ModelRef) -> Expr:
-        """Not the same open facts and rules involved as the situation ``found``."""
-        same = [
-            e if truth(found, e) else NOT(e)
-            for e in (*self.opened.values(), *self.involved.values())
-        ]
-        return Z(NOT(AND(*same)))
 
     def _each(self, goals: dict[Any, Expr], *extra: Expr) -> Iterator[tuple[Any, z3.ModelRef]]:
         """Each key of ``goals`` whose formula is satisfiable (with ``extra``), with a model:
@@ -1089,7 +1012,7 @@ class Prover:
                 "overlap", "overlap", self._winner(found, m), day, found, m, category=category
             )
 
-    # 4. must_disclose never rests on an unknown fact
+    # 4. must_disclose never rests on an unknown fact, except on a declared presumption
     def _must(self, day: dt.date, m: Model, c: Model) -> None:
         """No obligation stands on a rule that a completion of the situation sets aside
         with no obligation left: no situation that a rule obliging decides has a
@@ -1098,14 +1021,24 @@ class Prover:
         out is ``secret`` while the rule still holds: what goes out is bounded by what is
         asked; the obligation does not rest on it.)
 
+        A presumption the rule declares (``Rule.presumptions``: a leaf ``assume=True``)
+        is the exception the property allows, because the decision shows it: the
+        completions searched are those where every declared presumption the obligation
+        rests on (its fact unknown) proves right, so that any other unknown fact that
+        would set the rule aside is a counterexample; an ``assume=True`` leaf the rule
+        does not declare is such a fact. Each declared presumption that can carry an
+        obligation is listed, with a situation where it does, and the engine must show it
+        there (``Decision.presumptions``), else ``presumption_not_shown``.
+
         Where the examination leaves the verdict open, the engine decides only when its
-        exact enumeration finds that every completion of the open facts gives one outcome,
+        exact ``missing`` finds that every completion of the open facts gives one outcome,
         so an obligation decided that way does not rest on those facts: the search is
         confined to the verdicts the examination settles (``NOT(open AND enumerated)``),
         which the engine follows step by step. One query per period."""
         obliging = [r for r in m.verdict_rules if r.verdict == "must_disclose"]
         if not obliging:
             return
+        settled = NOT(AND(m.open, m.enumerated))
         still_obliged = OR(*(c.decides[r.id] for r in obliging))
         falls = OR(
             *(
@@ -1113,11 +1046,18 @@ class Prover:
                 for r in obliging
             )
         )
+        proves_right = []
+        for r in obliging:
+            for path, _key in r.presumptions:
+                leaves = [x for x in r.effective.leaves() if x.path == path and x.assume is True]
+                rests = AND(m.decides[r.id], NOT(m.f.known[path]))
+                proves_right.append(IMPLIES(rests, AND(*(c.cond(x)[0] for x in leaves))))
         goal = [
             *m.given.domain,
             EQ(m.verdict, CODE["must_disclose"]),
-            NOT(AND(m.open, m.enumerated)),
+            settled,
             completes(m, c),
+            *proves_right,
             falls,
             NOT(still_obliged),
         ]
@@ -1126,6 +1066,18 @@ class Prover:
             self._record(
                 "must", "must_on_unknown", self._winner(found, m), day, found, m, completion=c
             )
+        for (rule_id, path), rests in m.presumed.items():
+            if (rule_id, path) in self.presumptions:
+                continue
+            found = self._solve(*m.given.domain, settled, rests)
+            if found is None:
+                continue
+            situation = situation_of(found, m.given, day, self.known)
+            shown = engine_decision(self.base, situation)
+            if (rule_id, path) in {(r, p) for r, p, _k in shown.presumptions}:
+                self.presumptions[(rule_id, path)] = (rule_id, path, situation)
+            else:
+                self._record("must", "presumption_not_shown", (rule_id,), day, found, m, fact=path)
 
     # 5a. no dead rule
     def _alive(self, day: dt.date, m: Model, known: set[str]) -> set[str]:
@@ -1224,6 +1176,8 @@ class Agreement:
     differences: list[tuple[dict[str, Any], str]]
     verdicts: dict[str, int]
     deciding_rules: set[str]
+    #: Situations whose obligation rests on a declared presumption (the decision shows it).
+    presumed: int = 0
 
 
 def _set(out: dict[str, Any], path: str, value: Any) -> None:
@@ -1261,11 +1215,11 @@ def _mutations(seeds: Sequence[dict[str, Any]], count: int, seed: int) -> Iterat
 def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     """Decide ``count`` situations with the engine and with the solver's model: half drawn at
     random, half near situations the solver found for each rule and each verdict."""
-    from depositaire.engine import evaluator
+    from depositaire.engine.compiled import compiled
     from depositaire.engine.provisions import default_provisions
     from depositaire.engine.situation import parse_situation
 
-    provisions = default_provisions()
+    engine = compiled(base, default_provisions())
     tables = derivation_tables()
     models: dict[tuple[str, ...], tuple[Model, z3.Solver]] = {}
     seeds: list[dict[str, Any]] = []
@@ -1277,6 +1231,8 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
         models[key] = (m, solver)
         goals = [*m.decides.values(), *(EQ(m.verdict, CODE[v]) for v in VERDICTS)]
         goals += list(m.duties.values())
+        # (an obligation on a presumption that the examination settles, as the engine does)
+        goals += [AND(e, NOT(AND(m.open, m.enumerated))) for e in m.presumed.values()]
         for goal in goals:
             if solver.check(Z(goal)) == z3.sat:
                 seeds.append(situation_of(solver.model(), m.given, start, known))
@@ -1284,15 +1240,15 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     verdicts: dict[str, int] = {}
     deciding: set[str] = set()
     caches: dict[tuple[str, ...], dict[Any, Expr]] = {}
-    done = 0
+    done = presumed = 0
     situations = itertools.chain(
         random_situations(base, count // 2, seed), _mutations(seeds, count - count // 2, seed)
     )
-    # The engine runs in full: its exact enumeration of the open facts can settle a verdict.
+    # The engine runs in full (as ``decide``): its exact ``missing`` can settle a verdict.
     try:
         for data in situations:
             situation = parse_situation(data, law=base.law)
-            decision = evaluator.evaluate(situation, base, provisions, explain=False)
+            decision = engine.evaluate(situation, explain=False)
             read = situation.as_known_on
             key = tuple(r.id for group in base.in_force(situation.date, read) for r in group)
             if key not in models:
@@ -1321,6 +1277,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                 set(decision.may_disclose),
                 set(decision.never_disclose),
                 set(decision.duties),
+                {(r, q) for r, q, _key in decision.presumptions},
             )
             # One check: the situation's facts and the engine's outcome together are
             # satisfiable exactly when the model gives that outcome (it is determined).
@@ -1329,9 +1286,10 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                 *(literal(("may", c, c in expected[1]), m.may[c]) for c in CATS),
                 *(literal(("never", c, c in expected[2]), m.never[c]) for c in CATS),
                 *(literal(("duty", d, d in expected[3]), e) for d, e in m.duties.items()),
+                *(literal(("presumed", *k, k in expected[4]), e) for k, e in m.presumed.items()),
             ]
-            unknown_duty = expected[3] - set(m.duties)
-            if unknown_duty or solver.check(*fixed, *claims) != z3.sat:
+            unknown = expected[3] - set(m.duties) or expected[4] - set(m.presumed)
+            if unknown or solver.check(*fixed, *claims) != z3.sat:
                 assert solver.check(*fixed) == z3.sat
                 found = solver.model()
                 got = (
@@ -1339,15 +1297,17 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                     {c for c in CATS if truth(found, m.may[c])},
                     {c for c in CATS if truth(found, m.never[c])},
                     {d for d, e in m.duties.items() if truth(found, e)},
+                    {k for k, e in m.presumed.items() if truth(found, e)},
                 )
                 differences.append((data, f"solver {got} engine {expected}"))
             verdicts[decision.verdict] = verdicts.get(decision.verdict, 0) + 1
             if decision.winner is not None:
                 deciding.add(decision.winner.id)
+            presumed += bool(decision.presumptions)
             done += 1
     finally:
         pass
-    return Agreement(done, differences, verdicts, deciding)
+    return Agreement(done, differences, verdicts, deciding, presumed)
 
 
 def _given_of(found: z3.ModelRef, facts: Facts) -> dict[str, Any]:
@@ -1406,7 +1366,7 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
     category = ce.detail.get("category", "")
     if ce.kind == "not_settled":
         return True
-    if ce.kind in ("undetermined_for_nothing", "undetermined_beyond_limit"):
+    if ce.kind in ("undetermined_for_nothing", "engine_undetermined"):
         return d.verdict == "undetermined"
     if ce.kind == "confidence_out":
         return category in d.may_disclose and (d.winner is None or not d.winner.allows_confidences)
@@ -1423,6 +1383,11 @@ def reproduces(base: RuleBase, ce: Counterexample) -> bool:
             and after.winner.id != ce.rules[0]
             and after.winner.verdict != "must_disclose"
         )
+    if ce.kind == "presumption_not_shown":
+        fact = ce.detail.get("fact", "")
+        return d.verdict == "must_disclose" and (ce.rules[0], fact) not in {
+            (r, p) for r, p, _k in d.presumptions
+        }
     if ce.kind == "conflict":
         from depositaire.engine.situation import parse_situation
 

@@ -96,6 +96,12 @@ class Rule:
     annulment: Annulment | None = None
     #: Keys of "to verify" notes in the message catalogue (``to_verify.<key>``).
     to_verify: tuple[str, ...] = ()
+    #: Presumptions the rule declares: (fact, key of ``presumptions.<key>`` in the
+    #: catalogue) for a leaf with ``assume=True`` the rule may hold on while the fact is
+    #: unknown. An obliging decision resting on one shows it (``Decision.presumptions``
+    #: and a note ``to_verify``); ``rules --prove`` proves that an obligation rests on no
+    #: other unknown fact (property 4).
+    presumptions: tuple[tuple[str, str], ...] = ()
     #: The seed files (or other sources) the rule is drawn from.
     sources: tuple[str, ...] = ()
     #: A dated version of another rule (its contract id): the decision's ``rules`` name
@@ -112,6 +118,12 @@ class Rule:
                 " go out (allows_confidences=True or False, from its text)"
             )
         effective = all_(self.scope, self.conditions)
+        for path, _key in self.presumptions:
+            if not any(leaf.path == path and leaf.assume is True for leaf in effective.leaves()):
+                raise RuleBaseError(
+                    f"rule {self.id} declares a presumption on {path}, but none of its"
+                    " conditions tests that fact with assume=True"
+                )
         object.__setattr__(effective, "fn", compile_condition(effective))
         object.__setattr__(self, "effective", effective)
         # The evaluator also asks the scope (did an exception fail?) and the duty

@@ -78,6 +78,10 @@ terror_reporting_duty = Rule(
     # The text excludes medical data and nothing else: confidences are not excluded.
     allows_confidences=True,
     withheld=frozenset({"health"}),
+    # Not known to be medical, the information is presumed not to be (the exclusion of
+    # § 3, al. 2 takes medical data out of what goes out, `withheld` above); the decision
+    # shows the presumption, to verify before the declaration (rules --prove, property 4).
+    presumptions=(("information.medical", "terror_reporting_not_medical"),),
     valid_from=ART_46BIS1,
     valid_until=day_before(ANNULMENT_46BIS1_3),
     # Annulled by the Constitutional Court on 14 March 2019 (001): read as known from that
