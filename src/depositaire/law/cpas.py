@@ -53,6 +53,11 @@ cpas_internal_circuit = Rule(
             "explain_refusal_consequences",
         ),
     ),
+    # 002 says confidences « ne peuvent pas être révélées sans votre accord »; 001 calls them
+    # « toujours secrètes » (with « cas particuliers en cas de partage interne au sein d'une
+    # équipe »), 003 excludes « les confidences faites personnellement ». The seeds do not
+    # settle whether the person's consent lets one reach the committee: kept out, to verify.
+    to_verify=("cpas_confidences_with_consent",),
     citations=("cpas_practice.internal_circuit", "cpas_organic_law.36", "cpas_organic_law.50"),
     sources=("002_07818b6856039f22.txt", "001_fa6a8c0b420365de.txt"),
 )

@@ -55,6 +55,11 @@ shared_secrecy = Rule(
         # a recipient said not to know he is bound stops the sharing; unknown, it is assumed.
         is_not("recipient.knows_bound", False, assume=True),
         is_("recipient.same_mission", True),
+        # 003: « Uniquement entre intervenants […] qui poursuivent une même finalité (soins
+        # – aide) » (C. const. 52/2021, B.10). A judge or a parliamentary inquiry commission
+        # is no intervenant of care or help: the law lets the holder speak to them only in a
+        # testimony « après convocation, sous serment » (001), never by sharing.
+        is_not("recipient.kind", "judge", "parliamentary_inquiry", assume=True),
         is_("necessary_only", True),
         is_("in_person_interest", True),
         # Shared *professional* secrecy presupposes a holder bound by it.

@@ -17,6 +17,10 @@ intelligence_request = Rule(
     verdict="secret",
     scope=is_("recipient.kind", "intelligence_service"),
     conditions=is_("holder.bound_by_secrecy", True),
+    # 001 concludes that the secret prevails « pour tous ceux qui y sont tenus »; for an agent
+    # bound only by discretion art. 14 (« communiquent ») meets the statute's ban on revealing
+    # facts touching private life, and the seeds do not say which prevails: to verify.
+    to_verify=("intelligence_request_discretion_only",),
     citations=("intelligence_act.14", "intelligence_act.2_2"),
     sources=("001_fa6a8c0b420365de.txt",),
 )

@@ -6,7 +6,7 @@ the reports mention, and nothing of the therapeutic relationship).
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import is_
+from depositaire.engine.conditions import any_, is_, is_not
 from depositaire.engine.rules import Rule
 
 judicial_follow_up_report = Rule(
@@ -18,7 +18,21 @@ judicial_follow_up_report = Rule(
     verdict="must_disclose",
     scope=is_("request.kind", "judicial_follow_up_report"),
     conditions=is_("recipient.kind", "justice_assistant"),
-    permitted=frozenset({"attendance"}),
+    # 003: the reports mention « les présences effectives », « les absences injustifiées »,
+    # « la cessation unilatérale », « les difficultés […] survenues dans la mise en œuvre »
+    # (attendance) and « les situations comportant un risque sérieux pour les tiers (= état de
+    # nécessité) »: where a serious danger is known, what shows it (an offence announced,
+    # another fact) goes in the report too; otherwise attendance only.
+    permitted=frozenset({"attendance", "offence", "other"}),
+    narrowing=(
+        (
+            any_(
+                is_not("danger.exists", True, assume=True),
+                is_not("danger.serious", True, assume=True),
+            ),
+            frozenset({"attendance"}),
+        ),
+    ),
     # The law obliges the report on attendance, absences, ending and difficulties, whoever
     # said them; what the reports never carry is the therapeutic relationship (003), which
     # `therapy_content` and `feelings` stand for.
