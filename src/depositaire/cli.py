@@ -38,7 +38,7 @@ from depositaire.engine import (
 )
 from depositaire.engine.check import check
 from depositaire.engine.explain import format_date, rule_title
-from depositaire.engine.provisions import ProvisionVersion, citation_title, default_provisions
+from depositaire.engine.provisions import ProvisionVersion, default_provisions
 from depositaire.engine.rules import Rule
 from depositaire.messages import LANGUAGES, t, tn, using_language
 
@@ -302,7 +302,7 @@ def print_decision(decision: Decision) -> None:
         out.print(f"• {sentence}", markup=False)
     out.print(f"\n[bold]{t('cli.citations')}[/bold]")
     for c in decision.citations:
-        out.print(f"• {citation_title(c.id, c.label, c.valid_on)}", markup=False)
+        out.print(f"• {c.title}", markup=False)
 
 
 def _rules_of(decision: Decision) -> list[Rule]:
@@ -544,8 +544,8 @@ def law(
             ]
             if v.note:
                 lines.append(t("cli.law_note", note=v.note))
-            if v.to_verify:
-                lines.append(f"{t('cli.to_verify')} : {v.to_verify}")
+            if v.to_verify_text:
+                lines.append(t("explain.to_verify", note=v.to_verify_text))
             out.print(
                 Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.title)),
                 markup=False,
