@@ -24,8 +24,10 @@ from depositaire.cli_text import (
     FrenchCommand,
     FrenchGroup,
     FrenchUsageError,
+    help_language,
     install_panel_titles,
     reason,
+    take_language,
     usage_error_message,
 )
 from depositaire.engine import (
@@ -42,6 +44,10 @@ from depositaire.engine.provisions import ProvisionVersion, default_provisions
 from depositaire.engine.rules import Rule
 from depositaire.messages import LANGUAGES, t, tn, using_language
 
+# Typer writes the help screens from the strings given when the commands are declared
+# (just below, at import) and refuses lazy ones: the language asked with ``--lang`` is the
+# process's before that, so that ``depositaire --lang nl evaluate --help`` is Dutch.
+help_language(sys.argv)
 install_panel_titles()
 app = typer.Typer(
     cls=FrenchGroup,
@@ -671,27 +677,6 @@ def demo_code(
         out.print(current_code(username), markup=False)
     except DemoError as exc:
         fail(str(exc), code=1)
-
-
-def take_language(argv: list[str]) -> tuple[str | None, list[str]]:
-    """The global ``--lang fr|nl`` option, taken out of ``argv`` (any position, before
-    or after the command): every command renders in that language. Read here rather
-    than as a Typer option so that it applies to every command and sub-command alike."""
-    rest: list[str] = []
-    language: str | None = None
-    it = iter(argv)
-    for arg in it:
-        if arg == "--":
-            rest.append(arg)
-            rest.extend(it)
-            break
-        if arg == "--lang":
-            language = next(it, "")
-        elif arg.startswith("--lang="):
-            language = arg.removeprefix("--lang=")
-        else:
-            rest.append(arg)
-    return language, rest
 
 
 def main() -> None:

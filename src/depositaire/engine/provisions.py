@@ -89,7 +89,7 @@ class ProvisionVersion:
 
         if current_language() == DEFAULT_LANGUAGE:
             return self.quote
-        return f"{self.quote}\n({t('law_quotes.french_only')})"
+        return t("law_quotes.marked", quote=self.quote, mark=t("law_quotes.french_only"))
 
     @property
     def short(self) -> str:
