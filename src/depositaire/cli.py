@@ -24,8 +24,10 @@ from depositaire.cli_text import (
     FrenchCommand,
     FrenchGroup,
     FrenchUsageError,
+    help_language,
     install_panel_titles,
     reason,
+    take_language,
     usage_error_message,
 )
 from depositaire.engine import (
@@ -38,10 +40,14 @@ from depositaire.engine import (
 )
 from depositaire.engine.check import check
 from depositaire.engine.explain import format_date, rule_title
-from depositaire.engine.provisions import ProvisionVersion, citation_title, default_provisions
+from depositaire.engine.provisions import ProvisionVersion, default_provisions
 from depositaire.engine.rules import Rule
 from depositaire.messages import LANGUAGES, t, tn, using_language
 
+# Typer writes the help screens from the strings given when the commands are declared
+# (just below, at import) and refuses lazy ones: the language asked with ``--lang`` is the
+# process's before that, so that ``depositaire --lang nl evaluate --help`` is Dutch.
+help_language(sys.argv)
 install_panel_titles()
 app = typer.Typer(
     cls=FrenchGroup,
@@ -302,7 +308,7 @@ def print_decision(decision: Decision) -> None:
         out.print(f"• {sentence}", markup=False)
     out.print(f"\n[bold]{t('cli.citations')}[/bold]")
     for c in decision.citations:
-        out.print(f"• {citation_title(c.id, c.label, c.valid_on)}", markup=False)
+        out.print(f"• {c.title}", markup=False)
 
 
 def _rules_of(decision: Decision) -> list[Rule]:
@@ -558,8 +564,8 @@ def law(
             ]
             if v.note:
                 lines.append(t("cli.law_note", note=v.note))
-            if v.to_verify:
-                lines.append(f"{t('cli.to_verify')} : {v.to_verify}")
+            if v.to_verify_text:
+                lines.append(t("explain.to_verify", note=v.to_verify_text))
             out.print(
                 Panel(body + "\n\n" + "\n".join(lines), title=t("cli.law_title", label=v.title)),
                 markup=False,
@@ -685,27 +691,6 @@ def demo_code(
         out.print(current_code(username), markup=False)
     except DemoError as exc:
         fail(str(exc), code=1)
-
-
-def take_language(argv: list[str]) -> tuple[str | None, list[str]]:
-    """The global ``--lang fr|nl`` option, taken out of ``argv`` (any position, before
-    or after the command): every command renders in that language. Read here rather
-    than as a Typer option so that it applies to every command and sub-command alike."""
-    rest: list[str] = []
-    language: str | None = None
-    it = iter(argv)
-    for arg in it:
-        if arg == "--":
-            rest.append(arg)
-            rest.extend(it)
-            break
-        if arg == "--lang":
-            language = next(it, "")
-        elif arg.startswith("--lang="):
-            language = arg.removeprefix("--lang=")
-        else:
-            rest.append(arg)
-    return language, rest
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The command line's own words in French: help screens and usage errors.
+"""The command line's own words in the reader's language: help screens and usage errors.
 
 Typer renders help and usage errors with English strings of its own ("Usage:",
 "Options", "Show this message and exit.", "No such option"). A person reads
@@ -9,13 +9,15 @@ through a command class and the panel titles, the usage errors through
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import typer
 from typer import rich_utils
 from typer.core import TyperCommand, TyperGroup
 
-from depositaire.messages import t
+from depositaire.messages import LANGUAGES, t
 
 
 def _french_usage(command: Any, ctx: Any, formatter: Any) -> None:
@@ -130,3 +132,41 @@ def reason(exc: BaseException) -> str:
         if isinstance(exc, kind):
             return t(f"error.reasons.{key}")
     return t("error.reasons.other")
+
+
+def take_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """The global ``--lang fr|nl`` option, taken out of ``argv`` (any position, before
+    or after the command): every command renders in that language. Read here rather
+    than as a Typer option so that it applies to every command and sub-command alike."""
+    rest: list[str] = []
+    language: str | None = None
+    it = iter(argv)
+    for arg in it:
+        if arg == "--":
+            rest.append(arg)
+            rest.extend(it)
+            break
+        if arg == "--lang":
+            language = next(it, "")
+        elif arg.startswith("--lang="):
+            language = arg.removeprefix("--lang=")
+        else:
+            rest.append(arg)
+    return language, rest
+
+
+#: The names the command line runs under: the installed script, ``python -m depositaire.cli``.
+_PROGRAMS = frozenset({"depositaire", "cli.py"})
+
+
+def help_language(argv: list[str]) -> str | None:
+    """Make the ``--lang`` of ``argv`` the process's language (``DEPOSITAIRE_LANGUAGE``)
+    when this process is the command line, before the help strings are built; an unknown
+    language is left for ``main`` to refuse. Returns the language taken, if any."""
+    if not argv or Path(argv[0]).name not in _PROGRAMS:
+        return None
+    language, _ = take_language(argv[1:])
+    if language not in LANGUAGES:
+        return None
+    os.environ["DEPOSITAIRE_LANGUAGE"] = language
+    return language

@@ -3,6 +3,7 @@ Dutch, with the verdict of the French run; an unknown language is refused in Fre
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -46,11 +47,8 @@ def test_every_public_scenario_is_explained_in_dutch_with_the_same_verdict(tmp_p
         assert dutch["explanation"] != french["explanation"], case["name"]
         text = _run("evaluate", str(path), "--lang", "nl")
         assert text.returncode == 0, (case["name"], text.stderr[-500:])
-        # The "à vérifier" notes are the law data's own French (engine/evaluator builds them
-        # from provisions.yaml): not the catalogue, left out of the comparison.
+        # The "à vérifier" notes are catalogue messages too: nothing is left out.
         shown = " ".join(text.stdout.replace("│", " ").split())
-        for note in french.get("to_verify", []):
-            shown = shown.replace(" ".join(note.split()), "")
         assert not found_in(shown, "fr", "nl"), (case["name"], found_in(shown, "fr", "nl"))
 
 
@@ -103,3 +101,77 @@ def test_the_provision_titles_of_the_catalogue_are_those_of_the_law() -> None:
     assert versions
     for v in versions:
         assert fr.get(v.title_key) == v.label, v.title_key
+
+
+def test_the_provision_notes_of_the_catalogue_are_those_of_the_law() -> None:
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.messages import catalogue
+
+    fr, nl = catalogue("fr"), catalogue("nl")
+    noted = [v for vs in default_provisions().by_key.values() for v in vs if v.to_verify]
+    assert noted
+    for v in noted:
+        assert fr.get(v.note_key) == v.to_verify, v.note_key
+        assert nl.get(v.note_key) not in (None, v.to_verify), v.note_key
+    notes = {k for k in fr if k.startswith("provision_notes.")}
+    assert notes == {v.note_key for v in noted}
+
+
+def test_a_note_to_verify_is_shown_in_dutch(tmp_path: Path) -> None:
+    """Art. 458 in 2020: its version of 2017 carries a note (entry into force to confirm)."""
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.messages import catalogue
+
+    version = default_provisions().on("penal_code.458", dt.date(2020, 5, 4))
+    assert version is not None and version.to_verify
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "holder: {role: social_worker, institution: cpas}\n"
+        "recipient: {kind: police}\nrequest: {kind: informal_request}\ndate: 2020-05-04\n",
+        "utf-8",
+    )
+    dutch_note = " ".join(catalogue("nl")[version.note_key].split())
+    text = _run("evaluate", str(path), "--lang", "nl")
+    shown = " ".join(text.stdout.replace("│", " ").split())
+    assert text.returncode == 0, text.stderr[-500:]
+    assert dutch_note[:60] in shown
+    assert " ".join(version.to_verify.split())[:60] not in shown
+    as_json = json.loads(_run("evaluate", str(path), "--format", "json", "--lang", "nl").stdout)
+    assert any(dutch_note in note for note in as_json["to_verify"])
+    assert as_json["citations"][0]["to_verify"] == catalogue("nl")[version.note_key]
+    french = json.loads(_run("evaluate", str(path), "--format", "json").stdout)
+    assert any(version.to_verify in note for note in french["to_verify"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--lang", "nl", "evaluate", "--help"], ["evaluate", "--help", "--lang", "nl"]],
+)
+def test_the_help_is_dutch_wherever_lang_is_given(args: list[str]) -> None:
+    from depositaire.messages import t, using_language
+
+    run = _run(*args)
+    assert run.returncode == 0, run.stderr[-500:]
+    shown = " ".join(run.stdout.replace("│", " ").split())
+    with using_language("nl"):
+        for key in ("cli.help.usage", "cli.help.options", "cli.help.help_option"):
+            assert t(key) in shown, key
+        assert " ".join(t("cli.commands.evaluate").split())[:40] in shown
+    assert not found_in(shown, "fr", "nl"), found_in(shown, "fr", "nl")
+
+
+def test_the_help_is_french_without_lang() -> None:
+    from depositaire.messages import t, using_language
+
+    run = subprocess.run(
+        [*CLI, "evaluate", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "DEPOSITAIRE_LANGUAGE": "fr"},
+    )
+    shown = " ".join(run.stdout.replace("│", " ").split())
+    with using_language("fr"):
+        assert t("cli.help.usage") in shown and t("cli.help.help_option") in shown
+    assert not found_in(shown, "nl", "fr"), found_in(shown, "nl", "fr")

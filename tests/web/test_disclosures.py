@@ -275,3 +275,35 @@ def test_the_disclosure_form_has_no_default_recipient_nor_purpose(
     body = response.content.decode()
     assert "Choisissez le destinataire" in body and "Choisissez le but" in body
     assert Disclosure.objects.count() == before
+
+
+def test_a_stored_disclosure_gives_the_basis_it_was_decided_with(client: Any, world: World) -> None:
+    """The detail page reads the basis kept with each decision, not today's rule base; a
+    row stored before decisions kept their basis falls back to the rules' citations."""
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    assert prepare(client, world, items=[w.secret_fact]).status_code == 302
+    disclosure = Disclosure.objects.latest("pk")
+    stored = next(o for o in disclosure.outcomes if o["item_id"] == w.secret_fact.pk)
+    assert [g["rule"] for g in stored["decision"]["basis"]] == ["cpas_internal_circuit"]
+    url = reverse("disclosures:detail", kwargs={"disclosure_id": disclosure.pk})
+    (row,) = client.get(url).context["basis"]
+    assert row["id"] == "cpas_internal_circuit" and row["citations"]
+
+    # As decided: a basis kept with fewer provisions is the one shown.
+    outcomes = [dict(o) for o in disclosure.outcomes]
+    for o in outcomes:
+        if "basis" in o.get("decision", {}):
+            o["decision"] = {**o["decision"], "basis": [dict(g) for g in o["decision"]["basis"]]}
+            for ground in o["decision"]["basis"]:
+                ground["provisions"] = ground["provisions"][:1]
+    Disclosure.objects.filter(pk=disclosure.pk).update(outcomes=outcomes)
+    (kept,) = client.get(url).context["basis"]
+    assert kept["citations"] == row["citations"][:1] != row["citations"]
+
+    # A row of before: no basis kept, the rules' citations in the default rule base.
+    for o in outcomes:
+        o.get("decision", {}).pop("basis", None)
+    Disclosure.objects.filter(pk=disclosure.pk).update(outcomes=outcomes)
+    (before,) = client.get(url).context["basis"]
+    assert before == row

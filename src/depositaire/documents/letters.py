@@ -10,11 +10,11 @@ A value for a category the decision does not let out is refused.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from depositaire.documents import basis
 from depositaire.documents.model import (
     Bullets,
     Document,
@@ -157,91 +157,10 @@ def _foot(doc: Document, situation: Situation) -> None:
     doc.add(Paragraph(t("documents.letter.closing")), Lines(tuple(lines), "signature"))
 
 
-def legal_basis(decision: Decision) -> tuple[str, ...]:
-    """Labels of the provisions the deciding rules rest on (all citations if none match)."""
-    from depositaire.law import default_rule_base
-
-    by_id = default_rule_base().by_id
-    keys = {key for rule in decision.rules if rule in by_id for key in by_id[rule].citations}
-    from depositaire.engine.provisions import citation_title
-
-    chosen = [citation_title(c.id, c.label, c.valid_on) for c in decision.citations if c.id in keys]
-    every = (citation_title(c.id, c.label, c.valid_on) for c in decision.citations)
-    return tuple(dict.fromkeys(chosen or every))
-
-
-#: Provisions that permit (or oblige) a communication: only these follow "permise par" or
-#: "nous y obligent". The others a deciding rule cites (the secret itself, doctrine, the
-#: reasons a shared secret is refused) never appear there.
-PERMITTING: Final = frozenset(
-    {
-        "penal_code.458bis",
-        "penal_code.458ter",
-        "penal_code.458quater",
-        "criminal_procedure.29",
-        "criminal_procedure.30",
-        "criminal_procedure.46bis1",
-        "criminal_procedure.46bis1.3",
-        "court_of_cassation.1987_05_13",
-        "cpas_organic_law.36",
-        "foreigners.guarantor_lookup",
-        "foreigners.automatic_flow",
-        "psychologists_code.14",
-        "patients_rights.12_14",
-        "youth_care.code_7",
-        "intelligence_act.14",
-        "probation.follow_up_reports",
-        "school_health.order_2011",
-    }
-)
-
-
-def public_name(key: str, on: dt.date) -> str | None:
-    """A provision as its reader knows it (article, instrument, date), or ``None`` when it
-    has no public name (a commentary, doctrine, a practice note: for the file's note only)."""
-    from depositaire.engine.provisions import default_provisions
-
-    version = default_provisions().on(key, on)
-    instrument = version.instrument if version is not None else ""
-    if instrument == "new_penal_code" and has(f"documents.public_provisions.{key}"):
-        old = t(f"documents.public_provisions.{key}").split(" (")[0]
-        return t("documents.public_new_penal_code", article=old)
-    if (
-        key == "civil_code.1382_1383"
-        and version is not None
-        and version.label.startswith("Nouveau")
-    ):
-        return t("documents.public_new_civil_code")
-    specific = f"documents.public_provisions.{key}"
-    return t(specific) if has(specific) else None
-
-
-def public_basis(
-    rule_ids: list[str] | tuple[str, ...],
-    citations: list[tuple[str, dt.date]],
-    *,
-    permits: bool,
-) -> tuple[str, ...]:
-    """Public names of the provisions the deciding rules rest on; only permitting ones when
-    ``permits``. ``citations``: ``(provision key, date)`` of the decision."""
-    from depositaire.law import default_rule_base
-
-    by_id = default_rule_base().by_id
-    keys = [k for rule in rule_ids if rule in by_id for k in by_id[rule].citations]
-    dates = dict(citations)
-    names: list[str] = []
-    for key in dict.fromkeys(keys):
-        if key not in dates or (permits and key not in PERMITTING):
-            continue
-        name = public_name(key, dates[key])
-        if name:
-            names.append(capitalise(name))
-    return tuple(dict.fromkeys(names))
-
-
 def decision_public_basis(decision: Decision, *, permits: bool) -> tuple[str, ...]:
-    citations = [(c.id, c.valid_on) for c in decision.citations]
-    return public_basis(decision.rules, citations, permits=permits) or (
+    """The public names of the basis (:mod:`depositaire.documents.basis`), or a sentence
+    saying the letter names none."""
+    return basis.public_names(decision, permits=permits) or (
         capitalise(t("documents.public_basis_none")),
     )
 
@@ -356,10 +275,7 @@ def call_script(decision: Decision, situation: Situation | None = None) -> str:
 def _secret_basis(doc: Document, decision: Decision, intro: str) -> None:
     """The basis of a refusal that keeps a prosecutor's measure secret: the professional
     secret (art. 458), never art. 46bis/1, whose mention would reveal the measure."""
-    secret = public_basis(
-        ("professional_secrecy",), [("penal_code.458", decision.date)], permits=False
-    )
-    doc.add(Paragraph(intro), Bullets(secret))
+    doc.add(Paragraph(intro), Bullets(basis.measure_secret_names(decision.date)))
 
 
 def build_call_note(

@@ -86,14 +86,9 @@ def _provisions(decision: Decision) -> list[Heading | Quote]:
         version = provisions.on(citation.id, decision.date)
         text = version.shown_quote if version else t("documents.note.provision_missing")
         notes = [t("documents.note.provision_valid_on", date=date_text(decision.date))]
-        if citation.to_verify:
-            notes.append(t("documents.note.to_verify_marker", note=citation.to_verify))
-        title = (
-            version.title
-            if version is not None and version.label == citation.label
-            else citation.label
-        )
-        blocks.append(Quote(title, text, tuple(notes)))
+        if citation.note:
+            notes.append(t("documents.note.to_verify_marker", note=citation.note))
+        blocks.append(Quote(citation.title, text, tuple(notes)))
     return blocks
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from depositaire.engine.compiled import compiled
-from depositaire.engine.decision import Citation, Decision
+from depositaire.engine.decision import Citation, Decision, RuleBasis
 from depositaire.engine.evaluator import evaluate
 from depositaire.engine.provisions import Provisions, default_provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
@@ -29,6 +29,7 @@ __all__ = [
     "Decision",
     "Provisions",
     "Rule",
+    "RuleBasis",
     "RuleBase",
     "Situation",
     "SituationError",

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
-from depositaire.engine.decision import Citation, Decision, RuleStatus, Trace
+from depositaire.engine.decision import Citation, Decision, RuleBasis, RuleStatus, Trace
 from depositaire.engine.derive import Derivation
 from depositaire.engine.evaluator import (
     _citations,
@@ -43,6 +43,7 @@ from depositaire.engine.evaluator import (
     _sorted,
     disclosure,
     presumed,
+    rule_basis,
 )
 from depositaire.engine.missing import fast_mask, only_decisive
 from depositaire.engine.provisions import Provisions
@@ -423,26 +424,25 @@ class CompiledRuleBase:
             if len(self._tails) > 65536:
                 self._tails.clear()
             self._tails[tkey] = tail
-        citations, to_verify, notes, penalties = tail
+        citations, to_verify, notes, penalties, basis = tail
         # A dated version decides under its contract id (situation.md); which one, in
         # ``rule_versions``.
         reported, versions = self.rule_base.reported(rules)
         presumptions = presumed(winner, verdict, f)
         if presumptions:
-            from depositaire.messages import t
-
-            to_verify = (*to_verify, *(t(f"presumptions.{k}") for _r, _p, k in presumptions))
+            to_verify = (*to_verify, *(f"presumptions.{k}" for _r, _p, k in presumptions))
         return Decision(
             verdict=verdict,
             rules=reported,
             rule_versions=versions,
+            basis=list(basis),
             citations=list(citations),
             may_disclose=self._sorted(may),
             never_disclose=self._sorted(never),
             duties=list(dict.fromkeys(duties)),
             missing=missing,
             text=None if explain else [],
-            to_verify=list(to_verify),
+            verify_keys=list(to_verify),
             date=date,
             rule_base_version=self.rule_base.version,
             as_known_on=known,
@@ -463,8 +463,11 @@ class CompiledRuleBase:
         derivations: Sequence[Derivation],
         date: dt.date,
         known: dt.date | None,
-    ) -> tuple[tuple[Citation, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        """Citations, notes to verify, not-modelled notes and penalties: they depend only
+    ) -> tuple[
+        tuple[Citation, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], list[RuleBasis]
+    ]:
+        """Citations, keys of the notes to verify, not-modelled notes, penalties and the
+        legal basis (``evaluator.rule_basis``): they depend only
         on the steps, the rules, the verdict, the derivations, the date, the reading day,
         whether the holder is bound and the language (memoised on those by ``evaluate``)."""
         cited_rules = tuple(
@@ -481,7 +484,8 @@ class CompiledRuleBase:
 
         notes = tuple(t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules))
         penalties = tuple(self.rule_base.law.penalties_for(rules, verdict, f, date))
-        return citations, to_verify, notes, penalties
+        basis = rule_basis(self.rule_base, rules, citations)
+        return citations, to_verify, notes, penalties, basis
 
     def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
         """The explanation, rendered when the decision's ``explanation`` is first read."""

@@ -17,20 +17,59 @@ RuleStatus = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Citation:
+    """A provision the decision rests on, in the version in force on ``valid_on``.
+
+    ``label`` and ``to_verify`` are the law data's own French (``law/provisions.yaml``);
+    a reader sees :attr:`title` and :attr:`note`, the catalogue's text for this version
+    (``provision_titles.<id>@<since>``, ``provision_notes.<id>@<since>``) in the active
+    language."""
+
     id: str
     label: str
     valid_on: dt.date
     to_verify: str | None = None
+    #: The version: its ``valid_from`` (ISO date) or ``always``.
+    since: str = "always"
+
+    @property
+    def title(self) -> str:
+        from depositaire.messages import t_or
+
+        return t_or(f"provision_titles.{self.id}@{self.since}", self.label)
+
+    @property
+    def note(self) -> str | None:
+        """The "to verify" note in the reader's language (``None``: nothing to verify)."""
+        if not self.to_verify:
+            return None
+        from depositaire.messages import t_or
+
+        return t_or(f"provision_notes.{self.id}@{self.since}", self.to_verify)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.id,
-            "label": self.label,
+            "label": self.title,
             "valid_on": self.valid_on.isoformat(),
+            "since": self.since,
         }
         if self.to_verify:
-            out["to_verify"] = self.to_verify
+            out["to_verify"] = self.note
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBasis:
+    """One rule that decided and the provisions it rests on (keys of ``citations``)."""
+
+    #: The contract's id (``Decision.rules``).
+    rule: str
+    #: The id of the version that decided (``rule`` itself unless a dated version).
+    version: str
+    provisions: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "version": self.version, "provisions": list(self.provisions)}
 
 
 @dataclass(slots=True)
@@ -53,7 +92,9 @@ class Decision:
     missing: list[str]
     #: The explanation's sentences once rendered (``None``: not yet, see ``renderer``).
     text: list[str] | None
-    to_verify: list[str]
+    #: Catalogue keys of the rules' "to verify" notes (``to_verify.<key>``); the notes of
+    #: the provisions come from ``citations``. Rendered by :attr:`to_verify`.
+    verify_keys: list[str]
     date: dt.date
     rule_base_version: str
     #: French notes: declared not-modelled statements of the sources bearing on the rules.
@@ -67,6 +108,9 @@ class Decision:
     #: unknown: (rule id, fact, catalogue key ``presumptions.<key>``); each is also a note
     #: in ``to_verify`` (``rules --prove``, property 4).
     presumptions: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Each deciding rule and the provisions it rests on: the legal basis, as decided
+    #: (``documents.basis`` renders it).
+    basis: list[RuleBasis] = field(default_factory=list)
     trace: Trace = field(repr=False, default_factory=Trace)
     winner: Rule | None = field(repr=False, default=None)
     #: The day the law was read (bi-temporal): an annulment decided by then erases the
@@ -102,6 +146,20 @@ class Decision:
         self.renderer = None
         self.text_language = None
 
+    @property
+    def to_verify(self) -> list[str]:
+        """The "to verify" notes in the active language: each cited provision's, then the
+        rules' own."""
+        from depositaire.messages import t
+
+        notes = [
+            t("explain.provision_to_verify", title=c.title, note=c.note)
+            for c in self.citations
+            if c.to_verify
+        ]
+        notes.extend(t(key) for key in self.verify_keys)
+        return list(dict.fromkeys(notes))
+
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON form (plus ``to_verify``, ``date``, ``rule_base_version``)."""
         return {
@@ -121,6 +179,7 @@ class Decision:
             "penalties": list(self.penalties),
             "rule_versions": dict(self.rule_versions),
             "presumptions": [{"rule": r, "fact": p} for r, p, _key in self.presumptions],
+            "basis": [b.to_dict() for b in self.basis],
         }
 
     def decided_rule_ids(self) -> list[str]:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from depositaire.engine.conditions import Facts
-from depositaire.engine.decision import Citation, Decision, Trace
+from depositaire.engine.decision import Citation, Decision, RuleBasis, Trace
 from depositaire.engine.derive import Derivation
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import DISCLOSING, Rule, RuleBase, Verdict
@@ -251,7 +251,7 @@ def evaluate(
     reported, versions = rule_base.reported(rules)
     presumptions = presumed(winner, verdict, f)
     if presumptions:
-        to_verify = (*to_verify, *(t(f"presumptions.{key}") for _r, _p, key in presumptions))
+        to_verify = (*to_verify, *(f"presumptions.{key}" for _r, _p, key in presumptions))
     decision = Decision(
         verdict=verdict,
         rules=reported,
@@ -262,10 +262,11 @@ def evaluate(
         duties=list(dict.fromkeys(duties)),
         missing=missing,
         text=[],
-        to_verify=list(to_verify),
+        verify_keys=list(to_verify),
         date=date,
         rule_base_version=rule_base.version,
         as_known_on=known,
+        basis=rule_basis(rule_base, rules, citations),
         not_modelled=not_modelled,
         penalties=penalties,
         presumptions=presumptions,
@@ -374,13 +375,13 @@ def _citations(
     extra: tuple[str, ...] = (),
 ) -> tuple[tuple[Citation, ...], tuple[str, ...]]:
     """The provisions in force on ``date`` as known on ``as_known_on`` that the rules and
-    derivations rest on, plus ``extra`` keys (the judgments that annulled a rule); memoised."""
+    derivations rest on, plus ``extra`` keys (the judgments that annulled a rule), and the
+    catalogue keys of the rules' "to verify" notes; memoised. No text: the notes are
+    rendered when read (``Decision.to_verify``), in the reader's language."""
     key = (tuple(r.id for r in rules), derivations, date, as_known_on, extra, id(provisions))
     found = _CITATION_CACHE.get(key)
     if found is not None:
         return found
-    from depositaire.messages import t
-
     keys: list[str] = []
     verify_keys: list[str] = []
     for r in rules:
@@ -390,17 +391,30 @@ def _citations(
         keys.extend(d.citations)
     keys.extend(extra)
     citations: list[Citation] = []
-    notes: list[str] = []
     for k in dict.fromkeys(keys):
         version = provisions.on(k, date, as_known_on)
         if version is None:
             continue
-        citations.append(Citation(k, version.label, date, version.to_verify))
-        if version.to_verify:
-            notes.append(f"{version.label} : {version.to_verify}")
-    notes.extend(t(f"to_verify.{k}") for k in dict.fromkeys(verify_keys))
-    found = (tuple(citations), tuple(dict.fromkeys(notes)))
+        since = version.valid_from.isoformat() if version.valid_from else "always"
+        citations.append(Citation(k, version.label, date, version.to_verify, since))
+    found = (tuple(citations), tuple(f"to_verify.{k}" for k in dict.fromkeys(verify_keys)))
     if len(_CITATION_CACHE) > 65536:
         _CITATION_CACHE.clear()
     _CITATION_CACHE[key] = found
     return found
+
+
+def rule_basis(
+    rule_base: RuleBase, rules: Sequence[str], citations: Sequence[Citation]
+) -> list[RuleBasis]:
+    """The legal basis as decided: each deciding rule (version ids, as ``rules`` holds them
+    before ``RuleBase.reported``) with the provisions of ``citations`` it rests on."""
+    cited = {c.id for c in citations}
+    out: list[RuleBasis] = []
+    for rule_id in dict.fromkeys(rules):
+        rule = rule_base.by_id.get(rule_id)
+        if rule is None:
+            continue
+        keys = tuple(k for k in dict.fromkeys(rule.citations) if k in cited)
+        out.append(RuleBasis(rule.contract_id, rule.id, keys))
+    return out

@@ -1,4 +1,4 @@
-"""The French explanation of a decision: one sentence per step of the reasoning.
+"""The explanation of a decision, in the reader's language: one sentence per step.
 
 It names what the law derives, the default, each exception that failed and why
 (the first condition not met), the exception that applied instead, what may and
@@ -23,7 +23,7 @@ from depositaire.messages import current_language, has, one_language, t, t_or
 
 
 def value_label(path: str, value: object) -> str:
-    """The French label of one value of a fact."""
+    """The label of one value of a fact, in the reader's language."""
     if isinstance(value, bool):
         return t("common.word_yes") if value else t("common.word_no")
     if isinstance(value, dt.date):
@@ -49,11 +49,11 @@ def fact_label(path: str) -> str:
 def format_date(day: dt.date) -> str:
     months = t("common.months").split(",")
     number = t("common.first_of_month") if day.day == 1 else str(day.day)
-    return f"{number} {months[day.month - 1]} {day.year}"
+    return t("common.date", day=number, month=months[day.month - 1], year=day.year)
 
 
 def describe_leaf(leaf: Leaf) -> str:
-    """A leaf as a French statement of what must hold ("la personne a donné son accord")."""
+    """A leaf as a statement of what must hold ("la personne a donné son accord")."""
     spec = FACTS[leaf.path]
     if spec.type == "bool":
         (value,) = leaf.values
@@ -65,7 +65,9 @@ def describe_leaf(leaf: Leaf) -> str:
             fact=fact_label(leaf.path),
             value=value_label(leaf.path, leaf.values[0]),
         )
-    values = t("common.or").join(f"« {value_label(leaf.path, v)} »" for v in leaf.values)
+    values = t("common.or").join(
+        t("common.quoted", text=value_label(leaf.path, v)) for v in leaf.values
+    )
     key = "explain.leaf_not_in" if leaf.negate else "explain.leaf_in"
     return t(key, fact=fact_label(leaf.path), values=values)
 
@@ -149,6 +151,15 @@ def _cite(rule: Rule | Iterable[str], provisions: Provisions, date: dt.date) -> 
     return t("explain.separator").join(list(dict.fromkeys(labels))[:2])
 
 
+def _applies(rule: Rule, provisions: Provisions, date: dt.date) -> str:
+    """A rule's sentence followed by the provisions it cites."""
+    return t(
+        "explain.rule_applies",
+        sentence=t(f"rules.{rule.id}.applies"),
+        citation=_cite(rule, provisions, date),
+    )
+
+
 def explain(
     decision: Decision, situation: Situation, f: Mapping[str, object], provisions: Provisions
 ) -> list[str]:
@@ -183,7 +194,7 @@ def _explain(
             )
         )
     elif default is not None:
-        out.append(t(f"rules.{default.id}.applies") + f" ({_cite(default, provisions, date)}).")
+        out.append(_applies(default, provisions, date))
 
     if f.get("person.deceased") is True:
         out.append(t("explain.deceased"))
@@ -264,7 +275,7 @@ def _explain(
         pass
     for rule, status in statuses:
         if rule.kind == "duty" and status == "fired":
-            out.append(t(f"rules.{rule.id}.applies") + f" ({_cite(rule, provisions, date)}).")
+            out.append(_applies(rule, provisions, date))
 
     out.append(t(f"verdicts.{decision.verdict}.sentence"))
     if decision.may_disclose:

@@ -69,6 +69,20 @@ class ProvisionVersion:
         return t_or(self.title_key, self.label)
 
     @property
+    def note_key(self) -> str:
+        """The catalogue key of this version's "to verify" note (same suffix as the title)."""
+        return self.title_key.replace("provision_titles.", "provision_notes.", 1)
+
+    @property
+    def to_verify_text(self) -> str | None:
+        """The "to verify" note in the reader's language (``None``: nothing to verify)."""
+        if not self.to_verify:
+            return None
+        from depositaire.messages import t_or
+
+        return t_or(self.note_key, self.to_verify)
+
+    @property
     def shown_quote(self) -> str:
         """The quotation as a reader sees it: the stored French text; in another language,
         followed by the mark that no official translation is held."""
@@ -76,7 +90,7 @@ class ProvisionVersion:
 
         if current_language() == DEFAULT_LANGUAGE:
             return self.quote
-        return f"{self.quote}\n({t('law_quotes.french_only')})"
+        return t("law_quotes.marked", quote=self.quote, mark=t("law_quotes.french_only"))
 
     @property
     def short(self) -> str:
@@ -86,13 +100,6 @@ class ProvisionVersion:
         if self.instrument == "new_penal_code":
             return t("provisions.new_penal_code_short", article=self.key.rsplit(".", 1)[-1])
         return self.title.split(" — ")[0]
-
-
-def citation_title(citation_id: str, french_label: str, on: dt.date) -> str:
-    """A decision's citation in the reader's language (the decision stores the French
-    title of the version in force on ``on``)."""
-    version = default_provisions().on(citation_id, on)
-    return version.title if version is not None and version.label == french_label else french_label
 
 
 def _date(value: Any) -> dt.date | None:

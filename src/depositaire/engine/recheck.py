@@ -57,10 +57,19 @@ class Report:
 
 
 def _citations(decision: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    """A stored decision's citations by version: ``(id, "@" + since)`` (the label is in
+    the language the decision was stored in), or ``(id, label)`` for a row stored before
+    citations kept their version."""
     out: dict[tuple[str, str], str] = {}
     for c in decision.get("citations") or ():
         if isinstance(c, Mapping) and "id" in c:
-            out[(str(c["id"]), str(c.get("label", "")))] = str(c.get("label") or c["id"])
+            version = f"@{c['since']}" if "since" in c else str(c.get("label", ""))
+            label = str(c.get("label") or c["id"])
+            if "since" in c:
+                from depositaire.messages import t_or
+
+                label = t_or(f"provision_titles.{c['id']}@{c['since']}", label)
+            out[(str(c["id"]), version)] = label
     return out
 
 
@@ -80,7 +89,8 @@ def recheck_one(
     if verdict_before == now.verdict and set(may_before) == set(now.may_disclose):
         return None
     cited_before = _citations(before)
-    cited_now = {(c.id, c.label): c.label for c in now.citations}
+    by_version = any(version.startswith("@") for _, version in cited_before)
+    cited_now = {(c.id, f"@{c.since}" if by_version else c.label): c.title for c in now.citations}
     provisions = tuple(
         dict.fromkeys(
             [v for k, v in cited_before.items() if k not in cited_now]
@@ -90,7 +100,7 @@ def recheck_one(
     if not provisions and now.winner is not None:
         # The same provisions cited: those of the rule that decides now.
         own = set(now.winner.citations)
-        provisions = tuple(dict.fromkeys(c.label for c in now.citations if c.id in own))
+        provisions = tuple(dict.fromkeys(c.title for c in now.citations if c.id in own))
     return Change(
         stored=stored,
         verdict_before=verdict_before,

@@ -24,7 +24,7 @@ from depositaire.web.cases import access_report
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.models import Consent, Objection
 from depositaire.web.disclosures.models import Disclosure, PrivacyContact
-from depositaire.web.disclosures.service import legal_basis, recipient_label
+from depositaire.web.disclosures.service import basis_rows, recipient_label
 from depositaire.web.views import guard, journal, pdf_response, render_pdf, sha256_hex
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
@@ -66,7 +66,7 @@ def report_context(person: Person) -> dict[str, Any]:
             "purpose": value_label("request.kind", d.purpose),
             "categories": ", ".join(category_label(c) for c in d.disclosed_categories)
             or t("incoming.report.nothing_sent"),
-            "basis": legal_basis(d.outcomes, d.rule_ids, public=True),
+            "basis": basis_rows(d.outcomes, d.rule_ids, public=True),
         }
         for d in sent
     ]

@@ -7,10 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from depositaire.documents import basis
 from depositaire.engine.explain import value_label
 from depositaire.engine.schema import CATEGORIES
-from depositaire.law import default_rule_base
-from depositaire.messages import t
 from depositaire.web.cases.models import InformationItem
 from depositaire.web.disclosures.models import CommitteeSession, Disclosure
 from depositaire.web.disclosures.preparation import IDENTITY, Outcome, PreparationRequest
@@ -22,40 +21,14 @@ def recipient_label(kind: str, name: str = "") -> str:
     return f"{label} — {name}" if name else label
 
 
-def legal_basis(
+def basis_rows(
     outcomes: list[dict[str, Any]], rule_ids: list[str], *, public: bool = False
 ) -> list[dict[str, Any]]:
-    """Each rule that allowed what went out: its French title and the provisions it cites;
-    ``public``: only the provisions that permit, by their public names (extract, report)."""
-    import datetime as dt
-
-    from depositaire.documents.letters import PERMITTING, public_name
-
-    labels: dict[str, str] = {}
-    for outcome in outcomes:
-        if outcome.get("included"):
-            for citation in outcome["decision"].get("citations", []):
-                if not public:
-                    labels.setdefault(citation["id"], citation["label"])
-                    continue
-                if citation["id"] not in PERMITTING:
-                    continue
-                name = public_name(citation["id"], dt.date.fromisoformat(citation["valid_on"]))
-                if name:
-                    labels.setdefault(citation["id"], name[:1].upper() + name[1:])
-    rules = default_rule_base().by_id
-    out = []
-    for rule_id in rule_ids:
-        rule = rules.get(rule_id)
-        keys = rule.citations if rule is not None else ()
-        out.append(
-            {
-                "id": rule_id,
-                "title": t(f"rules.{rule_id}.title"),
-                "citations": [labels[k] for k in keys if k in labels],
-            }
-        )
-    return out
+    """Each rule that allowed what went out, its title and the provisions it rested on in
+    the stored decisions of the included items; ``public``: only the provisions that
+    permit, by their public names (extract, report). See :mod:`depositaire.documents.basis`."""
+    decisions = [o["decision"] for o in outcomes if o.get("included") and "decision" in o]
+    return basis.rule_rows(decisions, rule_ids, public=public)
 
 
 def _ordered_union(lists: list[list[str]], order: tuple[str, ...] | None = None) -> list[str]:
@@ -85,7 +58,7 @@ def extract_context(disclosure: Disclosure, outcomes: list[Outcome]) -> dict[str
             for o in included
         ],
         "withheld": withheld_counts(withheld),
-        "basis": legal_basis([o.to_json() for o in outcomes], disclosure.rule_ids, public=True),
+        "basis": basis_rows([o.to_json() for o in outcomes], disclosure.rule_ids, public=True),
         "rule_base_version": disclosure.rule_base_version,
     }
 

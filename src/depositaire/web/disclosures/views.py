@@ -20,7 +20,7 @@ from depositaire.web.consent.models import Consent, Objection
 from depositaire.web.disclosures.forms import FactsForm, PrepareForm, SessionForm, posted_fact_paths
 from depositaire.web.disclosures.models import CommitteeSession, Disclosure
 from depositaire.web.disclosures.preparation import PreparationRequest, evaluate, missing_facts
-from depositaire.web.disclosures.service import legal_basis, recipient_label, record_disclosure
+from depositaire.web.disclosures.service import basis_rows, recipient_label, record_disclosure
 from depositaire.web.views import (
     attachment_response,
     guard,
@@ -127,7 +127,7 @@ def detail(request: HttpRequest, disclosure: Disclosure) -> HttpResponse:
             "person": disclosure.person,
             "recipient": recipient_label(disclosure.recipient_kind, disclosure.recipient_name),
             "purpose": value_label("request.kind", disclosure.purpose),
-            "basis": legal_basis(disclosure.outcomes, disclosure.rule_ids),
+            "basis": basis_rows(disclosure.outcomes, disclosure.rule_ids),
             "extract": _extract_html(disclosure),
         },
     )
@@ -290,7 +290,7 @@ def registers(request: HttpRequest) -> HttpResponse:
             "disclosure": d,
             "recipient": recipient_label(d.recipient_kind, d.recipient_name),
             "purpose": value_label("request.kind", d.purpose),
-            "rules": legal_basis(d.outcomes, d.rule_ids),
+            "rules": basis_rows(d.outcomes, d.rule_ids),
         }
         for d in disclosure_page.object_list
     ]

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from depositaire.documents import LetterInputs, build_letter, letter_choice, render
+from depositaire.documents import LetterInputs, basis, build_letter, letter_choice, render
 from depositaire.documents.letters import build_call_note, call_script
 from depositaire.documents.model import Bullets, Document, Lines, Paragraph
 from depositaire.engine.explain import category_label, value_label
@@ -209,22 +209,12 @@ def close(
 
 
 def basis_labels(decision: dict[str, Any], *, public: bool = False) -> list[str]:
-    """The provisions the deciding rules rest on, from a stored decision (all citations if none
-    match); ``public``: by their public names only (for the person and the letters)."""
-    import datetime as dt
-
-    from depositaire.documents.letters import public_basis
-    from depositaire.law import default_rule_base
-
-    citations = decision.get("citations", [])
+    """The provisions a stored decision's deciding rules rest on (all citations if none
+    match); ``public``: by their public names only (for the person and the letters).
+    The basis is the stored one (:mod:`depositaire.documents.basis`)."""
     if public:
-        dated = [(c["id"], dt.date.fromisoformat(c["valid_on"])) for c in citations if "id" in c]
-        allowing = decision.get("verdict") in ("share", "may_disclose", "must_disclose")
-        return list(public_basis(decision.get("rules", []), dated, permits=allowing))
-    by_id = default_rule_base().by_id
-    keys = {k for rule in decision.get("rules", []) if rule in by_id for k in by_id[rule].citations}
-    chosen = [c["label"] for c in citations if c.get("id") in keys]
-    return list(dict.fromkeys(chosen or (c["label"] for c in citations)))
+        return list(basis.public_names(decision))
+    return list(basis.titles(decision))
 
 
 def requester_label(request: IncomingRequest) -> str:

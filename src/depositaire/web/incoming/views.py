@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from depositaire.documents import DocumentError
-from depositaire.documents.letters import legal_basis
+from depositaire.documents import DocumentError, basis
 from depositaire.engine import SituationError
 from depositaire.engine.explain import category_label, disclosure_label, fact_label, value_label
 from depositaire.engine.schema import CATEGORIES
@@ -267,8 +266,8 @@ def _decision_context(interview: Interview) -> dict[str, Any]:
         "may": [disclosure_label(c) for c in decision.may_disclose],
         "never": [disclosure_label(c) for c in decision.never_disclose],
         "duties": [t(f"duties.{d}") for d in decision.duties],
-        "basis": legal_basis(decision),
-        "citations": [c.label for c in decision.citations],
+        "basis": basis.titles(decision),
+        "citations": basis.citation_titles(decision),
         "missing": [fact_label(p) for p in decision.missing],
     }
 
