@@ -41,6 +41,7 @@ from depositaire.engine.evaluator import (
     _citations,
     _missing,
     _sorted,
+    completion_winner,
     disclosure,
     presumed,
     rule_basis,
@@ -378,7 +379,9 @@ class CompiledRuleBase:
                     for p in pending:
                         steps.append((p, "same_outcome"))
                     if winner is None:
-                        winner = pending[0]
+                        winner = completion_winner(
+                            pending, maybe_defeated, situation, self.rule_base, self.provisions, f
+                        )
                     pending = []
                 for p in pending:
                     steps.append((p, "pending"))

@@ -191,7 +191,9 @@ def evaluate(
                 for p in pending:
                     steps.append((p, "same_outcome"))
                 if winner is None:
-                    winner = pending[0]
+                    winner = completion_winner(
+                        pending, maybe_defeated, situation, rule_base, provisions, f
+                    )
                 pending = []
             for p in pending:
                 steps.append((p, "pending"))
@@ -308,6 +310,40 @@ def _missing(
 
 #: Above this many combinations of open facts, ``missing`` keeps the rule-by-rule estimate.
 EXACT_MISSING_LIMIT = 8192
+
+
+def completion_winner(
+    pending: list[Rule],
+    maybe_defeated: dict[str, Rule],
+    situation: Situation,
+    rule_base: RuleBase,
+    provisions: Provisions,
+    f: Facts,
+) -> Rule:
+    """The rule that decides when no open fact can change the outcome and no rule has won.
+
+    Every completion of the open facts then gives one outcome, but not necessarily that of
+    the first pending rule: that rule may fail in every completion (a guarantor look-up to a
+    colleague of the same team while the person objects: shared secrecy is pending on the
+    unknown facts, yet the person's objection keeps the secret whatever they are). So one
+    completion is decided — each open fact takes the first of its value classes — and the
+    rule that wins there decides."""
+    involved = (*pending, *maybe_defeated.values())
+    open_facts = dict.fromkeys(p for r in involved for p in r.effective.open_facts(f))
+    changes: dict[str, Any] = {p: rule_base.value_classes(p, involved)[0] for p in open_facts}
+    d = evaluate(
+        situation.with_facts(changes), rule_base, provisions, explain=False, exact_missing=False
+    )
+    if d.verdict == "undetermined" or not d.rules:
+        return pending[0]
+    # The first pending rule whose outcome is that one outcome decides, as when every
+    # pending rule agrees; the completion's own winner only when none gives it.
+    common = (d.verdict, frozenset(d.may_disclose))
+    for p in pending:
+        o = _outcome(p, f)
+        if o is not None and (o[0], frozenset(o[1])) == common:
+            return p
+    return rule_base.by_id[d.rules[0]]
 
 
 def _only_decisive(

@@ -1178,6 +1178,10 @@ class Agreement:
     deciding_rules: set[str]
     #: Situations whose obligation rests on a declared presumption (the decision shows it).
     presumed: int = 0
+    #: Situations where the engine took, with no winner and no decisive fact, the first
+    #: pending rule giving the one outcome of every completion rather than the first pending
+    #: rule the model takes; each checked by deciding every completion (``_settled_by_all``).
+    completion_settled: int = 0
 
 
 def _set(out: dict[str, Any], path: str, value: Any) -> None:
@@ -1240,7 +1244,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     verdicts: dict[str, int] = {}
     deciding: set[str] = set()
     caches: dict[tuple[str, ...], dict[Any, Expr]] = {}
-    done = presumed = 0
+    done = presumed = completion_settled = 0
     situations = itertools.chain(
         random_situations(base, count // 2, seed), _mutations(seeds, count - count // 2, seed)
     )
@@ -1299,7 +1303,10 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
                     {d for d, e in m.duties.items() if truth(found, e)},
                     {k for k, e in m.presumed.items() if truth(found, e)},
                 )
-                differences.append((data, f"solver {got} engine {expected}"))
+                if _settled_by_all(base, situation, decision):
+                    completion_settled += 1
+                else:
+                    differences.append((data, f"solver {got} engine {expected}"))
             verdicts[decision.verdict] = verdicts.get(decision.verdict, 0) + 1
             if decision.winner is not None:
                 deciding.add(decision.winner.id)
@@ -1307,7 +1314,39 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
             done += 1
     finally:
         pass
-    return Agreement(done, differences, verdicts, deciding, presumed)
+    return Agreement(done, differences, verdicts, deciding, presumed, completion_settled)
+
+
+def _settled_by_all(base: RuleBase, situation: Any, decision: Decision, limit: int = 4096) -> bool:
+    """True when every completion of the open facts of the rules in force gives the
+    engine's determined outcome (verdict and what may go out), by the reference."""
+    from depositaire.engine import evaluator
+    from depositaire.engine.provisions import default_provisions
+
+    if decision.verdict == "undetermined":
+        return False
+    f, _ = base.law.derive(situation.facts)
+    rules = [r for group in base.in_force(situation.date, situation.as_known_on) for r in group]
+    open_facts = list(dict.fromkeys(p for r in rules for p in r.effective.open_facts(f)))
+    classes = [base.value_classes(p, rules) for p in open_facts]
+    total = 1
+    for c in classes:
+        total *= len(c)
+    if total > limit:
+        return False
+    provisions = default_provisions()
+    expected = (decision.verdict, frozenset(decision.may_disclose))
+    for combo in itertools.product(*classes):
+        d = evaluator.evaluate(
+            situation.with_facts(dict(zip(open_facts, combo, strict=True))),
+            base,
+            provisions,
+            explain=False,
+            exact_missing=False,
+        )
+        if (d.verdict, frozenset(d.may_disclose)) != expected:
+            return False
+    return True
 
 
 def _given_of(found: z3.ModelRef, facts: Facts) -> dict[str, Any]:
