@@ -772,6 +772,22 @@ def test_the_covering_line_names_the_withheld_category(
     assert "l'adresse" in page_text(response)
 
 
+@pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u200d", "\u2060", "\u200f", "\ufeff"])
+def test_an_invisible_character_inside_a_word_does_not_get_a_withheld_value_past_the_guard(
+    client: Any, world: World, sw: Any, foreigner: Any, mark: str
+) -> None:
+    # A soft hyphen, a zero-width or a direction mark splits no word on paper: the PDF
+    # prints "Tilleuls" whole (found by QA: "Til\u00adleuls" went out in the letter).
+    _tilleuls(foreigner)
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    response = client.post(url, {"covering_note": f"Voir Til{mark}leuls.", "action": "close"})
+    assert response.status_code == 400
+    assert "l'adresse" in page_text(response)
+    assert not RequestAnswer.objects.filter(request=incoming).exists()
+
+
 def test_a_clean_covering_line_goes_out_and_is_journaled_as_free_text(
     client: Any, world: World, sw: Any, foreigner: Any
 ) -> None:
