@@ -788,6 +788,39 @@ def test_an_invisible_character_inside_a_word_does_not_get_a_withheld_value_past
     assert not RequestAnswer.objects.filter(request=incoming).exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "category"),
+    [
+        ("reference", "Garant — Rue des Tilleuls 14", "l'adresse"),
+        ("recipient_contact", "Rue des Tilleuls 14, 5000 Namur", "l'adresse"),
+        ("reference", "AID-aide médicale du CPAS", "l'aide accordée"),
+    ],
+)
+def test_the_texts_of_a_request_we_send_may_not_carry_what_its_letter_withholds(
+    client: Any, world: World, sw: Any, foreigner: Any, field: str, text: str, category: str
+) -> None:
+    # The recipient and the reference of a request the CPAS sends are printed in its
+    # letter: the worker typed them, so they are checked like the covering line (found by
+    # QA: "Garant — Rue des Tilleuls 14" went out to the immigration office).
+    _tilleuls(foreigner)
+    before = IncomingRequest.objects.count()
+    response = client.post(
+        reverse("incoming:outgoing_create"), {"person": foreigner.pk, **GUARANTOR, field: text}
+    )
+    assert response.status_code == 200
+    body = page_text(response)
+    assert "Refusé" in body and category in body
+    assert response.context["form"].errors.get(field)
+    assert IncomingRequest.objects.count() == before
+    # The name, the national number and the nationality may go out: a reference naming
+    # the person is kept.
+    fine = client.post(
+        reverse("incoming:outgoing_create"),
+        {"person": foreigner.pk, **GUARANTOR, "reference": "Garant de Samir GARANTX"},
+    )
+    assert fine.status_code == 302
+
+
 def test_a_clean_covering_line_goes_out_and_is_journaled_as_free_text(
     client: Any, world: World, sw: Any, foreigner: Any
 ) -> None:
