@@ -96,6 +96,24 @@ def test_the_admin_index_names_the_accounts_section_in_french(client: Any, world
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_every_admin_section_is_named_in_the_users_language(
+    client: Any, world: World, language: str
+) -> None:
+    # The section of the DPO contacts read "DISCLOSURES", the app's label (found by QA).
+    user = world.a.users[roles.SYSADMIN]
+    user.language = language
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    page = client.get("/administration/")
+    sections = page.context["app_list"]
+    assert sections
+    for section in sections:
+        assert section["name"] != section["app_label"].title(), section["name"]
+    assert not re.search(r">\s*Disclosures\s*<", page.content.decode(), re.I)
+
+
+@pytest.mark.django_db
 def test_the_reason_for_closing_without_a_letter_starts_with_a_capital(
     client: Any, world: World
 ) -> None:
