@@ -397,3 +397,39 @@ def test_country_names_come_in_french_with_the_code_kept_for_unknown_ones() -> N
     )
     assert nationality_label("MA") == "Maroc (MA)"
     assert nationality_label("XQ") == "XQ" and not is_country("XQ") and is_country("be")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "says"), [("fr", "Rien n'a été enregistré"), ("nl", "Er werd niets opgeslagen")]
+)
+def test_a_form_sent_with_a_stale_token_gets_the_applications_page_saying_nothing_was_saved(
+    world: World, language: str, says: str
+) -> None:
+    # A form left open across a new login was answered by Django's bare page « La
+    # vérification CSRF a échoué… la variable DEBUG » (found by QA).
+    from django.test import Client
+
+    user = world.a.users[roles.SOCIAL_WORKER]
+    user.language = language
+    user.save(update_fields=["language"])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    person = Person.objects.filter(team__in=user.teams.all()).first()
+    assert person is not None
+    before = person.items.count()
+    response = browser.post(
+        reverse("cases:item_create", kwargs={"person_id": person.pk}),
+        {
+            "nature": "secret_fact",
+            "categories": ["income"],
+            "content": "x",
+            "origin": "observed",
+            "csrfmiddlewaretoken": "stale",
+        },
+    )
+    assert response.status_code == 403
+    body = html.unescape(response.content.decode())
+    assert says in body and "DEBUG" not in body and "CSRF" not in body
+    assert '<footer class="foot">' in body  # the application's page, with its footer
+    assert person.items.count() == before
