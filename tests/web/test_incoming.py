@@ -821,6 +821,17 @@ def test_the_texts_of_a_request_we_send_may_not_carry_what_its_letter_withholds(
     assert fine.status_code == 302
 
 
+def test_the_page_of_a_request_we_send_does_not_speak_of_it_as_received(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    # It read « Référence du demandeur » and « Reçue le …, par … » (found by QA).
+    incoming = register(client, foreigner, {**GUARANTOR, "reference": "NOTRE-REF-7"})
+    body = page_text(client.get(reverse("incoming:detail", kwargs={"incoming_id": incoming.pk})))
+    assert "Notre référence" in body and "NOTRE-REF-7" in body
+    assert "Référence du demandeur" not in body and "Reçue" not in body
+    assert "Préparée" in body
+
+
 def test_a_clean_covering_line_goes_out_and_is_journaled_as_free_text(
     client: Any, world: World, sw: Any, foreigner: Any
 ) -> None:
