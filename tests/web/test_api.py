@@ -240,11 +240,10 @@ def test_the_sysadmin_creates_lists_and_revokes_the_tokens_of_the_organisation(
     listed = list(page.context["tokens"])
     assert mine in listed and foreign not in listed
     created = client.post(
-        reverse("api_tokens:list"),
-        {"user": worker.pk, "scopes": ["decide", "register"], "days": "7"},
+        reverse("api_tokens:list"), {"user": worker.pk, "scopes": ["decide"], "days": "7"}
     )
     assert created.context["created"]
-    assert ApiToken.objects.filter(user=worker, scopes=["decide", "register"]).exists()
+    assert ApiToken.objects.filter(user=worker, scopes=["decide"]).exists()
     assert (
         client.post(reverse("api_tokens:revoke", kwargs={"token_id": mine.pk})).status_code == 302
     )
@@ -252,6 +251,27 @@ def test_the_sysadmin_creates_lists_and_revokes_the_tokens_of_the_organisation(
     assert mine.revoked_at is not None
     refused = client.post(reverse("api_tokens:revoke", kwargs={"token_id": foreign.pk}))
     assert refused.status_code == 404
+
+
+def test_the_sysadmin_cannot_mint_a_register_token_in_a_workers_name(
+    client: Any, world: World
+) -> None:
+    # A register token acts as its user on persons' files and is shown once, to whoever
+    # creates it: made by the system administrator for a social worker, it let him read
+    # the requests' texts and the file's values through the API (found by QA).
+    worker = world.a.users[roles.SOCIAL_WORKER]
+    client.force_login(world.a.users[roles.SYSADMIN])
+    before = ApiToken.objects.count()
+    for scopes in (["register"], ["decide", "register"]):
+        refused = client.post(
+            reverse("api_tokens:list"), {"user": worker.pk, "scopes": scopes, "days": "7"}
+        )
+        assert refused.status_code == 400
+        assert not refused.context["created"]
+        body = refused.content.decode()
+        assert "registre" in body and "lui-même" in body
+    assert ApiToken.objects.count() == before
+    assert not JournalEntry.objects.filter(action="api_token_created").exists()
 
 
 def test_a_token_page_refuses_a_validity_out_of_bounds_in_french(client: Any, world: World) -> None:

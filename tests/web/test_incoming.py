@@ -772,6 +772,66 @@ def test_the_covering_line_names_the_withheld_category(
     assert "l'adresse" in page_text(response)
 
 
+@pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u200d", "\u2060", "\u200f", "\ufeff"])
+def test_an_invisible_character_inside_a_word_does_not_get_a_withheld_value_past_the_guard(
+    client: Any, world: World, sw: Any, foreigner: Any, mark: str
+) -> None:
+    # A soft hyphen, a zero-width or a direction mark splits no word on paper: the PDF
+    # prints "Tilleuls" whole (found by QA: "Til\u00adleuls" went out in the letter).
+    _tilleuls(foreigner)
+    incoming = register(client, foreigner, GUARANTOR)
+    examine(client, incoming, ANSWERS["guarantor"])
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    response = client.post(url, {"covering_note": f"Voir Til{mark}leuls.", "action": "close"})
+    assert response.status_code == 400
+    assert "l'adresse" in page_text(response)
+    assert not RequestAnswer.objects.filter(request=incoming).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "category"),
+    [
+        ("reference", "Garant — Rue des Tilleuls 14", "l'adresse"),
+        ("recipient_contact", "Rue des Tilleuls 14, 5000 Namur", "l'adresse"),
+        ("reference", "AID-aide médicale du CPAS", "l'aide accordée"),
+    ],
+)
+def test_the_texts_of_a_request_we_send_may_not_carry_what_its_letter_withholds(
+    client: Any, world: World, sw: Any, foreigner: Any, field: str, text: str, category: str
+) -> None:
+    # The recipient and the reference of a request the CPAS sends are printed in its
+    # letter: the worker typed them, so they are checked like the covering line (found by
+    # QA: "Garant — Rue des Tilleuls 14" went out to the immigration office).
+    _tilleuls(foreigner)
+    before = IncomingRequest.objects.count()
+    response = client.post(
+        reverse("incoming:outgoing_create"), {"person": foreigner.pk, **GUARANTOR, field: text}
+    )
+    assert response.status_code == 200
+    body = page_text(response)
+    assert "Refusé" in body and category in body
+    assert response.context["form"].errors.get(field)
+    assert IncomingRequest.objects.count() == before
+    # The name, the national number and the nationality may go out: a reference naming
+    # the person is kept.
+    fine = client.post(
+        reverse("incoming:outgoing_create"),
+        {"person": foreigner.pk, **GUARANTOR, "reference": "Garant de Samir GARANTX"},
+    )
+    assert fine.status_code == 302
+
+
+def test_the_page_of_a_request_we_send_does_not_speak_of_it_as_received(
+    client: Any, world: World, sw: Any, foreigner: Any
+) -> None:
+    # It read « Référence du demandeur » and « Reçue le …, par … » (found by QA).
+    incoming = register(client, foreigner, {**GUARANTOR, "reference": "NOTRE-REF-7"})
+    body = page_text(client.get(reverse("incoming:detail", kwargs={"incoming_id": incoming.pk})))
+    assert "Notre référence" in body and "NOTRE-REF-7" in body
+    assert "Référence du demandeur" not in body and "Reçue" not in body
+    assert "Préparée" in body
+
+
 def test_a_clean_covering_line_goes_out_and_is_journaled_as_free_text(
     client: Any, world: World, sw: Any, foreigner: Any
 ) -> None:

@@ -96,6 +96,24 @@ def test_the_admin_index_names_the_accounts_section_in_french(client: Any, world
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_every_admin_section_is_named_in_the_users_language(
+    client: Any, world: World, language: str
+) -> None:
+    # The section of the DPO contacts read "DISCLOSURES", the app's label (found by QA).
+    user = world.a.users[roles.SYSADMIN]
+    user.language = language
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    page = client.get("/administration/")
+    sections = page.context["app_list"]
+    assert sections
+    for section in sections:
+        assert section["name"] != section["app_label"].title(), section["name"]
+    assert not re.search(r">\s*Disclosures\s*<", page.content.decode(), re.I)
+
+
+@pytest.mark.django_db
 def test_the_reason_for_closing_without_a_letter_starts_with_a_capital(
     client: Any, world: World
 ) -> None:
@@ -379,3 +397,39 @@ def test_country_names_come_in_french_with_the_code_kept_for_unknown_ones() -> N
     )
     assert nationality_label("MA") == "Maroc (MA)"
     assert nationality_label("XQ") == "XQ" and not is_country("XQ") and is_country("be")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "says"), [("fr", "Rien n'a été enregistré"), ("nl", "Er werd niets opgeslagen")]
+)
+def test_a_form_sent_with_a_stale_token_gets_the_applications_page_saying_nothing_was_saved(
+    world: World, language: str, says: str
+) -> None:
+    # A form left open across a new login was answered by Django's bare page « La
+    # vérification CSRF a échoué… la variable DEBUG » (found by QA).
+    from django.test import Client
+
+    user = world.a.users[roles.SOCIAL_WORKER]
+    user.language = language
+    user.save(update_fields=["language"])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    person = Person.objects.filter(team__in=user.teams.all()).first()
+    assert person is not None
+    before = person.items.count()
+    response = browser.post(
+        reverse("cases:item_create", kwargs={"person_id": person.pk}),
+        {
+            "nature": "secret_fact",
+            "categories": ["income"],
+            "content": "x",
+            "origin": "observed",
+            "csrfmiddlewaretoken": "stale",
+        },
+    )
+    assert response.status_code == 403
+    body = html.unescape(response.content.decode())
+    assert says in body and "DEBUG" not in body and "CSRF" not in body
+    assert '<footer class="foot">' in body  # the application's page, with its footer
+    assert person.items.count() == before

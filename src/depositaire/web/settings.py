@@ -211,6 +211,7 @@ WEBAUTHN_RP_ID = env_str("DEPOSITAIRE_WEBAUTHN_RP_ID", "")
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("DEPOSITAIRE_WEBAUTHN_ORIGINS", ["http://localhost:8000"])
 OTP_WEBAUTHN_HELPER_CLASS = "depositaire.web.accounts.passkeys.Helper"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "depositaire.web.views.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Strict"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -277,5 +277,16 @@ def error_view(status: int) -> View:
     return view
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with a token that no longer holds (a page left open across a new login,
+    a session ended): the application's page, saying nothing was saved (``CSRF_FAILURE_VIEW``)."""
+    return render(
+        request,
+        "error.html",
+        {"title": t("web.errors.csrf.title"), "message": t("web.errors.csrf.message")},
+        status=403,
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     return error_view(500)(request)

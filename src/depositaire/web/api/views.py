@@ -44,6 +44,7 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.creator = user
         if user.role == roles.SYSADMIN:
             self.fields["user"] = SafeModelChoiceField(
                 label=t("api.tokens.user"),
@@ -52,6 +53,20 @@ class TokenForm(forms.Form):
                 ),
                 initial=user.pk,
             )
+
+    def clean(self) -> dict[str, Any]:
+        """A ``register`` token acts as its user on persons' files and is shown once, to its
+        creator: only its user creates one (the system administrator, who never reads a
+        person's data, gives others ``decide`` tokens only)."""
+        data = super().clean() or {}
+        owner = data.get("user")
+        if (
+            owner is not None
+            and owner.pk != self.creator.pk
+            and "register" in (data.get("scopes") or [])
+        ):
+            self.add_error("scopes", t("api.tokens.errors.register_for_other"))
+        return data
 
 
 @guard(*ALL_ROLES)

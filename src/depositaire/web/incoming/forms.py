@@ -23,7 +23,12 @@ from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES, OUTGOING_BASES, REOPEN_REASONS
-from depositaire.web.incoming.sources import Source, leaked_categories, withheld_values
+from depositaire.web.incoming.sources import (
+    Source,
+    leaked_categories,
+    letter_sources,
+    withheld_values,
+)
 
 #: Attachments: at most this many bytes, and only these types (checked on the bytes).
 MAX_DOCUMENT_BYTES: Final = 5 * 1024 * 1024
@@ -251,7 +256,35 @@ class OutgoingForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["person"].queryset = Person.objects.visible_to(user)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """The recipient and the reference are printed in the letter, typed by the worker:
+        none may hold a value of the file the letter never carries (all but the name, the
+        national number and the nationality, seed 004)."""
+        data = super().clean() or {}
+        person = data.get("person")
+        if person is None:
+            return data
+        carried = letter_sources(person, list(OUTGOING_CARRIES), [])
+        withheld = withheld_values(person, self.user, carried)
+        for name in ("recipient_organisation", "recipient_contact", "reference"):
+            leaked = leaked_categories([data.get(name) or ""], withheld, carried)
+            if leaked:
+                self.add_error(
+                    name,
+                    t(
+                        "incoming.outgoing.text_leak",
+                        categories=", ".join(_category_name(c) for c in leaked),
+                    ),
+                )
+        return data
+
+
+#: What the letter of a request the organisation sends may carry at most (the guarantor
+#: look-up, seed 004: the name, the national number, the nationality).
+OUTGOING_CARRIES: Final = frozenset({"identity", "national_number", "nationality"})
 
 
 def sniff_type(name: str, raw: bytes) -> str | None:

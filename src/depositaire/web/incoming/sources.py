@@ -111,8 +111,14 @@ def withheld_values(person: Person, user: Any, sent: list[Source]) -> list[tuple
     return out
 
 
+def _visible(text: str) -> str:
+    """``text`` without Unicode format characters (soft hyphen, zero-width marks, direction
+    marks): they split no word on paper, so they must split none here either."""
+    return "".join(c for c in text or "" if unicodedata.category(c) != "Cf")
+
+
 def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    decomposed = unicodedata.normalize("NFKD", _visible(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
@@ -122,6 +128,7 @@ def _words(text: str) -> list[str]:
 
 def _markers(value: str) -> set[str]:
     """What betrays a value: digit runs (3+), word pairs, capitalised words (4+ letters)."""
+    value = _visible(value)
     words = _words(value)
     marks = {w for w in words if w.isdigit() and len(w) >= 3}
     digits = re.sub(r"\D", "", value)
@@ -138,6 +145,7 @@ def _markers(value: str) -> set[str]:
 
 
 def _text_marks(text: str) -> set[str]:
+    text = _visible(text)
     words = _words(text)
     marks = set(words)
     marks |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
