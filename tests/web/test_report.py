@@ -100,3 +100,50 @@ def test_the_report_pdf_is_journaled_as_an_export(client: Any, world: World) -> 
     assert w.confidence_text not in text
     entry = JournalEntry.objects.filter(action="export").latest("seq")
     assert entry.details["format"] == "pdf" and len(entry.details["report_sha256"]) == 64
+
+
+def test_who_viewed_the_file_is_counted_by_day_function_and_service_without_hidden_requests(
+    world: World,
+) -> None:
+    """The counts come from the database (one row per viewer and day), as the views were."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from depositaire.messages import t
+    from depositaire.web.cases.access_report import report_section
+    from depositaire.web.journal.service import record
+    from web.incoming_factories import make_closed, make_request
+
+    w = world.a
+    sw, head = w.users[roles.SOCIAL_WORKER], w.users[roles.HEAD_SOCIAL_WORKER]
+    shown = make_request(w.person, sw)
+    make_closed(shown, sw)
+    still_open = make_request(w.person, sw)
+    person = f"person:{w.person.pk}"
+    for _ in range(3):
+        record("file_viewed", actor=sw, organisation=w.org, target=person)
+    record("item_viewed", actor=sw, organisation=w.org, target=person, details={"item_id": 1})
+    record("report_viewed", actor=head, organisation=w.org, details={"person_id": w.person.pk})
+    for request, times in ((shown, 2), (still_open, 5)):
+        for _ in range(times):
+            record(
+                "request_viewed",
+                actor=sw,
+                organisation=w.org,
+                target=f"{person}/request:{request.pk}",
+                details={"request_id": request.pk, "person_id": w.person.pk},
+            )
+    record("export", actor=sw, organisation=w.org, target=person)  # not a view
+    record("file_viewed", actor=sw, organisation=w.org, target=f"person:{world.b.person.pk}")
+    with CaptureQueriesContext(connection) as queries:
+        views = report_section(w.person)["views"]
+    # Requests shown, the counts, the users and their teams, the emergency accesses: not one
+    # query per view (as there was: each view asked for its viewer's teams).
+    assert len(queries) <= 5
+    by_role = {v["role"]: v for v in views}
+    worker = t(f"web.roles.{roles.SOCIAL_WORKER}")
+    assert sorted(v["count"] for v in views) == [1, 3 + 1 + 2]
+    assert by_role[worker]["count"] == 6
+    assert by_role[worker]["service"] == ", ".join(sorted(t.name for t in sw.teams.all()))
+    assert {v["day"] for v in views} == {timezone.localdate()}
