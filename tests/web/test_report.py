@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Any
 
@@ -14,6 +15,12 @@ from depositaire.web.journal.models import JournalEntry
 from web.factories import World
 
 pytestmark = pytest.mark.django_db
+
+
+def pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _prepare_and_send(client: Any, world: World) -> Disclosure:
@@ -147,3 +154,47 @@ def test_who_viewed_the_file_is_counted_by_day_function_and_service_without_hidd
     assert by_role[worker]["count"] == 6
     assert by_role[worker]["service"] == ", ".join(sorted(t.name for t in sw.teams.all()))
     assert {v["day"] for v in views} == {timezone.localdate()}
+
+
+def test_a_report_pdf_downloaded_twice_is_laid_out_once_and_journaled_twice(
+    client: Any, world: World, monkeypatch: Any
+) -> None:
+    import weasyprint
+
+    from depositaire.web import views
+    from web.factories import make_item
+
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    layouts = []
+    real = weasyprint.HTML
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        layouts.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", counted)
+    monkeypatch.setattr(views, "_pdf_cache", type(views._pdf_cache)())
+    url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
+    first, second = client.get(url).content, client.get(url).content
+    assert first == second and first.startswith(b"%PDF-") and len(layouts) == 1
+    exports = JournalEntry.objects.filter(action="export", target=f"person:{w.person.pk}")
+    assert exports.count() == 2
+    assert {e.details["report_sha256"] for e in exports} == {hashlib.sha256(first).hexdigest()}
+    # What the report shows changed: a new PDF, never the one kept.
+    make_item(
+        w.person,
+        w.users[roles.SOCIAL_WORKER],
+        nature="secret_fact",
+        categories=["health"],
+        text="S",
+    )
+    third = client.get(url).content
+    assert third != first and len(layouts) == 2
+    assert "la santé" in pdf_text(third) and "la santé" not in pdf_text(first)
+    # Another person's report with the same HTML would not be served from this one's.
+    html = "<html><body><p>même page</p></body></html>"
+    views.render_pdf(html, cache_scope="person:1")
+    views.render_pdf(html, cache_scope="person:2")
+    views.render_pdf(html, cache_scope="person:1")
+    assert len(layouts) == 4
