@@ -138,7 +138,8 @@ def main() -> int:
             except OSError:
                 time.sleep(0.5)
         load_before = os.getloadavg()
-        subprocess.run(
+        locust_log = (folder / "locust.log").open("wb")
+        ran = subprocess.run(
             [
                 str(Path(PY).parent / "locust"),
                 "-f",
@@ -161,8 +162,14 @@ def main() -> int:
             env=env,
             check=False,
             stdout=subprocess.DEVNULL,
+            stderr=locust_log,  # its own summary repeats the table below
         )
         load_after = os.getloadavg()
+        locust_log.close()
+        if not (folder / "load_stats.csv").is_file():
+            print((folder / "locust.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+            print(f"make load: locust failed (exit {ran.returncode})", file=sys.stderr)
+            return 2
         table, errors = percentile_table(folder / "load_stats.csv")
         print(
             f"\n{args.database}, depositaire serve {args.workers} workers × {args.threads} threads, "

@@ -48,19 +48,19 @@ class SocialWorker(HttpUser):
     def on_start(self) -> None:
         with _lock:
             number = next(_numbers)
-        page = self.client.get("/connexion/", name="connexion")
+        page = self.client.get("/connexion/", name="connexion (page)")
         token = CSRF.search(page.text).group(1)
         self.client.post(
             "/connexion/",
             {"username": f"charge.{number}", "password": PASSWORD, "csrfmiddlewaretoken": token},
-            name="connexion",
+            name="connexion (mot de passe)",
         )
         # The second factor, as a phone computes it (the seeded device's known key).
-        form = self.client.get("/connexion/code/", name="connexion")
+        form = self.client.get("/connexion/code/", name="connexion (page du code)")
         self.client.post(
             "/connexion/code/",
             {"code": pyotp.TOTP(TOTP_SECRET).now(), "csrfmiddlewaretoken": _csrf(form.text)},
-            name="connexion",
+            name="connexion (code)",
         )
         with self.client.get(
             "/personnes/", name="liste des personnes", catch_response=True
