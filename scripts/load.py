@@ -102,6 +102,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=18479)
+    parser.add_argument("--keep", action="store_true", help="keep the data folder and logs")
     args = parser.parse_args()
     if shutil.which("locust", path=str(Path(PY).parent)) is None:
         print("make load: locust is missing: .venv/bin/pip install -e '.[load]'", file=sys.stderr)
@@ -198,7 +199,10 @@ def main() -> int:
             server.wait(timeout=60)
         if base and database:
             psql(base, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            print(f"kept: {folder} (serve.log, locust.log, the data folder)")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ class Day:
         self.profiler = cProfile.Profile()
         self.measuring = False
         self.show_queries: set[str] = set()
-        self.last_queries: dict[str, list[str]] = {}
+        self.last_queries: dict[str, list[str]] = {}  # the first measured request of each kind
 
     def page(self, name: str, method: str, url: str, data: Any = None, **kw: Any) -> Any:
         from django.db import connection
@@ -71,7 +71,7 @@ class Day:
         if response.status_code >= 400:
             raise SystemExit(f"{name}: {method.upper()} {url} answered {response.status_code}")
         if name in self.show_queries and self.measuring:
-            self.last_queries[name] = [q["sql"] for q in queries.captured_queries]
+            self.last_queries.setdefault(name, [q["sql"] for q in queries.captured_queries])
         self.cpu[name].append(spent * 1000)
         self.queries[name].append(len(queries))
         return response
