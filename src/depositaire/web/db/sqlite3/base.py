@@ -43,7 +43,8 @@ class DatabaseWrapper(JournalChainingMixin, base.DatabaseWrapper):
         self.cursor().execute("BEGIN DEFERRED" if self._deferred else "BEGIN IMMEDIATE")
 
     def before_chaining(self) -> None:
-        self.begin_writing()
+        # Read only so far: close the snapshot, then lock for the chaining alone.
+        self._take_write_lock()
 
     def begin_writing(self) -> None:
         """A reading transaction about to write: close its snapshot and take the write lock.
@@ -51,13 +52,12 @@ class DatabaseWrapper(JournalChainingMixin, base.DatabaseWrapper):
         Writing from a ``DEFERRED`` snapshot another writer has moved fails at once
         ("database is locked", whatever the busy timeout); ``BEGIN IMMEDIATE`` waits its
         turn instead. Only while nothing is written yet and no savepoint is open."""
+        if not self.savepoint_ids:
+            self._take_write_lock()
+
+    def _take_write_lock(self) -> None:
         raw = self.connection
-        if (
-            self._deferred
-            and raw is not None
-            and raw.total_changes == self._changes_at_begin
-            and not self.savepoint_ids
-        ):
+        if self._deferred and raw is not None and raw.total_changes == self._changes_at_begin:
             raw.commit()
             self.cursor().execute("BEGIN IMMEDIATE")
             self._deferred = False
