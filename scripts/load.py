@@ -102,6 +102,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=18479)
+    parser.add_argument("--keep", action="store_true", help="keep the data folder and logs")
     args = parser.parse_args()
     if shutil.which("locust", path=str(Path(PY).parent)) is None:
         print("make load: locust is missing: .venv/bin/pip install -e '.[load]'", file=sys.stderr)
@@ -138,7 +139,8 @@ def main() -> int:
             except OSError:
                 time.sleep(0.5)
         load_before = os.getloadavg()
-        subprocess.run(
+        locust_log = (folder / "locust.log").open("wb")
+        ran = subprocess.run(
             [
                 str(Path(PY).parent / "locust"),
                 "-f",
@@ -161,8 +163,14 @@ def main() -> int:
             env=env,
             check=False,
             stdout=subprocess.DEVNULL,
+            stderr=locust_log,  # its own summary repeats the table below
         )
         load_after = os.getloadavg()
+        locust_log.close()
+        if not (folder / "load_stats.csv").is_file():
+            print((folder / "locust.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+            print(f"make load: locust failed (exit {ran.returncode})", file=sys.stderr)
+            return 2
         table, errors = percentile_table(folder / "load_stats.csv")
         print(
             f"\n{args.database}, depositaire serve {args.workers} workers × {args.threads} threads, "
@@ -191,7 +199,10 @@ def main() -> int:
             server.wait(timeout=60)
         if base and database:
             psql(base, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            print(f"kept: {folder} (serve.log, locust.log, the data folder)")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

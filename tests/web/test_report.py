@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Any
 
@@ -14,6 +15,12 @@ from depositaire.web.journal.models import JournalEntry
 from web.factories import World
 
 pytestmark = pytest.mark.django_db
+
+
+def pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _prepare_and_send(client: Any, world: World) -> Disclosure:
@@ -100,3 +107,94 @@ def test_the_report_pdf_is_journaled_as_an_export(client: Any, world: World) -> 
     assert w.confidence_text not in text
     entry = JournalEntry.objects.filter(action="export").latest("seq")
     assert entry.details["format"] == "pdf" and len(entry.details["report_sha256"]) == 64
+
+
+def test_who_viewed_the_file_is_counted_by_day_function_and_service_without_hidden_requests(
+    world: World,
+) -> None:
+    """The counts come from the database (one row per viewer and day), as the views were."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from depositaire.messages import t
+    from depositaire.web.cases.access_report import report_section
+    from depositaire.web.journal.service import record
+    from web.incoming_factories import make_closed, make_request
+
+    w = world.a
+    sw, head = w.users[roles.SOCIAL_WORKER], w.users[roles.HEAD_SOCIAL_WORKER]
+    shown = make_request(w.person, sw)
+    make_closed(shown, sw)
+    still_open = make_request(w.person, sw)
+    person = f"person:{w.person.pk}"
+    for _ in range(3):
+        record("file_viewed", actor=sw, organisation=w.org, target=person)
+    record("item_viewed", actor=sw, organisation=w.org, target=person, details={"item_id": 1})
+    record("report_viewed", actor=head, organisation=w.org, details={"person_id": w.person.pk})
+    for request, times in ((shown, 2), (still_open, 5)):
+        for _ in range(times):
+            record(
+                "request_viewed",
+                actor=sw,
+                organisation=w.org,
+                target=f"{person}/request:{request.pk}",
+                details={"request_id": request.pk, "person_id": w.person.pk},
+            )
+    record("export", actor=sw, organisation=w.org, target=person)  # not a view
+    record("file_viewed", actor=sw, organisation=w.org, target=f"person:{world.b.person.pk}")
+    with CaptureQueriesContext(connection) as queries:
+        views = report_section(w.person)["views"]
+    # Requests shown, the counts, the users and their teams, the emergency accesses: not one
+    # query per view (as there was: each view asked for its viewer's teams).
+    assert len(queries) <= 5
+    by_role = {v["role"]: v for v in views}
+    worker = t(f"web.roles.{roles.SOCIAL_WORKER}")
+    assert sorted(v["count"] for v in views) == [1, 3 + 1 + 2]
+    assert by_role[worker]["count"] == 6
+    assert by_role[worker]["service"] == ", ".join(sorted(t.name for t in sw.teams.all()))
+    assert {v["day"] for v in views} == {timezone.localdate()}
+
+
+def test_a_report_pdf_downloaded_twice_is_laid_out_once_and_journaled_twice(
+    client: Any, world: World, monkeypatch: Any
+) -> None:
+    import weasyprint
+
+    from depositaire.web import views
+    from web.factories import make_item
+
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    layouts = []
+    real = weasyprint.HTML
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        layouts.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", counted)
+    monkeypatch.setattr(views, "_pdf_cache", type(views._pdf_cache)())
+    url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
+    first, second = client.get(url).content, client.get(url).content
+    assert first == second and first.startswith(b"%PDF-") and len(layouts) == 1
+    exports = JournalEntry.objects.filter(action="export", target=f"person:{w.person.pk}")
+    assert exports.count() == 2
+    assert {e.details["report_sha256"] for e in exports} == {hashlib.sha256(first).hexdigest()}
+    # What the report shows changed: a new PDF, never the one kept.
+    make_item(
+        w.person,
+        w.users[roles.SOCIAL_WORKER],
+        nature="secret_fact",
+        categories=["health"],
+        text="S",
+    )
+    third = client.get(url).content
+    assert third != first and len(layouts) == 2
+    assert "la santé" in pdf_text(third) and "la santé" not in pdf_text(first)
+    # Another person's report with the same HTML would not be served from this one's.
+    html = "<html><body><p>même page</p></body></html>"
+    views.render_pdf(html, cache_scope="person:1")
+    views.render_pdf(html, cache_scope="person:2")
+    views.render_pdf(html, cache_scope="person:1")
+    assert len(layouts) == 4

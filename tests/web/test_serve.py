@@ -178,3 +178,19 @@ def test_idle_connections_outlive_a_pause_between_two_pages(settings) -> None:
     assert options()["keepalive"] == 5  # gunicorn's 2 s gave "connection reset" under load
     settings.SERVE_KEEPALIVE = 15
     assert options()["keepalive"] == 15
+
+
+def test_a_worker_warms_up_before_its_first_request_and_a_failed_step_does_not_stop_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from depositaire.web import views
+    from depositaire.web.ops import warmup
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(views, "render_pdf", broken)
+    with caplog.at_level("WARNING", logger="depositaire.warmup"):
+        warmup.warm_up()  # does not raise
+    # Only that step failed: the URL conf, catalogues, engine and templates warmed up.
+    assert [r.getMessage() for r in caplog.records] == ["warm-up: pdf failed: OSError"]

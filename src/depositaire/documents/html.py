@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from html import escape
 from importlib import resources
 
@@ -74,9 +75,18 @@ def render_html(document: Document) -> str:
     )
 
 
+#: WeasyPrint's font configuration, made once per thread (a Pango font map is not shared
+#: between threads): making one for every document cost a few ms of each PDF.
+_fonts = threading.local()
+
+
 def render_pdf(document: Document) -> bytes:
     """The document as PDF bytes (WeasyPrint)."""
     from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
-    pdf: bytes = HTML(string=render_html(document)).write_pdf()
+    fonts = getattr(_fonts, "config", None)
+    if fonts is None:
+        fonts = _fonts.config = FontConfiguration()
+    pdf: bytes = HTML(string=render_html(document)).write_pdf(font_config=fonts)
     return pdf

@@ -14,6 +14,8 @@ which, in this order:
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
@@ -244,22 +246,61 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return attachment_response(pdf, filename, "application/pdf")
 
 
-def render_pdf(html: str) -> bytes:
-    """A PDF from a complete HTML document, styled by the print stylesheet (no network)."""
-    from pathlib import Path
+#: Per thread: WeasyPrint's font configuration and the parsed print stylesheet, made once
+#: (a Pango font map is not to be shared between threads).
+_pdf_tools = threading.local()
+#: Rendered PDFs by (scope, SHA-256 of the HTML): per process, in memory only, the oldest
+#: dropped first. Only callers that say so use it (the person's report: categories, no
+#: confidence's content); the HTML is all the PDF shows, so an equal key is an equal PDF.
+_pdf_cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_pdf_cache_lock = threading.Lock()
+PDF_CACHE_ENTRIES = 64
 
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError("external resources are not fetched")
+
+
+def _stylesheet() -> tuple[Any, Any]:
+    tools = getattr(_pdf_tools, "tools", None)
+    if tools is None:
+        from pathlib import Path
+
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        css = Path(__file__).resolve().parent / "static" / "depositaire" / "print.css"
+        fonts = FontConfiguration()
+        tools = _pdf_tools.tools = (fonts, weasyprint.CSS(filename=str(css), font_config=fonts))
+    return tools
+
+
+def render_pdf(html: str, *, cache_scope: str = "") -> bytes:
+    """A PDF from a complete HTML document, styled by the print stylesheet (no network).
+
+    ``cache_scope`` (for example ``person:12``): keep the PDF in this process's memory
+    cache under the scope and the HTML's hash, and answer the same HTML in the same scope
+    with it; the caller journals every viewing as before."""
     import weasyprint
 
-    css = Path(__file__).resolve().parent / "static" / "depositaire" / "print.css"
-
-    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError("external resources are not fetched")
-
-    return bytes(
-        weasyprint.HTML(string=html, url_fetcher=no_fetch).write_pdf(
-            stylesheets=[weasyprint.CSS(filename=str(css))]
+    key = (cache_scope, sha256_hex(html))
+    if cache_scope:
+        with _pdf_cache_lock:
+            if key in _pdf_cache:
+                _pdf_cache.move_to_end(key)
+                return _pdf_cache[key]
+    fonts, css = _stylesheet()
+    pdf = bytes(
+        weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(
+            stylesheets=[css], font_config=fonts
         )
     )
+    if cache_scope:
+        with _pdf_cache_lock:
+            _pdf_cache[key] = pdf
+            while len(_pdf_cache) > PDF_CACHE_ENTRIES:
+                _pdf_cache.popitem(last=False)
+    return pdf
 
 
 def error_view(status: int) -> View:

@@ -42,7 +42,9 @@ def _role(user: Any) -> str:
 
 def report_section(person: Any) -> dict[str, Any]:
     """``views``: (day, function, service, count) rows; ``emergencies``: the accesses."""
-    from django.db.models import Q
+    from django.db.models import Count, Q
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import TruncDate
 
     from depositaire.web.accounts.models import User
     from depositaire.web.cases.emergency import reason_label
@@ -50,24 +52,35 @@ def report_section(person: Any) -> dict[str, Any]:
     from depositaire.web.incoming.measure import shown_requests as shown
     from depositaire.web.journal.models import JournalEntry
 
-    shown_requests = {r.pk for r in shown(person, timezone.localdate())}
+    shown_requests = {str(r.pk) for r in shown(person, timezone.localdate())}
+    # Counted by the database, one row per (action, viewer, day, request): the file's
+    # views grow with every page anyone opens, the rows read here do not.
     entries = (
         JournalEntry.objects.filter(organisation_id=person.organisation_id)
         .filter(Q(target=f"person:{person.pk}") | Q(details__person_id=person.pk))
         .filter(action__in=VIEW_ACTIONS)
         .exclude(actor_id=None)
-        .values_list("action", "actor_id", "created_at", "details")
+        .annotate(day=TruncDate("created_at"), request_id=KT("details__request_id"))
+        .order_by()
+        .values_list("action", "actor_id", "day", "request_id")
+        .annotate(n=Count("id"))
     )
-    users = {u.pk: u for u in User.objects.filter(organisation_id=person.organisation_id)}
+    users = {
+        u.pk: (_role(u), _service(u))
+        for u in User.objects.filter(organisation_id=person.organisation_id)
+        .select_related("organisation")
+        .prefetch_related("teams")
+    }
     counts: Counter[tuple[dt.date, str, str]] = Counter()
-    for action, actor_id, created_at, details in entries:
-        if action in REQUEST_ACTIONS and (details or {}).get("request_id") not in shown_requests:
+    for action, actor_id, day, request_id, n in entries:
+        if action in REQUEST_ACTIONS and (
+            request_id is None or str(request_id) not in shown_requests
+        ):
             continue
-        user = users.get(actor_id)
-        if user is None:
+        who = users.get(actor_id)
+        if who is None:
             continue
-        day = timezone.localtime(created_at).date()
-        counts[(day, _role(user), _service(user))] += 1
+        counts[(day, *who)] += n
     views = [
         {"day": day, "role": role, "service": service, "count": n}
         for (day, role, service), n in sorted(counts.items())

@@ -46,6 +46,16 @@ def take_read_intent() -> bool:
     return False
 
 
+def begin_writing(using: str = "default") -> None:
+    """Call before a safe request's view writes (SQLite: the reading transaction takes the
+    write lock first; PostgreSQL: nothing to do)."""
+    from django.db import connections
+
+    hook = getattr(connections[using], "begin_writing", None)
+    if hook is not None:
+        hook()
+
+
 class ReadIntentMiddleware:
     """The transaction of a GET, HEAD or OPTIONS view (``ATOMIC_REQUESTS``) begins as a reader."""
 

@@ -149,7 +149,9 @@ def report(request: HttpRequest, person: Person) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, person: Person) -> HttpResponse:
     html = render_to_string("disclosures/report_document.html", report_context(person))
-    pdf = render_pdf(html)
+    # The same report (same HTML, same person) is laid out once per process; each
+    # download is journaled all the same.
+    pdf = render_pdf(html, cache_scope=f"person:{person.pk}")
     journal(
         request,
         "export",

@@ -17,6 +17,7 @@ from depositaire.engine import SituationError
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
 from depositaire.web.cases.models import Person
+from depositaire.web.db import begin_writing
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
 from depositaire.web.incoming.forms import LetterForm, eligible_items
@@ -247,6 +248,9 @@ def interview_for(incoming: IncomingRequest, user: Any) -> Interview:
         except SituationError:
             pass  # a state the interview can no longer read: start again from what is known
     interview = examination.start(incoming, user, timezone.localdate())
+    # Kept from the first view of the examination on (a GET: on SQLite its reading
+    # transaction must take the write lock first, see web.db.begin_writing).
+    begin_writing()
     incoming.save(update_fields=["interview_state", "prefill_sources"])
     return interview
 

@@ -180,8 +180,11 @@ def run(bind: str | None = None) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
+            from depositaire.web.ops.warmup import warm_up
             from depositaire.web.wsgi import application
 
+            # In each worker, before its first request (see ops.warmup).
+            warm_up()
             return application
 
     Application().run()

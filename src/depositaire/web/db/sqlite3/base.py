@@ -4,6 +4,8 @@
 - The transaction of a safe request's view (GET…) is ``BEGIN DEFERRED``: it reads
   without the write lock. Other transactions begin ``IMMEDIATE`` (they take the lock
   at once, so they never fail half-way on a snapshot another writer moved).
+- A safe request's view that must write after all (:func:`depositaire.web.db.begin_writing`)
+  does the same before its write.
 - A reading transaction that still has to chain its journal entries ends its read
   snapshot and takes the write lock only for the chaining (``BEGIN IMMEDIATE``, a few
   inserts, ``COMMIT``). What it read is already read; the entry is written before the
@@ -41,9 +43,21 @@ class DatabaseWrapper(JournalChainingMixin, base.DatabaseWrapper):
         self.cursor().execute("BEGIN DEFERRED" if self._deferred else "BEGIN IMMEDIATE")
 
     def before_chaining(self) -> None:
+        # Read only so far: close the snapshot, then lock for the chaining alone.
+        self._take_write_lock()
+
+    def begin_writing(self) -> None:
+        """A reading transaction about to write: close its snapshot and take the write lock.
+
+        Writing from a ``DEFERRED`` snapshot another writer has moved fails at once
+        ("database is locked", whatever the busy timeout); ``BEGIN IMMEDIATE`` waits its
+        turn instead. Only while nothing is written yet and no savepoint is open."""
+        if not self.savepoint_ids:
+            self._take_write_lock()
+
+    def _take_write_lock(self) -> None:
         raw = self.connection
-        if self._deferred and raw.total_changes == self._changes_at_begin:
-            # Read only so far: close the snapshot, then lock for the chaining alone.
+        if self._deferred and raw is not None and raw.total_changes == self._changes_at_begin:
             raw.commit()
             self.cursor().execute("BEGIN IMMEDIATE")
             self._deferred = False
