@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from web.chromium import browser, chromium, org, page  # noqa: F401 (fixtures: one Chromium per run)
 from web.factories import World, build_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
