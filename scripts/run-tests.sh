@@ -125,7 +125,7 @@ if [ -d tests/web ]; then
   rm -f "$LOGS/postgresql.rc"
   (
     DEPOSITAIRE_DATABASE_URL="$DB_URL" DEPOSITAIRE_DATA_DIR="$ROOT/var/test-pg" \
-      "$PY" -m pytest -p no:cacheprovider --durations=15 tests/web -m "not browser" >"$LOGS/postgresql.log" 2>&1
+      "$PY" -m pytest -p no:cacheprovider --durations=30 --junitxml="$LOGS/junit-postgresql.xml" tests/web -m "not browser" >"$LOGS/postgresql.log" 2>&1
     echo $? >"$LOGS/postgresql.rc"
   ) &
   PG_PID=$!
@@ -134,7 +134,7 @@ fi
 banner 3
 t=$SECONDS
 # Default settings: make sure no database URL leaks in from the environment.
-env -u DEPOSITAIRE_DATABASE_URL "$PY" -m pytest -p no:cacheprovider --durations=25 tests/
+env -u DEPOSITAIRE_DATABASE_URL "$PY" -m pytest -p no:cacheprovider --durations=30 --junitxml="$LOGS/junit-sqlite.xml" tests/
 rc=$?
 STEP_TIME[2]=$((SECONDS - t))
 [ "$rc" -eq 0 ] && pass 3

@@ -3,7 +3,9 @@ Dutch, with the verdict of the French run; an unknown language is refused in Fre
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -25,6 +27,30 @@ def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
     )
 
 
+def _run_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """As :func:`_run`, in this process: ``depositaire.cli.main`` with these arguments.
+
+    The same entry point (``--lang`` taken out, the command run, ``sys.exit`` with its
+    code), without starting Python and importing the application for each of the 63 runs
+    of the scenario test; the other tests here start the real command.
+    """
+    from depositaire.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["depositaire", *args]
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.argv = argv
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    return subprocess.CompletedProcess(args, returncode, stdout.getvalue(), stderr.getvalue())
+
+
 def _cases() -> list[dict[str, object]]:
     if SCENARIOS.exists():
         return list(yaml.safe_load(SCENARIOS.read_text("utf-8")))
@@ -38,14 +64,14 @@ def test_every_public_scenario_is_explained_in_dutch_with_the_same_verdict(tmp_p
     for index, case in enumerate(cases):
         path = tmp_path / f"s{index}.yaml"
         path.write_text(yaml.safe_dump(case["situation"], allow_unicode=True), "utf-8")
-        french = json.loads(_run("evaluate", str(path), "--format", "json").stdout)
-        dutch_json = _run("evaluate", str(path), "--format", "json", "--lang", "nl")
+        french = json.loads(_run_here("evaluate", str(path), "--format", "json").stdout)
+        dutch_json = _run_here("evaluate", str(path), "--format", "json", "--lang", "nl")
         assert dutch_json.returncode == 0, (case["name"], dutch_json.stderr[-500:])
         dutch = json.loads(dutch_json.stdout)
         assert dutch["verdict"] == french["verdict"], case["name"]
         assert dutch["may_disclose"] == french["may_disclose"], case["name"]
         assert dutch["explanation"] != french["explanation"], case["name"]
-        text = _run("evaluate", str(path), "--lang", "nl")
+        text = _run_here("evaluate", str(path), "--lang", "nl")
         assert text.returncode == 0, (case["name"], text.stderr[-500:])
         # The "à vérifier" notes are catalogue messages too: nothing is left out.
         shown = " ".join(text.stdout.replace("│", " ").split())

@@ -4,9 +4,12 @@ password hashing, and one shared world of two organisations with a user per role
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from web.chromium import browser, chromium, org, page  # noqa: F401 (fixtures: one Chromium per run)
 from web.factories import World, build_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
@@ -21,6 +24,42 @@ def django_db_modify_db_settings(
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once() -> Iterator[None]:
+    """WhiteNoise lists and stats every static file each time a middleware chain is built.
+
+    Django's test ``Client`` builds a chain per client, so that listing (about 150 files,
+    some 30 ms) ran once per test: a third of the time of a test such as the access
+    matrix's. Here it runs once per configuration (the settings WhiteNoise reads) and each
+    new middleware gets the same ``StaticFile`` objects, as the threads of one server do.
+    Serving is unchanged: the files, headers and 404s are WhiteNoise's own.
+    """
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple[object, ...], dict[str, object]] = {}
+
+    def add_files_from_finders(self: Any) -> None:
+        names = sorted(n for n in dir(settings) if n.startswith(("WHITENOISE_", "STATIC")))
+        key = (
+            type(self),
+            self.static_prefix,
+            settings.DEBUG,
+            tuple(settings.INSTALLED_APPS),
+            repr([(n, getattr(settings, n)) for n in names]),
+        )
+        if key not in listed:
+            kept, self.files = self.files, {}
+            original(self)
+            listed[key], self.files = self.files, kept
+        self.files.update(listed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        yield
 
 
 @pytest.fixture(autouse=True)

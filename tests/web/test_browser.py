@@ -10,68 +10,26 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from depositaire.web.accounts import roles
-from web.factories import PASSWORD, OrgWorld, build_org
+from web import chromium
+from web.chromium import ARGS  # noqa: F401 (other modules import it from here)
+from web.factories import PASSWORD, OrgWorld
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# The shared fixtures (tests/web/chromium.py), kept here for the modules that re-export them.
+browser = chromium.browser
+page = chromium.page
+org = chromium.org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    executable = os.environ.get("DEPOSITAIRE_CHROMIUM", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        pytest.skip(f"no Chromium at {executable}")
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="fr-BE", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(f"{m.text} [{m.location.get('url', '')}] on {page.url}")
-            if m.type == "error"
-            else None
-        ),
-    )
-    page.console_errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def org() -> OrgWorld:
-    w = build_org("W", "CPAS de Navigateur")
-    for user in [*w.users.values(), w.other_team_worker]:
-        user.set_password(PASSWORD)
-        user.save()
-    return w
 
 
 def log_in(page: Any, live_server: Any, username: str) -> None:

@@ -5,31 +5,19 @@ switcher changes the language of the page it is on."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from i18n.catalogues import found_in
 
 from web.factories import PASSWORD, OrgWorld, build_org
-from web.test_browser import ARGS, SCREENSHOTS, log_in
+from web.test_browser import SCREENSHOTS, log_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["/personnes/", "/demandes/", "/compte/sessions/", "/compte/mot-de-passe/"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=os.environ.get("DEPOSITAIRE_CHROMIUM", "/usr/bin/chromium"), args=ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -48,6 +48,27 @@ def _extra(via: str | None) -> dict[str, Any]:
     return {"via": via} if via else {}
 
 
+def _journal_registered(
+    http_request: HttpRequest, registered: IncomingRequest, state: str, via: str | None
+) -> None:
+    """The ``request_registered`` entry of a request received or sent."""
+    journal(
+        http_request,
+        "request_registered",
+        target=target(registered),
+        details={
+            "request_id": registered.pk,
+            "person_id": registered.person_id,
+            "recipient_kind": registered.requester_kind,
+            "channel": registered.channel,
+            "categories": list(registered.categories),
+            "legal_basis": registered.claimed_basis,
+            "state": state,
+            **_extra(via),
+        },
+    )
+
+
 def register_incoming(
     http_request: HttpRequest, data: dict[str, Any], *, via: str | None = None
 ) -> IncomingRequest:
@@ -76,21 +97,7 @@ def register_incoming(
     )
     incoming.set_sealed("request_text", data["request_text"] or "")
     incoming.save()
-    journal(
-        http_request,
-        "request_registered",
-        target=target(incoming),
-        details={
-            "request_id": incoming.pk,
-            "person_id": person.pk,
-            "recipient_kind": incoming.requester_kind,
-            "channel": incoming.channel,
-            "categories": list(incoming.categories),
-            "legal_basis": incoming.claimed_basis,
-            "state": "urgent" if incoming.urgent else "normal",
-            **_extra(via),
-        },
-    )
+    _journal_registered(http_request, incoming, "urgent" if incoming.urgent else "normal", via)
     return incoming
 
 
@@ -119,21 +126,7 @@ def register_outgoing(
     )
     outgoing.set_sealed("request_text", "")
     outgoing.save()
-    journal(
-        http_request,
-        "request_registered",
-        target=target(outgoing),
-        details={
-            "request_id": outgoing.pk,
-            "person_id": person.pk,
-            "recipient_kind": outgoing.requester_kind,
-            "channel": outgoing.channel,
-            "categories": list(outgoing.categories),
-            "legal_basis": outgoing.claimed_basis,
-            "state": "outgoing",
-            **_extra(via),
-        },
-    )
+    _journal_registered(http_request, outgoing, "outgoing", via)
     return outgoing
 
 
