@@ -30,6 +30,7 @@ is named in this file.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -38,7 +39,6 @@ from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
 from depositaire.engine.decision import Citation, Decision, RuleStatus, Trace
 from depositaire.engine.derive import Derivation, derive
 from depositaire.engine.evaluator import (
-    _citations,
     _missing,
     _sorted,
     disclosure,
@@ -128,13 +128,24 @@ class CompiledRuleBase:
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
         # Periods: (date, reading day) -> number; number -> (rules in force, the others).
-        self._period_ids: dict[tuple[dt.date, dt.date | None], int] = {}
+        self._period_ids: dict[tuple[dt.date, dt.date | None], Any] = {}
         self._period_intern: dict[tuple[object, ...], int] = {}
         self._periods: list[
             tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], OutOfForce]
         ] = []
         self._disclosures: dict[tuple[object, ...], tuple[Verdict, frozenset[str], frozenset[str]]]
         self._disclosures = {}
+        self._derivations: dict[tuple[object, ...], Any] = {}
+        self._payloads: dict[tuple[object, ...], _Payload] = {}
+        self._citation_lists: dict[tuple[int, dt.date], tuple[Citation, ...]] = {}
+        self._texts: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._edges = _edges(rule_base, provisions)
+        self._reading_edges = _edges(rule_base, provisions, reading=True)
+        self._epoch_periods: dict[tuple[int, int | None], int] = {}
+        self._cited: dict[tuple[object, ...], Any] = {}
+        self._versions: dict[tuple[str, int, int | None], Any] = {}
+        self._notes: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._penalties: dict[tuple[object, ...], tuple[str, ...]] = {}
 
     # -- plans ----------------------------------------------------------------
 
@@ -165,9 +176,15 @@ class CompiledRuleBase:
         can hold, with what the explanation says of them) for these dispatch facts on
         ``date`` as known on ``known``, in examination order."""
         dkey = tuple(f.get(p) for p in self.dispatch)
-        pid = self._period_ids.get((date, known))
-        if pid is None:
+        periods = self._period_ids.get((date, known))
+        if periods is None:
             pid = self._period(date, known)
+            periods = self._period_ids[(date, known)] = (
+                pid,
+                self._epoch(date),
+                None if known is None else self._reading_epoch(known),
+            )
+        pid = periods[0]
         key = (*dkey, pid)
         found = self._plans.get(key)
         if found is None:
@@ -190,6 +207,13 @@ class CompiledRuleBase:
     def _period(self, date: dt.date, known: dt.date | None) -> int:
         """The rules in force on ``date`` as known on ``known`` and the statuses of the
         others, as one number shared by every (date, reading day) that gives the same."""
+        epochs = (self._epoch(date), None if known is None else self._reading_epoch(known))
+        found = self._epoch_periods.get(epochs)
+        if found is None:
+            found = self._epoch_periods[epochs] = self._new_period(date, known)
+        return found
+
+    def _new_period(self, date: dt.date, known: dt.date | None) -> int:
         defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date, known)
         out: list[tuple[Rule, RuleStatus]] = []
         for r in self.rule_base.verdict_rules:
@@ -217,7 +241,6 @@ class CompiledRuleBase:
             self._periods.append(content)
         if len(self._period_ids) > 65536:
             self._period_ids.clear()
-        self._period_ids[(date, known)] = pid
         return pid
 
     def _sorted(self, categories: frozenset[str]) -> list[str]:
@@ -298,8 +321,158 @@ class CompiledRuleBase:
             return verdict, may
         return "undetermined", frozenset()
 
+    # -- the fast path ----------------------------------------------------------
+
+    def _derive(self, facts: Mapping[str, FactValue]) -> tuple[dict[str, FactValue], Any]:
+        """``derive``, memoised on the facts derivation reads: (the facts completed,
+        the memoised (derivations, additions))."""
+        key = tuple([facts.get(p) for p in _DERIVATION_INPUTS]) + tuple(
+            [p in facts for p in _DERIVED_PATHS]
+        )
+        found = self._derivations.get(key)
+        if found is None:
+            full, notes = derive(facts)
+            added = {p: v for p, v in full.items() if p not in facts}
+            found = (tuple(notes), added, len(self._derivations))
+            if len(self._derivations) > 65536:
+                self._derivations.clear()
+            self._derivations[key] = found
+        f = dict(facts)
+        if found[1]:
+            f.update(found[1])
+        return f, found
+
+    def _epoch(self, day: dt.date) -> int:
+        """Which interval between two dates where something of the law changes ``day``
+        falls in (rules, provisions and penalties are constant inside one)."""
+        return bisect.bisect_right(self._edges, day)
+
+    def _reading_epoch(self, day: dt.date) -> int:
+        """The same for a reading day (``as_known_on``), among the dates it is compared with."""
+        return bisect.bisect_right(self._reading_edges, day)
+
     def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
-        """Decide ``situation``: the same decision as ``evaluator.evaluate``."""
+        """Decide ``situation``: the same decision as ``evaluator.evaluate``.
+
+        Without an open rule, the decision depends only on the plan, the rules' truth
+        values (the steps), the facts what goes out reads, the derivations, the period
+        and the language: those key an immutable payload built once by
+        ``_evaluate_full``; a rule still open goes through ``_evaluate_full``."""
+        facts = situation.facts
+        date = situation.date
+        given = facts.get("as_known_on")
+        known = given if isinstance(given, dt.date) else dt.date.today()
+        periods = self._period_ids.get((date, known))
+        if periods is None:
+            pid = self._period(date, known)
+            periods = self._period_ids[(date, known)] = (
+                pid,
+                self._epoch(date),
+                self._reading_epoch(known),
+            )
+        pid, edate, eknown = periods
+        f, derived = self._derive(facts)
+        get = f.get
+        plan = self._plans.get((*[get(p) for p in self.dispatch], pid))
+        if plan is None:
+            plan = self.plan(f, date, known)
+        defeaters, verdict_rules, duty_rules, out_of_force = plan
+        steps: list[tuple[Rule, RuleStatus]] = []
+        defeated: set[str] = set()
+        maybe: set[str] = set()
+        for d in defeaters:
+            v = d.effective.fn(f)
+            if v is True:
+                steps.append((d, "fired"))
+                defeated.update(d.defeats)
+            elif v is None:
+                steps.append((d, "pending"))
+                maybe.update(d.defeats)
+        if explain:
+            for r, status in out_of_force:
+                if r.scope.fn(f) is True:
+                    steps.append((r, status))
+        winner: Rule | None = None
+        failed: list[Rule] = []
+        for r in verdict_rules:
+            v = r.effective.fn(f)
+            if v is True:
+                if r.id in defeated:
+                    steps.append((r, "defeated"))
+                    failed.append(r)
+                    continue
+                if r.id in maybe:
+                    return self._evaluate_full(situation, explain=explain)
+                winner = r
+                break
+            if v is None:
+                return self._evaluate_full(situation, explain=explain)
+            if r.kind == "exception" and r.scope.fn(f) is True:
+                failed.append(r)
+                steps.append((r, "failed"))
+        if winner is None:
+            return self._evaluate_full(situation, explain=explain)
+        steps.append((winner, "fired"))
+        truths: list[bool] = [c.fn(f) is True for c, _ in winner.narrowing]
+        truths.extend([c.fn(f) is True for c, _ in winner.conditional_duties])
+        for r in failed:
+            truths.extend([c.fn(f) is True for c, _ in r.failure_duties])
+        for dr in duty_rules:
+            if dr.effective.fn(f) is True:
+                steps.append((dr, "fired"))
+                truths.extend([c.fn(f) is True for c, _ in dr.conditional_duties])
+        language = _language()
+        key = (
+            pid,
+            edate,
+            eknown,
+            tuple(steps),
+            tuple(truths),
+            get("information.categories"),
+            get("information.nature"),
+            get("information.confided"),
+            get("holder.bound_by_secrecy") is True,
+            derived[2],
+            language,
+        )
+        payload = self._payloads.get(key)
+        if payload is None:
+            full = self._evaluate_full(situation, explain=explain)
+            payload = _Payload(full, len(self._payloads), edate)
+            if len(self._payloads) > 65536:
+                self._payloads.clear()
+            self._payloads[key] = payload
+        ckey = (payload.number, date)
+        citations = self._citation_lists.get(ckey)
+        if citations is None:
+            citations = tuple(Citation(i, label, date, v) for i, label, v in payload.citations)
+            if len(self._citation_lists) > 65536:
+                self._citation_lists.clear()
+            self._citation_lists[ckey] = citations
+        return Decision(
+            payload.verdict,
+            list(payload.rules),
+            list(citations),
+            list(payload.may),
+            list(payload.never),
+            list(payload.duties),
+            [],
+            None if explain else [],
+            list(payload.to_verify),
+            date,
+            self.rule_base.version,
+            list(payload.not_modelled),
+            list(payload.penalties),
+            dict(payload.versions),
+            Trace(list(payload.steps), list(derived[0]), dict(payload.defeated_by)),
+            payload.winner,
+            known,
+            _TextRenderer(self, payload, situation, f, language) if explain else None,
+        )
+
+    def _evaluate_full(self, situation: Situation, *, explain: bool = True) -> Decision:
+        """Decide ``situation`` step by step (``evaluate`` goes through here when a rule
+        is still open, and to build a payload it has not seen)."""
         f, derivations = derive(situation.facts)
         date = situation.date
         known = situation.as_known_on
@@ -403,8 +576,9 @@ class CompiledRuleBase:
             *[(r.id, status) for r, status in steps],
             None,
             *(d.citations for d in derivations),
-            date,
-            known,
+            # Rules, provisions and penalties are constant between two edges: the
+            # periods of the date and of the reading day stand for them.
+            *self._period_ids[(date, known)],
             verdict,
             f.get("holder.bound_by_secrecy") is True,
             language,
@@ -416,7 +590,8 @@ class CompiledRuleBase:
             if len(self._tails) > 65536:
                 self._tails.clear()
             self._tails[tkey] = tail
-        citations, to_verify, notes, penalties = tail
+        templates, to_verify, notes, penalties = tail
+        citations = [Citation(i, label, date, v) for i, label, v in templates]
         # A dated version decides under its contract id (situation.md); which one, in
         # ``rule_versions``.
         reported, versions = self.rule_base.reported(rules)
@@ -424,7 +599,7 @@ class CompiledRuleBase:
             verdict=verdict,
             rules=reported,
             rule_versions=versions,
-            citations=list(citations),
+            citations=citations,
             may_disclose=self._sorted(may),
             never_disclose=self._sorted(never),
             duties=list(dict.fromkeys(duties)),
@@ -450,8 +625,8 @@ class CompiledRuleBase:
         derivations: Sequence[Derivation],
         date: dt.date,
         known: dt.date | None,
-    ) -> tuple[tuple[Citation, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        """Citations, notes to verify, not-modelled notes and penalties: they depend only
+    ) -> tuple[tuple[tuple[str, str, str | None], ...], tuple[str, ...], tuple[str, ...], Any]:
+        """Citations (without their date), notes to verify, not-modelled notes and penalties: they depend only
         on the steps, the rules, the verdict, the derivations, the date, the reading day,
         whether the holder is bound and the language (memoised on those by ``evaluate``)."""
         cited_rules = tuple(
@@ -460,16 +635,75 @@ class CompiledRuleBase:
         annulments = tuple(
             r.annulment.by for r, status in steps if status == "annulled" and r.annulment
         )
-        citations, to_verify = _citations(
-            cited_rules, tuple(derivations), self.provisions, date, known, annulments
-        )
+        edate, eknown = self._epoch(date), None if known is None else self._reading_epoch(known)
+        language = _language()
+        cited = self._citations(cited_rules, derivations, annulments, date, known, edate, eknown)
         from depositaire.engine.coverage import not_modelled_keys
         from depositaire.law.penalties import penalties_for
         from depositaire.messages import t
 
-        notes = tuple(t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules))
-        penalties = tuple(penalties_for(rules, verdict, f, date))
-        return citations, to_verify, notes, penalties
+        nkey = (tuple(rules), language)
+        notes = self._notes.get(nkey)
+        if notes is None:
+            notes = self._notes[nkey] = tuple(
+                t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)
+            )
+        pkey = (nkey, verdict, f.get("holder.bound_by_secrecy") is True, edate)
+        penalties = self._penalties.get(pkey)
+        if penalties is None:
+            penalties = self._penalties[pkey] = tuple(penalties_for(rules, verdict, f, date))
+        for memo in (self._cited, self._notes, self._penalties):
+            if len(memo) > 65536:
+                memo.clear()
+        return cited[0], cited[1], notes, penalties
+
+    def _citations(
+        self,
+        rules: Sequence[Rule],
+        derivations: Sequence[Derivation],
+        extra: tuple[str, ...],
+        date: dt.date,
+        known: dt.date | None,
+        edate: int,
+        eknown: int | None,
+    ) -> tuple[tuple[tuple[str, str, str | None], ...], tuple[str, ...]]:
+        """``evaluator._citations`` (without the date in each citation), memoised on the
+        versions of the provisions cited (each looked up once per period)."""
+        keys: list[str] = []
+        verify_keys: list[str] = []
+        for r in rules:
+            keys.extend(r.citations)
+            verify_keys.extend(r.to_verify)
+        for d in derivations:
+            keys.extend(d.citations)
+        keys.extend(extra)
+        versions = []
+        for k in dict.fromkeys(keys):
+            vkey = (k, edate, eknown)
+            if vkey in self._versions:
+                version = self._versions[vkey]
+            else:
+                version = self._versions[vkey] = self.provisions.on(k, date, known)
+            if version is not None:
+                versions.append((k, version))
+        ckey = (tuple([(k, id(v)) for k, v in versions]), tuple(verify_keys), _language())
+        found = self._cited.get(ckey)
+        if found is None:
+            from depositaire.messages import t
+
+            notes: list[str] = []
+            for _k, version in versions:
+                if version.to_verify:
+                    notes.append(f"{version.label} : {version.to_verify}")
+            notes.extend(t(f"to_verify.{k}") for k in dict.fromkeys(verify_keys))
+            found = (
+                tuple((k, v.label, v.to_verify) for k, v in versions),
+                tuple(dict.fromkeys(notes)),
+            )
+            if len(self._cited) > 65536:
+                self._cited.clear()
+            self._cited[ckey] = found
+        return found
 
     def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
         """The explanation, rendered when the decision's ``explanation`` is first read."""
@@ -481,6 +715,137 @@ class CompiledRuleBase:
             return build_explanation(decision, situation, f, provisions)
 
         return render
+
+
+class _Payload:
+    """What a decision without an open rule says, built once and shared (immutable
+    tuples; the decision gets its own lists)."""
+
+    __slots__ = (
+        "citations",
+        "defeated_by",
+        "duties",
+        "epoch",
+        "may",
+        "never",
+        "not_modelled",
+        "number",
+        "penalties",
+        "rules",
+        "steps",
+        "to_verify",
+        "verdict",
+        "versions",
+        "winner",
+    )
+
+    def __init__(self, d: Decision, number: int, epoch: int) -> None:
+        self.verdict = d.verdict
+        self.rules = tuple(d.rules)
+        self.versions = dict(d.rule_versions)
+        self.citations = tuple((c.id, c.label, c.to_verify) for c in d.citations)
+        self.may = tuple(d.may_disclose)
+        self.never = tuple(d.never_disclose)
+        self.duties = tuple(d.duties)
+        self.to_verify = tuple(d.to_verify)
+        self.not_modelled = tuple(d.not_modelled)
+        self.penalties = tuple(d.penalties)
+        self.steps = tuple(d.trace.steps)
+        self.defeated_by = dict(d.trace.defeated_by)
+        self.winner = d.winner
+        self.number = number
+        self.epoch = epoch
+
+
+class _TextRenderer:
+    """The explanation of a decision from a payload, memoised on what it reads besides
+    the payload: the language, the period of its date (or the dates themselves when it
+    names them), and a few facts (``explain._explain``)."""
+
+    __slots__ = ("compiled", "f", "payload", "situation")
+
+    def __init__(
+        self,
+        compiled: CompiledRuleBase,
+        payload: _Payload,
+        situation: Situation,
+        f: Facts,
+        _language: str,
+    ) -> None:
+        self.compiled = compiled
+        self.payload = payload
+        self.situation = situation
+        self.f = f
+
+    def __call__(self, decision: Decision) -> list[str]:
+        from depositaire.engine.explain import explain as build_explanation
+        from depositaire.messages import _ACTIVE, current_language
+
+        payload = self.payload
+        f = self.f
+        winner = payload.winner
+        dated = any(s in ("not_in_force", "annulled") for _r, s in payload.steps) or (
+            winner is not None and (winner.annulment is not None or winner.known_from is not None)
+        )
+        key = (
+            payload.number,
+            (decision.date, decision.as_known_on) if dated else payload.epoch,
+            _ACTIVE.get() or current_language(),  # set by ``Decision.explanation``
+            f.get("person.deceased") is True,
+            f.get("danger.exists") is None,
+            f.get("request.kind") == "own_initiative_report",
+            tuple(
+                id(next(iter(r.effective.failing(f)), None))
+                for r, s in payload.steps
+                if s == "failed"
+            ),
+        )
+        texts = self.compiled._texts
+        found = texts.get(key)
+        if found is None:
+            found = tuple(build_explanation(decision, self.situation, f, self.compiled.provisions))
+            if len(texts) > 65536:
+                texts.clear()
+            texts[key] = found
+        return list(found)
+
+
+def _edges(rule_base: RuleBase, provisions: Provisions, reading: bool = False) -> list[dt.date]:
+    """Every day on which something of the law may change (each date a rule, a
+    provision or a penalty names, and the day after it); ``reading``: only the dates a
+    reading day is compared with (a rule known from a day, an annulment's decision, a
+    provision annulled or reaching back from its start)."""
+    from depositaire.law.penalties import PENALTIES
+
+    days: set[dt.date] = set()
+    for r in rule_base.rules:
+        days.add(r.known_from) if r.known_from is not None else None
+        if r.annulment is not None:
+            days.add(r.annulment.decided_on)
+        if not reading:
+            days.update(d for d in (r.valid_from, r.valid_until) if d is not None)
+            if r.annulment is not None:
+                a = r.annulment
+                days.update(d for d in (a.erased_from, a.erased_until) if d)
+    for v in provisions.versions:
+        days.update(d for d in (v.annulled_on,) if d is not None)
+        if v.retroactive_from is not None and v.valid_from is not None:
+            days.add(v.valid_from)
+        if not reading:
+            days.update(
+                d
+                for d in (v.valid_from, v.valid_until, v.annulled_on, v.retroactive_from)
+                if d is not None
+            )
+    if not reading:
+        for p in PENALTIES:
+            days.update(d for d in (p.valid_from, p.valid_until) if d is not None)
+    return sorted(days | {d + dt.timedelta(days=1) for d in days if d < dt.date.max})
+
+
+#: What ``derive`` reads (its inputs, and whether the derived facts are given).
+_DERIVATION_INPUTS = ("holder.role", "holder.institution", "recipient.kind")
+_DERIVED_PATHS = ("holder.bound_by_secrecy", "recipient.bound_by_secrecy", "recipient.same_mission")
 
 
 def _language() -> str:

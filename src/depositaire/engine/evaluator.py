@@ -361,7 +361,9 @@ def _citations(
 ) -> tuple[tuple[Citation, ...], tuple[str, ...]]:
     """The provisions in force on ``date`` as known on ``as_known_on`` that the rules and
     derivations rest on, plus ``extra`` keys (the judgments that annulled a rule); memoised."""
-    key = (tuple(r.id for r in rules), derivations, date, as_known_on, extra, id(provisions))
+    # The rules themselves (identity), not their ids: another rule base may have a rule
+    # of the same id citing other provisions.
+    key = (rules, derivations, date, as_known_on, extra, id(provisions))
     found = _CITATION_CACHE.get(key)
     if found is not None:
         return found
