@@ -48,6 +48,7 @@ from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
 from depositaire.engine.schema import CONFIDENCE, FACTS
 from depositaire.engine.situation import FactValue, Situation
+from depositaire.messages import _ACTIVE, default_language
 
 # Three-valued truth as bits, for abstract evaluation: a mask is the set of values a
 # condition can take over every completion of the facts still free.
@@ -144,6 +145,7 @@ class CompiledRuleBase:
         self._epoch_periods: dict[tuple[int, int | None], int] = {}
         self._cited: dict[tuple[object, ...], Any] = {}
         self._versions: dict[tuple[str, int, int | None], Any] = {}
+        self._missing: dict[tuple[object, ...], tuple[str, ...]] = {}
         self._notes: dict[tuple[object, ...], tuple[str, ...]] = {}
         self._penalties: dict[tuple[object, ...], tuple[str, ...]] = {}
 
@@ -323,11 +325,17 @@ class CompiledRuleBase:
 
     # -- the fast path ----------------------------------------------------------
 
-    def _derive(self, facts: Mapping[str, FactValue]) -> tuple[dict[str, FactValue], Any]:
+    def _derive(self, facts: Mapping[str, FactValue]) -> tuple[Mapping[str, FactValue], Any]:
         """``derive``, memoised on the facts derivation reads: (the facts completed,
         the memoised (derivations, additions))."""
-        key = tuple([facts.get(p) for p in _DERIVATION_INPUTS]) + tuple(
-            [p in facts for p in _DERIVED_PATHS]
+        get = facts.get
+        key = (
+            get("holder.role"),
+            get("holder.institution"),
+            get("recipient.kind"),
+            "holder.bound_by_secrecy" in facts,
+            "recipient.bound_by_secrecy" in facts,
+            "recipient.same_mission" in facts,
         )
         found = self._derivations.get(key)
         if found is None:
@@ -337,9 +345,8 @@ class CompiledRuleBase:
             if len(self._derivations) > 65536:
                 self._derivations.clear()
             self._derivations[key] = found
-        f = dict(facts)
-        if found[1]:
-            f.update(found[1])
+        # Read only: without a derivation, the situation's own facts serve as they are.
+        f = {**facts, **found[1]} if found[1] else facts
         return f, found
 
     def _epoch(self, day: dt.date) -> int:
@@ -536,7 +543,19 @@ class CompiledRuleBase:
                 pending = []
             else:
                 candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
-                missing = only_decisive(self, candidates, pending, maybe_defeated, situation, f)
+                # Exact, and a function of the situation alone (its facts, its date and
+                # the reading day): memoised on them (the interview decides the same
+                # situation again after an answer that changes nothing of it).
+                mkey = (frozenset(situation.facts.items()), known)
+                found = self._missing.get(mkey)
+                if found is None:
+                    found = tuple(
+                        only_decisive(self, candidates, pending, maybe_defeated, situation, f)
+                    )
+                    if len(self._missing) > 65536:
+                        self._missing.clear()
+                    self._missing[mkey] = found
+                missing = list(found)
                 if not missing:
                     # As the reference: no fact can change the outcome, the first rule
                     # that can decide gives the one outcome every completion gives.
@@ -843,22 +862,10 @@ def _edges(rule_base: RuleBase, provisions: Provisions, reading: bool = False) -
     return sorted(days | {d + dt.timedelta(days=1) for d in days if d < dt.date.max})
 
 
-#: What ``derive`` reads (its inputs, and whether the derived facts are given).
-_DERIVATION_INPUTS = ("holder.role", "holder.institution", "recipient.kind")
-_DERIVED_PATHS = ("holder.bound_by_secrecy", "recipient.bound_by_secrecy", "recipient.same_mission")
-
-
 def _language() -> str:
-    """The language the notes are read in (``messages.current_language``)."""
-    global _current_language
-    if _current_language is None:
-        from depositaire.messages import current_language
-
-        _current_language = current_language
-    return _current_language()
-
-
-_current_language: Callable[[], str] | None = None
+    """The language the notes are read in (``messages.current_language``: the active
+    one, else the default)."""
+    return _ACTIVE.get() or default_language()
 
 
 def _any_values(path: str) -> tuple[object, ...]:
