@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from depositaire.engine.compiled import compiled
+from depositaire.engine.compiled import CompiledRuleBase, compiled
 from depositaire.engine.decision import Citation, Decision, RuleBasis
 from depositaire.engine.evaluator import evaluate
 from depositaire.engine.provisions import Provisions, default_provisions
@@ -56,8 +56,22 @@ def decide(
     if not isinstance(situation, Situation):
         situation = parse_situation(situation, today=today, law=base.law)
     if USE_COMPILED:
-        return compiled(base, _PROVISIONS()).evaluate(situation, explain=explain)
+        if rule_base is None:
+            fast = _DEFAULT[0]
+            if (
+                fast is None
+                or fast.rule_base is not _RULE_BASE
+                or fast.provisions is not _PROVISIONS()
+            ):
+                fast = _DEFAULT[0] = compiled(_default_rule_base(), _PROVISIONS())
+        else:
+            fast = compiled(base, _PROVISIONS())
+        return fast.evaluate(situation, explain=explain)
     return evaluate(situation, base, _PROVISIONS(), explain=explain)
+
+
+#: The compiled default rule base (looked up once).
+_DEFAULT: list[CompiledRuleBase | None] = [None]
 
 
 #: The compiled rule base decides only when it agrees with the interpreter (differential test).

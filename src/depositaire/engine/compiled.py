@@ -30,6 +30,7 @@ is named in this file.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,6 @@ from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
 from depositaire.engine.decision import Citation, Decision, RuleBasis, RuleStatus, Trace
 from depositaire.engine.derive import Derivation
 from depositaire.engine.evaluator import (
-    _citations,
     _missing,
     _sorted,
     completion_winner,
@@ -51,6 +51,7 @@ from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
 from depositaire.engine.schema import CONFIDENCE, FactSpec
 from depositaire.engine.situation import FactValue, Situation
+from depositaire.messages import _ACTIVE, default_language
 
 if TYPE_CHECKING:
     from depositaire.engine.package import LawPackage
@@ -136,13 +137,32 @@ class CompiledRuleBase:
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
         # Periods: (date, reading day) -> number; number -> (rules in force, the others).
-        self._period_ids: dict[tuple[dt.date, dt.date | None], int] = {}
+        self._period_ids: dict[tuple[dt.date, dt.date | None], Any] = {}
         self._period_intern: dict[tuple[object, ...], int] = {}
         self._periods: list[
             tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], OutOfForce]
         ] = []
         self._disclosures: dict[tuple[object, ...], tuple[Verdict, frozenset[str], frozenset[str]]]
         self._disclosures = {}
+        self._derivations: dict[tuple[object, ...], Any] = {}
+        self._payloads: dict[tuple[object, ...], _Payload] = {}
+        self._citation_lists: dict[tuple[int, dt.date], tuple[Citation, ...]] = {}
+        self._texts: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._edges = _edges(rule_base, provisions)
+        self._reading_edges = _edges(rule_base, provisions, reading=True)
+        self._epoch_periods: dict[tuple[int, int | None], int] = {}
+        self._cited: dict[tuple[object, ...], Any] = {}
+        self._versions: dict[tuple[str, int, int | None], Any] = {}
+        self._missing: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._notes: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._penalties: dict[tuple[object, ...], tuple[str, ...]] = {}
+        # What the law's derivation reads: the value of each source, whether each target
+        # is given (``LawPackage.derive``).
+        plan = rule_base.law.plan
+        self._derive_targets = tuple(target for target, _sources in plan)
+        self._derive_sources = tuple(
+            dict.fromkeys(source for _target, sources in plan for source, _t in sources)
+        )
 
     # -- plans ----------------------------------------------------------------
 
@@ -174,9 +194,15 @@ class CompiledRuleBase:
         can hold, with what the explanation says of them) for these dispatch facts on
         ``date`` as known on ``known``, in examination order."""
         dkey = tuple(f.get(p) for p in self.dispatch)
-        pid = self._period_ids.get((date, known))
-        if pid is None:
+        periods = self._period_ids.get((date, known))
+        if periods is None:
             pid = self._period(date, known)
+            periods = self._period_ids[(date, known)] = (
+                pid,
+                self._epoch(date),
+                None if known is None else self._reading_epoch(known),
+            )
+        pid = periods[0]
         key = (*dkey, pid)
         found = self._plans.get(key)
         if found is None:
@@ -199,6 +225,13 @@ class CompiledRuleBase:
     def _period(self, date: dt.date, known: dt.date | None) -> int:
         """The rules in force on ``date`` as known on ``known`` and the statuses of the
         others, as one number shared by every (date, reading day) that gives the same."""
+        epochs = (self._epoch(date), None if known is None else self._reading_epoch(known))
+        found = self._epoch_periods.get(epochs)
+        if found is None:
+            found = self._epoch_periods[epochs] = self._new_period(date, known)
+        return found
+
+    def _new_period(self, date: dt.date, known: dt.date | None) -> int:
         defeaters, verdict_rules, duty_rules = self.rule_base.in_force(date, known)
         out: list[tuple[Rule, RuleStatus]] = []
         for r in self.rule_base.verdict_rules:
@@ -226,7 +259,6 @@ class CompiledRuleBase:
             self._periods.append(content)
         if len(self._period_ids) > 65536:
             self._period_ids.clear()
-        self._period_ids[(date, known)] = pid
         return pid
 
     def _sorted(self, categories: frozenset[str]) -> list[str]:
@@ -307,8 +339,167 @@ class CompiledRuleBase:
             return verdict, may
         return "undetermined", frozenset()
 
+    # -- the fast path ----------------------------------------------------------
+
+    def _derive(self, facts: Mapping[str, FactValue]) -> tuple[Mapping[str, FactValue], Any]:
+        """The law's ``derive``, memoised on the facts derivation reads (the value of each
+        source, whether each target is given): (the facts completed, the memoised
+        (derivations, additions, number))."""
+        get = facts.get
+        key = (
+            *[get(p) for p in self._derive_sources],
+            *[p in facts for p in self._derive_targets],
+        )
+        found = self._derivations.get(key)
+        if found is None:
+            full, notes = self.rule_base.law.derive(facts)
+            added = {p: v for p, v in full.items() if p not in facts}
+            found = (tuple(notes), added, len(self._derivations))
+            if len(self._derivations) > 65536:
+                self._derivations.clear()
+            self._derivations[key] = found
+        # Read only: without a derivation, the situation's own facts serve as they are.
+        f = {**facts, **found[1]} if found[1] else facts
+        return f, found
+
+    def _epoch(self, day: dt.date) -> int:
+        """Which interval between two dates where something of the law changes ``day``
+        falls in (rules, provisions and penalties are constant inside one)."""
+        return bisect.bisect_right(self._edges, day)
+
+    def _reading_epoch(self, day: dt.date) -> int:
+        """The same for a reading day (``as_known_on``), among the dates it is compared with."""
+        return bisect.bisect_right(self._reading_edges, day)
+
     def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
-        """Decide ``situation``: the same decision as ``evaluator.evaluate``."""
+        """Decide ``situation``: the same decision as ``evaluator.evaluate``.
+
+        Without an open rule, the decision depends only on the plan, the rules' truth
+        values (the steps), the facts what goes out reads, the derivations, the period
+        and the language: those key an immutable payload built once by
+        ``_evaluate_full``; a rule still open goes through ``_evaluate_full``."""
+        facts = situation.facts
+        date = situation.date
+        given = facts.get("as_known_on")
+        known = given if isinstance(given, dt.date) else dt.date.today()
+        periods = self._period_ids.get((date, known))
+        if periods is None:
+            pid = self._period(date, known)
+            periods = self._period_ids[(date, known)] = (
+                pid,
+                self._epoch(date),
+                self._reading_epoch(known),
+            )
+        pid, edate, eknown = periods
+        f, derived = self._derive(facts)
+        get = f.get
+        plan = self._plans.get((*[get(p) for p in self.dispatch], pid))
+        if plan is None:
+            plan = self.plan(f, date, known)
+        defeaters, verdict_rules, duty_rules, out_of_force = plan
+        steps: list[tuple[Rule, RuleStatus]] = []
+        defeated: set[str] = set()
+        maybe: set[str] = set()
+        for d in defeaters:
+            v = d.effective.fn(f)
+            if v is True:
+                steps.append((d, "fired"))
+                defeated.update(d.defeats)
+            elif v is None:
+                steps.append((d, "pending"))
+                maybe.update(d.defeats)
+        if explain:
+            for r, status in out_of_force:
+                if r.scope.fn(f) is True:
+                    steps.append((r, status))
+        winner: Rule | None = None
+        failed: list[Rule] = []
+        for r in verdict_rules:
+            v = r.effective.fn(f)
+            if v is True:
+                if r.id in defeated:
+                    steps.append((r, "defeated"))
+                    failed.append(r)
+                    continue
+                if r.id in maybe:
+                    return self._evaluate_full(situation, explain=explain)
+                winner = r
+                break
+            if v is None:
+                return self._evaluate_full(situation, explain=explain)
+            if r.kind == "exception" and r.scope.fn(f) is True:
+                failed.append(r)
+                steps.append((r, "failed"))
+        if winner is None:
+            return self._evaluate_full(situation, explain=explain)
+        steps.append((winner, "fired"))
+        truths: list[bool] = [c.fn(f) is True for c, _ in winner.narrowing]
+        truths.extend([c.fn(f) is True for c, _ in winner.conditional_duties])
+        for r in failed:
+            truths.extend([c.fn(f) is True for c, _ in r.failure_duties])
+        for dr in duty_rules:
+            if dr.effective.fn(f) is True:
+                steps.append((dr, "fired"))
+                truths.extend([c.fn(f) is True for c, _ in dr.conditional_duties])
+        language = _language()
+        key = (
+            pid,
+            edate,
+            eknown,
+            tuple(steps),
+            tuple(truths),
+            get("information.categories"),
+            get("information.nature"),
+            get("information.confided"),
+            get("holder.bound_by_secrecy") is True,
+            derived[2],
+            language,
+            # Which of the winner's declared presumptions rest on an unknown fact
+            # (``evaluator.presumed``).
+            tuple([get(p) is None for p, _k in winner.presumptions]) if winner.presumptions else (),
+        )
+        payload = self._payloads.get(key)
+        if payload is None:
+            full = self._evaluate_full(situation, explain=explain)
+            payload = _Payload(full, len(self._payloads), edate)
+            if len(self._payloads) > 65536:
+                self._payloads.clear()
+            self._payloads[key] = payload
+        ckey = (payload.number, date)
+        citations = self._citation_lists.get(ckey)
+        if citations is None:
+            citations = tuple(
+                Citation(i, label, date, v, since) for i, label, v, since in payload.citations
+            )
+            if len(self._citation_lists) > 65536:
+                self._citation_lists.clear()
+            self._citation_lists[ckey] = citations
+        return Decision(
+            payload.verdict,
+            list(payload.rules),
+            list(citations),
+            list(payload.may),
+            list(payload.never),
+            list(payload.duties),
+            [],
+            None if explain else [],
+            list(payload.verify_keys),
+            date,
+            self.rule_base.version,
+            list(payload.not_modelled),
+            list(payload.penalties),
+            dict(payload.versions),
+            list(payload.presumptions),
+            list(payload.basis),
+            Trace(list(payload.steps), list(derived[0]), dict(payload.defeated_by)),
+            payload.winner,
+            known,
+            _TextRenderer(self, payload, situation, f, language) if explain else None,
+        )
+
+    def _evaluate_full(self, situation: Situation, *, explain: bool = True) -> Decision:
+        """Decide ``situation`` step by step (``evaluate`` goes through here when a rule
+        is still open, and to build a payload it has not seen)."""
         f, derivations = self.rule_base.law.derive(situation.facts)
         date = situation.date
         known = situation.as_known_on
@@ -372,7 +563,19 @@ class CompiledRuleBase:
                 pending = []
             else:
                 candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
-                missing = only_decisive(self, candidates, pending, maybe_defeated, situation, f)
+                # Exact, and a function of the situation alone (its facts, its date and
+                # the reading day): memoised on them (the interview decides the same
+                # situation again after an answer that changes nothing of it).
+                mkey = (frozenset(situation.facts.items()), known)
+                found = self._missing.get(mkey)
+                if found is None:
+                    found = tuple(
+                        only_decisive(self, candidates, pending, maybe_defeated, situation, f)
+                    )
+                    if len(self._missing) > 65536:
+                        self._missing.clear()
+                    self._missing[mkey] = found
+                missing = list(found)
                 if not missing:
                     # As the reference: no fact can change the outcome, the first rule
                     # that can decide gives the one outcome every completion gives.
@@ -414,8 +617,9 @@ class CompiledRuleBase:
             *[(r.id, status) for r, status in steps],
             None,
             *(d.citations for d in derivations),
-            date,
-            known,
+            # Rules, provisions and penalties are constant between two edges: the
+            # periods of the date and of the reading day stand for them.
+            *self._period_ids[(date, known)],
             verdict,
             f.get("holder.bound_by_secrecy") is True,
             language,
@@ -427,7 +631,8 @@ class CompiledRuleBase:
             if len(self._tails) > 65536:
                 self._tails.clear()
             self._tails[tkey] = tail
-        citations, to_verify, notes, penalties, basis = tail
+        templates, to_verify, notes, penalties, basis = tail
+        citations = [Citation(i, label, date, v, since) for i, label, v, since in templates]
         # A dated version decides under its contract id (situation.md); which one, in
         # ``rule_versions``.
         reported, versions = self.rule_base.reported(rules)
@@ -439,7 +644,7 @@ class CompiledRuleBase:
             rules=reported,
             rule_versions=versions,
             basis=list(basis),
-            citations=list(citations),
+            citations=citations,
             may_disclose=self._sorted(may),
             never_disclose=self._sorted(never),
             duties=list(dict.fromkeys(duties)),
@@ -467,10 +672,14 @@ class CompiledRuleBase:
         date: dt.date,
         known: dt.date | None,
     ) -> tuple[
-        tuple[Citation, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], list[RuleBasis]
+        tuple[tuple[str, str, str | None, str], ...],
+        tuple[str, ...],
+        tuple[str, ...],
+        tuple[str, ...],
+        tuple[RuleBasis, ...],
     ]:
-        """Citations, keys of the notes to verify, not-modelled notes, penalties and the
-        legal basis (``evaluator.rule_basis``): they depend only
+        """Citations (without their date), keys of the notes to verify, not-modelled notes,
+        penalties and the legal basis (``evaluator.rule_basis``): they depend only
         on the steps, the rules, the verdict, the derivations, the date, the reading day,
         whether the holder is bound and the language (memoised on those by ``evaluate``)."""
         cited_rules = tuple(
@@ -479,16 +688,85 @@ class CompiledRuleBase:
         annulments = tuple(
             r.annulment.by for r, status in steps if status == "annulled" and r.annulment
         )
-        citations, to_verify = _citations(
-            cited_rules, tuple(derivations), self.provisions, date, known, annulments
-        )
+        edate, eknown = self._epoch(date), None if known is None else self._reading_epoch(known)
+        language = _language()
+        cited = self._citations(cited_rules, derivations, annulments, date, known, edate, eknown)
         from depositaire.engine.coverage import not_modelled_keys
         from depositaire.messages import t
 
-        notes = tuple(t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules))
-        penalties = tuple(self.rule_base.law.penalties_for(rules, verdict, f, date))
-        basis = rule_basis(self.rule_base, rules, citations)
-        return citations, to_verify, notes, penalties, basis
+        nkey = (tuple(rules), language)
+        notes = self._notes.get(nkey)
+        if notes is None:
+            notes = self._notes[nkey] = tuple(
+                t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)
+            )
+        pkey = (nkey, verdict, f.get("holder.bound_by_secrecy") is True, edate)
+        penalties = self._penalties.get(pkey)
+        if penalties is None:
+            penalties = self._penalties[pkey] = tuple(
+                self.rule_base.law.penalties_for(rules, verdict, f, date)
+            )
+        basis = tuple(
+            rule_basis(
+                self.rule_base,
+                rules,
+                [Citation(i, label, date, v, since) for i, label, v, since in cited[0]],
+            )
+        )
+        for memo in (self._cited, self._notes, self._penalties):
+            if len(memo) > 65536:
+                memo.clear()
+        return cited[0], cited[1], notes, penalties, basis
+
+    def _citations(
+        self,
+        rules: Sequence[Rule],
+        derivations: Sequence[Derivation],
+        extra: tuple[str, ...],
+        date: dt.date,
+        known: dt.date | None,
+        edate: int,
+        eknown: int | None,
+    ) -> tuple[tuple[tuple[str, str, str | None, str], ...], tuple[str, ...]]:
+        """``evaluator._citations`` (without the date in each citation: id, label, note,
+        version), memoised on the versions of the provisions cited (each looked up once per
+        period). The notes to verify are catalogue keys, rendered when read."""
+        keys: list[str] = []
+        verify_keys: list[str] = []
+        for r in rules:
+            keys.extend(r.citations)
+            verify_keys.extend(r.to_verify)
+        for d in derivations:
+            keys.extend(d.citations)
+        keys.extend(extra)
+        versions = []
+        for k in dict.fromkeys(keys):
+            vkey = (k, edate, eknown)
+            if vkey in self._versions:
+                version = self._versions[vkey]
+            else:
+                version = self._versions[vkey] = self.provisions.on(k, date, known)
+            if version is not None:
+                versions.append((k, version))
+        ckey = (tuple([(k, id(v)) for k, v in versions]), tuple(verify_keys))
+        found = self._cited.get(ckey)
+        if found is None:
+            found = (
+                tuple(
+                    (
+                        k,
+                        v.label,
+                        v.to_verify,
+                        v.valid_from.isoformat() if v.valid_from else "always",
+                    )
+                    for k, v in versions
+                ),
+                tuple(f"to_verify.{k}" for k in dict.fromkeys(verify_keys)),
+            )
+            if len(self._cited) > 65536:
+                self._cited.clear()
+            self._cited[ckey] = found
+        return found
 
     def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
         """The explanation, rendered when the decision's ``explanation`` is first read."""
@@ -502,17 +780,138 @@ class CompiledRuleBase:
         return render
 
 
+class _Payload:
+    """What a decision without an open rule says, built once and shared (immutable
+    tuples; the decision gets its own lists)."""
+
+    __slots__ = (
+        "basis",
+        "citations",
+        "defeated_by",
+        "duties",
+        "epoch",
+        "may",
+        "never",
+        "not_modelled",
+        "number",
+        "penalties",
+        "presumptions",
+        "rules",
+        "steps",
+        "verdict",
+        "verify_keys",
+        "versions",
+        "winner",
+    )
+
+    def __init__(self, d: Decision, number: int, epoch: int) -> None:
+        self.verdict = d.verdict
+        self.rules = tuple(d.rules)
+        self.versions = dict(d.rule_versions)
+        self.citations = tuple((c.id, c.label, c.to_verify, c.since) for c in d.citations)
+        self.may = tuple(d.may_disclose)
+        self.never = tuple(d.never_disclose)
+        self.duties = tuple(d.duties)
+        self.verify_keys = tuple(d.verify_keys)
+        self.presumptions = tuple(d.presumptions)
+        self.basis = tuple(d.basis)
+        self.not_modelled = tuple(d.not_modelled)
+        self.penalties = tuple(d.penalties)
+        self.steps = tuple(d.trace.steps)
+        self.defeated_by = dict(d.trace.defeated_by)
+        self.winner = d.winner
+        self.number = number
+        self.epoch = epoch
+
+
+class _TextRenderer:
+    """The explanation of a decision from a payload, memoised on what it reads besides
+    the payload: the language, the period of its date (or the dates themselves when it
+    names them), and a few facts (``explain._explain``)."""
+
+    __slots__ = ("compiled", "f", "payload", "situation")
+
+    def __init__(
+        self,
+        compiled: CompiledRuleBase,
+        payload: _Payload,
+        situation: Situation,
+        f: Facts,
+        _language: str,
+    ) -> None:
+        self.compiled = compiled
+        self.payload = payload
+        self.situation = situation
+        self.f = f
+
+    def __call__(self, decision: Decision) -> list[str]:
+        from depositaire.engine.explain import explain as build_explanation
+        from depositaire.messages import _ACTIVE, current_language
+
+        payload = self.payload
+        f = self.f
+        winner = payload.winner
+        dated = any(s in ("not_in_force", "annulled") for _r, s in payload.steps) or (
+            winner is not None and (winner.annulment is not None or winner.known_from is not None)
+        )
+        key = (
+            payload.number,
+            (decision.date, decision.as_known_on) if dated else payload.epoch,
+            _ACTIVE.get() or current_language(),  # set by ``Decision.explanation``
+            f.get("person.deceased") is True,
+            f.get("danger.exists") is None,
+            f.get("request.kind") == "own_initiative_report",
+            tuple(
+                id(next(iter(r.effective.failing(f)), None))
+                for r, s in payload.steps
+                if s == "failed"
+            ),
+        )
+        texts = self.compiled._texts
+        found = texts.get(key)
+        if found is None:
+            found = tuple(build_explanation(decision, self.situation, f, self.compiled.provisions))
+            if len(texts) > 65536:
+                texts.clear()
+            texts[key] = found
+        return list(found)
+
+
+def _edges(rule_base: RuleBase, provisions: Provisions, reading: bool = False) -> list[dt.date]:
+    """Every day on which something of the law may change (each date a rule, a
+    provision or a penalty names, and the day after it); ``reading``: only the dates a
+    reading day is compared with (a rule known from a day, an annulment's decision, a
+    provision annulled or reaching back from its start)."""
+    days: set[dt.date] = set()
+    for r in rule_base.rules:
+        days.add(r.known_from) if r.known_from is not None else None
+        if r.annulment is not None:
+            days.add(r.annulment.decided_on)
+        if not reading:
+            days.update(d for d in (r.valid_from, r.valid_until) if d is not None)
+            if r.annulment is not None:
+                a = r.annulment
+                days.update(d for d in (a.erased_from, a.erased_until) if d)
+    for v in provisions.versions:
+        days.update(d for d in (v.annulled_on,) if d is not None)
+        if v.retroactive_from is not None and v.valid_from is not None:
+            days.add(v.valid_from)
+        if not reading:
+            days.update(
+                d
+                for d in (v.valid_from, v.valid_until, v.annulled_on, v.retroactive_from)
+                if d is not None
+            )
+    if not reading:
+        # The days the law's penalties change (``LawPackage.change_dates``).
+        days.update(rule_base.law.change_dates)
+    return sorted(days | {d + dt.timedelta(days=1) for d in days if d < dt.date.max})
+
+
 def _language() -> str:
-    """The language the notes are read in (``messages.current_language``)."""
-    global _current_language
-    if _current_language is None:
-        from depositaire.messages import current_language
-
-        _current_language = current_language
-    return _current_language()
-
-
-_current_language: Callable[[], str] | None = None
+    """The language the notes are read in (``messages.current_language``: the active
+    one, else the default)."""
+    return _ACTIVE.get() or default_language()
 
 
 def _any_values(law: LawPackage, path: str) -> tuple[object, ...]:

@@ -414,7 +414,9 @@ def _citations(
     derivations rest on, plus ``extra`` keys (the judgments that annulled a rule), and the
     catalogue keys of the rules' "to verify" notes; memoised. No text: the notes are
     rendered when read (``Decision.to_verify``), in the reader's language."""
-    key = (tuple(r.id for r in rules), derivations, date, as_known_on, extra, id(provisions))
+    # The rules themselves (identity), not their ids: another rule base may have a rule
+    # of the same id citing other provisions.
+    key = (rules, derivations, date, as_known_on, extra, id(provisions))
     found = _CITATION_CACHE.get(key)
     if found is not None:
         return found

@@ -39,6 +39,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from depositaire.engine import bitsets
 from depositaire.engine.conditions import All, Condition, Facts, Leaf
 from depositaire.engine.rules import Rule
 from depositaire.engine.situation import FactValue, Situation
@@ -366,13 +367,21 @@ def only_decisive(
     f: Facts,
 ) -> list[str]:
     """The reference's ``_only_decisive`` (same open facts, same value classes, same
-    definition of decisive), computed on the decision diagram, with no limit."""
+    definition of decisive), computed on bit sets (:mod:`depositaire.engine.bitsets`)
+    up to ``bitsets.LIMIT`` combinations, on the decision diagram above, with no limit."""
     rule_base = compiled.rule_base
     involved = (*pending, *maybe_defeated.values())
     open_facts = list(dict.fromkeys(p for r in involved for p in r.effective.open_facts(f)))
     open_: Open = tuple((p, tuple(rule_base.value_classes(p, involved))) for p in open_facts)
     if any(not values for _p, values in open_):
         return []  # as the reference: no combination to decide
+    total = 1
+    for _p, values in open_:
+        total *= len(values)
+    if total <= bitsets.LIMIT:
+        return bitsets.only_decisive(
+            compiled, candidates, situation.facts, f, open_, situation.date, situation.as_known_on
+        )
     d = diagram(compiled)
     root = d.build(dict(situation.facts), open_, situation.date, situation.as_known_on)
     order = {p: i for i, (p, _v) in enumerate(open_)}

@@ -61,6 +61,9 @@ class LawPackage:
     secrecy_basis: tuple[str, ...] = ()
     #: Reads one of the law's data files by name (``provisions.yaml``, ``coverage.yaml``).
     data: Callable[[str], str] | None = None
+    #: The days on which what ``penalties`` answers may change (each penalty's first and
+    #: last day): the compiled engine memoises between the days where the law changes.
+    change_dates: tuple[dt.date, ...] = ()
     # Derived at construction:
     fact_specs: tuple[FactSpec, ...] = field(init=False)
     facts: dict[str, FactSpec] = field(init=False)

@@ -125,6 +125,7 @@ LAW = LawPackage(
     derivations=DERIVATIONS,
     lists=_lists(),
     penalties=penalties.penalties_for,
+    change_dates=penalties.CHANGE_DATES,
     always_confidences=deontology.ALWAYS_CONFIDENCES,
     secrecy_basis=penal_code.SECRECY_BASIS,
     data=_data,

@@ -61,6 +61,11 @@ PENALTIES: tuple[Penalty, ...] = (
     Penalty("nullity_of_proceedings", bound_only=True),
 )
 
+#: The days a penalty starts or ends (``LawPackage.change_dates``).
+CHANGE_DATES: tuple[dt.date, ...] = tuple(
+    sorted({d for p in PENALTIES for d in (p.valid_from, p.valid_until) if d is not None})
+)
+
 
 def penalties_for(
     rules: Sequence[str], verdict: str, facts: Mapping[str, object], on: dt.date

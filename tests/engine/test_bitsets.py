@@ -1,0 +1,73 @@
+"""``missing`` on bit sets (``engine/bitsets.py``) gives what the decision diagram gives."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from depositaire.engine import bitsets
+from depositaire.engine import missing as diagram_module
+from depositaire.engine.compiled import CompiledRuleBase
+from depositaire.engine.derive import derive
+from depositaire.engine.evaluator import _missing
+from depositaire.engine.provisions import default_provisions
+from depositaire.law import default_rule_base
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "differential.py"
+_spec = importlib.util.spec_from_file_location("differential", SCRIPT)
+assert _spec is not None and _spec.loader is not None
+differential = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(differential)
+
+
+def _open_cases(count: int):
+    """(situation, f, pending, maybe-defeated, candidates) of generated situations whose
+    evaluation leaves rules open."""
+    base, provisions = default_rule_base(), default_provisions()
+    fast = CompiledRuleBase(base, provisions)
+    days = differential.boundaries(base, provisions)
+    for s in differential.generated(count, days, seed=3):
+        f, _ = derive(s.facts)
+        defeaters, verdict_rules, _d, _o = fast.plan(f, s.date, s.as_known_on)
+        maybe = {}
+        for d in defeaters:
+            if d.effective.fn(f) is None:
+                for target in d.defeats:
+                    maybe[target] = d
+        pending, winner = [], None
+        for r in verdict_rules:
+            v = r.effective.fn(f)
+            if v is True and r.id not in maybe:
+                winner = r
+                break
+            if v is None or (v is True and r.id in maybe):
+                pending.append(r)
+        if not pending:
+            continue
+        outcome = fast.outcome(winner, f)
+        outcomes = [fast.outcome(p, f) for p in pending]
+        yield fast, s, f, pending, maybe, _missing(pending, winner, outcomes, outcome, f, maybe)
+
+
+def test_bit_sets_and_the_decision_diagram_find_the_same_decisive_facts():
+    compared = 0
+    for fast, s, f, pending, maybe, candidates in _open_cases(300):
+        involved = (*pending, *maybe.values())
+        open_facts = list(dict.fromkeys(p for r in involved for p in r.effective.open_facts(f)))
+        open_ = tuple((p, tuple(fast.rule_base.value_classes(p, involved))) for p in open_facts)
+        total = 1
+        for _p, values in open_:
+            total *= len(values)
+        if not open_ or total > bitsets.LIMIT or any(not v for _p, v in open_):
+            continue
+        got = bitsets.only_decisive(fast, candidates, s.facts, f, open_, s.date, s.as_known_on)
+        d = diagram_module.diagram(fast)
+        root = d.build(dict(s.facts), open_, s.date, s.as_known_on)
+        order = {p: i for i, (p, _v) in enumerate(open_)}
+        found = d.decisive(root, order)
+        want = [p for p in candidates if p in found] or [
+            p for p in candidates if p in d.support(root)
+        ]
+        assert got == want, s.to_contract()
+        compared += 1
+    assert compared >= 40
