@@ -34,6 +34,39 @@ POLICE = {
     "recipient": {"kind": "police"},
     "request": {"kind": "informal_request"},
 }
+# 46bis/1 § 3 as known before its annulment, whether the information is medical unknown: an
+# obligation resting on a declared presumption (tests/engine/test_presumptions.py), a cited
+# version with a date and a "to verify" note.
+TERROR_REPORT = {
+    "date": "2017-09-01",
+    "as_known_on": "2018-06-01",
+    "holder": {"institution": "health_insurer"},
+    "information": {"terrorism_indications": True},
+    "recipient": {"kind": "public_prosecutor"},
+    "request": {"kind": "own_initiative_report"},
+}
+CASES = [(case["name"], case["situation"]) for case in PUBLIC] + [
+    ("terror_report_presumed_not_medical", TERROR_REPORT)
+]
+
+
+def _expected(situation: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
+    from depositaire.messages import using_language
+
+    with using_language(lang):
+        return decide(parse_situation(json.loads(json.dumps(situation, default=str)))).to_dict()
+
+
+def _closed(schema: Any) -> Any:
+    """The schema with every object closed: a key the schema does not name is an error."""
+    if isinstance(schema, dict):
+        out = {k: _closed(v) for k, v in schema.items()}
+        if "properties" in out:
+            out.setdefault("additionalProperties", False)
+        return out
+    if isinstance(schema, list):
+        return [_closed(v) for v in schema]
+    return schema
 
 
 @pytest.fixture
@@ -45,26 +78,61 @@ def decider(world: World) -> str:
 
 
 def test_every_public_scenario_gets_the_same_json_as_evaluate(client: Any, decider: str) -> None:
+    for name, situation in CASES:
+        for lang in ("fr", "nl"):
+            response = call(client, "post", f"/api/v1/decisions?lang={lang}", decider, situation)
+            assert response.status_code == 200, response.content[:300]
+            assert response["Content-Type"] == "application/json"
+            # Key for key, every key: the whole of Decision.to_dict().
+            assert response.json() == _expected(situation, lang), (name, lang)
     for case in PUBLIC:
-        response = call(client, "post", "/api/v1/decisions", decider, case["situation"])
-        assert response.status_code == 200, response.content[:300]
-        assert response["Content-Type"] == "application/json"
-        expected = decide(parse_situation(json.loads(json.dumps(case["situation"], default=str))))
-        assert response.json() == expected.to_dict(), case["name"]
-        assert response.json()["verdict"] == case["expect"]["verdict"]
+        decided = call(client, "post", "/api/v1/decisions", decider, case["situation"]).json()
+        assert decided["verdict"] == case["expect"]["verdict"], case["name"]
+
+
+def test_a_presumption_and_the_legal_basis_come_through_the_api(client: Any, decider: str) -> None:
+    api = call(client, "post", "/api/v1/decisions", decider, TERROR_REPORT).json()
+    assert api["verdict"] == "must_disclose"
+    assert api["presumptions"] == [{"rule": "terror_reporting_duty", "fact": "information.medical"}]
+    assert api["basis"][0]["rule"] == "terror_reporting_duty"
+    assert "criminal_procedure.46bis1.3" in api["basis"][0]["provisions"]
+    cited = {c["id"]: c for c in api["citations"]}
+    assert cited["criminal_procedure.46bis1.3"]["since"] == "2017-09-01"
+    assert api["as_known_on"] == "2018-06-01"
+
+
+def test_every_decision_matches_the_openapi_schema_and_names_every_key(client: Any) -> None:
+    import jsonschema_rs
+
+    spec = json.loads(client.get("/api/v1/openapi.json").content)
+    components = spec["components"]["schemas"]
+    out = components["DecisionOut"]
+    validator = jsonschema_rs.Draft202012Validator(
+        {"$ref": "#/components/schemas/DecisionOut", "components": _closed(spec["components"])}
+    )
+    for name, situation in CASES:
+        decision = _expected(situation)
+        errors = [e.message for e in validator.iter_errors(decision)]
+        assert not errors, (name, errors[:3])
+        # Every key of to_dict() is named and required: the schema documents them all.
+        assert set(out["required"]) == set(out["properties"]) == set(decision), name
+    citation = components["Citation"]
+    assert set(citation["required"]) == {"id", "label", "valid_on", "since"}
+    assert set(citation["properties"]) == {"id", "label", "valid_on", "since", "to_verify"}
 
 
 def test_the_api_json_is_the_command_lines(client: Any, decider: str, tmp_path: Path) -> None:
-    path = tmp_path / "police.json"
-    path.write_text(json.dumps(POLICE))
-    cli = subprocess.run(
-        [sys.executable, "-m", "depositaire.cli", "evaluate", str(path), "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    api = call(client, "post", "/api/v1/decisions?lang=fr", decider, POLICE).json()
-    assert api == json.loads(cli.stdout)
+    for name, situation in (("police", POLICE), ("terror", TERROR_REPORT)):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(situation))
+        cli = subprocess.run(
+            [sys.executable, "-m", "depositaire.cli", "evaluate", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        api = call(client, "post", "/api/v1/decisions?lang=fr", decider, situation).json()
+        assert api == json.loads(cli.stdout), name
 
 
 def test_a_batch_decides_each_situation_and_names_each_refused_one(
@@ -104,6 +172,28 @@ def test_rules_and_provisions_are_served_with_their_stored_text(client: Any, dec
     assert version["quote"] and version["source"] and version["used_by"]
     missing = call(client, "get", "/api/v1/provisions/999zzz", decider)
     assert missing.status_code == 404 and "Dispositions connues" in missing.json()["detail"]
+
+
+def test_a_provisions_title_and_note_are_in_the_language_asked(client: Any, decider: str) -> None:
+    from depositaire.messages import catalogue
+
+    url = "/api/v1/provisions/criminal_procedure.46bis1.3"
+    french = call(client, "get", f"{url}?lang=fr", decider).json()["versions"][0]
+    dutch = call(client, "get", f"{url}?lang=nl", decider).json()["versions"][0]
+    key = "criminal_procedure.46bis1.3@2017-09-01"
+    assert dutch["since"] == french["since"] == "2017-09-01"
+    assert dutch["to_verify"] == catalogue("nl")[f"provision_notes.{key}"]
+    assert dutch["to_verify"] != french["to_verify"] == catalogue("fr")[f"provision_notes.{key}"]
+    assert dutch["label"] == catalogue("nl")[f"provision_titles.{key}"]
+    assert "Wetboek van strafvordering" in dutch["label"]
+    # The stored text stays the French one: no official translation is held.
+    assert dutch["quote"] == french["quote"] and "§ 3." in dutch["quote"]
+    # The note a decision cites is the provision's, in either language.
+    for lang, version in (("fr", french), ("nl", dutch)):
+        decision = call(client, "post", f"/api/v1/decisions?lang={lang}", decider, TERROR_REPORT)
+        cited = {c["id"]: c for c in decision.json()["citations"]}
+        assert cited["criminal_procedure.46bis1.3"]["to_verify"] == version["to_verify"], lang
+        assert cited["criminal_procedure.46bis1.3"]["label"] == version["label"], lang
 
 
 # -- errors -----------------------------------------------------------------------------
@@ -414,3 +504,17 @@ def test_an_interview_belongs_to_its_user(client: Any, world: World, decider: st
     cid = call(client, "post", "/api/v1/consultations", decider, {}).json()["id"]
     other = token(world.a.users[roles.HEAD_SOCIAL_WORKER], "decide")
     assert call(client, "get", f"/api/v1/consultations/{cid}", other).status_code == 404
+
+
+def test_an_interviews_decision_keeps_every_key_of_the_decision(client: Any, decider: str) -> None:
+    from depositaire.interview import Interview
+
+    # The interview's answers are validated by the schema: a key it did not name was dropped.
+    day = dt.date(2017, 9, 1)
+    body = {"facts": POLICE, "date": day.isoformat()}
+    cid = call(client, "post", "/api/v1/consultations", decider, body).json()["id"]
+    result = call(client, "get", f"/api/v1/consultations/{cid}/result", decider)
+    assert result.status_code == 200, result.content[:300]
+    expected = Interview(parse_situation(POLICE, today=day), date=day).decision.to_dict()
+    assert result.json()["decision"] == expected
+    assert expected["basis"] and all("since" in c for c in expected["citations"])

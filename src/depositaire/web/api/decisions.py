@@ -211,7 +211,8 @@ def rules(request: HttpRequest, query: Query[LangQuery]) -> dict[str, Any]:
 )
 @in_requested_language
 def provision(request: HttpRequest, provision_id: str, query: Query[LangQuery]) -> dict[str, Any]:
-    """Le texte conservé d'une disposition (clé `penal_code.458bis` ou article `458bis`)."""
+    """Le texte conservé d'une disposition (clé `penal_code.458bis` ou article `458bis`) ;
+    son titre et sa note « à vérifier » dans la langue demandée."""
     from depositaire.cli import find_provisions
 
     versions = find_provisions(provision_id) if len(provision_id) <= 100 else []
@@ -228,14 +229,15 @@ def provision(request: HttpRequest, provision_id: str, query: Query[LangQuery]) 
         "versions": [
             {
                 "key": v.key,
-                "label": v.label,
+                "label": v.title,
                 "instrument": v.instrument,
                 "article": v.article,
                 "source": v.source,
                 "quote": v.quote,
                 "valid_from": v.valid_from,
                 "valid_until": v.valid_until,
-                "to_verify": v.to_verify,
+                "since": v.valid_from.isoformat() if v.valid_from else "always",
+                "to_verify": v.to_verify_text,
                 "note": v.note,
                 "extra_quotes": [{"source": s, "quote": q} for s, q in v.extra_quotes],
                 "used_by": used[v.key],

@@ -12,11 +12,16 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from depositaire.engine.schema import FACTS, FactSpec
 
-LANGUAGES = ("fr",)
 Lang = Literal["fr", "nl"]
 
 
@@ -67,14 +72,48 @@ class Strict(Schema):
 
 
 class Citation(Schema):
-    id: str
-    label: str
-    valid_on: str
-    to_verify: str | None = None
+    """A provision the decision rests on, in the version in force on ``valid_on``
+    (``Citation.to_dict``): its title and its "to verify" note in the requested language."""
+
+    id: str = Field(description="La clé de la disposition (`penal_code.458bis`).")
+    label: str = Field(description="Son titre, dans la langue demandée.")
+    valid_on: str = Field(description="Le jour où elle est lue (date ISO).")
+    since: str = Field(description="Sa version : son début de validité (date ISO) ou `always`.")
+    #: Absent when the version has nothing to verify.
+    to_verify: str | None = Field(
+        default=None, description="La note « à vérifier » de cette version (absente sinon)."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_empty_note(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        # As Citation.to_dict: no ``to_verify`` key when there is nothing to verify (an
+        # answer validated by the schema, such as the interview's, would add a null).
+        # No return annotation: pydantic would publish it as the citation's schema.
+        out = handler(self)
+        if out.get("to_verify") is None:
+            out.pop("to_verify", None)
+        return out
+
+
+class PresumptionOut(Schema):
+    """A presumption the deciding rule declares and an obligation rests on, the fact
+    being unknown (also a note in ``to_verify``)."""
+
+    rule: str = Field(description="La règle qui la déclare.")
+    fact: str = Field(description="Le fait présumé, inconnu (`information.medical`).")
+
+
+class RuleBasisOut(Schema):
+    """A rule that decided, the version that decided and the provisions it rests on."""
+
+    rule: str = Field(description="L'identifiant de contrat de la règle (dans `rules`).")
+    version: str = Field(description="La version datée qui a décidé (`rule` sinon).")
+    provisions: list[str] = Field(description="Les clés des dispositions (dans `citations`).")
 
 
 class DecisionOut(Schema):
-    """The decision, exactly as ``depositaire evaluate --format json`` prints it."""
+    """The decision, exactly as ``depositaire evaluate --format json`` prints it
+    (``Decision.to_dict``): every key is always there."""
 
     verdict: Literal["secret", "share", "may_disclose", "must_disclose", "undetermined"]
     rules: list[str]
@@ -85,10 +124,19 @@ class DecisionOut(Schema):
     missing: list[str]
     explanation: list[str]
     to_verify: list[str]
-    date: str
+    date: str = Field(description="Le jour de la situation (date ISO).")
+    as_known_on: str = Field(description="Le jour où la loi est lue (date ISO).")
     rule_base_version: str
+    not_modelled: list[str] = Field(
+        description="Ce que les sources disent et que les règles ne modélisent pas (français)."
+    )
+    penalties: list[str] = Field(description="Ce que risque le dépositaire (identifiants).")
     #: A dated version that decided under a contract id: ``{contract id: version id}``.
-    rule_versions: dict[str, str] = Field(default_factory=dict)
+    rule_versions: dict[str, str]
+    presumptions: list[PresumptionOut]
+    basis: list[RuleBasisOut] = Field(
+        description="La base légale : chaque règle qui a décidé et ses dispositions."
+    )
 
 
 class FieldProblem(Schema):
@@ -141,16 +189,22 @@ class RulesOut(Schema):
 
 
 class ProvisionVersionOut(Schema):
+    """A version of a provision: the stored French text (``quote``, ``note``, ``source``),
+    its title and its "to verify" note in the requested language."""
+
     key: str
-    label: str
+    label: str = Field(description="Le titre de cette version, dans la langue demandée.")
     instrument: str
     article: str
     source: str
-    quote: str
+    quote: str = Field(description="Le texte conservé (français : aucune traduction officielle).")
     valid_from: dt.date | None
     valid_until: dt.date | None
-    to_verify: str | None
-    note: str | None
+    since: str = Field(description="La version : `valid_from` (date ISO) ou `always`.")
+    to_verify: str | None = Field(
+        description="La note « à vérifier » de cette version, dans la langue demandée."
+    )
+    note: str | None = Field(description="La remarque des données juridiques (français).")
     extra_quotes: list[dict[str, str]]
     used_by: list[str]
 
