@@ -56,8 +56,9 @@ _SINGLE = (_T, _F, _N)
 
 Open = tuple[tuple[str, tuple[object, ...]], ...]
 
-#: Above this many paths to undetermined leaves, ``Diagram.resolved`` keeps the diagram.
-RESOLVE_LIMIT = 4096
+#: Above this many combinations left undetermined, ``Diagram.resolved`` keeps the diagram
+#: as it is (an estimate, as beyond the reference's own limit).
+RESOLVE_LIMIT = 1 << 14
 
 
 class _TooMany(Exception):
@@ -298,31 +299,37 @@ class Diagram:
             self._opens[n] = found
         return found
 
-    def resolved(self, root: int, resolve: Callable[[dict[str, object]], Outcome]) -> int:
-        """``root`` with each undetermined leaf decided exactly (``resolve``) on the facts
-        its path sets: the reference decides so the combinations left undetermined
-        before it compares them. A leaf that stays undetermined is kept; above
-        ``RESOLVE_LIMIT`` paths to such leaves, ``root`` is kept as it is."""
+    def resolved(
+        self, root: int, open_: Open, resolve: Callable[[dict[str, object]], Outcome]
+    ) -> int:
+        """``root`` (built over ``open_``, in its order) with every combination that
+        reaches an undetermined leaf decided exactly (``resolve``, on the combination's
+        values), as the reference decides the completions it left undetermined before it
+        compares them; one that stays undetermined is kept. Above ``RESOLVE_LIMIT`` such
+        combinations, ``root`` is kept as it is."""
         count = [0]
+        assignment: dict[str, object] = {}
 
-        def walk(n: int, assignment: dict[str, object]) -> int:
+        def walk(n: int, i: int) -> int:
             if not self._open(n):
                 return n
-            path, values, children = self.nodes[n]
-            if path is None:
+            if i == len(open_):
                 count[0] += 1
                 if count[0] > RESOLVE_LIMIT:
                     raise _TooMany
                 return self.leaf(resolve(dict(assignment)))
+            path, values = open_[i]
+            tested, _values, children = self.nodes[n]
+            kids_of = children if tested == path else (n,) * len(values)
             kids = []
-            for v, c in zip(values, children, strict=True):  # type: ignore[call-overload]
+            for v, c in zip(values, kids_of, strict=True):
                 assignment[path] = v
-                kids.append(walk(c, assignment))
+                kids.append(walk(c, i + 1))
             del assignment[path]
-            return self.node(path, values, kids)  # type: ignore[arg-type]
+            return self.node(path, values, kids)
 
         try:
-            return walk(root, {})
+            return walk(root, 0)
         except _TooMany:
             return root
 
@@ -451,7 +458,7 @@ def only_decisive(
     determined = [p for p in candidates if p in found]
     if determined:
         return determined
-    root = d.resolved(root, resolve)
+    root = d.resolved(root, open_, resolve)
     found = d.decisive(root, order)
     determined = [p for p in candidates if p in found]
     if determined:
