@@ -79,3 +79,61 @@ def test_a_nearly_empty_situation_lists_only_facts_of_the_estimate_in_its_order(
     assert d.verdict == "undetermined"
     assert d.missing
     assert [p for p in reference.missing if p in d.missing] == d.missing
+
+
+# Found by test_every_missing_fact_can_change_the_outcome (a CPAS social worker, a
+# prosecutor's requisition, the person objects): the recipient could be a colleague, which
+# opens shared secrecy on facts outside the enumeration (consent, in_person_interest).
+# Those four inner completions stayed undetermined, every other gave `secret`, and the
+# fallback comparison (undetermined against secret) listed `recipient.kind` and
+# `necessary_only`; decided exactly, those completions give `secret` too (the person's
+# objection defeats shared secrecy), so neither fact is missing. (A recipient who is the
+# person or a researcher would open other exceptions; their scope assumes an unknown
+# recipient is neither, so they are not open here: unchanged by this fix.)
+REQUISITION_PERSON_OBJECTS = {
+    "date": "2000-01-01",
+    "holder": {"role": "social_worker", "institution": "cpas"},
+    "request": {"kind": "prosecutor_requisition"},
+    "person": {"objects": True, "able_to_consent": True},
+}
+
+
+def _reference(situation):
+    from depositaire.engine.evaluator import evaluate
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.law import default_rule_base
+
+    rule_base = default_rule_base()
+    return evaluate(
+        parse_situation(situation, law=rule_base.law),
+        rule_base,
+        default_provisions(),
+        explain=False,
+    )
+
+
+def test_an_inner_completion_left_undetermined_is_decided_before_it_is_compared():
+    # The truth, by the engine itself, on answers to the two facts it used to list (the
+    # recipients the enumeration tells apart, and one it does not).
+    outcomes = set()
+    for kind in ("colleague_same_team", "external_professional", "police", "family"):
+        for necessary in (True, False):
+            completed = {
+                **REQUISITION_PERSON_OBJECTS,
+                "recipient": {"kind": kind},
+                "necessary_only": necessary,
+            }
+            c = decide(completed, explain=False)
+            outcomes.add((c.verdict, tuple(c.may_disclose)))
+    assert outcomes == {("secret", ())}
+    compiled = decide(REQUISITION_PERSON_OBJECTS, explain=False)
+    for d in (compiled, _reference(REQUISITION_PERSON_OBJECTS)):
+        assert (d.verdict, d.missing, d.may_disclose) == ("secret", [], []), (d.verdict, d.missing)
+
+
+def test_a_completion_still_open_after_its_exact_decision_still_counts():
+    # The fallback is kept where an undetermined completion stays so when decided exactly:
+    # a testimony where danger is open still asks about the danger (above).
+    d = _reference(HOSPITAL_TESTIMONY_WITHOUT_OATH)
+    assert d.verdict == "undetermined" and d.missing
+    assert d.missing == decide(HOSPITAL_TESTIMONY_WITHOUT_OATH, explain=False).missing

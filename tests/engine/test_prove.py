@@ -301,10 +301,11 @@ def test_the_prover_checks_the_engine_that_decides_not_the_reference_s_estimate(
 
 
 # Property 1's engine part is checked, not proved (docs/proof.md): here is a situation it
-# does not reach where the engine is not exact. A colleague of the same team as recipient
+# does not reach where the engine was not exact. A colleague of the same team as recipient
 # opens shared secrecy, whose own facts are outside the enumeration of the open facts;
-# that inner completion stays undetermined and makes the three facts look decisive,
-# although every answer to them gives `secret` (reference and compiled engine alike).
+# that inner completion stayed undetermined and made three facts look decisive, although
+# every answer to them gives `secret`. Such a completion is now decided exactly before it
+# is compared (``evaluator._only_decisive``, ``bitsets``/``missing`` alike).
 GUARANTOR_LOOKUP_DECEASED_OBJECTS = {
     "date": "2001-03-26",
     "as_known_on": "2019-03-13",
@@ -315,14 +316,6 @@ GUARANTOR_LOOKUP_DECEASED_OBJECTS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine defect (issue 10), outside the proof's bounded engine check: an inner "
-        "completion left undetermined makes facts that cannot change the outcome look "
-        "decisive; the fix belongs to the reference's definition of a decisive fact"
-    ),
-)
 def test_no_listed_fact_of_a_guarantor_look_up_can_change_its_outcome():
     from depositaire.engine import decide
     from depositaire.engine.schema import FACTS

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from depositaire.engine.conditions import All, Condition, Facts, Leaf
@@ -303,12 +303,27 @@ def only_decisive(
     open_: Open,
     date: dt.date,
     known: dt.date | None,
+    resolve: Callable[[dict[str, object]], Outcome],
 ) -> list[str]:
     """The reference's ``_only_decisive`` over ``open_`` (at most :data:`LIMIT`
-    combinations), on bit sets."""
+    combinations), on bit sets. ``resolve`` decides one combination exactly (its
+    changes to the situation): as the reference, the combinations left undetermined are
+    decided so before they are compared."""
     space = Space(facts, f, open_)
     results = outcomes(compiled, space, date, known)
     found = decisive(space, results, candidates, True)
     if found:
         return found
-    return decisive(space, results, candidates, False)
+    open_bits = results.pop(UNDETERMINED, 0)
+    b = 0
+    while open_bits:
+        if open_bits & 1:
+            changes = {
+                p: values[(b // stride) % n]
+                for (p, values), n, stride in zip(open_, space.dims, space.strides, strict=True)
+            }
+            o = resolve(changes)
+            results[o] = results.get(o, 0) | (1 << b)
+        open_bits >>= 1
+        b += 1
+    return decisive(space, results, candidates, True) or decisive(space, results, candidates, False)

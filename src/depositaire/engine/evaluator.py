@@ -331,9 +331,12 @@ def completion_winner(
     involved = (*pending, *maybe_defeated.values())
     open_facts = dict.fromkeys(p for r in involved for p in r.effective.open_facts(f))
     changes: dict[str, Any] = {p: rule_base.value_classes(p, involved)[0] for p in open_facts}
-    d = evaluate(
-        situation.with_facts(changes), rule_base, provisions, explain=False, exact_missing=False
-    )
+    completed = situation.with_facts(changes)
+    d = evaluate(completed, rule_base, provisions, explain=False, exact_missing=False)
+    if d.verdict == "undetermined":
+        # Left open by facts outside the enumeration (as in ``_only_decisive``): decided
+        # exactly, it gives the one outcome unless a fact outside can still change it.
+        d = evaluate(completed, rule_base, provisions, explain=False)
     if d.verdict == "undetermined" or not d.rules:
         return pending[0]
     # The first pending rule whose outcome is that one outcome decides, as when every
@@ -343,6 +346,8 @@ def completion_winner(
         o = _outcome(p, f)
         if o is not None and (o[0], frozenset(o[1])) == common:
             return p
+    if d.winner is not None:  # decided exactly: its rules are reported under contract ids
+        return d.winner
     return rule_base.by_id[d.rules[0]]
 
 
@@ -358,7 +363,9 @@ def _only_decisive(
     """Keep the candidates that can change the outcome under some completion of the open facts.
 
     Every open fact takes one representative per class of values that the rules tell
-    apart, so the enumeration is exact; it is skipped above ``EXACT_MISSING_LIMIT``."""
+    apart, so the enumeration is exact; it is skipped above ``EXACT_MISSING_LIMIT``. A
+    completion left undetermined (by facts outside the enumeration) counts only when no
+    two determined ones show a decisive fact, and is then decided exactly first."""
     open_facts = list(
         dict.fromkeys(
             p for r in (*pending, *maybe_defeated.values()) for p in r.effective.open_facts(f)
@@ -396,7 +403,27 @@ def _only_decisive(
     # A completion that opens another rule can stay undetermined on facts outside this
     # enumeration; such a result proves nothing about the fact varied, so it is compared
     # only when no determined pair shows any fact to be decisive.
+    found = decisive(True)
+    if found:
+        return found
+    # Before it is compared, such a completion is decided exactly: where no fact outside
+    # the enumeration can change it either, it has the one outcome all its completions
+    # give (a colleague of the same team while the person objects: shared secrecy is
+    # pending, yet every answer keeps the secret), not "undetermined".
+    for combo, result in results.items():
+        if result[0] == "undetermined":
+            fixed: dict[str, Any] = {
+                p: classes[i][k] for i, (p, k) in enumerate(zip(open_facts, combo, strict=True))
+            }
+            results[combo] = resolved(situation.with_facts(fixed), rule_base, provisions)
     return decisive(True) or decisive(False)
+
+
+def resolved(situation: Situation, rule_base: RuleBase, provisions: Provisions) -> Outcome:
+    """The outcome of an inner completion left undetermined, decided exactly: still
+    undetermined only if some fact outside the enumeration can change it."""
+    d = evaluate(situation, rule_base, provisions, explain=False)
+    return d.verdict, frozenset(d.may_disclose)
 
 
 _CITATION_CACHE: dict[object, tuple[tuple[Citation, ...], tuple[str, ...]]] = {}

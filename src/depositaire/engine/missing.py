@@ -3,7 +3,9 @@
 The reference (``evaluator._only_decisive``) defines which open facts are decisive:
 every combination of the open facts' value classes is decided, and a fact is decisive
 if two combinations that differ only in it are decided differently (two determined
-outcomes first; an undetermined one only when no determined pair shows any fact).
+outcomes first; an undetermined one only when no determined pair shows any fact, and
+then decided exactly first: it stays undetermined only if a fact outside the
+enumeration can change it).
 It enumerates, so above ``EXACT_MISSING_LIMIT`` combinations it keeps an estimate.
 
 Here the same function of the open facts (combination -> inner outcome) is built as a
@@ -54,6 +56,14 @@ _SINGLE = (_T, _F, _N)
 
 Open = tuple[tuple[str, tuple[object, ...]], ...]
 
+#: Above this many combinations left undetermined, ``Diagram.resolved`` keeps the diagram
+#: as it is (an estimate, as beyond the reference's own limit).
+RESOLVE_LIMIT = 1 << 14
+
+
+class _TooMany(Exception):
+    pass
+
 
 class Diagram:
     """The hash-consed decision diagram of one compiled rule base's inner outcomes."""
@@ -69,6 +79,7 @@ class Diagram:
         self._support: dict[int, frozenset[str]] = {}
         self._decisive: dict[int, frozenset[str]] = {}
         self._dist: dict[tuple[int, int], bool] = {}
+        self._opens: dict[int, bool] = {}
         self._paths: dict[int, frozenset[str]] = {}
         self._reader_ids: dict[str, frozenset[str]] = {}
         self._path_tuples: dict[int, tuple[str, ...]] = {}
@@ -276,6 +287,52 @@ class Diagram:
             self._dist[key] = found
         return found
 
+    def _open(self, n: int) -> bool:
+        """Some leaf below ``n`` is undetermined."""
+        found = self._opens.get(n)
+        if found is None:
+            path, values, children = self.nodes[n]
+            if path is None:
+                found = values[0] == "undetermined"  # type: ignore[index]
+            else:
+                found = any(self._open(c) for c in children)
+            self._opens[n] = found
+        return found
+
+    def resolved(
+        self, root: int, open_: Open, resolve: Callable[[dict[str, object]], Outcome]
+    ) -> int:
+        """``root`` (built over ``open_``, in its order) with every combination that
+        reaches an undetermined leaf decided exactly (``resolve``, on the combination's
+        values), as the reference decides the completions it left undetermined before it
+        compares them; one that stays undetermined is kept. Above ``RESOLVE_LIMIT`` such
+        combinations, ``root`` is kept as it is."""
+        count = [0]
+        assignment: dict[str, object] = {}
+
+        def walk(n: int, i: int) -> int:
+            if not self._open(n):
+                return n
+            if i == len(open_):
+                count[0] += 1
+                if count[0] > RESOLVE_LIMIT:
+                    raise _TooMany
+                return self.leaf(resolve(dict(assignment)))
+            path, values = open_[i]
+            tested, _values, children = self.nodes[n]
+            kids_of = children if tested == path else (n,) * len(values)
+            kids = []
+            for v, c in zip(values, kids_of, strict=True):
+                assignment[path] = v
+                kids.append(walk(c, i + 1))
+            del assignment[path]
+            return self.node(path, values, kids)
+
+        try:
+            return walk(root, 0)
+        except _TooMany:
+            return root
+
     def decisive(self, n: int, order: dict[str, int]) -> frozenset[str]:
         """The facts some node below ``n`` tests with two children that give two
         different determined outcomes under one assignment of the facts below."""
@@ -378,13 +435,30 @@ def only_decisive(
     total = 1
     for _p, values in open_:
         total *= len(values)
+
+    def resolve(changes: dict[str, object]) -> Outcome:
+        d = compiled.evaluate(situation.with_facts(changes), explain=False)  # type: ignore[arg-type]
+        return d.verdict, frozenset(d.may_disclose)
+
     if total <= bitsets.LIMIT:
         return bitsets.only_decisive(
-            compiled, candidates, situation.facts, f, open_, situation.date, situation.as_known_on
+            compiled,
+            candidates,
+            situation.facts,
+            f,
+            open_,
+            situation.date,
+            situation.as_known_on,
+            resolve,
         )
     d = diagram(compiled)
     root = d.build(dict(situation.facts), open_, situation.date, situation.as_known_on)
     order = {p: i for i, (p, _v) in enumerate(open_)}
+    found = d.decisive(root, order)
+    determined = [p for p in candidates if p in found]
+    if determined:
+        return determined
+    root = d.resolved(root, open_, resolve)
     found = d.decisive(root, order)
     determined = [p for p in candidates if p in found]
     if determined:
