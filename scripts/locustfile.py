@@ -33,12 +33,19 @@ PASSWORD = "un mot de passe de charge assez long"  # noqa: S105 (throwaway load-
 _numbers = itertools.count()
 _lock = threading.Lock()
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ONCE = re.compile(r'name="form_once" value="([^"]+)"')
 #: base32 of scripts/load.py's TOTP_KEY.
 TOTP_SECRET = base64.b32encode(bytes.fromhex("3132333435363738393031323334353637383930")).decode()
 
 
 def _csrf(text: str) -> str:
     match = CSRF.search(text)
+    return match.group(1) if match else ""
+
+
+def _once(text: str) -> str:
+    """The form's one-time token (depositaire/web/once.py)."""
+    match = ONCE.search(text)
     return match.group(1) if match else ""
 
 
@@ -103,6 +110,7 @@ class SocialWorker(HttpUser):
                     "origin": "observed",
                     "content": "Note de charge : revenus vérifiés.",
                     "csrfmiddlewaretoken": match.group(1),
+                    "form_once": _once(form.text),
                 },
                 name="nouvel élément (enregistrement)",
                 allow_redirects=False,
@@ -198,6 +206,7 @@ class SocialWorker(HttpUser):
             "necessary_only": "true",
             "items": random.sample(items, min(2, len(items))),
             "csrfmiddlewaretoken": _csrf(form.text),
+            "form_once": _once(form.text),
         }
         self.wait()
         evaluated = self.client.post(

@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from load import PASSWORD, SEED, TOTP_KEY, pg_url, psql  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ONCE = re.compile(r'name="form_once" value="([^"]+)"')
 
 
 class Day:
@@ -99,6 +100,12 @@ def _csrf(response: Any) -> str:
     return match.group(1) if match else ""
 
 
+def _once(response: Any) -> str:
+    """The form's one-time token (depositaire/web/once.py)."""
+    match = ONCE.search(response.content.decode())
+    return match.group(1) if match else ""
+
+
 def one_round(day: Day, person: str) -> None:
     import loadday as lf
 
@@ -119,6 +126,7 @@ def one_round(day: Day, person: str) -> None:
             "origin": "observed",
             "content": "Note de charge : revenus vérifiés.",
             "csrfmiddlewaretoken": _csrf(form),
+            "form_once": _once(form),
         },
     )
     day.page("rapport PDF", "get", f"/personnes/{person}/rapport.pdf")
@@ -169,6 +177,7 @@ def one_round(day: Day, person: str) -> None:
         "necessary_only": "true",
         "items": boxes[:2],
         "csrfmiddlewaretoken": _csrf(form),
+        "form_once": _once(form),
     }
     evaluated = day.page("communication (évaluation)", "post", url, {**data, "action": "preview"})
     posted = [

@@ -11,6 +11,7 @@ import pytest
 
 from web.chromium import browser, chromium, org, page  # noqa: F401 (fixtures: one Chromium per run)
 from web.factories import World, build_world
+from web.form_tokens import with_form_token
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
 
@@ -102,3 +103,27 @@ def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> No
         session.save()
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _forms_carry_their_one_time_token(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test client's post carries a fresh one-time token, as a form rendered by the page does.
+
+    ``{% once_token %}`` puts it in every form that creates a record (depositaire/web/once.py);
+    tests that post the data directly get a valid token for their own session here, the guard
+    itself unchanged. Tests of the guard (a missing, forged or reused token) use the
+    ``raw_form_post`` marker and send exactly what they mean to.
+    """
+    if request.node.get_closest_marker("raw_form_post"):
+        return
+    from django.test import Client
+
+    original = Client.post
+
+    def post(self: Client, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        data = with_form_token(self, path, data)
+        return original(self, path, data, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "post", post)

@@ -23,6 +23,7 @@ import pytest
 
 CLI = [sys.executable, "-c", "from depositaire.cli import main; main()"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ONCE = re.compile(r'name="form_once" value="([^"]+)"')
 
 SEED = """
 import os
@@ -150,7 +151,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Client:
-    """Cookies and CSRF as a browser; redirects are returned, not followed."""
+    """Cookies, CSRF and the form's one-time token as a browser; redirects are returned, not
+    followed. A post sends the one-time token of the page just read (GET the form first)."""
 
     def __init__(self, base: str) -> None:
         self.base = base
@@ -159,6 +161,7 @@ class Client:
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
         )
         self.token = ""
+        self.once = ""
 
     def request(
         self, path: str, data: dict[str, object] | None = None
@@ -166,6 +169,8 @@ class Client:
         body = None
         if data is not None:
             fields = {**data, "csrfmiddlewaretoken": self.token}
+            if self.once:
+                fields.setdefault("form_once", self.once)
             body = urllib.parse.urlencode(fields, doseq=True).encode()
         req = urllib.request.Request(self.base + path, data=body)  # noqa: S310
         try:
@@ -180,6 +185,8 @@ class Client:
         match = CSRF.search(text)
         if match:
             self.token = match.group(1)
+        once = ONCE.search(text)
+        self.once = once.group(1) if once else ""
         return status, text, headers
 
     def login(self, username: str, password: str = PASSWORD) -> None:

@@ -371,6 +371,8 @@ def test_the_outgoing_guarantor_look_up_sends_three_values_of_the_file_and_refus
     page.console_errors.remove(expected[0])
     # A crafted post from the same session cannot type a value either.
     token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
+    # It can read the form's one-time token too (a refused post leaves it usable).
+    once = page.locator("#letter-form input[name=form_once]").get_attribute("value")
     for form in (
         {"sources": "record:identity", "value__nationality": LEAK},
         {"sources": "record:address"},
@@ -378,7 +380,7 @@ def test_the_outgoing_guarantor_look_up_sends_three_values_of_the_file_and_refus
     ):
         crafted = page.request.post(
             page.url.split("?")[0],
-            form={"csrfmiddlewaretoken": token, "action": "close", **form},
+            form={"csrfmiddlewaretoken": token, "form_once": once, "action": "close", **form},
             headers={"Referer": page.url, "Origin": live_server.url},
         )
         assert crafted.status == 400, form

@@ -55,10 +55,10 @@ def drive(
     person, item = ids
     client = Client(servers[client_no % 2])
     client.login(f"charge.{client_no}")
-    client.request(f"/personnes/{person}/elements/nouveau/")  # the form's CSRF token
     for n in range(WRITES):
         client.base = servers[(client_no + n) % 2]
         if n % 2 == 0:
+            client.request(f"/personnes/{person}/elements/nouveau/")  # CSRF and one-time token
             status, text, _ = client.request(
                 f"/personnes/{person}/elements/nouveau/",
                 {

@@ -181,3 +181,20 @@ class HashedSession(models.Model):
         from depositaire.web.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class FormSubmission(models.Model):
+    """A one-time form token that has been used (see :mod:`depositaire.web.once`).
+
+    The unique ``token`` decides which of two posts of the same form wins: the second
+    insert fails on both SQLite and PostgreSQL, whatever the timing. ``result_url`` is where
+    the first post led (the record it created), so a repeat can be sent there."""
+
+    token = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=100)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    result_url = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"submission:{self.scope}"

@@ -19,6 +19,7 @@ from depositaire.web.accounts import roles
 from depositaire.web.cases import corrections, lookup, national_number
 from depositaire.web.cases.forms import ChangeReasonForm, ItemCorrectionForm, ItemForm, PersonForm
 from depositaire.web.cases.models import InformationItem, Person
+from depositaire.web.once import once_per_token
 from depositaire.web.views import guard, journal, journal_read, paginate, query_without_page
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
@@ -98,6 +99,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @guard(*CASEWORKERS)
+@once_per_token
 @sensitive_post_parameters("national_number", "address", "household")
 @require_http_methods(["GET", "POST"])
 @sensitive_variables("data", "form")
@@ -204,6 +206,7 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})
+@once_per_token
 @sensitive_post_parameters("content")
 @require_http_methods(["GET", "POST"])
 @sensitive_variables("data", "form")

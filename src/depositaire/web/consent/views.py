@@ -16,6 +16,7 @@ from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
 from depositaire.web.consent.forms import ConsentForm, ObjectionForm
 from depositaire.web.consent.models import Consent, Objection
+from depositaire.web.once import once_per_token
 from depositaire.web.views import guard, journal
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
@@ -30,6 +31,7 @@ def _ordered(categories: list[str]) -> list[str]:
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})
+@once_per_token
 @sensitive_post_parameters("information_given")
 @require_http_methods(["GET", "POST"])
 @sensitive_variables("data", "form")
@@ -112,6 +114,7 @@ def consent_fhir(request: HttpRequest, consent: Consent) -> HttpResponse:
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})
+@once_per_token
 @require_http_methods(["GET", "POST"])
 def objection_create(request: HttpRequest, person: Person) -> HttpResponse:
     form = ObjectionForm(request.POST or None)

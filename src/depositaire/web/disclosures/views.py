@@ -21,6 +21,7 @@ from depositaire.web.disclosures.forms import FactsForm, PrepareForm, SessionFor
 from depositaire.web.disclosures.models import CommitteeSession, Disclosure
 from depositaire.web.disclosures.preparation import PreparationRequest, evaluate, missing_facts
 from depositaire.web.disclosures.service import basis_rows, recipient_label, record_disclosure
+from depositaire.web.once import once_per_token
 from depositaire.web.views import (
     attachment_response,
     guard,
@@ -38,6 +39,7 @@ READERS = (*CASEWORKERS, roles.PRESIDENT, roles.COMMITTEE_MEMBER, roles.ADMIN_ST
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})
+@once_per_token
 @require_http_methods(["GET", "POST"])
 def prepare(request: HttpRequest, person: Person) -> HttpResponse:
     user: Any = request.user
@@ -244,6 +246,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 @guard(roles.HEAD_SOCIAL_WORKER)
+@once_per_token
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None)

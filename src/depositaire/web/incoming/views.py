@@ -35,6 +35,7 @@ from depositaire.web.incoming.forms import (
     RequestForm,
 )
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
+from depositaire.web.once import once_per_token
 from depositaire.web.views import (
     attachment_response,
     guard,
@@ -78,6 +79,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @guard(*CASEWORKERS)
+@once_per_token
 @sensitive_post_parameters("request_text")
 @sensitive_variables("data", "form")
 @require_http_methods(["GET", "POST"])
@@ -112,6 +114,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 
 @guard(*CASEWORKERS)
+@once_per_token
 @require_http_methods(["GET", "POST"])
 def outgoing_create(request: HttpRequest) -> HttpResponse:
     """A request the organisation sends: registered as outgoing, then examined and written."""
@@ -377,6 +380,7 @@ _draft = services.draft
 
 
 @guard(*CASEWORKERS, load={"incoming_id": IncomingRequest})
+@once_per_token
 @sensitive_variables("form", "draft")
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:

@@ -82,3 +82,13 @@ def fr_datetime(value: dt.datetime | None) -> str:
 
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return _t("web.common.datetime", date=format_date(local.date()), time=local.strftime("%H:%M"))
+
+
+@register.simple_tag(name="once_token", takes_context=True)
+def once_token_tag(context: template.Context, scope: str = "") -> str:
+    """The hidden one-time token of a form that creates a record (:mod:`depositaire.web.once`)."""
+    from django.utils.safestring import mark_safe
+
+    from depositaire.web.once import hidden_field
+
+    return mark_safe(hidden_field(context["request"], scope or None))  # noqa: S308
