@@ -269,3 +269,21 @@ def test_every_answerable_fact_has_a_worded_question_and_help():
         if FACTS[path].type != "date":
             assert has(f"interview.questions.{path}.text"), path
             assert has(f"interview.questions.{path}.help"), path
+
+
+def test_a_stored_interview_keeps_the_day_the_law_is_read():
+    # `as_known_on` is given at the start, never asked: the stored state keeps it and a bad
+    # value in a stored state is refused with the situation's own message.
+    interview = Interview(
+        {
+            "date": "2018-06-01",
+            "as_known_on": "2018-06-01",
+            "holder": {"role": "social_worker", "institution": "cpas"},
+        }
+    )
+    state = json.loads(json.dumps(interview.to_dict()))
+    assert state["given"]["as_known_on"] == "2018-06-01"
+    again = Interview.from_dict(state)
+    assert again.to_dict()["given"] == state["given"]
+    with pytest.raises(SituationError, match="as_known_on"):
+        Interview.from_dict({**state, "given": {**state["given"], "as_known_on": "pas une date"}})

@@ -256,7 +256,12 @@ class Interview:
             date = dt.date.fromisoformat(str(data["date"]))
             interview = cls(date=date)
             for path, value in dict(data.get("given") or {}).items():
-                checked = check_answer(path, value, date)
+                # A fact given at the start that no question asks (``as_known_on``) is
+                # checked as the situation checks it; any other path as an answer.
+                if path not in ANSWERABLE and path in FACTS:
+                    checked = Situation({}, date).with_facts({path: value})[path]
+                else:
+                    checked = check_answer(path, value, date)
                 if checked is not None:
                     interview._given[path] = checked
             interview._history = _answers(data.get("history"), date)
