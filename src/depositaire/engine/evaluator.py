@@ -312,6 +312,15 @@ def _missing(
 EXACT_MISSING_LIMIT = 8192
 
 
+def open_classes(
+    rules: Sequence[Rule], f: Facts, rule_base: RuleBase
+) -> tuple[list[str], list[list[object]]]:
+    """The facts still open in ``rules`` (in order) and, for each, one representative per
+    class of values that those rules tell apart: the space every exact enumeration walks."""
+    open_facts = list(dict.fromkeys(p for r in rules for p in r.effective.open_facts(f)))
+    return open_facts, [rule_base.value_classes(p, rules) for p in open_facts]
+
+
 def completion_winner(
     pending: list[Rule],
     maybe_defeated: dict[str, Rule],
@@ -328,9 +337,8 @@ def completion_winner(
     unknown facts, yet the person's objection keeps the secret whatever they are). So one
     completion is decided — each open fact takes the first of its value classes — and the
     rule that wins there decides."""
-    involved = (*pending, *maybe_defeated.values())
-    open_facts = dict.fromkeys(p for r in involved for p in r.effective.open_facts(f))
-    changes: dict[str, Any] = {p: rule_base.value_classes(p, involved)[0] for p in open_facts}
+    open_facts, classes = open_classes((*pending, *maybe_defeated.values()), f, rule_base)
+    changes: dict[str, Any] = {p: c[0] for p, c in zip(open_facts, classes, strict=True)}
     completed = situation.with_facts(changes)
     d = evaluate(completed, rule_base, provisions, explain=False, exact_missing=False)
     if d.verdict == "undetermined":
@@ -366,13 +374,7 @@ def _only_decisive(
     apart, so the enumeration is exact; it is skipped above ``EXACT_MISSING_LIMIT``. A
     completion left undetermined (by facts outside the enumeration) counts only when no
     two determined ones show a decisive fact, and is then decided exactly first."""
-    open_facts = list(
-        dict.fromkeys(
-            p for r in (*pending, *maybe_defeated.values()) for p in r.effective.open_facts(f)
-        )
-    )
-    involved = (*pending, *maybe_defeated.values())
-    classes = [rule_base.value_classes(p, involved) for p in open_facts]
+    open_facts, classes = open_classes((*pending, *maybe_defeated.values()), f, rule_base)
     total = 1
     for c in classes:
         total *= len(c)

@@ -1327,8 +1327,7 @@ def _settled_by_all(base: RuleBase, situation: Any, decision: Decision, limit: i
         return False
     f, _ = base.law.derive(situation.facts)
     rules = [r for group in base.in_force(situation.date, situation.as_known_on) for r in group]
-    open_facts = list(dict.fromkeys(p for r in rules for p in r.effective.open_facts(f)))
-    classes = [base.value_classes(p, rules) for p in open_facts]
+    open_facts, classes = evaluator.open_classes(rules, f, base)
     total = 1
     for c in classes:
         total *= len(c)

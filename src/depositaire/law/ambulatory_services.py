@@ -1,4 +1,5 @@
-"""Ambulatory services: the decree of 5 March 2009 (French Community Commission), art. 33.
+"""Ambulatory services: the decree of 5 March 2009 on ambulatory services in social action,
+family and health, art. 33 (the seeds do not name the assembly that adopted it: to verify).
 
 Source: 001 (art. 33, quoted under ``ambulatory_services.decree_33``). The decree carries
 no rule of its own here: the holder of an ambulatory service is bound by secrecy.
