@@ -51,7 +51,7 @@ from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
 from depositaire.engine.schema import CONFIDENCE, FactSpec
 from depositaire.engine.situation import FactValue, Situation
-from depositaire.messages import _ACTIVE, default_language
+from depositaire.messages import current_language
 
 if TYPE_CHECKING:
     from depositaire.engine.package import LawPackage
@@ -441,7 +441,7 @@ class CompiledRuleBase:
             if dr.effective.fn(f) is True:
                 steps.append((dr, "fired"))
                 truths.extend([c.fn(f) is True for c, _ in dr.conditional_duties])
-        language = _language()
+        language = current_language()
         key = (
             pid,
             edate,
@@ -612,7 +612,7 @@ class CompiledRuleBase:
                 duties.extend(dr.duties)
                 duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
 
-        language = _language()
+        language = current_language()
         tkey = (
             *[(r.id, status) for r, status in steps],
             None,
@@ -689,7 +689,7 @@ class CompiledRuleBase:
             r.annulment.by for r, status in steps if status == "annulled" and r.annulment
         )
         edate, eknown = self._epoch(date), None if known is None else self._reading_epoch(known)
-        language = _language()
+        language = current_language()
         cited = self._citations(cited_rules, derivations, annulments, date, known, edate, eknown)
         from depositaire.engine.coverage import not_modelled_keys
         from depositaire.messages import t
@@ -846,7 +846,6 @@ class _TextRenderer:
 
     def __call__(self, decision: Decision) -> list[str]:
         from depositaire.engine.explain import explain as build_explanation
-        from depositaire.messages import _ACTIVE, current_language
 
         payload = self.payload
         f = self.f
@@ -857,7 +856,7 @@ class _TextRenderer:
         key = (
             payload.number,
             (decision.date, decision.as_known_on) if dated else payload.epoch,
-            _ACTIVE.get() or current_language(),  # set by ``Decision.explanation``
+            current_language(),  # set by ``Decision.explanation``
             f.get("person.deceased") is True,
             f.get("danger.exists") is None,
             f.get("request.kind") == "own_initiative_report",
@@ -906,12 +905,6 @@ def _edges(rule_base: RuleBase, provisions: Provisions, reading: bool = False) -
         # The days the law's penalties change (``LawPackage.change_dates``).
         days.update(rule_base.law.change_dates)
     return sorted(days | {d + dt.timedelta(days=1) for d in days if d < dt.date.max})
-
-
-def _language() -> str:
-    """The language the notes are read in (``messages.current_language``: the active
-    one, else the default)."""
-    return _ACTIVE.get() or default_language()
 
 
 def _any_values(law: LawPackage, path: str) -> tuple[object, ...]:
