@@ -51,6 +51,20 @@ COMMON_WORDS: Final = frozenset(
         "cpas",
     }
 )
+#: Common French and Dutch function words (pronouns, articles, auxiliaries, prepositions):
+#: they betray nothing, capitalised at a sentence start or paired with one another
+#: (« Elle est » in a withheld fact must not refuse every covering line saying « elle »).
+FUNCTION_WORDS: Final = frozenset(
+    {
+        "elle", "elles", "nous", "vous", "ils", "lui", "leur", "leurs", "eux", "celle",
+        "celui", "cette", "ces", "son", "sa", "ses", "une", "des", "les", "est", "sont",
+        "etait", "avait", "ont", "avec", "pour", "dans", "sans", "sur", "sous", "chez",
+        "mais", "donc", "car", "que", "qui", "dont", "depuis", "par", "aux", "pas",
+        "plus", "tres", "tout", "tous", "toute", "toutes", "aussi", "encore", "deja",
+        "zij", "haar", "hij", "zijn", "heeft", "hebben", "was", "met", "voor", "niet",
+        "een", "het", "van", "die", "dat", "deze", "ook", "maar", "bij", "naar", "wordt",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +149,12 @@ def _markers(value: str) -> set[str]:
     if len(digits) == 11:
         marks.add(digits)
     for a, b in zip(words, words[1:], strict=False):
-        if min(len(a), len(b)) >= 3:
+        if min(len(a), len(b)) >= 3 and not {a, b} <= FUNCTION_WORDS:
             marks.add(f"{a} {b}")
     for raw in re.findall(r"[^\W\d_]+", value or ""):
         word = _plain(raw)
-        if raw[:1].isupper() and len(word) >= 4 and word not in COMMON_WORDS:
+        ignored = word in COMMON_WORDS or word in FUNCTION_WORDS
+        if raw[:1].isupper() and len(word) >= 4 and not ignored:
             marks.add(word)
     return marks
 

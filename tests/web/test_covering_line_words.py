@@ -1,0 +1,24 @@
+"""The covering line's guard: common French words are no identifiers (QA: « elle »)."""
+
+from __future__ import annotations
+
+from depositaire.web.incoming.sources import leaked_categories
+
+#: A withheld secret fact that starts a sentence with « Elle » (capitalised, 4 letters).
+FACT = "Elle est suivie pour une dépendance depuis mars, chez le docteur Vandenberghe."
+WITHHELD = [("confidence", FACT), ("identity", "Marie Dubois")]
+
+
+def test_a_covering_line_with_elle_is_not_refused() -> None:
+    note = "Elle a bien reçu votre courrier ; nous restons à votre disposition."
+    assert leaked_categories([note], WITHHELD, []) == []
+
+
+def test_elle_est_as_a_pair_is_not_an_identifier() -> None:
+    assert leaked_categories(["Elle est d'accord avec la démarche."], WITHHELD, []) == []
+
+
+def test_the_real_identifiers_still_are_refused() -> None:
+    assert leaked_categories(["Vu le docteur Vandenberghe."], WITHHELD, []) == ["confidence"]
+    assert leaked_categories(["Elle s'appelle Dubois."], WITHHELD, []) == ["identity"]
+    assert leaked_categories(["une dépendance depuis mars"], WITHHELD, []) == ["confidence"]
