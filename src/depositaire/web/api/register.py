@@ -72,6 +72,18 @@ def _clean_text(value: str) -> str:
     return value
 
 
+def _clean_reference(value: str) -> str:
+    """The requester's reference, printed in the letter: checked as on the page."""
+    from django import forms
+
+    from depositaire.web.incoming.forms import clean_reference
+
+    try:
+        return clean_reference(_clean_text(value))
+    except forms.ValidationError as error:
+        raise ValueError(" ".join(error.messages)) from None
+
+
 class DocumentIn(Strict):
     filename: str = Field(min_length=1, max_length=200)
     content_base64: str = Field(max_length=7_000_000)
@@ -109,10 +121,10 @@ class RequestIn(Strict):
         "requester_organisation",
         "requester_name",
         "requester_contact",
-        "reference",
         "request_text",
         "claimed_basis_text",
     )(classmethod(lambda cls, v: _clean_text(v)))
+    _reference = field_validator("reference")(classmethod(lambda cls, v: _clean_reference(v)))
 
 
 class OutgoingIn(Strict):
@@ -124,9 +136,10 @@ class OutgoingIn(Strict):
     recipient_contact: str = Field(default="", max_length=200)
     reference: str = Field(default="", max_length=100)
 
-    _text = field_validator("recipient_organisation", "recipient_contact", "reference")(
+    _text = field_validator("recipient_organisation", "recipient_contact")(
         classmethod(lambda cls, v: _clean_text(v))
     )
+    _reference = field_validator("reference")(classmethod(lambda cls, v: _clean_reference(v)))
 
 
 class DocumentOut(Schema):

@@ -9,6 +9,7 @@ person's item), is refused as a whole: nothing is saved.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from typing import Any, Final
 
 from django import forms
@@ -101,6 +102,24 @@ class MultipleFileField(forms.FileField):
 
 def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, lazy_t(f"{prefix}.{v}")) for v in values]
+
+
+#: A reference is printed in the letter as given: it stays short and plain.
+REFERENCE_MAX: Final = 80
+#: Besides letters and digits, the marks a file number uses (no markup, no line break).
+REFERENCE_MARKS: Final = frozenset(" .,/-_:°#()'")
+
+
+def clean_reference(value: str) -> str:
+    """A reference typed from the requester's letter: at most 80 letters, digits, spaces and
+    the marks a file number uses; markup, template braces, control or direction characters
+    and line breaks are refused with a French message (the letter prints it as given)."""
+    text = unicodedata.normalize("NFC", value or "").strip()
+    if len(text) > REFERENCE_MAX or any(not (c.isalnum() or c in REFERENCE_MARKS) for c in text):
+        raise forms.ValidationError(
+            t("incoming.form.reference_invalid", max=REFERENCE_MAX), code="invalid"
+        )
+    return text
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -208,6 +227,9 @@ class RequestForm(forms.Form):
         self.fields["received_by"].initial = user.pk
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
+    def clean_reference(self) -> str:
+        return clean_reference(self.cleaned_data.get("reference") or "")
+
     def clean_received_at(self) -> Any:
         value = self.cleaned_data["received_at"]
         if value and value > timezone.now() + timezone.timedelta(minutes=5):
@@ -258,6 +280,9 @@ class OutgoingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["person"].queryset = Person.objects.visible_to(user)  # type: ignore[attr-defined]
+
+    def clean_reference(self) -> str:
+        return clean_reference(self.cleaned_data.get("reference") or "")
 
     def clean(self) -> dict[str, Any]:
         """The recipient and the reference are printed in the letter, typed by the worker:
