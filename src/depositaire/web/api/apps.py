@@ -13,4 +13,4 @@ class ApiConfig(AppConfig):
 
         register_action("api_token_created")
         register_action("api_token_revoked")
-        register_detail_keys("via", "scopes", "expires")
+        register_detail_keys("via", "scopes", "expires", "replaced_by")

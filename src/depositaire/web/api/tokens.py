@@ -1,12 +1,14 @@
 """Creating and revoking API tokens: one place for the pages, the sysadmin and the command line.
 
 Each creation and revocation is journaled (``api_token_created``/``api_token_revoked``)
-with the token's id, scopes and expiry, never its value.
+with the token's id, scopes and expiry, never its value. A token giving access to the
+register replaces the user's older ones: minting it revokes them (each revocation journaled
+with the id of the token that replaces it), so a forgotten copy stops working.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +16,9 @@ from django.utils import timezone
 from depositaire.engine.explain import format_date
 from depositaire.messages import t
 from depositaire.web.api.models import MAX_DAYS, SCOPES, ApiToken
+
+#: The scope whose tokens replace one another (the register of requests and letters).
+REGISTER_SCOPE: Final = "register"
 
 
 class TokenError(Exception):
@@ -40,6 +45,13 @@ def issue(
 
     scopes = check(scopes, days)
     with transaction.atomic():
+        older = []
+        if REGISTER_SCOPE in scopes:
+            older = [
+                old
+                for old in ApiToken.objects.active().select_for_update().filter(user=user)
+                if REGISTER_SCOPE in (old.scopes or [])
+            ]
         token, raw = ApiToken.issue(user, scopes, days=days, name=name, created_by=by or user)
         journal(
             None,
@@ -53,10 +65,12 @@ def issue(
                 "user_id": user.pk,
             },
         )
+        for old in older:
+            revoke(old, by or user, replaced_by=token.pk)
     return token, raw
 
 
-def revoke(token: ApiToken, by: Any) -> None:
+def revoke(token: ApiToken, by: Any, *, replaced_by: int | None = None) -> None:
     from depositaire.web.views import journal
 
     if token.revoked_at is not None:
@@ -68,7 +82,8 @@ def revoke(token: ApiToken, by: Any) -> None:
         "api_token_revoked",
         actor=by,
         target=f"user:{token.user_id}",
-        details={"token_id": token.pk, "user_id": token.user_id},
+        details={"token_id": token.pk, "user_id": token.user_id}
+        | ({"replaced_by": replaced_by} if replaced_by is not None else {}),
     )
 
 
