@@ -107,7 +107,7 @@ def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
 #: A reference is printed in the letter as given: it stays short and plain.
 REFERENCE_MAX: Final = 80
 #: Besides letters and digits, the marks a file number uses (no markup, no line break).
-REFERENCE_MARKS: Final = frozenset(" .,/-_:°#()'")
+REFERENCE_MARKS: Final = frozenset(" .,/-–—_:°#()'")
 
 
 def clean_reference(value: str) -> str:
