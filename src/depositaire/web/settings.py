@@ -128,6 +128,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["depositaire.web.accounts.backends.UserBackend"]
 
 PASSWORD_HASHERS = [
     # argon2id per OWASP (19 MiB, t=2, p=1), a bounded number at once (ops/hashers.py).

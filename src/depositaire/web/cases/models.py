@@ -40,7 +40,8 @@ def validate_categories(value: Any) -> None:
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: Any) -> PersonQuerySet:
         """The files of the user's organisation and teams; nothing for other roles."""
-        qs = self.filter(organisation_id=user.organisation_id)
+        # The team is shown on every file page: joined here rather than fetched after.
+        qs = self.filter(organisation_id=user.organisation_id).select_related("team")
         if user.role in roles.CASEWORKERS:
             # Plus the files opened in an emergency (break-the-glass), while the access lasts.
             opened = EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now())
