@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from depositaire.engine.schema import FACTS, FactSpec
+from depositaire.messages import lazy_t
 
 Lang = Literal["fr", "nl"]
 
@@ -54,7 +55,7 @@ def situation_schema() -> dict[str, Any]:
     return {
         "type": "object",
         "title": "Situation",
-        "description": "Une situation du contrat (mêmes clés que `depositaire evaluate`).",
+        "description": lazy_t("api.fields.situation"),
         "properties": top,
         "additionalProperties": False,
         "minProperties": 1,
@@ -75,14 +76,12 @@ class Citation(Schema):
     """A provision the decision rests on, in the version in force on ``valid_on``
     (``Citation.to_dict``): its title and its "to verify" note in the requested language."""
 
-    id: str = Field(description="La clé de la disposition (`penal_code.458bis`).")
-    label: str = Field(description="Son titre, dans la langue demandée.")
-    valid_on: str = Field(description="Le jour où elle est lue (date ISO).")
-    since: str = Field(description="Sa version : son début de validité (date ISO) ou `always`.")
+    id: str = Field(description=lazy_t("api.fields.citation_id"))
+    label: str = Field(description=lazy_t("api.fields.citation_label"))
+    valid_on: str = Field(description=lazy_t("api.fields.citation_valid_on"))
+    since: str = Field(description=lazy_t("api.fields.citation_since"))
     #: Absent when the version has nothing to verify.
-    to_verify: str | None = Field(
-        default=None, description="La note « à vérifier » de cette version (absente sinon)."
-    )
+    to_verify: str | None = Field(default=None, description=lazy_t("api.fields.citation_to_verify"))
 
     @model_serializer(mode="wrap")
     def _without_empty_note(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
@@ -99,16 +98,16 @@ class PresumptionOut(Schema):
     """A presumption the deciding rule declares and an obligation rests on, the fact
     being unknown (also a note in ``to_verify``)."""
 
-    rule: str = Field(description="La règle qui la déclare.")
-    fact: str = Field(description="Le fait présumé, inconnu (`information.medical`).")
+    rule: str = Field(description=lazy_t("api.fields.presumption_rule"))
+    fact: str = Field(description=lazy_t("api.fields.presumption_fact"))
 
 
 class RuleBasisOut(Schema):
     """A rule that decided, the version that decided and the provisions it rests on."""
 
-    rule: str = Field(description="L'identifiant de contrat de la règle (dans `rules`).")
-    version: str = Field(description="La version datée qui a décidé (`rule` sinon).")
-    provisions: list[str] = Field(description="Les clés des dispositions (dans `citations`).")
+    rule: str = Field(description=lazy_t("api.fields.basis_rule"))
+    version: str = Field(description=lazy_t("api.fields.basis_version"))
+    provisions: list[str] = Field(description=lazy_t("api.fields.basis_provisions"))
 
 
 class DecisionOut(Schema):
@@ -124,19 +123,15 @@ class DecisionOut(Schema):
     missing: list[str]
     explanation: list[str]
     to_verify: list[str]
-    date: str = Field(description="Le jour de la situation (date ISO).")
-    as_known_on: str = Field(description="Le jour où la loi est lue (date ISO).")
+    date: str = Field(description=lazy_t("api.fields.decision_date"))
+    as_known_on: str = Field(description=lazy_t("api.fields.decision_as_known_on"))
     rule_base_version: str
-    not_modelled: list[str] = Field(
-        description="Ce que les sources disent et que les règles ne modélisent pas (français)."
-    )
-    penalties: list[str] = Field(description="Ce que risque le dépositaire (identifiants).")
+    not_modelled: list[str] = Field(description=lazy_t("api.fields.decision_not_modelled"))
+    penalties: list[str] = Field(description=lazy_t("api.fields.decision_penalties"))
     #: A dated version that decided under a contract id: ``{contract id: version id}``.
     rule_versions: dict[str, str]
     presumptions: list[PresumptionOut]
-    basis: list[RuleBasisOut] = Field(
-        description="La base légale : chaque règle qui a décidé et ses dispositions."
-    )
+    basis: list[RuleBasisOut] = Field(description=lazy_t("api.fields.decision_basis"))
 
 
 class FieldProblem(Schema):
@@ -193,18 +188,16 @@ class ProvisionVersionOut(Schema):
     its title and its "to verify" note in the requested language."""
 
     key: str
-    label: str = Field(description="Le titre de cette version, dans la langue demandée.")
+    label: str = Field(description=lazy_t("api.fields.version_label"))
     instrument: str
     article: str
     source: str
-    quote: str = Field(description="Le texte conservé (français : aucune traduction officielle).")
+    quote: str = Field(description=lazy_t("api.fields.version_quote"))
     valid_from: dt.date | None
     valid_until: dt.date | None
-    since: str = Field(description="La version : `valid_from` (date ISO) ou `always`.")
-    to_verify: str | None = Field(
-        description="La note « à vérifier » de cette version, dans la langue demandée."
-    )
-    note: str | None = Field(description="La remarque des données juridiques (français).")
+    since: str = Field(description=lazy_t("api.fields.version_since"))
+    to_verify: str | None = Field(description=lazy_t("api.fields.version_to_verify"))
+    note: str | None = Field(description=lazy_t("api.fields.version_note"))
     extra_quotes: list[dict[str, str]]
     used_by: list[str]
 
@@ -250,7 +243,7 @@ class FactOut(Schema):
 
 class ConsultationStart(Strict):
     facts: dict[str, Any] | None = Field(
-        default=None, description="Faits déjà connus (une situation du contrat)."
+        default=None, description=lazy_t("api.fields.consultation_facts")
     )
     date: dt.date | None = None
 
@@ -260,7 +253,7 @@ class AnswerIn(Strict):
     value: list[str] = Field(
         min_length=1,
         max_length=64,
-        description="Le ou les jetons de réponse (« unknown » : je ne sais pas).",
+        description=lazy_t("api.fields.answer_value"),
     )
 
     @field_validator("path")
