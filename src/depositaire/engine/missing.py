@@ -355,6 +355,9 @@ class Diagram:
 
 
 _LEAF_MASKS: dict[tuple[int, tuple[object, ...]], int] = {}
+_TN, _FN = 8, 16
+#: mask -> its bits plus _TN (it can be true or unknown) and _FN (false or unknown).
+_CODES = tuple(m | (_TN if m & (_T | _N) else 0) | (_FN if m & (_F | _N) else 0) for m in range(8))
 
 
 def fast_mask(cond: Condition, values_of: Callable[[str], tuple[object, ...]]) -> int:
@@ -371,38 +374,27 @@ def fast_mask(cond: Condition, values_of: Callable[[str], tuple[object, ...]]) -
                 _LEAF_MASKS.clear()
             _LEAF_MASKS[key] = found
         return found
-    any_t = any_f = any_n = False
-    all_t = all_f = all_tn = all_fn = True
+    # One table look-up per part: OR and AND of the codes give every flag at once.
+    any_code = 0
+    all_code = 31
     for part in cond.parts:  # type: ignore[union-attr]
-        m = fast_mask(part, values_of)
-        if m & _T:
-            any_t = True
-        else:
-            all_t = False
-        if m & _F:
-            any_f = True
-        else:
-            all_f = False
-        if m & _N:
-            any_n = True
-        if not m & (_T | _N):
-            all_tn = False
-        if not m & (_F | _N):
-            all_fn = False
+        code = _CODES[fast_mask(part, values_of)]
+        any_code |= code
+        all_code &= code
     out = 0
     if cond.__class__ is All:
-        if any_f:
+        if any_code & _F:
             out |= _F
-        if all_tn and any_n:
+        if all_code & _TN and any_code & _N:
             out |= _N
-        if all_t:
+        if all_code & _T:
             out |= _T
     else:
-        if any_t:
+        if any_code & _T:
             out |= _T
-        if all_fn and any_n:
+        if all_code & _FN and any_code & _N:
             out |= _N
-        if all_f:
+        if all_code & _F:
             out |= _F
     return out
 
