@@ -52,6 +52,11 @@ def decide(
 
     The compiled rule base (:mod:`depositaire.engine.compiled`) decides; it gives the
     reference interpreter's (``evaluate``) decision, as the differential test requires."""
+    if rule_base is None and USE_COMPILED and type(situation) is Situation:
+        # The default law on a parsed situation: the compiled rule base, looked up once.
+        fast = _DEFAULT[0]
+        if fast is not None and fast.rule_base is _RULE_BASE and fast.provisions is _PROVISIONS():
+            return fast.evaluate(situation, explain=explain)
     base = rule_base or _RULE_BASE or _default_rule_base()
     if not isinstance(situation, Situation):
         situation = parse_situation(situation, today=today, law=base.law)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -346,10 +347,7 @@ class CompiledRuleBase:
         source, whether each target is given): (the facts completed, the memoised
         (derivations, additions, number))."""
         get = facts.get
-        key = (
-            *[get(p) for p in self._derive_sources],
-            *[p in facts for p in self._derive_targets],
-        )
+        key = (*map(get, self._derive_sources), *map(facts.__contains__, self._derive_targets))
         found = self._derivations.get(key)
         if found is None:
             full, notes = self.rule_base.law.derive(facts)
@@ -381,7 +379,7 @@ class CompiledRuleBase:
         facts = situation.facts
         date = situation.date
         given = facts.get("as_known_on")
-        known = given if isinstance(given, dt.date) else dt.date.today()
+        known = given if isinstance(given, dt.date) else _today()
         periods = self._period_ids.get((date, known))
         if periods is None:
             pid = self._period(date, known)
@@ -393,7 +391,7 @@ class CompiledRuleBase:
         pid, edate, eknown = periods
         f, derived = self._derive(facts)
         get = f.get
-        plan = self._plans.get((*[get(p) for p in self.dispatch], pid))
+        plan = self._plans.get((*map(get, self.dispatch), pid))
         if plan is None:
             plan = self.plan(f, date, known)
         defeaters, verdict_rules, duty_rules, out_of_force = plan
@@ -926,6 +924,21 @@ _ANY: dict[tuple[LawPackage, str], tuple[object, ...]] = {}
 
 
 _COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}
+
+
+#: Today (local) and the instant (``time.time()``) it ends: ``dt.date.today()`` costs
+#: several comparisons' time and the fast path reads it on every decision.
+_TODAY: list[Any] = [dt.date.min, 0.0]
+
+
+def _today() -> dt.date:
+    """``dt.date.today()``, read again only once the local day it gave has ended."""
+    if time.time() >= _TODAY[1]:
+        day = dt.date.today()
+        _TODAY[0] = day
+        _TODAY[1] = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).timestamp()
+    today: dt.date = _TODAY[0]
+    return today
 
 
 def compiled(rule_base: RuleBase, provisions: Provisions) -> CompiledRuleBase:
