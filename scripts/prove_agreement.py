@@ -31,7 +31,8 @@ def main() -> int:
         f"{result.situations} situations, {len(result.differences)} differences, "
         f"verdicts {dict(sorted(result.verdicts.items()))}, "
         f"{len(result.deciding_rules)} deciding rules, "
-        f"{result.presumed} obligations on a declared presumption, {seconds:.0f} s"
+        f"{result.presumed} obligations on a declared presumption, "
+        f"{result.completion_settled} settled by every completion, {seconds:.0f} s"
     )
     return 1 if result.differences else 0
 

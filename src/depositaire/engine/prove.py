@@ -1227,6 +1227,7 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
     tables = derivation_tables()
     models: dict[tuple[str, ...], tuple[Model, z3.Solver]] = {}
     seeds: list[dict[str, Any]] = []
+    settled_seeds: list[dict[str, Any]] = []
     for start, known in readings(base):
         key = tuple(r.id for group in base.in_force(start, known) for r in group)
         m = Model(base, start, Facts("a:"), known, tables=tables)
@@ -1240,13 +1241,21 @@ def agreement(base: RuleBase, count: int = 3000, seed: int = 11) -> Agreement:
         for goal in goals:
             if solver.check(Z(goal)) == z3.sat:
                 seeds.append(situation_of(solver.model(), m.given, start, known))
+        # Each verdict once in a situation the examination settles (no enumeration), decided
+        # as it is: the generated situations reach every verdict whatever z3's models are.
+        for v in VERDICTS:
+            if solver.check(Z(AND(EQ(m.verdict, CODE[v]), NOT(m.open)))) == z3.sat:
+                settled_seeds.append(situation_of(solver.model(), m.given, start, known))
     differences: list[tuple[dict[str, Any], str]] = []
     verdicts: dict[str, int] = {}
     deciding: set[str] = set()
     caches: dict[tuple[str, ...], dict[Any, Expr]] = {}
     done = presumed = completion_settled = 0
+    settled_seeds = settled_seeds[: count - count // 2]
     situations = itertools.chain(
-        random_situations(base, count // 2, seed), _mutations(seeds, count - count // 2, seed)
+        random_situations(base, count // 2, seed),
+        settled_seeds,
+        _mutations(seeds, count - count // 2 - len(settled_seeds), seed),
     )
     # The engine runs in full (as ``decide``): its exact ``missing`` can settle a verdict.
     try:
