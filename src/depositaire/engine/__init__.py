@@ -53,30 +53,28 @@ def decide(
     The compiled rule base (:mod:`depositaire.engine.compiled`) decides; it gives the
     reference interpreter's (``evaluate``) decision, as the differential test requires."""
     if rule_base is None and USE_COMPILED and type(situation) is Situation:
-        # The default law on a parsed situation: the compiled rule base, looked up once.
-        fast = _DEFAULT[0]
-        if fast is not None and fast.rule_base is _RULE_BASE and fast.provisions is _PROVISIONS():
-            return fast.evaluate(situation, explain=explain)
+        # The default law on a parsed situation: straight to the compiled rule base.
+        return _default_compiled().evaluate(situation, explain=explain)
     base = rule_base or _RULE_BASE or _default_rule_base()
     if not isinstance(situation, Situation):
         situation = parse_situation(situation, today=today, law=base.law)
     if USE_COMPILED:
-        if rule_base is None:
-            fast = _DEFAULT[0]
-            if (
-                fast is None
-                or fast.rule_base is not _RULE_BASE
-                or fast.provisions is not _PROVISIONS()
-            ):
-                fast = _DEFAULT[0] = compiled(_default_rule_base(), _PROVISIONS())
-        else:
-            fast = compiled(base, _PROVISIONS())
+        fast = _default_compiled() if rule_base is None else compiled(base, _PROVISIONS())
         return fast.evaluate(situation, explain=explain)
     return evaluate(situation, base, _PROVISIONS(), explain=explain)
 
 
 #: The compiled default rule base (looked up once).
 _DEFAULT: list[CompiledRuleBase | None] = [None]
+
+
+def _default_compiled() -> CompiledRuleBase:
+    """The compiled default rule base, compiled again only when the default base or the
+    provisions were replaced."""
+    fast = _DEFAULT[0]
+    if fast is None or fast.rule_base is not _RULE_BASE or fast.provisions is not _PROVISIONS():
+        fast = _DEFAULT[0] = compiled(_default_rule_base(), _PROVISIONS())
+    return fast
 
 
 #: The compiled rule base decides only when it agrees with the interpreter (differential test).
