@@ -56,3 +56,42 @@ def test_the_api_refuses_the_same_references() -> None:
         OutgoingIn.model_validate({**base, "reference": "<script>x</script>"})
     assert t("incoming.form.reference_invalid", max=80) in str(caught.value)
     assert OutgoingIn.model_validate({**base, "reference": " PV 12/3 "}).reference == "PV 12/3"
+
+
+# One bound, stated once (REFERENCE_MAX): the page's field, the API's schema and the message.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form_class", [RequestForm, OutgoingForm])
+def test_the_forms_bound_the_reference_by_the_one_constant(form_class: Any, world: World) -> None:
+    from depositaire.web.incoming.forms import REFERENCE_MAX
+
+    user = world.a.users[roles.SOCIAL_WORKER]
+    field = form_class(user=user).fields["reference"]
+    assert field.max_length == REFERENCE_MAX
+    assert field.widget.attrs["maxlength"] == str(REFERENCE_MAX)
+    form = form_class(data={"reference": "x" * (REFERENCE_MAX + 15)}, user=user)
+    assert not form.is_valid()
+    assert form.errors["reference"] == [t("incoming.form.reference_invalid", max=REFERENCE_MAX)]
+
+
+@pytest.mark.parametrize("schema_name", ["RequestIn", "OutgoingIn"])
+def test_the_api_schema_states_the_same_bound(schema_name: str) -> None:
+    from depositaire.web.api import register
+    from depositaire.web.incoming.forms import REFERENCE_MAX
+
+    schema = getattr(register, schema_name).model_json_schema()
+    assert schema["properties"]["reference"]["maxLength"] == REFERENCE_MAX
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_states_the_same_bound(client: Any) -> None:
+    from depositaire.web.incoming.forms import REFERENCE_MAX
+
+    document = client.get("/api/v1/openapi.json").json()
+    bounds = {
+        name: schema["properties"]["reference"].get("maxLength")
+        for name, schema in document["components"]["schemas"].items()
+        if "reference" in schema.get("properties", {}) and name.endswith("In")
+    }
+    assert bounds and set(bounds.values()) == {REFERENCE_MAX}, bounds

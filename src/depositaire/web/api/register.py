@@ -33,7 +33,13 @@ from depositaire.web.api.problems import ApiProblem, field_error
 from depositaire.web.api.schemas import DecisionOut, FactOut, QuestionOut, Strict
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination, services
-from depositaire.web.incoming.forms import DocumentForm, OutgoingForm, RequestForm
+from depositaire.web.incoming.forms import (
+    REFERENCE_MAX,
+    DocumentForm,
+    OutgoingForm,
+    RequestForm,
+    clean_reference,
+)
 from depositaire.web.incoming.models import (
     CHANNELS,
     CLAIMED_BASES,
@@ -74,10 +80,6 @@ def _clean_text(value: str) -> str:
 
 def _clean_reference(value: str) -> str:
     """The requester's reference, printed in the letter: checked as on the page."""
-    from django import forms
-
-    from depositaire.web.incoming.forms import clean_reference
-
     try:
         return clean_reference(_clean_text(value))
     except forms.ValidationError as error:
@@ -97,7 +99,7 @@ class RequestIn(Strict):
     requester_organisation: str = Field(default="", max_length=200)
     requester_name: str = Field(default="", max_length=200)
     requester_contact: str = Field(default="", max_length=200)
-    reference: str = Field(default="", max_length=100)
+    reference: str = Field(default="", max_length=REFERENCE_MAX)
     channel: Channel
     categories: list[str] = Field(
         min_length=1,
@@ -134,7 +136,7 @@ class OutgoingIn(Strict):
     purpose: Purpose
     recipient_organisation: str = Field(min_length=1, max_length=200)
     recipient_contact: str = Field(default="", max_length=200)
-    reference: str = Field(default="", max_length=100)
+    reference: str = Field(default="", max_length=REFERENCE_MAX)
 
     _text = field_validator("recipient_organisation", "recipient_contact")(
         classmethod(lambda cls, v: _clean_text(v))

@@ -104,15 +104,17 @@ def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, lazy_t(f"{prefix}.{v}")) for v in values]
 
 
-#: A reference is printed in the letter as given: it stays short and plain.
+#: A reference is printed in the letter as given: it stays short and plain. The one bound:
+#: the pages' field, the API's schemas (``web.api.register``, OpenAPI ``maxLength``) and
+#: the message all take it from here.
 REFERENCE_MAX: Final = 80
 #: Besides letters and digits, the marks a file number uses (no markup, no line break).
 REFERENCE_MARKS: Final = frozenset(" .,/-–—_:°#()'")
 
 
 def clean_reference(value: str) -> str:
-    """A reference typed from the requester's letter: at most 80 letters, digits, spaces and
-    the marks a file number uses; markup, template braces, control or direction characters
+    """A reference typed from the requester's letter: at most :data:`REFERENCE_MAX` letters,
+    digits, spaces and the marks a file number uses; markup, template braces, control or direction characters
     and line breaks are refused with a French message (the letter prints it as given)."""
     text = unicodedata.normalize("NFC", value or "").strip()
     if len(text) > REFERENCE_MAX or any(not (c.isalnum() or c in REFERENCE_MARKS) for c in text):
@@ -120,6 +122,12 @@ def clean_reference(value: str) -> str:
             t("incoming.form.reference_invalid", max=REFERENCE_MAX), code="invalid"
         )
     return text
+
+
+#: The field's own bound says what :func:`clean_reference` says.
+REFERENCE_ERRORS: Final = {
+    "max_length": lazy_t("incoming.form.reference_invalid", max=REFERENCE_MAX)
+}
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -158,7 +166,10 @@ class RequestForm(forms.Form):
         label=lazy_t("incoming.form.requester_contact"), max_length=200, required=False
     )
     reference = forms.CharField(
-        label=lazy_t("incoming.form.reference"), max_length=100, required=False
+        label=lazy_t("incoming.form.reference"),
+        max_length=REFERENCE_MAX,
+        required=False,
+        error_messages=REFERENCE_ERRORS,
     )
     channel = forms.ChoiceField(
         label=lazy_t("incoming.form.channel"),
@@ -273,7 +284,10 @@ class OutgoingForm(forms.Form):
         required=False,
     )
     reference = forms.CharField(
-        label=lazy_t("incoming.outgoing.reference"), max_length=100, required=False
+        label=lazy_t("incoming.outgoing.reference"),
+        max_length=REFERENCE_MAX,
+        required=False,
+        error_messages=REFERENCE_ERRORS,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
