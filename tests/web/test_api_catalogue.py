@@ -39,6 +39,49 @@ def test_no_french_description_outside_the_catalogue() -> None:
     assert french == []
 
 
+def _literal_texts(node: ast.expr) -> list[str]:
+    """The text written in ``node`` itself: a string, or an f-string's fixed parts."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.Constant)]
+    return []
+
+
+def _raised_literals() -> list[tuple[str, int, str]]:
+    """Every string written into a raised exception in web/api (``raise X("...")``)."""
+    found = []
+    for path in Path(api_package.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                given = [*node.exc.args, *(k.value for k in node.exc.keywords)]
+                for arg in given:
+                    found += [(path.name, node.lineno, text) for text in _literal_texts(arg)]
+    return found
+
+
+def test_no_french_raised_message_outside_the_catalogue() -> None:
+    assert _raised_literals(), "the scan found no raise at all"
+    french = [r for r in _raised_literals() if FRENCH.search(r[2])]
+    assert french == []
+
+
+def test_the_nul_refusal_follows_the_active_language() -> None:
+    import pytest
+
+    from depositaire.messages import t, using_language
+    from depositaire.web.api.schemas import AnswerIn
+
+    for lang in ("fr", "nl"):
+        with using_language(lang):
+            expected = t("api.errors.nul")
+            with pytest.raises(ValueError) as caught:
+                AnswerIn.model_validate({"path": "a\x00b", "value": ["x"]})
+        assert expected in str(caught.value)
+
+
 def test_a_field_description_follows_the_active_language() -> None:
     from depositaire.messages import t, using_language
     from depositaire.web.api.schemas import DecisionOut

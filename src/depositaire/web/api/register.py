@@ -30,7 +30,7 @@ from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.api.auth import REGISTER, require_role
 from depositaire.web.api.problems import ApiProblem, field_error
-from depositaire.web.api.schemas import DecisionOut, FactOut, QuestionOut, Strict
+from depositaire.web.api.schemas import DecisionOut, FactOut, QuestionOut, Strict, no_nul
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination, services
 from depositaire.web.incoming.forms import (
@@ -72,16 +72,10 @@ assert set(Basis.__args__) == set(CLAIMED_BASES) - set(OUTGOING_BASES)  # type: 
 assert set(Purpose.__args__) == set(OUTGOING_BASES)  # type: ignore[attr-defined]
 
 
-def _clean_text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError(t("api.errors.nul"))
-    return value
-
-
 def _clean_reference(value: str) -> str:
     """The requester's reference, printed in the letter: checked as on the page."""
     try:
-        return clean_reference(_clean_text(value))
+        return clean_reference(no_nul(value))
     except forms.ValidationError as error:
         raise ValueError(" ".join(error.messages)) from None
 
@@ -90,7 +84,7 @@ class DocumentIn(Strict):
     filename: str = Field(min_length=1, max_length=200)
     content_base64: str = Field(max_length=7_000_000)
 
-    _text = field_validator("filename")(classmethod(lambda cls, v: _clean_text(v)))
+    _text = field_validator("filename")(classmethod(lambda cls, v: no_nul(v)))
 
 
 class RequestIn(Strict):
@@ -125,7 +119,7 @@ class RequestIn(Strict):
         "requester_contact",
         "request_text",
         "claimed_basis_text",
-    )(classmethod(lambda cls, v: _clean_text(v)))
+    )(classmethod(lambda cls, v: no_nul(v)))
     _reference = field_validator("reference")(classmethod(lambda cls, v: _clean_reference(v)))
 
 
@@ -139,7 +133,7 @@ class OutgoingIn(Strict):
     reference: str = Field(default="", max_length=REFERENCE_MAX)
 
     _text = field_validator("recipient_organisation", "recipient_contact")(
-        classmethod(lambda cls, v: _clean_text(v))
+        classmethod(lambda cls, v: no_nul(v))
     )
     _reference = field_validator("reference")(classmethod(lambda cls, v: _clean_reference(v)))
 
@@ -225,7 +219,7 @@ class ExaminationAnswer(Strict):
     path: str = Field(max_length=80)
     value: list[str] = Field(min_length=1, max_length=64)
 
-    _text = field_validator("path")(classmethod(lambda cls, v: _clean_text(v)))
+    _text = field_validator("path")(classmethod(lambda cls, v: no_nul(v)))
 
 
 class CloseIn(Strict):
@@ -237,9 +231,9 @@ class CloseIn(Strict):
     sources: list[Annotated[str, Field(max_length=60)]] | None = Field(default=None, max_length=200)
     covering_note: str = Field(default="", max_length=500)
 
-    _text = field_validator("covering_note")(classmethod(lambda cls, v: _clean_text(v)))
+    _text = field_validator("covering_note")(classmethod(lambda cls, v: no_nul(v)))
     _keys = field_validator("sources")(
-        classmethod(lambda cls, v: [_clean_text(x) for x in v] if v is not None else v)
+        classmethod(lambda cls, v: [no_nul(x) for x in v] if v is not None else v)
     )
 
 

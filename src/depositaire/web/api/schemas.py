@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from depositaire.engine.schema import FACTS, FactSpec
-from depositaire.messages import lazy_t
+from depositaire.messages import lazy_t, t
 
 Lang = Literal["fr", "nl"]
 
@@ -62,9 +62,10 @@ def situation_schema() -> dict[str, Any]:
     }
 
 
-def _no_nul(value: str) -> str:
+def no_nul(value: str) -> str:
+    """``value`` unless it holds a NUL character (refused, message from the catalogue)."""
     if "\x00" in value:
-        raise ValueError("caractère nul")
+        raise ValueError(t("api.errors.nul"))
     return value
 
 
@@ -259,7 +260,7 @@ class AnswerIn(Strict):
     @field_validator("path")
     @classmethod
     def _path(cls, value: str) -> str:
-        return _no_nul(value)
+        return no_nul(value)
 
 
 class ConsultationOut(Schema):
