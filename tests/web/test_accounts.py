@@ -170,3 +170,64 @@ def test_the_login_sets_secure_session_and_csrf_cookies_in_production() -> None:
 
     assert project.SESSION_COOKIE_HTTPONLY and project.CSRF_COOKIE_HTTPONLY
     assert project.SESSION_COOKIE_SAMESITE == "Strict"
+
+
+# Sessions signed in before the backend became UserBackend carry Django's ModelBackend path:
+# a deployment must not sign them out.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+USER_BACKEND = "depositaire.web.accounts.backends.UserBackend"
+
+
+def test_both_paths_are_listed_and_user_backend_comes_first(settings: Any) -> None:
+    from depositaire.web.accounts import backends
+
+    assert (backends.USER_BACKEND, backends.LEGACY_SESSION_BACKEND) == (
+        USER_BACKEND,
+        MODEL_BACKEND,
+    )
+    assert settings.AUTHENTICATION_BACKENDS == [USER_BACKEND, MODEL_BACKEND]
+
+
+def test_a_session_signed_under_django_model_backend_stays_signed_in(
+    client: Any, worker: User
+) -> None:
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client.force_login(worker, backend=MODEL_BACKEND)
+    assert client.session[BACKEND_SESSION_KEY] == MODEL_BACKEND
+    page = client.get(reverse("cases:person_list"))
+    assert page.status_code == 200
+    assert page.wsgi_request.user.pk == worker.pk
+
+
+def test_a_model_backend_session_of_a_deactivated_user_is_signed_out(
+    client: Any, worker: User
+) -> None:
+    client.force_login(worker, backend=MODEL_BACKEND)
+    User.objects.filter(pk=worker.pk).update(is_active=False)
+    assert client.get(reverse("cases:person_list")).status_code == 302
+
+
+def test_a_new_login_is_signed_under_user_backend(client: Any, worker: User) -> None:
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    totp_device(worker)
+    assert login(client, "alice", PASSWORD).status_code == 302
+    assert client.session[BACKEND_SESSION_KEY] == USER_BACKEND
+
+
+def test_a_wrong_password_is_checked_once_not_once_per_backend(
+    client: Any, worker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib.auth.backends import ModelBackend
+
+    calls: list[str] = []
+    original = ModelBackend.authenticate
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(type(self).__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", counted)
+    assert "Se connecter" in login(client, "alice", "pas le bon").content.decode()
+    assert calls == ["UserBackend"]

@@ -128,7 +128,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["depositaire.web.accounts.backends.UserBackend"]
+# UserBackend makes every login; ModelBackend only keeps the sessions signed under its path
+# (before UserBackend existed) signed in (depositaire.web.accounts.backends).
+AUTHENTICATION_BACKENDS = [
+    "depositaire.web.accounts.backends.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 PASSWORD_HASHERS = [
     # argon2id per OWASP (19 MiB, t=2, p=1), a bounded number at once (ops/hashers.py).

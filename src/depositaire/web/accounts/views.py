@@ -46,6 +46,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from depositaire.messages import lazy_t, t
 from depositaire.web.accounts import roles, throttle
+from depositaire.web.accounts.backends import USER_BACKEND
 from depositaire.web.accounts.models import AccountChange, HashedSession, Team, User
 from depositaire.web.accounts.sessions import current_digest, end_sessions_of
 from depositaire.web.views import client_address, guard, journal, public
@@ -139,7 +140,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 with transaction.atomic():
                     throttle.clear(username, address)
-                    login(request, user)
+                    login(request, user, backend=USER_BACKEND)
                     journal(request, "login_password", actor=user, target=f"user:{user.pk}")
                 return redirect(_mfa_url(request))
     return render(
