@@ -7,27 +7,32 @@
 A benchmark, not a test: it prints a Markdown table and the machine's load average,
 and exits 1 only when some request failed. It makes its own throwaway data folder (and
 PostgreSQL database on the test server, ``scripts/pg-test-server.sh``), seeds the demo
-and one social worker per simulated user, and removes everything afterwards. Traffic
-goes to the loopback only.
+and one social worker per simulated user, and removes everything afterwards: the test
+server too when this run started it (also on a failure, Ctrl-C or ``kill``), never one
+that was already running. Traffic goes to the loopback only.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 CLI = [PY, "-c", "from depositaire.cli import main; main()"]
+PG_SCRIPT = ROOT / "scripts/pg-test-server.sh"
 PASSWORD = "un mot de passe de charge assez long"  # noqa: S105 (throwaway accounts)
 
 SEED = """
@@ -55,14 +60,36 @@ for n in range({users}):
 TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
-def pg_url() -> str:
-    out = subprocess.run(
-        ["bash", str(ROOT / "scripts/pg-test-server.sh"), "start"],
+def _pg(command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 (our own script, fixed arguments)
+        ["bash", str(PG_SCRIPT), command],  # noqa: S607 (bash from PATH, as make runs it)
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
-    return out.stdout.strip().splitlines()[-1]
+
+
+@contextlib.contextmanager
+def pg_server() -> Iterator[str]:
+    """The test server's database URL (``scripts/pg-test-server.sh``, its port from
+    ``DEPOSITAIRE_PG_TEST_PORT``). A server this run started is stopped on the way out,
+    also when the run fails or is interrupted; one that was already running is left so."""
+    started = _pg("status").returncode != 0
+    try:
+        out = _pg("start")
+        if out.returncode != 0:
+            print(out.stderr, file=sys.stderr)
+            raise SystemExit("make load: the PostgreSQL test server did not start")
+        yield out.stdout.strip().splitlines()[-1]
+    finally:
+        if started:
+            _pg("stop")
+
+
+def exit_on_sigterm() -> None:
+    """A ``kill`` (SIGTERM) ends the run as Ctrl-C does: through the ``finally`` clauses
+    (server stopped, database dropped, folder removed) instead of leaving them behind."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def psql(base: str, sql: str) -> None:
@@ -107,18 +134,26 @@ def main() -> int:
     if shutil.which("locust", path=str(Path(PY).parent)) is None:
         print("make load: locust is missing: .venv/bin/pip install -e '.[load]'", file=sys.stderr)
         return 2
+    exit_on_sigterm()
+    if args.database == "postgresql":
+        with pg_server() as base:
+            return run(args, base)
+    return run(args, None)
+
+
+def run(args: argparse.Namespace, base: str | None) -> int:
+    """One run on a throwaway data folder (and database on the server at ``base``)."""
     folder = Path(tempfile.mkdtemp(prefix="depositaire-load-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DEPOSITAIRE_", "DJANGO_"))}
     env["DEPOSITAIRE_DATA_DIR"] = str(folder / "data")
-    base = database = None
-    if args.database == "postgresql":
-        base = pg_url()
-        database = f"dep_load_{secrets.token_hex(4)}"
-        psql(base, f'CREATE DATABASE "{database}"')
-        env["DEPOSITAIRE_DATABASE_URL"] = f"{base.rsplit('/', 1)[0]}/{database}"
+    database = None
     server = None
     try:
-        subprocess.run(
+        if base:
+            database = f"dep_load_{secrets.token_hex(4)}"
+            psql(base, f'CREATE DATABASE "{database}"')
+            env["DEPOSITAIRE_DATABASE_URL"] = f"{base.rsplit('/', 1)[0]}/{database}"
+        subprocess.run(  # noqa: S603 (this interpreter, our own seed)
             [PY, "-c", SEED.format(users=args.users, password=PASSWORD, totp_key=TOTP_KEY)],
             env=env,
             check=True,
@@ -140,7 +175,7 @@ def main() -> int:
                 time.sleep(0.5)
         load_before = os.getloadavg()
         locust_log = (folder / "locust.log").open("wb")
-        ran = subprocess.run(
+        ran = subprocess.run(  # noqa: S603 (the venv's locust, our own arguments)
             [
                 str(Path(PY).parent / "locust"),
                 "-f",

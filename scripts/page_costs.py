@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from load import PASSWORD, SEED, TOTP_KEY, pg_url, psql  # noqa: E402
+from load import PASSWORD, SEED, TOTP_KEY, exit_on_sigterm, pg_server, psql  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ONCE = re.compile(r'name="form_once" value="([^"]+)"')
@@ -216,19 +216,27 @@ def main() -> int:
     parser.add_argument("--queries", action="append", default=[], metavar="KIND")
     parser.add_argument("--sort", default="cumulative", help="pstats order (tottime…)")
     args = parser.parse_args()
+    exit_on_sigterm()
+    if args.database == "postgresql":
+        # The test server is stopped afterwards if this run started it (scripts/load.py).
+        with pg_server() as base:
+            return measure(args, base)
+    return measure(args, None)
+
+
+def measure(args: argparse.Namespace, base: str | None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="depositaire-costs-"))
     for key in [k for k in os.environ if k.startswith(("DEPOSITAIRE_", "DJANGO_"))]:
         if key != "DEPOSITAIRE_PG_TEST_PORT":
             del os.environ[key]
     os.environ["DEPOSITAIRE_DATA_DIR"] = str(folder / "data")
-    base = database = None
-    if args.database == "postgresql":
-        base = pg_url()
-        database = f"dep_costs_{secrets.token_hex(4)}"
-        psql(base, f'CREATE DATABASE "{database}"')
-        os.environ["DEPOSITAIRE_DATABASE_URL"] = f"{base.rsplit('/', 1)[0]}/{database}"
+    database = None
     try:
-        subprocess.run(
+        if base:
+            database = f"dep_costs_{secrets.token_hex(4)}"
+            psql(base, f'CREATE DATABASE "{database}"')
+            os.environ["DEPOSITAIRE_DATABASE_URL"] = f"{base.rsplit('/', 1)[0]}/{database}"
+        subprocess.run(  # noqa: S603 (this interpreter, our own seed)
             [sys.executable, "-c", SEED.format(users=1, password=PASSWORD, totp_key=TOTP_KEY)],
             check=True,
         )
