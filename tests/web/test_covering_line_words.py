@@ -22,3 +22,11 @@ def test_the_real_identifiers_still_are_refused() -> None:
     assert leaked_categories(["Vu le docteur Vandenberghe."], WITHHELD, []) == ["confidence"]
     assert leaked_categories(["Elle s'appelle Dubois."], WITHHELD, []) == ["identity"]
     assert leaked_categories(["une dépendance depuis mars"], WITHHELD, []) == ["confidence"]
+
+
+def test_the_two_word_lists_do_not_overlap() -> None:
+    """COMMON_WORDS (capitalised words too common to betray) and FUNCTION_WORDS (also
+    harmless in pairs) are disjoint: a word in both would say nothing more."""
+    from depositaire.web.incoming.sources import COMMON_WORDS, FUNCTION_WORDS
+
+    assert COMMON_WORDS.isdisjoint(FUNCTION_WORDS), COMMON_WORDS & FUNCTION_WORDS
