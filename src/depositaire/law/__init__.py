@@ -131,6 +131,7 @@ LAW = LawPackage(
     change_dates=penalties.CHANGE_DATES,
     always_confidences=deontology.ALWAYS_CONFIDENCES,
     secrecy_basis=penal_code.SECRECY_BASIS,
+    discretion_basis=("civil_service.discretion",),
     data=_data,
 )
 
