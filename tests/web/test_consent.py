@@ -154,7 +154,25 @@ def test_a_withdrawn_consent_no_longer_counts(world: World) -> None:
     c.withdraw(dt.date(2026, 6, 1))
     c.save()
     assert fact(world, ["income"], on=dt.date(2026, 5, 31)).consent == "given"
-    assert fact(world, ["income"]).consent == "not_asked"
+    # 002: « il vous est bien entendu possible de refuser que certaines informations soient
+    # partagées » — withdrawing one's consent says no: from the day of the withdrawal on,
+    # the sharing it covered is refused (the CPAS circuit stops on a refusal, not on silence).
+    withdrawn_day = fact(world, ["income"], on=dt.date(2026, 6, 1))
+    assert withdrawn_day.consent == "refused" and withdrawn_day.consent_ids == [c.pk]
+    assert fact(world, ["income"]).consent == "refused"
+    # Outside what the withdrawn consent covered, the withdrawal says nothing.
+    assert fact(world, ["health"]).consent == "not_asked"
+    assert fact(world, ["income"], recipient_kind="cpas_president").consent == "not_asked"
+
+
+def test_a_consent_given_again_after_a_withdrawal_counts(world: World) -> None:
+    c = consent(world)
+    c.withdraw(dt.date(2026, 6, 1))
+    c.save()
+    again = consent(world, period_start=dt.date(2026, 9, 1))
+    assert fact(world, ["income"], on=dt.date(2026, 8, 31)).consent == "refused"
+    given = fact(world, ["income"])
+    assert given.consent == "given" and given.consent_ids == [again.pk]
 
 
 def test_a_named_consent_only_covers_that_recipient(world: World) -> None:

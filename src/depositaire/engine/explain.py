@@ -187,12 +187,20 @@ def _explain(
     if default is None and decision.winner is not None and decision.winner.kind == "exception":
         default = next((r for r, s in statuses if r.kind == "default"), None)
     if decision.winner is not None and decision.winner.kind == "exception":
-        out.append(
-            t(
-                "explain.default_secret",
-                citation=_cite(default_law().secrecy_basis, provisions, date),
+        # One bound only by discretion commits no offence by revealing, but a fault (001, § 7
+        # and § 8): the default is then the discretion duty, with its own provisions.
+        discretion = default_law().discretion_basis
+        if f.get("holder.bound_by_secrecy") is False and discretion:
+            out.append(
+                t("explain.default_discretion", citation=_cite(discretion, provisions, date))
             )
-        )
+        else:
+            out.append(
+                t(
+                    "explain.default_secret",
+                    citation=_cite(default_law().secrecy_basis, provisions, date),
+                )
+            )
     elif default is not None:
         out.append(_applies(default, provisions, date))
 

@@ -59,6 +59,8 @@ class LawPackage:
     penalties: Penalties | None = None
     always_confidences: frozenset[str] = frozenset()
     secrecy_basis: tuple[str, ...] = ()
+    #: The provisions of the default for one bound only by discretion (a fault, no offence).
+    discretion_basis: tuple[str, ...] = ()
     #: Reads one of the law's data files by name (``provisions.yaml``, ``coverage.yaml``).
     data: Callable[[str], str] | None = None
     #: The days on which what ``penalties`` answers may change (each penalty's first and

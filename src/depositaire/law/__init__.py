@@ -73,6 +73,9 @@ PRECEDENCE: tuple[tuple[str, ...], ...] = (
     # 3b. The secrecy of a prosecutor's measure (46bis/1 §2): toward everyone but the
     #    prosecutor, whatever opening would otherwise apply (the person's access included).
     ("measure_secrecy",),
+    # 3c. Art. 14 of the intelligence services act binds (at the service's request) or
+    #    lets (on one's own initiative) a civil servant bound only by discretion (001).
+    ("intelligence_communication_duty", "intelligence_communication_right"),
     # 4. The other exceptions written in the Penal Code itself (458, 458ter).
     ("case_consultation", "testimony"),
     # 5. Texts that seem to oblige but do not: the secret prevails (001).
@@ -128,6 +131,7 @@ LAW = LawPackage(
     change_dates=penalties.CHANGE_DATES,
     always_confidences=deontology.ALWAYS_CONFIDENCES,
     secrecy_basis=penal_code.SECRECY_BASIS,
+    discretion_basis=("civil_service.discretion",),
     data=_data,
 )
 

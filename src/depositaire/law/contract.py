@@ -146,6 +146,7 @@ FACTS: Final[tuple[FactSpec, ...]] = (
     ),
     *bools("danger", "victim_minor", "victim_examined_or_confided", extension=True),
     FactSpec("danger.intervention_risky", "bool", extension=True),
+    FactSpec("danger.recipient_can_avert", "bool", extension=True),
     FactSpec("consultation.legal_basis", "enum", CONSULTATION_BASES),
     FactSpec("consultation.purpose", "enum", CONSULTATION_PURPOSES),
     FactSpec("consultation.framework_defined", "bool"),

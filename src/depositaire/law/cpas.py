@@ -11,7 +11,7 @@ from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
 from depositaire.law.criminal_procedure import ADMINISTRATIVE_CATEGORIES
-from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN
+from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN, THERAPY_CONTENT
 
 CPAS_INTERNAL = (
     "cpas_president",
@@ -43,7 +43,7 @@ cpas_internal_circuit = Rule(
     # traitement de votre dossier"; "Les « confidences » ne peuvent pas être révélées".
     allows_confidences=False,
     narrowing=((is_("recipient.kind", "cpas_admin_staff"), ADMINISTRATIVE_CATEGORIES),),
-    withheld=ALWAYS_CONFIDENCES,
+    withheld=ALWAYS_CONFIDENCES | THERAPY_CONTENT,
     # 002: the person may refuse; the worker then explains that the request may not be
     # processed. Owed when the circuit stops on that refusal (or on the person's own
     # objection, rule ``person_own_say``), hence a failure duty.

@@ -27,7 +27,17 @@ ADMINISTRATIVE_CATEGORIES: Final = frozenset(
     }
 )
 
-LISTS: Final = {"ADMINISTRATIVE_CATEGORIES": ADMINISTRATIVE_CATEGORIES}
+#: The administrative data that reveal nothing of a person's health: what a requisition
+#: reaches when the information holds medical data (an aid granted, its period, an income or
+#: a situation may then be medical aid, medical costs or an incapacity).
+NON_MEDICAL_ADMINISTRATIVE_CATEGORIES: Final = frozenset(
+    {"identity", "national_number", "nationality", "address", "household"}
+)
+
+LISTS: Final = {
+    "ADMINISTRATIVE_CATEGORIES": ADMINISTRATIVE_CATEGORIES,
+    "NON_MEDICAL_ADMINISTRATIVE_CATEGORIES": NON_MEDICAL_ADMINISTRATIVE_CATEGORIES,
+}
 
 SOCIAL_SECURITY_INSTITUTIONS = ("cpas", "health_insurer", "social_security_institution")
 TERROR_REPORT = all_(
@@ -51,9 +61,24 @@ prosecutor_requisition = Rule(
         is_("holder.institution", *SOCIAL_SECURITY_INSTITUTIONS),
     ),
     permitted=ADMINISTRATIVE_CATEGORIES,
-    # § 1er: "les renseignements administratifs qu'il juge nécessaires" — nothing else.
+    # § 1er: "les renseignements administratifs qu'il juge nécessaires" — nothing else. The
+    # express exclusion of « les données médicales à caractère personnel » is written in § 3,
+    # al. 2 only (« Sont exclues des informations visées à l'alinéa 1er »), so §§ 1-2 carry
+    # none; but medical personal data are no administrative information, and an exception to
+    # art. 458 reaches only what the law names (003: « les exceptions sont uniquement celles
+    # reconnues par la loi »). When the information holds medical data, only the data that
+    # reveal nothing of health go out (an aid, its period, an income may be medical care):
+    # our reading, to verify. Unknown, the information is taken as holding none — § 1er
+    # asks for administrative information — and the note says so.
+    narrowing=(
+        (
+            is_("information.medical", True, assume=False),
+            NON_MEDICAL_ADMINISTRATIVE_CATEGORIES,
+        ),
+    ),
     allows_confidences=False,
     duties=("keep_measure_secret", "answer_without_delay"),
+    to_verify=("requisition_medical_data",),
     valid_from=ART_46BIS1,
     citations=("criminal_procedure.46bis1",),
     sources=("001_fa6a8c0b420365de.txt",),

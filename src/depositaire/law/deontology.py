@@ -18,6 +18,11 @@ from depositaire.engine.rules import Rule
 #: (002), "toujours secrètes" (001). A rule that lets no confidence out withholds them.
 #: Fears ("vos peurs", 002) are counted among feelings.
 ALWAYS_CONFIDENCES = frozenset({"feelings"})
+#: What was said in therapy: no objective fact (« s'en tenir […] à la révélation de faits
+#: objectifs, de données factuelles », 001, testimony), no administrative datum (002), and
+#: « rien concernant ce qui relève de la relation thérapeutique » (003, follow-up reports).
+#: The rules that let only facts out (testimony, the CPAS circuit) withhold it.
+THERAPY_CONTENT: Final = frozenset({"therapy_content"})
 #: Categories that identify the person (removed when anonymising).
 IDENTIFYING_CATEGORIES: Final = frozenset({"identity", "national_number", "address"})
 LISTS: Final = {"IDENTIFYING_CATEGORIES": IDENTIFYING_CATEGORIES}

@@ -10,7 +10,7 @@ from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
 from depositaire.law._dates import ART_458BIS_2001, ART_458BIS_2011, POT_POURRI_V, day_before
-from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN
+from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN, THERAPY_CONTENT
 
 DANGER_ALLEGED = any_(
     is_("request.kind", "own_initiative_report", assume=False),
@@ -47,7 +47,7 @@ testimony = Rule(
     # medical deontology without its text (003). The same limit is kept for every holder,
     # the conservative reading: "à vérifier" (testimony_confidences_other_holders).
     allows_confidences=False,
-    withheld=ALWAYS_CONFIDENCES,
+    withheld=ALWAYS_CONFIDENCES | THERAPY_CONTENT,
     to_verify=("testimony_confidences_other_holders",),
     citations=(
         "penal_code.458",

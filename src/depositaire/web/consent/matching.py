@@ -3,7 +3,9 @@
 ``given`` when an active consent matches (same recipient kind — and named
 recipient if the consent names one —, same purpose, every category covered, in
 its period, not withdrawn); ``refused`` when an objection or a refused consent
-matches (any shared category); otherwise ``not_asked``. A refusal wins.
+matches (any shared category), or when a consent withdrawn by that day would
+still cover the sharing and no consent given since covers it (002: the person
+may refuse); otherwise ``not_asked``. A refusal wins.
 """
 
 from __future__ import annotations
@@ -57,6 +59,34 @@ def consent_fact(
     if objections or refused:
         return ConsentFact("refused", None, refused, objections)
     given = [c for c in consents if c.given and c.purpose == purpose and cats <= set(c.categories)]
+    # 002: « il vous est bien entendu possible de refuser que certaines informations soient
+    # partagées » — a consent withdrawn by the day of the sharing, for a period that still
+    # covers it, is the person's refusal of what it covered (any shared category), unless a
+    # consent given since the withdrawal covers the sharing.
+    withdrawn = [
+        c
+        for c in Consent.objects.filter(person=person, withdrawn_on__isnull=False)
+        if c.given
+        and c.withdrawn_on is not None
+        and c.withdrawn_on <= on
+        and c.period_start <= on
+        and (c.period_end is None or on <= c.period_end)
+        and c.covers_recipient(recipient_kind, recipient_name)
+        and c.recipient_kind == recipient_kind
+        and (not c.purpose or c.purpose == purpose)
+        and cats & set(c.categories)
+    ]
+    withdrawn = [
+        w
+        for w in withdrawn
+        if not any(
+            w.withdrawn_on is not None
+            and max(g.period_start, g.recorded_at.date()) >= w.withdrawn_on
+            for g in given
+        )
+    ]
+    if withdrawn:
+        return ConsentFact("refused", None, [w.pk for w in withdrawn])
     if given:
         return ConsentFact("given", any(c.informed for c in given), [c.pk for c in given])
     return ConsentFact("not_asked")
