@@ -12,10 +12,6 @@ from depositaire.law.penal_code import DANGER_ALLEGED
 
 #: Recipients through whom no danger can be averted (see the condition below).
 NO_PROTECTION_RECIPIENTS = ("media", "researcher", "crossroads_bank")
-#: The authorities that can act on a grave and imminent danger (« les autorités
-#: compétentes », youth-care code art. 12, 001), and the judge, before whom 002 lets a
-#: confidence be revealed « sauf si les 4 conditions suivantes sont remplies ».
-COMPETENT_AUTHORITIES = ("police", "public_prosecutor", "judge")
 
 necessity = Rule(
     id="necessity",
@@ -34,20 +30,13 @@ necessity = Rule(
         # The revelation must be the means of averting the danger: « il ne lui était pas
         # possible de sauvegarder autrement qu'en commettant cette violation » (Cass., 001),
         # « transmettre aux autorités compétentes les informations nécessaires » (youth-care
-        # code art. 12, 001). So the recipient must be able to avert it: the police, the
-        # prosecutor and the judge can (unless said otherwise); the press, a researcher and
-        # the Crossroads Bank never can (our reading, à vérifier); an employer, a landlord, the family or another
-        # recipient may or may not, case by case (« pas de « liste » », 001): asked. A
-        # recipient not yet chosen is not held against the holder (the duty says to whom).
+        # code art. 12, 001). The press, a researcher and the Crossroads Bank never avert a
+        # danger (our reading, à vérifier). Any other recipient, the police as the family, is
+        # held able to avert it unless the holder says otherwise: the sources give no list
+        # (« il s'apprécie au cas par cas », 001) and the holder weighs it (Cass., 001); the
+        # decision shows the note to verify.
         is_not("recipient.kind", *NO_PROTECTION_RECIPIENTS, assume=True),
-        # (A recipient not yet chosen counts as one of these authorities.)
-        any_(
-            all_(
-                is_("recipient.kind", *COMPETENT_AUTHORITIES, assume=True),
-                is_not("danger.recipient_can_avert", False, assume=True),
-            ),
-            is_("danger.recipient_can_avert", True),
-        ),
+        is_not("danger.recipient_can_avert", False, assume=True),
     ),
     duties=("disclose_only_to_avert_danger",),
     # 422bis holds only if one can intervene without serious danger for oneself or others (001).
