@@ -14,6 +14,7 @@ which, in this order:
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -247,14 +248,15 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 #: Per thread: WeasyPrint's font configuration and the parsed print stylesheet, made once
-#: (a Pango font map is not to be shared between threads).
+#: (a Pango font map is not to be shared between threads, and a laid-out page holds Pango
+#: objects of its thread's font map: the layouts kept below stay in their thread too).
 _pdf_tools = threading.local()
-#: Rendered PDFs by (scope, SHA-256 of the HTML): per process, in memory only, the oldest
-#: dropped first. Only callers that say so use it (the person's report: categories, no
-#: confidence's content); the HTML is all the PDF shows, so an equal key is an equal PDF.
-_pdf_cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-_pdf_cache_lock = threading.Lock()
-PDF_CACHE_ENTRIES = 64
+#: Laid-out stable parts of two-part PDFs (:func:`render_pdf_parts`), per thread, by
+#: (scope, SHA-256 of the part's HTML), the oldest dropped first. About 1 MB each.
+PDF_LAYOUT_ENTRIES = 16
+#: A blank page that only carries the page count (print.css, ``.pdf-filler``).
+_FILLER = '<div class="pdf-filler"></div>'
+_BODY = re.compile(r"<body[^>]*>")
 
 
 def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -275,32 +277,65 @@ def _stylesheet() -> tuple[Any, Any]:
     return tools
 
 
-def render_pdf(html: str, *, cache_scope: str = "") -> bytes:
-    """A PDF from a complete HTML document, styled by the print stylesheet (no network).
-
-    ``cache_scope`` (for example ``person:12``): keep the PDF in this process's memory
-    cache under the scope and the HTML's hash, and answer the same HTML in the same scope
-    with it; the caller journals every viewing as before."""
+def _layout(html: str) -> Any:
     import weasyprint
 
-    key = (cache_scope, sha256_hex(html))
-    if cache_scope:
-        with _pdf_cache_lock:
-            if key in _pdf_cache:
-                _pdf_cache.move_to_end(key)
-                return _pdf_cache[key]
     fonts, css = _stylesheet()
-    pdf = bytes(
-        weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(
-            stylesheets=[css], font_config=fonts
-        )
+    return weasyprint.HTML(string=html, url_fetcher=_no_fetch).render(
+        stylesheets=[css], font_config=fonts
     )
-    if cache_scope:
-        with _pdf_cache_lock:
-            _pdf_cache[key] = pdf
-            while len(_pdf_cache) > PDF_CACHE_ENTRIES:
-                _pdf_cache.popitem(last=False)
-    return pdf
+
+
+def render_pdf(html: str) -> bytes:
+    """A PDF from a complete HTML document, styled by the print stylesheet (no network)."""
+    return bytes(_layout(html).write_pdf())
+
+
+def _with_fillers(html: str, *, before: int = 0, after: int = 0) -> str:
+    match = _BODY.search(html)
+    assert match is not None and "</body>" in html  # noqa: S101 (a complete document)
+    head, rest = html[: match.end()], html[match.end() :]
+    body, end, tail = rest.rpartition("</body>")
+    return head + _FILLER * before + body + _FILLER * after + end + tail
+
+
+def _layouts() -> OrderedDict[tuple[str, str], tuple[Any, int, int]]:
+    cache = getattr(_pdf_tools, "layouts", None)
+    if cache is None:
+        cache = _pdf_tools.layouts = OrderedDict()
+    return cache
+
+
+def render_pdf_parts(stable: str, fresh: str, *, cache_scope: str) -> bytes:
+    """One PDF from two complete HTML documents: the pages of ``stable``, then those of
+    ``fresh`` (which starts on a new page), numbered as one document.
+
+    ``stable`` is laid out once per thread for a given scope and HTML and kept (a change
+    in its HTML is a new layout, never the old one); ``fresh`` is laid out every time.
+    Each part is laid out with blank pages standing for the other part's (``stable``
+    after its own, ``fresh`` before), so that "page n / N" counts the whole PDF; the
+    blank pages are left out of the PDF."""
+    cache = _layouts()
+    key = (cache_scope, sha256_hex(stable))
+    kept = cache.get(key)
+    if kept is None:
+        # As many blank pages as the fresh part had last time in this scope (else one).
+        guess = next(
+            (n for (scope, _), (_, _, n) in reversed(cache.items()) if scope == cache_scope), 1
+        )
+        layout = _layout(_with_fillers(stable, after=guess))
+        kept = (layout, len(layout.pages) - guess, guess)
+    layout, own, counted = kept
+    late = _layout(_with_fillers(fresh, before=own))
+    pages = len(late.pages) - own
+    if pages != counted:  # the fresh part grew or shrank by a page: count it again
+        layout = _layout(_with_fillers(stable, after=pages))
+        kept = (layout, len(layout.pages) - pages, pages)
+    cache[key] = kept
+    cache.move_to_end(key)
+    while len(cache) > PDF_LAYOUT_ENTRIES:
+        cache.popitem(last=False)
+    return bytes(layout.copy(layout.pages[:own] + late.pages[own:]).write_pdf())
 
 
 def error_view(status: int) -> View:
