@@ -252,10 +252,13 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 #: objects of its thread's font map: the layouts kept below stay in their thread too).
 _pdf_tools = threading.local()
 #: Laid-out stable parts of two-part PDFs (:func:`render_pdf_parts`), per thread, by
-#: (scope, SHA-256 of the part's HTML), the oldest dropped first. About 1 MB each (measured: RSS).
+#: (scope, SHA-256 of the part's HTML), the oldest dropped first: about 1 MB each (RSS).
 PDF_LAYOUT_ENTRIES = 8
-#: A blank page that only carries the page count (print.css, ``.pdf-filler``).
+#: A blank page standing for a page of the kept part (print.css, ``.pdf-filler``).
 _FILLER = '<div class="pdf-filler"></div>'
+#: The fresh part, from a new page (print.css, ``.pdf-part``); its id marks its first page.
+_PART_ID = "pdf-fresh-part"
+_PART = f'<div class="pdf-part" id="{_PART_ID}">'
 _BODY = re.compile(r"<body[^>]*>")
 
 
@@ -291,12 +294,12 @@ def render_pdf(html: str) -> bytes:
     return bytes(_layout(html).write_pdf())
 
 
-def _with_fillers(html: str, *, before: int = 0, after: int = 0) -> str:
+def _body(html: str) -> tuple[str, str, str]:
+    """A complete document cut at its body: up to ``<body…>``, the body, from ``</body>``."""
     match = _BODY.search(html)
     assert match is not None and "</body>" in html  # noqa: S101 (a complete document)
-    head, rest = html[: match.end()], html[match.end() :]
-    body, end, tail = rest.rpartition("</body>")
-    return head + _FILLER * before + body + _FILLER * after + end + tail
+    body, end, tail = html[match.end() :].rpartition("</body>")
+    return html[: match.end()], body, end + tail
 
 
 def _layouts() -> OrderedDict[tuple[str, str], tuple[Any, int, int]]:
@@ -308,34 +311,33 @@ def _layouts() -> OrderedDict[tuple[str, str], tuple[Any, int, int]]:
 
 def render_pdf_parts(stable: str, fresh: str, *, cache_scope: str) -> bytes:
     """One PDF from two complete HTML documents: the pages of ``stable``, then those of
-    ``fresh`` (which starts on a new page), numbered as one document.
+    ``fresh`` from a new page, numbered as one document ("page n / N" counts both).
 
-    ``stable`` is laid out once per thread for a given scope and HTML and kept (a change
-    in its HTML is a new layout, never the old one); ``fresh`` is laid out every time.
-    Each part is laid out with blank pages standing for the other part's (``stable``
-    after its own, ``fresh`` before), so that "page n / N" counts the whole PDF; the
-    blank pages are left out of the PDF."""
+    The first time (for this scope and this ``stable`` HTML, in this thread) both are laid
+    out as one document, and the pages of ``stable`` are kept; afterwards only ``fresh`` is
+    laid out, after as many blank pages as ``stable`` has (so that its pages are numbered
+    on from them: the blank pages are left out), and put after the kept pages. A change in
+    the HTML of ``stable`` is a new layout, never the one kept; so is a change in the
+    number of pages of ``fresh`` (the kept pages say "/ N")."""
     cache = _layouts()
     key = (cache_scope, sha256_hex(stable))
+    fresh_head, fresh_body, fresh_end = _body(fresh)
+    part = _PART + fresh_body + "</div>"
     kept = cache.get(key)
-    if kept is None:
-        # As many blank pages as the fresh part had last time in this scope (else one).
-        guess = next(
-            (n for (scope, _), (_, _, n) in reversed(cache.items()) if scope == cache_scope), 1
-        )
-        layout = _layout(_with_fillers(stable, after=guess))
-        kept = (layout, len(layout.pages) - guess, guess)
-    layout, own, counted = kept
-    late = _layout(_with_fillers(fresh, before=own))
-    pages = len(late.pages) - own
-    if pages != counted:  # the fresh part grew or shrank by a page: count it again
-        layout = _layout(_with_fillers(stable, after=pages))
-        kept = (layout, len(layout.pages) - pages, pages)
-    cache[key] = kept
+    if kept is not None:
+        whole, own, count = kept
+        late = _layout(fresh_head + _FILLER * own + part + fresh_end)
+        if len(late.pages) - own == count:
+            cache.move_to_end(key)
+            return bytes(whole.copy(whole.pages[:own] + late.pages[own:]).write_pdf())
+    head, body, end = _body(stable)
+    whole = _layout(head + body + part + end)
+    own = next(n for n, page in enumerate(whole.pages) if _PART_ID in page.anchors)
+    cache[key] = (whole, own, len(whole.pages) - own)
     cache.move_to_end(key)
     while len(cache) > PDF_LAYOUT_ENTRIES:
         cache.popitem(last=False)
-    return bytes(layout.copy(layout.pages[:own] + late.pages[own:]).write_pdf())
+    return bytes(whole.write_pdf())
 
 
 def error_view(status: int) -> View:
