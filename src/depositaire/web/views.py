@@ -325,15 +325,15 @@ def render_pdf_parts(stable: str, fresh: str, *, cache_scope: str) -> bytes:
     part = _PART + fresh_body + "</div>"
     kept = cache.get(key)
     if kept is not None:
-        whole, own, count = kept
+        pages, own, count = kept
         late = _layout(fresh_head + _FILLER * own + part + fresh_end)
         if len(late.pages) - own == count:
             cache.move_to_end(key)
-            return bytes(whole.copy(whole.pages[:own] + late.pages[own:]).write_pdf())
+            return bytes(pages.copy(pages.pages + late.pages[own:]).write_pdf())
     head, body, end = _body(stable)
     whole = _layout(head + body + part + end)
     own = next(n for n, page in enumerate(whole.pages) if _PART_ID in page.anchors)
-    cache[key] = (whole, own, len(whole.pages) - own)
+    cache[key] = (whole.copy(whole.pages[:own]), own, len(whole.pages) - own)
     cache.move_to_end(key)
     while len(cache) > PDF_LAYOUT_ENTRIES:
         cache.popitem(last=False)
