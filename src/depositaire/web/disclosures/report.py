@@ -149,9 +149,10 @@ def report(request: HttpRequest, person: Person) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, person: Person) -> HttpResponse:
     context = report_context(person)
-    # Laid out in two parts, one PDF: what the file holds and what went out (kept laid
-    # out while its HTML does not change), then who viewed the file (laid out every time,
-    # so the report shows every view up to this download). Each download is journaled.
+    # Two parts, one PDF: what the file holds and what went out (its pages kept while its
+    # HTML does not change), then who viewed the file, from a new page, laid out for every
+    # download from what this request read: the report shows every view up to it. Each
+    # download is journaled.
     pdf = render_pdf_parts(
         render_to_string("disclosures/report_document.html", {**context, "part": "stable"}),
         render_to_string("disclosures/report_document.html", {**context, "part": "fresh"}),
