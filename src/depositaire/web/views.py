@@ -325,15 +325,16 @@ def render_pdf_parts(stable: str, fresh: str, *, cache_scope: str) -> bytes:
     part = _PART + fresh_body + "</div>"
     kept = cache.get(key)
     if kept is not None:
-        pages, own, count = kept
+        first, own, count = kept  # the kept pages (a document of their own), how many
         late = _layout(fresh_head + _FILLER * own + part + fresh_end)
         if len(late.pages) - own == count:
             cache.move_to_end(key)
-            return bytes(pages.copy(pages.pages + late.pages[own:]).write_pdf())
+            return bytes(first.copy(first.pages + late.pages[own:]).write_pdf())
     head, body, end = _body(stable)
     whole = _layout(head + body + part + end)
-    own = next(n for n, page in enumerate(whole.pages) if _PART_ID in page.anchors)
-    cache[key] = (whole.copy(whole.pages[:own]), own, len(whole.pages) - own)
+    pages = whole.pages
+    own = next((n for n, page in enumerate(pages) if _PART_ID in page.anchors), len(pages))
+    cache[key] = (whole.copy(pages[:own]), own, len(pages) - own)
     cache.move_to_end(key)
     while len(cache) > PDF_LAYOUT_ENTRIES:
         cache.popitem(last=False)
