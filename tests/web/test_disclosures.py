@@ -307,3 +307,30 @@ def test_a_stored_disclosure_gives_the_basis_it_was_decided_with(client: Any, wo
     Disclosure.objects.filter(pk=disclosure.pk).update(outcomes=outcomes)
     (before,) = client.get(url).context["basis"]
     assert before == row
+
+
+def test_preparing_reads_the_consents_and_the_authors_once_whatever_the_number_of_items(
+    client: Any, world: World
+) -> None:
+    """The file's consents and objections, and each item's author and organisation, were
+    read again for every item (two, then four queries more per item)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world.a
+    sw, head = w.users[roles.SOCIAL_WORKER], w.users[roles.HEAD_SOCIAL_WORKER]
+    client.force_login(sw)
+    more = [
+        make_item(w.person, author, nature="secret_fact", categories=["income"], text="R")
+        for author in (sw, head, head)
+    ]
+    counts = []
+    # The first request also reads what a session reads once (its devices…): not counted.
+    for items in ([w.secret_fact], [w.secret_fact], [w.secret_fact, *more]):
+        with CaptureQueriesContext(connection) as queries:
+            response = prepare(client, world, items=items)
+        assert response.status_code == 302
+        counts.append([q["sql"] for q in queries.captured_queries])
+    assert len(counts[1]) == len(counts[2]), "\n".join(counts[2])
+    disclosure = Disclosure.objects.latest("pk")
+    assert set(disclosure.items.all()) == {w.secret_fact, *more}

@@ -156,9 +156,26 @@ def test_who_viewed_the_file_is_counted_by_day_function_and_service_without_hidd
     assert {v["day"] for v in views} == {timezone.localdate()}
 
 
-def test_a_report_pdf_downloaded_twice_is_laid_out_once_and_journaled_twice(
+def _pages(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _views_of_the_day(pdf: bytes) -> int:
+    """The count on the last page's line of the table of views (one worker, today)."""
+    import re
+
+    rows = re.findall(r"^\d\d/\d\d/\d{4} .* (\d+)$", _pages(pdf)[-1], re.M)
+    assert len(rows) <= 1, rows
+    return int(rows[0]) if rows else 0
+
+
+def test_the_report_pdf_lays_out_what_the_file_holds_once_and_who_viewed_it_every_time(
     client: Any, world: World, monkeypatch: Any
 ) -> None:
+    import threading
+
     import weasyprint
 
     from depositaire.web import views
@@ -174,14 +191,28 @@ def test_a_report_pdf_downloaded_twice_is_laid_out_once_and_journaled_twice(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(weasyprint, "HTML", counted)
-    monkeypatch.setattr(views, "_pdf_cache", type(views._pdf_cache)())
+    monkeypatch.setattr(views, "_pdf_tools", threading.local())  # no layout kept from before
     url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
-    first, second = client.get(url).content, client.get(url).content
-    assert first == second and first.startswith(b"%PDF-") and len(layouts) == 1
+    first = client.get(url).content
+    assert first.startswith(b"%PDF-") and len(layouts) == 1  # both parts, as one document
+    second = client.get(url).content
+    # The views laid out again, alone, after the pages kept: the same PDF, to the byte.
+    assert second == first and len(layouts) == 2
     exports = JournalEntry.objects.filter(action="export", target=f"person:{w.person.pk}")
     assert exports.count() == 2
     assert {e.details["report_sha256"] for e in exports} == {hashlib.sha256(first).hexdigest()}
-    # What the report shows changed: a new PDF, never the one kept.
+    # One PDF, numbered as one: every page says "page n / N", the views on a page of their own.
+    pages = _pages(first)
+    for n, page in enumerate(pages, 1):
+        assert f"page {n} / {len(pages)}" in page
+    assert "Qui a consulté votre dossier" in pages[-1]
+    assert "Vos droits" not in pages[-1] and "Vos droits" in "".join(pages[:-1])
+    # Someone opens the file: the next download shows that view, the part kept unchanged.
+    before = _views_of_the_day(first)
+    assert client.get(reverse("cases:person_detail", args=[w.person.pk])).status_code == 200
+    third = client.get(url).content
+    assert _views_of_the_day(third) == before + 1 and len(layouts) == 3
+    # What the file holds changed: that part is laid out again, never the one kept.
     make_item(
         w.person,
         w.users[roles.SOCIAL_WORKER],
@@ -189,12 +220,33 @@ def test_a_report_pdf_downloaded_twice_is_laid_out_once_and_journaled_twice(
         categories=["health"],
         text="S",
     )
-    third = client.get(url).content
-    assert third != first and len(layouts) == 2
-    assert "la santé" in pdf_text(third) and "la santé" not in pdf_text(first)
+    fourth = client.get(url).content
+    assert len(layouts) == 4
+    assert "la santé" in pdf_text(fourth) and "la santé" not in pdf_text(third)
     # Another person's report with the same HTML would not be served from this one's.
     html = "<html><body><p>même page</p></body></html>"
-    views.render_pdf(html, cache_scope="person:1")
-    views.render_pdf(html, cache_scope="person:2")
-    views.render_pdf(html, cache_scope="person:1")
-    assert len(layouts) == 4
+    views.render_pdf_parts(html, html, cache_scope="person:1")
+    views.render_pdf_parts(html, html, cache_scope="person:2")
+    views.render_pdf_parts(html, html, cache_scope="person:1")
+    assert len(layouts) == 4 + 1 + 1 + 1
+
+
+def test_a_longer_list_of_views_is_counted_in_every_page_number(monkeypatch: Any) -> None:
+    """When the fresh part takes more pages, the kept part is laid out again: its pages
+    say "/ N" with the new N."""
+    import threading
+
+    from depositaire.web import views
+
+    monkeypatch.setattr(views, "_pdf_tools", threading.local())
+    stable = "<html><body><h1>Ce que le dossier contient</h1></body></html>"
+    short = "<html><body><p>une consultation</p></body></html>"
+    long = "<html><body>" + "<p>une consultation</p>" * 120 + "</body></html>"
+    counts = []
+    for fresh in (short, long, short):
+        pages = _pages(views.render_pdf_parts(stable, fresh, cache_scope="person:1"))
+        counts.append(total := len(pages))
+        assert "Ce que le dossier contient" in pages[0] and "une consultation" in pages[1]
+        for n, page in enumerate(pages, 1):
+            assert f"page {n} / {total}" in page
+    assert counts[0] == counts[2] == 2 and counts[1] > 2

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from functools import cache
 from html import escape
 from importlib import resources
+from typing import Any
 
 from depositaire.documents.model import (
     Block,
@@ -19,6 +21,7 @@ from depositaire.documents.model import (
 from depositaire.messages import t
 
 
+@cache
 def _style() -> str:
     return resources.files(__package__).joinpath("style.css").read_text("utf-8")
 
@@ -63,30 +66,46 @@ def _block(block: Block) -> str:
     return f"<p{_classes('lines ' + block.style)}>{lines}</p>"
 
 
-def render_html(document: Document) -> str:
-    """A standalone HTML page for the document (in its language, print-ready CSS)."""
+def _page(document: Document, style: str) -> str:
     title = f"<h1>{escape(document.title)}</h1>" if document.kind == "note" else ""
     body = "\n".join(_block(b) for b in document.blocks)
     return (
         f'<!DOCTYPE html><html lang="{escape(document.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(document.title)}</title>"
-        f"<style>{_style()}\n{_page_css(document)}</style></head>"
+        f"<style>{style}</style></head>"
         f'<body class="{document.kind}">{title}\n{body}</body></html>'
     )
 
 
-#: WeasyPrint's font configuration, made once per thread (a Pango font map is not shared
-#: between threads): making one for every document cost a few ms of each PDF.
-_fonts = threading.local()
+def render_html(document: Document) -> str:
+    """A standalone HTML page for the document (in its language, print-ready CSS)."""
+    return _page(document, f"{_style()}\n{_page_css(document)}")
+
+
+#: Per thread: WeasyPrint's font configuration and style.css parsed with it, made once (a
+#: Pango font map is not shared between threads): making the one and parsing the other for
+#: every document cost a few ms of each PDF.
+_tools = threading.local()
+
+
+def _pdf_tools() -> tuple[Any, Any]:
+    tools = getattr(_tools, "tools", None)
+    if tools is None:
+        from weasyprint import CSS  # type: ignore[import-untyped]
+        from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+        fonts = FontConfiguration()
+        tools = _tools.tools = (fonts, CSS(string=_style(), font_config=fonts))
+    return tools
 
 
 def render_pdf(document: Document) -> bytes:
-    """The document as PDF bytes (WeasyPrint)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    """The document as PDF bytes (WeasyPrint): the page of :func:`render_html`, with
+    style.css given as a parsed stylesheet rather than in the page (it sets nothing that
+    the page's own footer rules set, so the cascade is the same)."""
+    from weasyprint import HTML
 
-    fonts = getattr(_fonts, "config", None)
-    if fonts is None:
-        fonts = _fonts.config = FontConfiguration()
-    pdf: bytes = HTML(string=render_html(document)).write_pdf(font_config=fonts)
+    fonts, style = _pdf_tools()
+    html = _page(document, _page_css(document))
+    pdf: bytes = HTML(string=html).write_pdf(stylesheets=[style], font_config=fonts)
     return pdf

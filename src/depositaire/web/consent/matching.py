@@ -34,11 +34,15 @@ def consent_fact(
     purpose: str,
     categories: Iterable[str],
     on: dt.date,
+    records: tuple[list[Objection], list[Consent]] | None = None,
 ) -> ConsentFact:
+    """``records``: the person's objections and consents, when the caller has read them
+    already (:func:`person_records`: one read for several facts about the same file)."""
     cats = set(categories)
+    on_file_objections, on_file_consents = records or person_records(person)
     objections = [
         o.pk
-        for o in Objection.objects.filter(person=person)
+        for o in on_file_objections
         if o.in_force(on)
         and o.covers_recipient(recipient_kind, recipient_name)
         and (not o.purpose or o.purpose == purpose)
@@ -46,7 +50,7 @@ def consent_fact(
     ]
     consents = [
         c
-        for c in Consent.objects.filter(person=person)
+        for c in on_file_consents
         if c.in_force(on)
         and c.covers_recipient(recipient_kind, recipient_name)
         and c.recipient_kind == recipient_kind
@@ -90,3 +94,10 @@ def consent_fact(
     if given:
         return ConsentFact("given", any(c.informed for c in given), [c.pk for c in given])
     return ConsentFact("not_asked")
+
+
+def person_records(person: Person) -> tuple[list[Objection], list[Consent]]:
+    """The person's objections and consents, as :func:`consent_fact` reads them."""
+    return list(Objection.objects.filter(person=person)), list(
+        Consent.objects.filter(person=person)
+    )

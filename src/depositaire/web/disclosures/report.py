@@ -25,7 +25,7 @@ from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.models import Consent, Objection
 from depositaire.web.disclosures.models import Disclosure, PrivacyContact
 from depositaire.web.disclosures.service import basis_rows, recipient_label
-from depositaire.web.views import guard, journal, pdf_response, render_pdf, sha256_hex
+from depositaire.web.views import guard, journal, pdf_response, render_pdf_parts, sha256_hex
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
@@ -148,10 +148,16 @@ def report(request: HttpRequest, person: Person) -> HttpResponse:
 @guard(*CASEWORKERS, load={"person_id": Person})
 @require_GET
 def report_pdf(request: HttpRequest, person: Person) -> HttpResponse:
-    html = render_to_string("disclosures/report_document.html", report_context(person))
-    # The same report (same HTML, same person) is laid out once per process; each
-    # download is journaled all the same.
-    pdf = render_pdf(html, cache_scope=f"person:{person.pk}")
+    context = report_context(person)
+    # Two parts, one PDF: what the file holds and what went out (its pages kept while its
+    # HTML does not change), then who viewed the file, from a new page, laid out for every
+    # download from what this request read: the report shows every view up to it. Each
+    # download is journaled.
+    pdf = render_pdf_parts(
+        render_to_string("disclosures/report_document.html", {**context, "part": "stable"}),
+        render_to_string("disclosures/report_document.html", {**context, "part": "fresh"}),
+        cache_scope=f"person:{person.pk}",
+    )
     journal(
         request,
         "export",

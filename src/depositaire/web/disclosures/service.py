@@ -84,8 +84,11 @@ def record_disclosure(
     request: PreparationRequest, outcomes: list[Outcome], *, session: CommitteeSession | None
 ) -> Disclosure:
     included = [o for o in outcomes if o.included]
+    # The file's organisation: the preparer's, already loaded with the signed-in user.
+    preparer = request.preparer
+    same = getattr(preparer, "organisation_id", None) == request.person.organisation_id
     disclosure = Disclosure(
-        organisation_id=request.person.organisation_id,
+        organisation=preparer.organisation if same else request.person.organisation,
         person=request.person,
         prepared_by=request.preparer,
         recipient_kind=request.recipient_kind,
@@ -116,5 +119,6 @@ def record_disclosure(
     disclosure.save(
         update_fields=["extract_html", "extract_pdf", "extract_sha256", "disclosed_categories"]
     )
-    disclosure.items.set([o.item for o in included if o.item is not None])
+    # A new disclosure: nothing to remove first (``set`` would read the links there are).
+    disclosure.items.add(*[o.item for o in included if o.item is not None])
     return disclosure
