@@ -50,7 +50,7 @@ class Day:
         self.cpu: dict[str, list[float]] = defaultdict(list)
         self.queries: dict[str, list[int]] = defaultdict(list)
         self.profile = profile
-        self.profiler = cProfile.Profile()
+        self.profiler = cProfile.Profile(time.process_time)  # CPU, as measured
         self.measuring = False
         self.show_queries: set[str] = set()
         self.last_queries: dict[str, list[str]] = {}  # the first measured request of each kind
@@ -269,7 +269,9 @@ def main() -> int:
                 print(f"  {sql[:300]}")
         if args.profile:
             out = io.StringIO()
-            pstats.Stats(day.profiler, stream=out).sort_stats(args.sort).print_stats(40)
+            pstats.Stats(day.profiler, stream=out).sort_stats(args.sort).print_stats(
+                int(os.environ.get("PROFILE_LINES", "40"))
+            )
             print(out.getvalue())
         return 0
     finally:

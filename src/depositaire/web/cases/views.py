@@ -244,13 +244,15 @@ def item_create(request: HttpRequest, person: Person) -> HttpResponse:
 def item_detail(request: HttpRequest, item: InformationItem) -> HttpResponse:
     """An item and its history (every version, to whom the original is visible)."""
     content = item.read_content(request.user)
+    latest = item.latest()
     versions = [
         {
             "item": v,
-            "content": v.read_content(request.user),
+            # The item itself was checked and read just above.
+            "content": content if v is item else v.read_content(request.user),
             "note": v.get_sealed("change_note"),
         }
-        for v in item.latest().versions()
+        for v in latest.versions()
     ]
     journal(
         request,
@@ -270,7 +272,7 @@ def item_detail(request: HttpRequest, item: InformationItem) -> HttpResponse:
             "person": item.person,
             "content": content,
             "versions": versions if len(versions) > 1 or not item.is_current else [],
-            "latest": item.latest(),
+            "latest": latest,
             "withdrawal_note": item.get_sealed("change_note") if item.status == "withdrawn" else "",
         },
     )
