@@ -215,6 +215,7 @@ def main() -> int:
     parser.add_argument("--profile", action="append", default=[], metavar="KIND")
     parser.add_argument("--queries", action="append", default=[], metavar="KIND")
     parser.add_argument("--sort", default="cumulative", help="pstats order (tottime…)")
+    parser.add_argument("--dump", metavar="FILE", help="write the profile there (pstats)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="depositaire-costs-"))
     for key in [k for k in os.environ if k.startswith(("DEPOSITAIRE_", "DJANGO_"))]:
@@ -267,6 +268,8 @@ def main() -> int:
             print(f"\n{name}: {len(sqls)} queries")
             for sql in sqls:
                 print(f"  {sql[:300]}")
+        if args.profile and args.dump:
+            day.profiler.dump_stats(args.dump)
         if args.profile:
             out = io.StringIO()
             pstats.Stats(day.profiler, stream=out).sort_stats(args.sort).print_stats(

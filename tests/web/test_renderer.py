@@ -102,6 +102,7 @@ def _render_all(form: forms.Form) -> str:
     for field in form:
         parts += [str(field), str(field.label_tag()), str(field.errors), str(field.legend_tag())]
     parts.append(str(form.non_field_errors()))
+    parts.append(str(form))  # each field through django/forms/field.html
     return "\n".join(parts)
 
 
@@ -118,6 +119,7 @@ def test_awkward_widgets_are_written_as_the_templates_write_them(
     for name in ("select.html", "radio.html", "checkbox_select.html", "text.html", "hidden.html"):
         assert shadow.compared.get(fast.WIDGETS + name), name
     assert shadow.compared.get("django/forms/label.html")
+    assert shadow.compared.get("django/forms/field.html")
 
 
 def test_the_fast_path_writes_the_common_widgets_without_their_templates(
@@ -135,7 +137,7 @@ def test_the_fast_path_writes_the_common_widgets_without_their_templates(
     form = Awkward(auto_id="id_%s", renderer=fast.FormRenderer())
     html = _render_all(form)
     assert "<select" in html and 'type="radio"' in html and 'type="checkbox"' in html
-    assert used == []
+    assert used == ["django/forms/div.html"]  # the form's own layout stays a template
 
 
 def test_an_unusual_widget_is_left_to_the_templates(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -189,3 +191,4 @@ def test_every_page_renders_its_forms_as_the_templates_would(
     assert shadow.compared.get(fast.WIDGETS + "select.html", 0) > 10
     assert shadow.compared.get(fast.WIDGETS + "checkbox_select.html", 0) > 3
     assert shadow.compared.get(fast.WIDGETS + "radio.html", 0) > 3
+    assert shadow.compared.get("django/forms/field.html", 0) > 10

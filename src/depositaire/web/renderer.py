@@ -22,7 +22,7 @@ from typing import Any
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
 
 WIDGETS = "django/forms/widgets/"
@@ -192,6 +192,27 @@ def _errors(context: Mapping[str, Any]) -> str:
     return ""
 
 
+def _field(context: Mapping[str, Any]) -> str:
+    """``django/forms/field.html`` (``{{ field.as_field_group }}``, each field of ``{{ form }}``)."""
+    field = context.get("field")
+    if field is None or len(context) != 1:
+        raise Unusual
+    fieldset = field.use_fieldset
+    if fieldset:
+        described = field.aria_describedby
+        out = "\n  <fieldset" + (f' aria-describedby="{_text(described)}"' if described else "")
+        out += ">\n  " + (_text(field.legend_tag()) if field.label else "") + "\n"
+    else:
+        out = "\n  " + (_text(field.label_tag()) if field.label else "") + "\n"
+    out += "\n"
+    if field.help_text:
+        ident = field.auto_id
+        out += '<div class="helptext"' + (f' id="{_text(ident)}_helptext"' if ident else "")
+        out += f">{mark_safe(field.help_text)}</div>"  # noqa: S308 - the template's |safe
+    out += "\n" + _text(field.errors) + "\n" + _text(field)
+    return out + ("</fieldset>" if fieldset else "") + "\n"
+
+
 def _widget(write: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[str, Any]], str]:
     def render(context: Mapping[str, Any]) -> str:
         widget = context.get("widget")
@@ -207,6 +228,7 @@ WRITERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     WIDGETS + "select.html": _widget(_select),
     WIDGETS + "radio.html": _widget(_multiple_input),
     WIDGETS + "checkbox_select.html": _widget(_multiple_input),
+    "django/forms/field.html": _field,
     "django/forms/label.html": _label,
     "django/forms/errors/list/default.html": _errors,
     "django/forms/errors/list/ul.html": _errors,

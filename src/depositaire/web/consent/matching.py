@@ -24,6 +24,16 @@ class ConsentFact:
     objection_ids: list[int] = field(default_factory=list)
 
 
+#: A person's objections and consents, as read from the file.
+Recorded = tuple[list[Objection], list[Consent]]
+
+
+def recorded_for(person: Person) -> Recorded:
+    return list(Objection.objects.filter(person=person)), list(
+        Consent.objects.filter(person=person)
+    )
+
+
 def consent_fact(
     person: Person,
     *,
@@ -32,11 +42,15 @@ def consent_fact(
     purpose: str,
     categories: Iterable[str],
     on: dt.date,
+    recorded: Recorded | None = None,
 ) -> ConsentFact:
+    """``recorded``: the person's objections and consents, read once by a caller that asks
+    for several facts (one per item of a disclosure); read here otherwise."""
     cats = set(categories)
+    objections_on_file, consents_on_file = recorded or recorded_for(person)
     objections = [
         o.pk
-        for o in Objection.objects.filter(person=person)
+        for o in objections_on_file
         if o.in_force(on)
         and o.covers_recipient(recipient_kind, recipient_name)
         and (not o.purpose or o.purpose == purpose)
@@ -44,7 +58,7 @@ def consent_fact(
     ]
     consents = [
         c
-        for c in Consent.objects.filter(person=person)
+        for c in consents_on_file
         if c.in_force(on)
         and c.covers_recipient(recipient_kind, recipient_name)
         and c.recipient_kind == recipient_kind

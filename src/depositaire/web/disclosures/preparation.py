@@ -24,7 +24,7 @@ from depositaire.engine.schema import FACTS
 from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import InformationItem, Person
-from depositaire.web.consent.matching import ConsentFact, consent_fact
+from depositaire.web.consent.matching import ConsentFact, Recorded, consent_fact, recorded_for
 
 #: Facts taken from the file or the form's main fields, never asked as "missing facts".
 FILE_FACTS = frozenset(
@@ -115,7 +115,12 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_situation(
-    request: PreparationRequest, *, author: Any, nature: str, categories: list[str]
+    request: PreparationRequest,
+    *,
+    author: Any,
+    nature: str,
+    categories: list[str],
+    recorded: Recorded | None = None,
 ) -> tuple[dict[str, Any], ConsentFact]:
     fact = consent_fact(
         request.person,
@@ -124,6 +129,7 @@ def build_situation(
         purpose=request.purpose,
         categories=categories,
         on=request.on,
+        recorded=recorded,
     )
     flat: dict[str, Any] = {
         path: value
@@ -193,9 +199,10 @@ def evaluate(request: PreparationRequest, items: list[InformationItem]) -> list[
         (None, request.preparer, "secret_fact", [IDENTITY])
     ]
     subjects += [(item, item.author, item.nature, list(item.categories)) for item in items]
+    recorded = recorded_for(request.person)  # the same file for every subject: read once
     for item, author, nature, categories in subjects:
         situation, fact = build_situation(
-            request, author=author, nature=nature, categories=categories
+            request, author=author, nature=nature, categories=categories, recorded=recorded
         )
         decision = decide(situation)
         included, reason = judge(nature, categories, decision)
