@@ -169,7 +169,15 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     from depositaire.web.disclosures.models import Disclosure
 
     user: Any = request.user
-    items = InformationItem.objects.visible_to(user).filter(person=person).select_related("author")
+    # The current items and the withdrawn ones in one query (both newest first, as the
+    # model orders them); the same conditions as visible_to() and history_visible_to().
+    shown = list(
+        InformationItem.objects.history_visible_to(user)
+        .filter(person=person, status__in=("current", "withdrawn"))
+        .select_related("author", "changed_by")
+    )
+    items = [item for item in shown if item.status == "current"]
+    withdrawn = [item for item in shown if item.status == "withdrawn"]
     others_confidences = (
         InformationItem.objects.current()
         .filter(person=person, nature="confidence")
@@ -178,11 +186,6 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     )
     number = person.get_sealed("national_number")
     requests_page = paginate(request, requests_about(person, user), per_page=20, param="page_d")
-    withdrawn = (
-        InformationItem.objects.history_visible_to(user)
-        .filter(person=person, status="withdrawn")
-        .select_related("changed_by")
-    )
     context = {
         "person": person,
         "items": items,
