@@ -134,6 +134,19 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/person_form.html", {"form": form})
 
 
+#: Columns the file page's lists do not show (sealed PDFs, extracts, engine states): not
+#: read there. A deferred column is still read on use (one query more), never wrong.
+REQUEST_LIST_DEFERRED = (
+    "interview_state",
+    "prefill_sources",
+    "request_text",
+    "answer__letter_pdf",
+    "answer__decision",
+    "answer__situation",
+)
+DISCLOSURE_LIST_DEFERRED = ("extract_pdf", "extract_html", "outcomes", "facts")
+
+
 def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
     """The requests about the person the user may see, each with its outcome.
 
@@ -147,6 +160,8 @@ def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
         IncomingRequest.objects.visible_to(user)
         .filter(person=person)
         .select_related("answer")
+        # The list shows neither the letter (a sealed PDF) nor the examination's state.
+        .defer(*REQUEST_LIST_DEFERRED)
         .order_by("-received_at", "-pk")
     ):
         answer = getattr(r, "answer", None)
@@ -195,9 +210,9 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
         "household": person.get_sealed("household"),
         "consents": Consent.objects.filter(person=person).select_related("recorded_by"),
         "objections": Objection.objects.filter(person=person).select_related("recorded_by"),
-        "disclosures": Disclosure.objects.filter(person=person).select_related(
-            "prepared_by", "session"
-        ),
+        "disclosures": Disclosure.objects.filter(person=person)
+        .select_related("prepared_by", "session")
+        .defer(*DISCLOSURE_LIST_DEFERRED),
         "minor": person.is_minor(),
         "requests": requests_page.object_list,
         "requests_page": requests_page,
