@@ -216,6 +216,7 @@ def main() -> int:
     parser.add_argument("--queries", action="append", default=[], metavar="KIND")
     parser.add_argument("--sort", default="cumulative", help="pstats order (tottime…)")
     parser.add_argument("--dump", metavar="FILE", help="write the profile there (pstats)")
+    parser.add_argument("--lines", type=int, default=40, help="lines of the printed profile")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="depositaire-costs-"))
     for key in [k for k in os.environ if k.startswith(("DEPOSITAIRE_", "DJANGO_"))]:
