@@ -273,9 +273,7 @@ def main() -> int:
             day.profiler.dump_stats(args.dump)
         if args.profile:
             out = io.StringIO()
-            pstats.Stats(day.profiler, stream=out).sort_stats(args.sort).print_stats(
-                int(os.environ.get("PROFILE_LINES", "40"))
-            )
+            pstats.Stats(day.profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
             print(out.getvalue())
         return 0
     finally:
