@@ -50,7 +50,7 @@ class Day:
         self.cpu: dict[str, list[float]] = defaultdict(list)
         self.queries: dict[str, list[int]] = defaultdict(list)
         self.profile = profile
-        self.profiler = cProfile.Profile()
+        self.profiler = cProfile.Profile(time.process_time)  # CPU, as measured
         self.measuring = False
         self.show_queries: set[str] = set()
         self.last_queries: dict[str, list[str]] = {}  # the first measured request of each kind
@@ -215,6 +215,8 @@ def main() -> int:
     parser.add_argument("--profile", action="append", default=[], metavar="KIND")
     parser.add_argument("--queries", action="append", default=[], metavar="KIND")
     parser.add_argument("--sort", default="cumulative", help="pstats order (tottime…)")
+    parser.add_argument("--dump", metavar="FILE", help="write the profile there (pstats)")
+    parser.add_argument("--lines", type=int, default=40, help="lines of the printed profile")
     args = parser.parse_args()
     exit_on_sigterm()
     if args.database == "postgresql":
@@ -275,9 +277,11 @@ def measure(args: argparse.Namespace, base: str | None) -> int:
             print(f"\n{name}: {len(sqls)} queries")
             for sql in sqls:
                 print(f"  {sql[:300]}")
+        if args.profile and args.dump:
+            day.profiler.dump_stats(args.dump)
         if args.profile:
             out = io.StringIO()
-            pstats.Stats(day.profiler, stream=out).sort_stats(args.sort).print_stats(40)
+            pstats.Stats(day.profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
             print(out.getvalue())
         return 0
     finally:

@@ -170,3 +170,39 @@ def test_an_error_page_shows_no_file_data(client: Any, world: World) -> None:
     assert response.status_code == 403
     body = response.content.decode()
     assert "Accès refusé" in body and world.a.person.last_name not in body
+
+
+@pytest.mark.django_db
+def test_the_file_lists_current_and_withdrawn_items_apart_and_no_one_elses_confidence(
+    client: Any, world: World
+) -> None:
+    """The file page reads both lists in one query: each still gets only its own items."""
+    from django.utils import timezone
+
+    from web.factories import make_item
+
+    w = world.a
+    sw, head = w.users[roles.SOCIAL_WORKER], w.users[roles.HEAD_SOCIAL_WORKER]
+
+    def withdrawn(author: Any, nature: str) -> InformationItem:
+        item = make_item(w.person, author, nature=nature, categories=["income"], text="x")
+        item.status, item.changed_by, item.changed_at = "withdrawn", author, timezone.now()
+        item.change_reason = "factual_error"
+        item.save()
+        return item
+
+    mine = withdrawn(sw, "secret_fact")
+    theirs = withdrawn(head, "confidence")
+    client.force_login(sw)
+    page = client.get(reverse("cases:person_detail", kwargs={"person_id": w.person.pk}))
+    html = page.content.decode()
+    current = html.split('id="items"', 1)[1].split('id="withdrawn-items"', 1)[0]
+    gone = html.split('id="withdrawn-items"', 1)[1].split('id="requests"', 1)[0]
+
+    def link(item: InformationItem) -> str:
+        return reverse("cases:item_detail", kwargs={"item_id": item.pk})
+
+    assert link(w.secret_fact) in current and link(w.confidence) in current
+    assert link(mine) not in current and link(mine) in gone
+    assert link(theirs) not in html  # another author's confidence, even withdrawn
+    assert link(w.secret_fact) not in gone

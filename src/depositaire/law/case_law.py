@@ -6,7 +6,7 @@ Sources: 001 (the four conditions), 002 (the same in plain words), 003
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import all_, any_, is_, is_not
+from depositaire.engine.conditions import all_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.law.penal_code import DANGER_ALLEGED
 

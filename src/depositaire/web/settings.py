@@ -85,6 +85,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "depositaire.web.urls"
+# Django's widget templates, the common widgets written in Python (same markup, a fraction
+# of the CPU: see depositaire/web/renderer.py).
+FORM_RENDERER = "depositaire.web.renderer.FormRenderer"
 WSGI_APPLICATION = "depositaire.web.wsgi.application"
 
 TEMPLATES = [

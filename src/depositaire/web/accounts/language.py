@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from depositaire.messages import DEFAULT_LANGUAGE, LANGUAGES, using_language
+from depositaire.messages import DEFAULT_LANGUAGE, LANGUAGES, one_language, using_language
 from depositaire.web.views import public
 
 SESSION_KEY = "_depositaire_language"
@@ -58,7 +58,9 @@ class LanguageMiddleware:
         language = request_language(request)
         request.depositaire_language = language  # type: ignore[attr-defined]
         # Django's own texts (the admin, validators' defaults) follow in its locale.
-        with using_language(language), translation.override(f"{language}-be"):
+        # one_language(): the catalogue is looked up once for the request, not per message
+        # (a block that renders in another language, a letter, chooses its own).
+        with using_language(language), one_language(), translation.override(f"{language}-be"):
             response = self.get_response(request)
             # Rendered here, while the language is still the request's.
             render = getattr(response, "render", None)

@@ -134,6 +134,19 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/person_form.html", {"form": form})
 
 
+#: Columns the file page's lists do not show (sealed PDFs, extracts, engine states): not
+#: read there. A deferred column is still read on use (one query more), never wrong.
+REQUEST_LIST_DEFERRED = (
+    "interview_state",
+    "prefill_sources",
+    "request_text",
+    "answer__letter_pdf",
+    "answer__decision",
+    "answer__situation",
+)
+DISCLOSURE_LIST_DEFERRED = ("extract_pdf", "extract_html", "outcomes", "facts")
+
+
 def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
     """The requests about the person the user may see, each with its outcome.
 
@@ -147,6 +160,8 @@ def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
         IncomingRequest.objects.visible_to(user)
         .filter(person=person)
         .select_related("answer")
+        # The list shows neither the letter (a sealed PDF) nor the examination's state.
+        .defer(*REQUEST_LIST_DEFERRED)
         .order_by("-received_at", "-pk")
     ):
         answer = getattr(r, "answer", None)
@@ -169,7 +184,15 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     from depositaire.web.disclosures.models import Disclosure
 
     user: Any = request.user
-    items = InformationItem.objects.visible_to(user).filter(person=person).select_related("author")
+    # The current items and the withdrawn ones in one query (both newest first, as the
+    # model orders them); the same conditions as visible_to() and history_visible_to().
+    shown = list(
+        InformationItem.objects.history_visible_to(user)
+        .filter(person=person, status__in=("current", "withdrawn"))
+        .select_related("author", "changed_by")
+    )
+    items = [item for item in shown if item.status == "current"]
+    withdrawn = [item for item in shown if item.status == "withdrawn"]
     others_confidences = (
         InformationItem.objects.current()
         .filter(person=person, nature="confidence")
@@ -178,11 +201,6 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     )
     number = person.get_sealed("national_number")
     requests_page = paginate(request, requests_about(person, user), per_page=20, param="page_d")
-    withdrawn = (
-        InformationItem.objects.history_visible_to(user)
-        .filter(person=person, status="withdrawn")
-        .select_related("changed_by")
-    )
     context = {
         "person": person,
         "items": items,
@@ -192,9 +210,9 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
         "household": person.get_sealed("household"),
         "consents": Consent.objects.filter(person=person).select_related("recorded_by"),
         "objections": Objection.objects.filter(person=person).select_related("recorded_by"),
-        "disclosures": Disclosure.objects.filter(person=person).select_related(
-            "prepared_by", "session"
-        ),
+        "disclosures": Disclosure.objects.filter(person=person)
+        .select_related("prepared_by", "session")
+        .defer(*DISCLOSURE_LIST_DEFERRED),
         "minor": person.is_minor(),
         "requests": requests_page.object_list,
         "requests_page": requests_page,
@@ -244,13 +262,15 @@ def item_create(request: HttpRequest, person: Person) -> HttpResponse:
 def item_detail(request: HttpRequest, item: InformationItem) -> HttpResponse:
     """An item and its history (every version, to whom the original is visible)."""
     content = item.read_content(request.user)
+    latest = item.latest()
     versions = [
         {
             "item": v,
-            "content": v.read_content(request.user),
+            # The item itself was checked and read just above.
+            "content": content if v is item else v.read_content(request.user),
             "note": v.get_sealed("change_note"),
         }
-        for v in item.latest().versions()
+        for v in latest.versions()
     ]
     journal(
         request,
@@ -270,7 +290,7 @@ def item_detail(request: HttpRequest, item: InformationItem) -> HttpResponse:
             "person": item.person,
             "content": content,
             "versions": versions if len(versions) > 1 or not item.is_current else [],
-            "latest": item.latest(),
+            "latest": latest,
             "withdrawal_note": item.get_sealed("change_note") if item.status == "withdrawn" else "",
         },
     )

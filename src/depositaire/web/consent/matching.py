@@ -26,6 +26,16 @@ class ConsentFact:
     objection_ids: list[int] = field(default_factory=list)
 
 
+#: A person's objections and consents, as read from the file.
+Recorded = tuple[list[Objection], list[Consent]]
+
+
+def recorded_for(person: Person) -> Recorded:
+    return list(Objection.objects.filter(person=person)), list(
+        Consent.objects.filter(person=person)
+    )
+
+
 def consent_fact(
     person: Person,
     *,
@@ -34,15 +44,15 @@ def consent_fact(
     purpose: str,
     categories: Iterable[str],
     on: dt.date,
-    records: tuple[list[Objection], list[Consent]] | None = None,
+    recorded: Recorded | None = None,
 ) -> ConsentFact:
-    """``records``: the person's objections and consents, when the caller has read them
-    already (:func:`person_records`: one read for several facts about the same file)."""
+    """``recorded``: the person's objections and consents, read once by a caller that asks
+    for several facts (one per item of a disclosure); read here otherwise."""
     cats = set(categories)
-    on_file_objections, on_file_consents = records or person_records(person)
+    objections_on_file, consents_on_file = recorded or recorded_for(person)
     objections = [
         o.pk
-        for o in on_file_objections
+        for o in objections_on_file
         if o.in_force(on)
         and o.covers_recipient(recipient_kind, recipient_name)
         and (not o.purpose or o.purpose == purpose)
@@ -50,7 +60,7 @@ def consent_fact(
     ]
     consents = [
         c
-        for c in on_file_consents
+        for c in consents_on_file
         if c.in_force(on)
         and c.covers_recipient(recipient_kind, recipient_name)
         and c.recipient_kind == recipient_kind
@@ -94,10 +104,3 @@ def consent_fact(
     if given:
         return ConsentFact("given", any(c.informed for c in given), [c.pk for c in given])
     return ConsentFact("not_asked")
-
-
-def person_records(person: Person) -> tuple[list[Objection], list[Consent]]:
-    """The person's objections and consents, as :func:`consent_fact` reads them."""
-    return list(Objection.objects.filter(person=person)), list(
-        Consent.objects.filter(person=person)
-    )

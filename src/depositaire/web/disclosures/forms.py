@@ -74,9 +74,9 @@ class PrepareForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Each item's author and organisation are the holder of its decision: joined here.
-        self.fields["items"].queryset = (
-            InformationItem.objects.visible_to(user)  # type: ignore[attr-defined]
+        # Each item's holder (its author's role and institution) is part of its situation.
+        self.fields["items"].queryset = (  # type: ignore[attr-defined]
+            InformationItem.objects.visible_to(user)
             .filter(person=person)
             .select_related("author__organisation")
         )

@@ -24,8 +24,7 @@ from depositaire.engine.schema import FACTS
 from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import InformationItem, Person
-from depositaire.web.consent.matching import ConsentFact, consent_fact, person_records
-from depositaire.web.consent.models import Consent, Objection
+from depositaire.web.consent.matching import ConsentFact, Recorded, consent_fact, recorded_for
 
 #: Facts taken from the file or the form's main fields, never asked as "missing facts".
 FILE_FACTS = frozenset(
@@ -121,7 +120,7 @@ def build_situation(
     author: Any,
     nature: str,
     categories: list[str],
-    records: tuple[list[Objection], list[Consent]] | None = None,
+    recorded: Recorded | None = None,
 ) -> tuple[dict[str, Any], ConsentFact]:
     fact = consent_fact(
         request.person,
@@ -130,7 +129,7 @@ def build_situation(
         purpose=request.purpose,
         categories=categories,
         on=request.on,
-        records=records,
+        recorded=recorded,
     )
     flat: dict[str, Any] = {
         path: value
@@ -200,10 +199,10 @@ def evaluate(request: PreparationRequest, items: list[InformationItem]) -> list[
         (None, request.preparer, "secret_fact", [IDENTITY])
     ]
     subjects += [(item, item.author, item.nature, list(item.categories)) for item in items]
-    records = person_records(request.person)  # read once for every subject
+    recorded = recorded_for(request.person)  # the same file for every subject: read once
     for item, author, nature, categories in subjects:
         situation, fact = build_situation(
-            request, author=author, nature=nature, categories=categories, records=records
+            request, author=author, nature=nature, categories=categories, recorded=recorded
         )
         decision = decide(situation)
         included, reason = judge(nature, categories, decision)

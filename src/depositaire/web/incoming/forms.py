@@ -131,11 +131,15 @@ REFERENCE_ERRORS: Final = {
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    iterator = fields.ListedChoiceIterator
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.last_name.upper()} {obj.first_name} ({obj})"
 
 
 class ColleagueChoiceField(forms.ModelChoiceField):
+    iterator = fields.ListedChoiceIterator
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 

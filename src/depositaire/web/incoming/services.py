@@ -260,10 +260,17 @@ def offered_sources(incoming: IncomingRequest, interview: Interview, user: Any) 
 
 
 def letter_form(
-    incoming: IncomingRequest, interview: Interview, user: Any, data: Any = None
+    incoming: IncomingRequest,
+    interview: Interview,
+    user: Any,
+    data: Any = None,
+    *,
+    sources: list[Source] | None = None,
 ) -> LetterForm:
+    """``sources``: those of a form just built for the same request (read once, not again)."""
     kind, _ = answering.letter_kind(interview, incoming)
-    sources = offered_sources(incoming, interview, user)
+    if sources is None:
+        sources = offered_sources(incoming, interview, user)
     return LetterForm(
         data,
         kind=kind,

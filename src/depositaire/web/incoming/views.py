@@ -421,8 +421,14 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
         else:
             status = 400 if form.has_error("__all__", "forbidden") else 200
     elif kind:
-        unbound = _letter_form(incoming, interview, request.user)
-        bound = _letter_form(incoming, interview, request.user, services.proposed_data(unbound))
+        unbound = form  # a GET: the form above has no data
+        bound = _letter_form(
+            incoming,
+            interview,
+            request.user,
+            services.proposed_data(unbound),
+            sources=list(unbound.sources.values()),
+        )
         if bound.is_valid():
             draft = _draft(incoming, request.user, bound)
             with using_language(bound.cleaned_data.get("document_language") or current_language()):

@@ -80,6 +80,15 @@ def record(
             for anchor in chain_pending([entry]):
                 transaction.on_commit(anchor, robust=True)
         return entry
+    if connection.in_atomic_block and not all(
+        getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+    ):
+        # Inside the caller's transaction (a request's): queued on it directly, under its
+        # current savepoint, as a savepoint of our own would leave it (two statements less).
+        connection.queue_journal_entry(entry)
+        return entry
+    # Outside any transaction (a command), or right inside a test's: a block of our own, so
+    # the entry is chained when it ends (committed, or released into the test's transaction).
     with transaction.atomic():
         connection.queue_journal_entry(entry)
     return entry
@@ -132,7 +141,19 @@ def checkpoint() -> Checkpoint | None:
         return Checkpoint.objects.get(seq=point_seq)
 
 
+#: Lock and read the head in one statement: a write (``SET seq = seq``) locks the row on
+#: PostgreSQL and takes the write lock on SQLite; ``RETURNING`` gives the row as it stands
+#: once the lock is held (PostgreSQL re-reads a row another writer changed meanwhile).
+_LOCK_HEAD = (
+    "UPDATE {table} SET {seq} = {seq} WHERE {pk} = %s "
+    "RETURNING {pk}, {journal_id}, {seq}, {hash}, {signature}, {updated_at}"
+)
+
+
 def _lock_head() -> JournalHead:
+    head = _lock_and_read_head()
+    if head is not None:
+        return head
     touched = JournalHead.objects.filter(pk=JournalHead.ROW).update(seq=F("seq"))
     if not touched:
         # Entries first, head second: another writer commits both at once, so entries
@@ -149,6 +170,22 @@ def _lock_head() -> JournalHead:
         except IntegrityError:
             pass  # another process created it first: use theirs
     return JournalHead.objects.select_for_update().get(pk=JournalHead.ROW)
+
+
+def _lock_and_read_head() -> JournalHead | None:
+    """The locked head row, or ``None`` when there is none (yet)."""
+    connection = transaction.get_connection()
+    # RETURNING: PostgreSQL, and SQLite from 3.35 (the flag Django sets for the same syntax).
+    if not connection.features.can_return_columns_from_insert:
+        return None
+    quote = connection.ops.quote_name
+    meta = JournalHead._meta
+    columns = {f.name: quote(f.column) for f in meta.concrete_fields}
+    sql = _LOCK_HEAD.format(
+        table=quote(meta.db_table), pk=quote(meta.pk.column), **columns
+    )  # fixed names only; the row id is a parameter
+    heads = list(JournalHead.objects.raw(sql, [JournalHead.ROW]))
+    return heads[0] if heads else None
 
 
 def _create_head() -> JournalHead:
