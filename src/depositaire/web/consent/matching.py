@@ -79,7 +79,7 @@ def consent_fact(
     # consent given since the withdrawal covers the sharing.
     withdrawn = [
         c
-        for c in Consent.objects.filter(person=person, withdrawn_on__isnull=False)
+        for c in consents_on_file
         if c.given
         and c.withdrawn_on is not None
         and c.withdrawn_on <= on
