@@ -77,8 +77,8 @@ _VAR_MASK = (1 << _VAR_BITS) - 1
 #: Above this many nodes, the diagram of a rule base starts again (at the next query).
 NODE_LIMIT = 1_000_000
 
-#: A binding of a fact in one query: ``("c", value)`` (fixed: its value, ``None`` if
-#: unknown), ``("v", variable)`` (open) or ``("d", ((input, binding), ...))`` (derived
+#: A binding of a fact in one query: ``("c", class)`` (fixed: the class of its value,
+#: ``CompiledRuleBase._value_class``), ``("v", variable)`` (open) or ``("d", ((input, binding), ...))`` (derived
 #: from inputs of which one at least is open).
 Binding = tuple[object, ...]
 #: One verdict rule in a product state: (condition node, nodes of the defeaters that
@@ -129,6 +129,7 @@ class Diagram:
         self._decisive: dict[int, frozenset[int]] = {}
         self._dist: dict[tuple[int, int], bool] = {}
         self._opens: dict[int, bool] = {}
+        self._f: Facts = {}
         self.true = self.leaf(True)
         self.false = self.leaf(False)
         self.unknown = self.leaf(None)
@@ -234,7 +235,7 @@ class Diagram:
             leaf: Leaf = cond
             b = bind(leaf.path)
             if b[0] == "c":
-                return self.leaf(_leaf_truth(leaf, b[1]))
+                return self.leaf(leaf.fn(self._f))
             if b[0] == "v":
                 p: int = b[1]  # type: ignore[assignment]
                 values = self.vars[p & _VAR_MASK][1]
@@ -338,6 +339,8 @@ class Diagram:
         if len(self.pos) > NODE_LIMIT:
             self._reset()
         compiled = self.compiled
+        self._f = f
+        value_class = compiled._value_class
         variables = {p: self.variable(p, values) for p, values in open_}
         derived = self.derived
         bindings: dict[str, Binding] = {}
@@ -364,7 +367,9 @@ class Diagram:
                             ),
                         )
                     else:
-                        found = ("c", f.get(path))
+                        # By the class of its value: every value no leaf and no
+                        # derivation tells apart makes the same diagrams.
+                        found = ("c", value_class(path, f.get(path)))
                 bindings[path] = found
             return found
 
