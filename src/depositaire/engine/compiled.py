@@ -597,7 +597,6 @@ class CompiledRuleBase:
                     winner = pending[0]
                 pending = []
             else:
-                candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
                 # Exact, and a function of what the rules read of the situation (the
                 # class of each fact's value, the periods of its date and reading day):
                 # memoised on that, so situations that differ only in values no rule
@@ -606,6 +605,7 @@ class CompiledRuleBase:
                 mkey = self._missing_key(situation, date, known)
                 found = self._missing.get(mkey)
                 if found is None:
+                    candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
                     found = tuple(
                         only_decisive(self, candidates, pending, maybe_defeated, situation, f)
                     )

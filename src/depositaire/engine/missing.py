@@ -130,6 +130,7 @@ class Diagram:
         self._dist: dict[tuple[int, int], bool] = {}
         self._opens: dict[int, bool] = {}
         self._f: Facts = {}
+        self._moving: set[str] = set()
         self.true = self.leaf(True)
         self.false = self.leaf(False)
         self.unknown = self.leaf(None)
@@ -245,8 +246,22 @@ class Diagram:
         is_all = cond.__class__ is All
         out = self.true if is_all else self.false
         settle = self.false if is_all else self.true
+        op = 0 if is_all else 1
+        moving = self._moving
+        f = self._f
+        later = []
+        # The parts that read no open fact first: one that settles the junction spares
+        # the diagrams of the others.
         for part in cond.parts:  # type: ignore[union-attr]
-            out = self._apply(0 if is_all else 1, out, self._condition(part, bind))
+            if moving.isdisjoint(_path_tuple(part)):
+                node = self.leaf(part.fn(f))
+                if node == settle:
+                    return settle
+                out = self._apply(op, out, node)
+            else:
+                later.append(part)
+        for part in later:
+            out = self._apply(op, out, self._condition(part, bind))
             if out == settle:
                 break
         return out
@@ -386,6 +401,7 @@ class Diagram:
             if path not in facts and path not in variables and any(i in variables for i in inputs):
                 moving.add(path)
         leaf = self.leaf
+        self._moving = moving
 
         def truth(cond: Condition) -> int:
             if moving.isdisjoint(_path_tuple(cond)):
