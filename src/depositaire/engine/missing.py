@@ -40,6 +40,7 @@ outcomes and three-valued conditions (dd/pyeda are Boolean-only).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -107,6 +108,10 @@ class Diagram:
         for q in (*_DISCLOSURE_FACTS, *rule_base.law.facts):
             rank.setdefault(q, len(rank))
         self._rank = rank
+        #: One query at a time (a query decides completions, which may query again:
+        #: re-entrant); the diagram starts again only between top-level queries.
+        self.lock = threading.RLock()
+        self.depth = 0
         self._reset()
 
     def _reset(self) -> None:
@@ -129,8 +134,6 @@ class Diagram:
         self._decisive: dict[int, frozenset[int]] = {}
         self._dist: dict[tuple[int, int], bool] = {}
         self._opens: dict[int, bool] = {}
-        self._f: Facts = {}
-        self._moving: set[str] = set()
         self.true = self.leaf(True)
         self.false = self.leaf(False)
         self.unknown = self.leaf(None)
@@ -221,22 +224,27 @@ class Diagram:
             return [ib[1] for _i, ib in b[2] if ib[0] == "v"]  # type: ignore[attr-defined]
         return []
 
-    def condition(self, cond: Condition, bind: Callable[[str], Binding]) -> int:
-        """The diagram (terminals ``True``, ``False``, ``None``) of ``cond``."""
+    def condition(
+        self, cond: Condition, bind: Callable[[str], Binding], f: Facts, moving: set[str]
+    ) -> int:
+        """The diagram (terminals ``True``, ``False``, ``None``) of ``cond``: ``f`` the
+        facts fixed (derived), ``moving`` the facts that vary between combinations."""
         paths = _path_tuple(cond)
         key = (id(cond), *[bind(p) for p in paths])
         found = self._conds.get(key)
         if found is None:
-            found = self._condition(cond, bind)
+            found = self._condition(cond, bind, f, moving)
             self._conds[key] = found
         return found
 
-    def _condition(self, cond: Condition, bind: Callable[[str], Binding]) -> int:
+    def _condition(
+        self, cond: Condition, bind: Callable[[str], Binding], f: Facts, moving: set[str]
+    ) -> int:
         if cond.__class__ is Leaf:
             leaf: Leaf = cond
             b = bind(leaf.path)
             if b[0] == "c":
-                return self.leaf(leaf.fn(self._f))
+                return self.leaf(leaf.fn(f))
             if b[0] == "v":
                 p: int = b[1]  # type: ignore[assignment]
                 values = self.vars[p & _VAR_MASK][1]
@@ -247,8 +255,6 @@ class Diagram:
         out = self.true if is_all else self.false
         settle = self.false if is_all else self.true
         op = 0 if is_all else 1
-        moving = self._moving
-        f = self._f
         later = []
         # The parts that read no open fact first: one that settles the junction spares
         # the diagrams of the others.
@@ -261,7 +267,7 @@ class Diagram:
             else:
                 later.append(part)
         for part in later:
-            out = self._apply(op, out, self._condition(part, bind))
+            out = self._apply(op, out, self._condition(part, bind, f, moving))
             if out == settle:
                 break
         return out
@@ -351,10 +357,9 @@ class Diagram:
     ) -> tuple[int, list[tuple[int, str, tuple[object, ...]]]]:
         """The diagram of ``combination of open_ -> inner outcome`` (``facts`` fixed, ``f``
         them derived) and the open facts as (position, fact, classes), in position order."""
-        if len(self.pos) > NODE_LIMIT:
+        if self.depth <= 1 and max(len(self.pos), len(self._dist), len(self._conds)) > NODE_LIMIT:
             self._reset()
         compiled = self.compiled
-        self._f = f
         value_class = compiled._value_class
         variables = {p: self.variable(p, values) for p, values in open_}
         derived = self.derived
@@ -401,12 +406,11 @@ class Diagram:
             if path not in facts and path not in variables and any(i in variables for i in inputs):
                 moving.add(path)
         leaf = self.leaf
-        self._moving = moving
 
         def truth(cond: Condition) -> int:
             if moving.isdisjoint(_path_tuple(cond)):
                 return leaf(cond.fn(f))
-            return self.condition(cond, bind)
+            return self.condition(cond, bind, f, moving)
 
         against: dict[str, list[int]] = {}
         false, true = self.false, self.true
@@ -706,11 +710,18 @@ def fast_mask(cond: Condition, values_of: Callable[[str], tuple[object, ...]]) -
     return out
 
 
+_CREATING = threading.Lock()
+
+
 def diagram(compiled: CompiledRuleBase) -> Diagram:
-    found = getattr(compiled, "_diagram", None)
+    """The diagram of ``compiled`` (one per compiled rule base)."""
+    found: Diagram | None = getattr(compiled, "_diagram", None)
     if found is None:
-        found = Diagram(compiled)
-        compiled._diagram = found  # type: ignore[attr-defined]
+        with _CREATING:
+            found = getattr(compiled, "_diagram", None)
+            if found is None:
+                found = Diagram(compiled)
+                compiled._diagram = found  # type: ignore[attr-defined]
     return found
 
 
@@ -751,6 +762,22 @@ def only_decisive(
             resolve,
         )
     d = diagram(compiled)
+    with d.lock:
+        d.depth += 1
+        try:
+            return _decisive_facts(d, candidates, situation, f, open_, resolve)
+        finally:
+            d.depth -= 1
+
+
+def _decisive_facts(
+    d: Diagram,
+    candidates: list[str],
+    situation: Situation,
+    f: Facts,
+    open_: Open,
+    resolve: Callable[[dict[str, object]], Outcome],
+) -> list[str]:
     root, order = d.build(situation.facts, f, open_, situation.date, situation.as_known_on)
     position = {path: p for p, path, _values in order}
     found = d.decisive(root)
