@@ -69,16 +69,16 @@ def test_bit_sets_and_the_decision_diagram_find_the_same_decisive_facts():
             fast, candidates, s.facts, f, open_, s.date, s.as_known_on, resolve
         )
         d = diagram_module.diagram(fast)
-        root = d.build(dict(s.facts), open_, s.date, s.as_known_on)
-        order = {p: i for i, (p, _v) in enumerate(open_)}
-        found = d.decisive(root, order)
-        want = [p for p in candidates if p in found]
+        root, order = d.build(s.facts, f, open_, s.date, s.as_known_on)
+        position = {path: p for p, path, _v in order}
+        found = d.decisive(root)
+        want = [p for p in candidates if position[p] in found]
         if not want:
             # Both decide the combinations left undetermined exactly, then compare again.
-            root = d.resolved(root, open_, resolve)
-            found = d.decisive(root, order)
-            want = [p for p in candidates if p in found] or [
-                p for p in candidates if p in d.support(root)
+            root = d.resolved(root, order, resolve)
+            found = d.decisive(root)
+            want = [p for p in candidates if position[p] in found] or [
+                p for p in candidates if position[p] in d.support(root)
             ]
         assert got == want, s.to_contract()
         compared += 1

@@ -137,3 +137,59 @@ def test_a_completion_still_open_after_its_exact_decision_still_counts():
     d = _reference(HOSPITAL_TESTIMONY_WITHOUT_OATH)
     assert d.verdict == "undetermined" and d.missing
     assert d.missing == decide(HOSPITAL_TESTIMONY_WITHOUT_OATH, explain=False).missing
+
+
+def test_situations_that_leave_the_same_problem_share_the_diagram():
+    # Two nearly empty situations that differ only in a fact no rule reads the value of
+    # (the reading day, in the same period): the second builds no new state.
+    from depositaire.engine.compiled import CompiledRuleBase
+    from depositaire.engine.missing import diagram
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.law import default_rule_base
+
+    fast = CompiledRuleBase(default_rule_base(), default_provisions())
+    first = {"date": "2024-03-01", "holder": {"role": "social_worker", "institution": "cpas"}}
+    d1 = fast.evaluate(parse_situation(first), explain=False)
+    states = len(diagram(fast)._states)
+    assert d1.verdict == "undetermined" and d1.missing and states > 0
+    d2 = fast.evaluate(parse_situation({**first, "date": "2024-03-02"}), explain=False)
+    assert d2.missing == d1.missing
+    assert len(diagram(fast)._states) == states
+
+
+def test_missing_is_the_same_when_decided_from_several_threads_at_once():
+    import threading
+
+    from depositaire.engine.compiled import CompiledRuleBase
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.law import default_rule_base
+
+    situations = [
+        parse_situation(s)
+        for s in (
+            HOSPITAL_TESTIMONY_WITHOUT_OATH,
+            REQUISITION_GUARANTOR_LOOKUP,
+            REQUISITION_PERSON_OBJECTS,
+            {"holder": {"role": "social_worker", "institution": "cpas"}},
+            {"holder": {"role": "cpas_admin_staff", "institution": "cpas"}},
+        )
+    ]
+    want = [
+        CompiledRuleBase(default_rule_base(), default_provisions()).evaluate(s, explain=False)
+        for s in situations
+    ]
+    shared = CompiledRuleBase(default_rule_base(), default_provisions())
+    got: list[list[object]] = [[] for _ in range(4)]
+
+    def run(k: int) -> None:
+        for s in situations[k:] + situations[:k]:
+            got[k].append(shared.evaluate(s, explain=False))
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k in range(4):
+        rotated = want[k:] + want[:k]
+        assert [d.to_dict() for d in got[k]] == [d.to_dict() for d in rotated]  # type: ignore[attr-defined]

@@ -155,6 +155,13 @@ class CompiledRuleBase:
         self._cited: dict[tuple[object, ...], Any] = {}
         self._versions: dict[tuple[str, int, int | None], Any] = {}
         self._missing: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._classes: dict[tuple[str, object], object] = {}
+        by_path: dict[str, list[Leaf]] = {}
+        for r in rule_base.rules:
+            for cond in (r.effective, *(c for c, _ in r.narrowing)):
+                for leaf in cond.leaves():
+                    by_path.setdefault(leaf.path, []).append(leaf)
+        self._leaves_by_path = {p: tuple(ls) for p, ls in by_path.items()}
         self._notes: dict[tuple[object, ...], tuple[str, ...]] = {}
         self._penalties: dict[tuple[object, ...], tuple[str, ...]] = {}
         # What the law's derivation reads: the value of each source, whether each target
@@ -495,6 +502,36 @@ class CompiledRuleBase:
             _TextRenderer(self, payload, situation, f, language) if explain else None,
         )
 
+    def _missing_key(
+        self, situation: Situation, date: dt.date, known: dt.date
+    ) -> tuple[object, ...]:
+        """What ``missing`` depends on: the rules in force on the date as known on the
+        reading day, and each fact given as the class of its value (what every leaf of
+        every rule and the derivation make of it, ``_value_class``); what goes out reads
+        the asked categories, the nature and whether confided as they are."""
+        signature = self._value_class
+        return (
+            self._period(date, known),
+            frozenset([(p, signature(p, v)) for p, v in situation.facts.items()]),
+        )
+
+    def _value_class(self, path: str, value: object) -> object:
+        key = (path, value)
+        found = self._classes.get(key)
+        if found is None:
+            if path in _EXACT or value is None:
+                found = (value,)
+            else:
+                leaves = self._leaves_by_path.get(path, ())
+                found = (
+                    tuple([_leaf_truth(leaf, value) for leaf in leaves]),
+                    self.rule_base.law.derivation_signature(path, value),
+                )
+            if len(self._classes) > 65536:
+                self._classes.clear()
+            self._classes[key] = found
+        return found
+
     def _evaluate_full(self, situation: Situation, *, explain: bool = True) -> Decision:
         """Decide ``situation`` step by step (``evaluate`` goes through here when a rule
         is still open, and to build a payload it has not seen)."""
@@ -560,13 +597,15 @@ class CompiledRuleBase:
                     winner = pending[0]
                 pending = []
             else:
-                candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
-                # Exact, and a function of the situation alone (its facts, its date and
-                # the reading day): memoised on them (the interview decides the same
-                # situation again after an answer that changes nothing of it).
-                mkey = (frozenset(situation.facts.items()), known)
+                # Exact, and a function of what the rules read of the situation (the
+                # class of each fact's value, the periods of its date and reading day):
+                # memoised on that, so situations that differ only in values no rule
+                # tells apart share it (and the interview, deciding the same situation
+                # again after an answer that changes nothing of it).
+                mkey = self._missing_key(situation, date, known)
                 found = self._missing.get(mkey)
                 if found is None:
+                    candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
                     found = tuple(
                         only_decisive(self, candidates, pending, maybe_defeated, situation, f)
                     )
@@ -924,6 +963,8 @@ _ANY: dict[tuple[LawPackage, str], tuple[object, ...]] = {}
 
 
 _COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}
+#: Facts what a rule lets out reads by value, not by class (``evaluator.disclosure``).
+_EXACT = frozenset({"information.categories", "information.nature", "information.confided"})
 
 
 #: Today (local) and the instant (``time.time()``) it ends: ``dt.date.today()`` costs

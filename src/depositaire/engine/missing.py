@@ -11,18 +11,21 @@ It enumerates, so above ``EXACT_MISSING_LIMIT`` combinations it keeps an estimat
 Here the same function of the open facts (combination -> inner outcome) is built as a
 reduced, hash-consed multi-valued decision diagram: a node tests one open fact and has
 one child per value class; a node whose children are all the same is not made, and
-equal sub-diagrams are one node. Building is a Shannon expansion that stops as soon as
-the outcome no longer depends on the facts still open:
+equal sub-diagrams are one node. The variables (an open fact with its value classes)
+are ordered once per rule base, so a node means the same function in every query and
+every memo holds across queries (the diagram of a rule base grows as it is used):
 
-- an abstract evaluation (``compiled.abstract_mask``) over the open facts' classes
-  tells, for every rule of the plan, whether its condition is settled;
-- the rules that can still matter are those examined before the first rule that
-  surely holds and is surely not defeated (and that one); only the facts of their
-  unsettled conditions, of their narrowings and of what they let out can still change
-  the outcome: the others are never expanded;
-- a sub-diagram is memoised by exactly what it depends on (those rules, their settled
-  values, the values of the facts they read, the open facts still to expand with their
-  classes), across decisions: the diagram of a rule base grows as it is used.
+- each condition of the plan is restricted by the situation's fixed facts into a
+  three-valued diagram over the open facts (a Kleene AND/OR of its leaves' diagrams);
+  a condition that reads no open fact is a terminal, its value under the fixed facts;
+  what a rule lets out is a diagram over the open facts it reads (usually a terminal);
+- the inner evaluation of every combination is then one product walk over those
+  diagrams: a state is the list of the rules that can still matter, each as (its
+  condition's node, the nodes of the defeaters that may still defeat it, its
+  outcome's node), with a rule surely false or surely defeated left out and the list
+  ending at the first rule surely true and surely not defeated. States are made of
+  canonical nodes only, so two situations whose fixed facts leave the same problem
+  share it, whatever those facts are.
 
 Then a fact is decisive iff some node tests it (the diagram is reduced, so every fact
 labelling a node is in the function's support), and decisive between determined
@@ -37,8 +40,8 @@ outcomes and three-valued conditions (dd/pyeda are Boolean-only).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from depositaire.engine import bitsets
@@ -53,237 +56,510 @@ if TYPE_CHECKING:
 _DISCLOSURE_FACTS = ("information.categories", "information.nature", "information.confided")
 _T, _F, _N = 1, 2, 4
 _SINGLE = (_T, _F, _N)
+UNDETERMINED: Outcome = ("undetermined", frozenset())
 
 Open = tuple[tuple[str, tuple[object, ...]], ...]
 
 #: Above this many combinations left undetermined, ``Diagram.resolved`` keeps the diagram
 #: as it is (an estimate, as beyond the reference's own limit).
 RESOLVE_LIMIT = 1 << 14
+#: Up to this many combinations, the bit sets (:mod:`bitsets`) decide instead.
+BITSETS_UP_TO = 0
 
 
 class _TooMany(Exception):
     pass
 
 
+#: Position of a terminal node: after every variable.
+_TERM = 1 << 62
+_VAR_BITS = 20
+_VAR_MASK = (1 << _VAR_BITS) - 1
+#: Above this many nodes, the diagram of a rule base starts again (at the next query).
+NODE_LIMIT = 1_000_000
+
+#: A binding of a fact in one query: ``("c", class)`` (fixed: the class of its value,
+#: ``CompiledRuleBase._value_class``), ``("v", variable)`` (open) or ``("d", ((input, binding), ...))`` (derived
+#: from inputs of which one at least is open).
+Binding = tuple[object, ...]
+#: One verdict rule in a product state: (condition node, nodes of the defeaters that
+#: may still defeat it, node of its outcome).
+Entry = tuple[int, tuple[int, ...], int]
+
+
 class Diagram:
-    """The hash-consed decision diagram of one compiled rule base's inner outcomes."""
+    """The hash-consed decision diagrams of one compiled rule base, shared by every query.
+
+    A variable is an open fact with its value classes; variables are ordered once for
+    the rule base (by the first rule that reads the fact), so a node means the same
+    function in every query and every memo below holds across queries."""
 
     def __init__(self, compiled: CompiledRuleBase) -> None:
         self.compiled = compiled
         #: Derived facts (``derive``) and the facts they are derived from (the law's).
         self.derived = compiled.rule_base.law.derived_inputs
-        #: node id -> (fact, values, children ids) or (None, outcome, ())
-        self.nodes: list[tuple[str | None, object, tuple[int, ...]]] = []
+        rank: dict[str, int] = {}
+        rule_base = compiled.rule_base
+        for r in (*rule_base.rules, *rule_base.verdict_rules):
+            for cond in (r.effective, *(c for c, _ in r.narrowing)):
+                for leaf in cond.leaves():
+                    for q in (*self.derived.get(leaf.path, ()), leaf.path):
+                        rank.setdefault(q, len(rank))
+        for q in (*_DISCLOSURE_FACTS, *rule_base.law.facts):
+            rank.setdefault(q, len(rank))
+        self._rank = rank
+        #: One query at a time (a query decides completions, which may query again:
+        #: re-entrant); the diagram starts again only between top-level queries.
+        self.lock = threading.RLock()
+        self.depth = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        #: node -> position of its variable (``_TERM`` for a terminal)
+        self.pos: list[int] = []
+        #: node -> children (one per value class of its variable)
+        self.kids: list[tuple[int, ...]] = []
+        #: node -> its value (a terminal)
+        self.value: list[object] = []
         self._intern: dict[tuple[object, ...], int] = {}
-        self._memo: dict[tuple[object, ...], int] = {}
-        self._support: dict[int, frozenset[str]] = {}
-        self._decisive: dict[int, frozenset[str]] = {}
+        self._leaves: dict[object, int] = {}
+        #: variable -> (fact, value classes); (fact, value classes) -> variable
+        self.vars: list[tuple[str, tuple[object, ...]]] = []
+        self._var_ids: dict[tuple[str, tuple[object, ...]], int] = {}
+        self._conds: dict[tuple[object, ...], int] = {}
+        self._applies: dict[tuple[int, int, int], int] = {}
+        self._outcomes: dict[tuple[object, ...], int] = {}
+        self._states: dict[tuple[Entry, ...], int] = {}
+        self._support: dict[int, frozenset[int]] = {}
+        self._decisive: dict[int, frozenset[int]] = {}
         self._dist: dict[tuple[int, int], bool] = {}
         self._opens: dict[int, bool] = {}
-        self._paths: dict[int, frozenset[str]] = {}
-        self._reader_ids: dict[str, frozenset[str]] = {}
-        self._path_tuples: dict[int, tuple[str, ...]] = {}
-        self._cond_masks: dict[tuple[object, ...], int] = {}
-        self._derivations: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self.true = self.leaf(True)
+        self.false = self.leaf(False)
+        self.unknown = self.leaf(None)
 
     # -- nodes ------------------------------------------------------------------
 
-    def _make(
-        self, key: tuple[object, ...], node: tuple[str | None, object, tuple[int, ...]]
-    ) -> int:
+    def leaf(self, value: object) -> int:
+        found = self._leaves.get(value)
+        if found is None:
+            found = self._leaves[value] = len(self.pos)
+            self.pos.append(_TERM)
+            self.kids.append(())
+            self.value.append(value)
+        return found
+
+    def mk(self, position: int, children: tuple[int, ...]) -> int:
+        first = children[0]
+        for c in children:
+            if c != first:
+                break
+        else:
+            return first
+        key = (position, children)
         found = self._intern.get(key)
         if found is None:
-            found = self._intern[key] = len(self.nodes)
-            self.nodes.append(node)
+            found = self._intern[key] = len(self.pos)
+            self.pos.append(position)
+            self.kids.append(children)
+            self.value.append(None)
         return found
 
-    def leaf(self, outcome: Outcome) -> int:
-        return self._make((None, outcome), (None, outcome, ()))
-
-    def node(self, path: str, values: tuple[object, ...], children: Sequence[int]) -> int:
-        first = children[0]
-        if all(c == first for c in children):
-            return first
-        kids = tuple(children)
-        return self._make((path, values, kids), (path, values, kids))
-
-    # -- building ---------------------------------------------------------------
-
-    def _leaf_paths(self, cond: object) -> frozenset[str]:
-        found = self._paths.get(id(cond))
+    def variable(self, path: str, values: tuple[object, ...]) -> int:
+        """The position of the variable ``path`` over ``values``."""
+        key = (path, values)
+        found = self._var_ids.get(key)
         if found is None:
-            found = frozenset(leaf.path for leaf in cond.leaves())  # type: ignore[attr-defined]
-            self._paths[id(cond)] = found
+            found = self._var_ids[key] = len(self.vars)
+            self.vars.append(key)
+        return (self._rank[path] << _VAR_BITS) | found
+
+    def _tabulate(self, positions: Sequence[int], fn: Callable[[dict[int, object]], object]) -> int:
+        """The diagram of ``fn`` (of the values of the variables at ``positions``)."""
+        order = sorted(set(positions))
+        assignment: dict[int, object] = {}
+
+        def rec(i: int) -> int:
+            if i == len(order):
+                return self.leaf(fn(assignment))
+            p = order[i]
+            kids = []
+            for x in self.vars[p & _VAR_MASK][1]:
+                assignment[p] = x
+                kids.append(rec(i + 1))
+            del assignment[p]
+            return self.mk(p, tuple(kids))
+
+        return rec(0)
+
+    # -- conditions (three-valued) ------------------------------------------------
+
+    def _value_fn(self, b: Binding) -> Callable[[dict[int, object]], object]:
+        """The value of a fact bound by ``b`` under an assignment of the variables."""
+        if b[0] == "c":
+            value = b[1]
+            return lambda _a: value
+        if b[0] == "v":
+            p = b[1]
+            return lambda a: a[p]  # type: ignore[index]
+        path = b[1]
+        inputs = b[2]
+        derive = self.compiled.rule_base.law.derive
+
+        def derived(a: dict[int, object]) -> object:
+            given: dict[str, FactValue] = {}
+            for i, ib in inputs:  # type: ignore[attr-defined]
+                v = a[ib[1]] if ib[0] == "v" else ib[1]
+                if v is not None:
+                    given[i] = v  # type: ignore[assignment]
+            return derive(given)[0].get(path)  # type: ignore[call-overload]
+
+        return derived
+
+    @staticmethod
+    def _positions(b: Binding) -> list[int]:
+        if b[0] == "v":
+            return [b[1]]  # type: ignore[list-item]
+        if b[0] == "d":
+            return [ib[1] for _i, ib in b[2] if ib[0] == "v"]  # type: ignore[attr-defined]
+        return []
+
+    def condition(
+        self, cond: Condition, bind: Callable[[str], Binding], f: Facts, moving: set[str]
+    ) -> int:
+        """The diagram (terminals ``True``, ``False``, ``None``) of ``cond``: ``f`` the
+        facts fixed (derived), ``moving`` the facts that vary between combinations."""
+        paths = _path_tuple(cond)
+        key = (id(cond), *[bind(p) for p in paths])
+        found = self._conds.get(key)
+        if found is None:
+            found = self._condition(cond, bind, f, moving)
+            self._conds[key] = found
         return found
+
+    def _condition(
+        self, cond: Condition, bind: Callable[[str], Binding], f: Facts, moving: set[str]
+    ) -> int:
+        if cond.__class__ is Leaf:
+            leaf: Leaf = cond
+            b = bind(leaf.path)
+            if b[0] == "c":
+                return self.leaf(leaf.fn(f))
+            if b[0] == "v":
+                p: int = b[1]  # type: ignore[assignment]
+                values = self.vars[p & _VAR_MASK][1]
+                return self.mk(p, tuple(self.leaf(_leaf_truth(leaf, v)) for v in values))
+            value = self._value_fn(b)
+            return self._tabulate(self._positions(b), lambda a: _leaf_truth(leaf, value(a)))
+        is_all = cond.__class__ is All
+        out = self.true if is_all else self.false
+        settle = self.false if is_all else self.true
+        op = 0 if is_all else 1
+        later = []
+        # The parts that read no open fact first: one that settles the junction spares
+        # the diagrams of the others.
+        for part in cond.parts:  # type: ignore[union-attr]
+            if moving.isdisjoint(_path_tuple(part)):
+                node = self.leaf(part.fn(f))
+                if node == settle:
+                    return settle
+                out = self._apply(op, out, node)
+            else:
+                later.append(part)
+        for part in later:
+            out = self._apply(op, out, self._condition(part, bind, f, moving))
+            if out == settle:
+                break
+        return out
+
+    def _apply(self, op: int, a: int, b: int) -> int:
+        """Kleene AND (``op`` 0) or OR (1) of two condition diagrams."""
+        if a == b:
+            return a
+        t, f = self.true, self.false
+        if op == 0:
+            if a == f or b == f:
+                return f
+            if a == t:
+                return b
+            if b == t:
+                return a
+        else:
+            if a == t or b == t:
+                return t
+            if a == f:
+                return b
+            if b == f:
+                return a
+        if a > b:
+            a, b = b, a
+        key = (op, a, b)
+        found = self._applies.get(key)
+        if found is None:
+            pos, kids = self.pos, self.kids
+            pa, pb = pos[a], pos[b]
+            if pa == _TERM and pb == _TERM:
+                found = self.unknown  # both unknown (the cases above took the rest)
+            else:
+                top = pa if pa < pb else pb
+                ka = kids[a] if pa == top else None
+                kb = kids[b] if pb == top else None
+                n = len(ka if ka is not None else kb)  # type: ignore[arg-type]
+                found = self.mk(
+                    top,
+                    tuple(
+                        self._apply(op, a if ka is None else ka[k], b if kb is None else kb[k])
+                        for k in range(n)
+                    ),
+                )
+            self._applies[key] = found
+        return found
+
+    # -- outcomes -------------------------------------------------------------------
+
+    def outcome(self, rule: Rule, f: Facts, bind: Callable[[str], Binding]) -> int:
+        """The diagram of what ``rule`` would conclude (terminals: outcomes)."""
+        paths = _outcome_paths(rule)
+        bindings = [bind(p) for p in paths]
+        key = (id(rule), *bindings)
+        found = self._outcomes.get(key)
+        if found is None:
+            moving = [(p, b) for p, b in zip(paths, bindings, strict=True) if b[0] != "c"]
+            compiled = self.compiled
+            if not moving:
+                found = self.leaf(compiled.outcome(rule, f))
+            else:
+                fns = [(p, self._value_fn(b)) for p, b in moving]
+
+                def fn(a: dict[int, object]) -> object:
+                    f2 = dict(f)
+                    for p, value in fns:
+                        v = value(a)
+                        if v is None:
+                            f2.pop(p, None)
+                        else:
+                            f2[p] = v
+                    return compiled.outcome(rule, f2)
+
+                found = self._tabulate([q for _p, b in moving for q in self._positions(b)], fn)
+            self._outcomes[key] = found
+        return found
+
+    # -- the inner evaluation of every combination -------------------------------
 
     def build(
         self,
-        facts: dict[str, FactValue],
+        facts: Facts,
+        f: Facts,
         open_: Open,
         date: dt.date,
         known: dt.date | None,
-        masks: dict[str, int] | None = None,
-        changed: str | None = None,
-    ) -> int:
-        """The diagram of ``combination of open_ -> inner outcome`` with ``facts`` fixed.
-
-        ``masks`` are the parent's rule masks, ``changed`` the fact it just set: only
-        the rules that read it are evaluated again."""
-        classes = dict(open_)
+    ) -> tuple[int, list[tuple[int, str, tuple[object, ...]]]]:
+        """The diagram of ``combination of open_ -> inner outcome`` (``facts`` fixed, ``f``
+        them derived) and the open facts as (position, fact, classes), in position order."""
+        if self.depth <= 1 and max(len(self.pos), len(self._dist), len(self._conds)) > NODE_LIMIT:
+            self._reset()
         compiled = self.compiled
-        if any(p in classes for p in compiled.dispatch):
+        value_class = compiled._value_class
+        variables = {p: self.variable(p, values) for p, values in open_}
+        derived = self.derived
+        bindings: dict[str, Binding] = {}
+
+        def bind(path: str) -> Binding:
+            found = bindings.get(path)
+            if found is None:
+                v = variables.get(path)
+                if v is not None:
+                    found = ("v", v)
+                else:
+                    inputs = derived.get(path)
+                    if (
+                        inputs is not None
+                        and path not in facts
+                        and any(i in variables for i in inputs)
+                    ):
+                        found = (
+                            "d",
+                            path,
+                            tuple(
+                                (i, ("v", variables[i]) if i in variables else ("c", facts.get(i)))
+                                for i in inputs
+                            ),
+                        )
+                    else:
+                        # By the class of its value: every value no leaf and no
+                        # derivation tells apart makes the same diagrams.
+                        found = ("c", value_class(path, f.get(path)))
+                bindings[path] = found
+            return found
+
+        if any(p in variables for p in compiled.dispatch):
             # The plan depends on a fact still open: every rule in force is examined
-            # (a plan only leaves out rules that are false, which the masks see too).
+            # (a plan only leaves out rules that are false, which the diagrams see too).
             defeaters, verdict_rules, _duty = compiled.rule_base.in_force(date, known)
         else:
-            defeaters, verdict_rules, _duty, _out = compiled.plan(facts, date, known)
+            defeaters, verdict_rules, _duty, _out = compiled.plan(f, date, known)
+        # Facts whose value varies between combinations: a condition that reads none of
+        # them has its value under ``f`` in every combination.
+        moving = set(variables)
+        for path, inputs in derived.items():
+            if path not in facts and path not in variables and any(i in variables for i in inputs):
+                moving.add(path)
+        leaf = self.leaf
 
-        def values_of(path: str) -> tuple[object, ...]:
-            found = classes.get(path)
-            if found is not None:
-                return found
-            if path in facts:
-                return (facts[path],)
-            inputs = self.derived.get(path)
-            if inputs is None:
-                return (None,)
-            return self._derived(path, inputs, facts, classes)
+        def truth(cond: Condition) -> int:
+            if moving.isdisjoint(_path_tuple(cond)):
+                return leaf(cond.fn(f))
+            return self.condition(cond, bind, f, moving)
 
-        own: dict[str, int] = {}
-        stale = None if masks is None or changed is None else self._readers(changed)
-
-        def mask(r: Rule) -> int:
-            m = None if stale is None or r.id in stale else masks.get(r.id)  # type: ignore[union-attr]
-            if m is None:
-                cond = r.effective
-                paths = self._path_tuple(cond)
-                ckey = (id(cond), tuple([values_of(p) for p in paths]))
-                m = self._cond_masks.get(ckey)
-                if m is None:
-                    m = fast_mask(cond, values_of)
-                    if len(self._cond_masks) > 200_000:
-                        self._cond_masks.clear()
-                    self._cond_masks[ckey] = m
-            own[r.id] = m
-            return m
-
-        dmask = {d.id: mask(d) for d in defeaters}
-        relevant: list[tuple[Rule, int]] = []
+        against: dict[str, list[int]] = {}
+        false, true = self.false, self.true
+        for d in defeaters:
+            node = truth(d.effective)
+            if node != false:
+                for target in d.defeats:
+                    against.setdefault(target, []).append(node)
+        entries: list[Entry] = []
         for r in verdict_rules:
-            m = mask(r)
-            if m == _F:
+            c = truth(r.effective)
+            if c == false:
                 continue
-            relevant.append((r, m))
-            if m == _T and all(dmask[d.id] == _F for d in defeaters if r.id in d.defeats):
+            if moving.isdisjoint(_outcome_paths(r)):
+                o = leaf(compiled.outcome(r, f))
+            else:
+                o = self.outcome(r, f, bind)
+            entries.append((c, tuple(against.get(r.id, ())), o))
+            if c == true and r.id not in against:
                 break
-        ids = {r.id for r, _ in relevant}
-        rel_defeaters = [(d, dmask[d.id]) for d in defeaters if ids.intersection(d.defeats)]
-        reads: set[str] = set(_DISCLOSURE_FACTS)
-        for r, m in (*relevant, *rel_defeaters):
-            if m not in _SINGLE:
-                reads |= self._leaf_paths(r.effective)
-            for cond, _cats in r.narrowing:
-                reads |= self._leaf_paths(cond)
-        for path in tuple(reads):
-            if path not in facts and path not in classes:
-                reads.update(self.derived.get(path, ()))
-        still = tuple((p, v) for p, v in open_ if p in reads)
-        if not still:
-            # Nothing still open can change the outcome: any completion gives it.
-            complete = {**facts, **{p: v[0] for p, v in open_}}
-            return self.leaf(compiled.inner_outcome(complete, date, known))  # type: ignore[arg-type]
-        key = (
-            still,
-            tuple((r.id, m) for r, m in relevant),
-            tuple((d.id, m) for d, m in rel_defeaters),
-            tuple((p, facts.get(p)) for p in sorted(reads) if p not in classes),
-        )
-        found = self._memo.get(key)
-        if found is None:
-            (path, values), rest = still[0], tuple(x for x in open_ if x[0] != still[0][0])
-            children = [
-                self.build({**facts, path: v}, rest, date, known, own, path)  # type: ignore[dict-item]
-                for v in values
-            ]
-            found = self.node(path, values, children)
-            if len(self._memo) > 200_000:
-                self._memo.clear()
-            self._memo[key] = found
+        root = self._expand(self._simplify(entries))
+        order = sorted((v, p, values) for p, values in open_ for v in (variables[p],))
+        return root, order
+
+    def _simplify(self, entries: Iterable[Entry]) -> tuple[Entry, ...]:
+        """The entries that can still matter, in a canonical form: a rule surely false
+        or surely defeated is left out, a defeater surely false too; the first rule
+        surely true and surely not defeated ends the list."""
+        t, fl, u = self.true, self.false, self.unknown
+        out: list[Entry] = []
+        for c, ds, o in entries:
+            if c == fl:
+                continue
+            if c == u:
+                out.append((c, (), o))
+                continue
+            if ds:
+                if fl in ds:
+                    ds = tuple(d for d in ds if d != fl)
+                if t in ds:
+                    if c == t:
+                        continue
+                    ds = (t,)
+            if c == t and not ds:
+                out.append((c, ds, o))
+                break
+            out.append((c, ds, o))
+        return tuple(out)
+
+    def _expand(self, state: tuple[Entry, ...]) -> int:
+        found = self._states.get(state)
+        if found is not None:
+            return found
+        pos = self.pos
+        top = _TERM
+        for c, ds, o in state:
+            p = pos[c]
+            if p < top:
+                top = p
+            p = pos[o]
+            if p < top:
+                top = p
+            for d in ds:
+                p = pos[d]
+                if p < top:
+                    top = p
+        if top == _TERM:
+            found = self.leaf(self._terminal(state))
+        else:
+            kids = self.kids
+            n = len(self.vars[top & _VAR_MASK][1])
+            children = []
+            for k in range(n):
+                children.append(
+                    self._expand(
+                        self._simplify(
+                            [
+                                (
+                                    kids[c][k] if pos[c] == top else c,
+                                    tuple([kids[d][k] if pos[d] == top else d for d in ds]),
+                                    kids[o][k] if pos[o] == top else o,
+                                )
+                                for c, ds, o in state
+                            ]
+                        )
+                    )
+                )
+            found = self.mk(top, tuple(children))
+        self._states[state] = found
         return found
 
-    def _path_tuple(self, cond: Condition) -> tuple[str, ...]:
-        found = self._path_tuples.get(id(cond))
-        if found is None:
-            found = self._path_tuples[id(cond)] = tuple(sorted(self._leaf_paths(cond)))
-        return found
-
-    def _readers(self, path: str) -> frozenset[str]:
-        """Ids of the rules whose condition reads ``path`` or a fact derived from it."""
-        found = self._reader_ids.get(path)
-        if found is None:
-            paths = {path, *(d for d, inputs in self.derived.items() if path in inputs)}
-            found = frozenset(
-                r.id for r in self.compiled.rule_base.rules if self._leaf_paths(r.effective) & paths
-            )
-            self._reader_ids[path] = found
-        return found
-
-    def _derived(
-        self,
-        path: str,
-        inputs: tuple[str, ...],
-        facts: Facts,
-        classes: dict[str, tuple[object, ...]],
-    ) -> tuple[object, ...]:
-        """Every value derivation can give ``path`` (absent from the facts) as its
-        inputs range over their classes (or keep their value)."""
-        ranges = tuple(classes.get(i) or (facts.get(i),) for i in inputs)
-        key = (path, ranges)
-        found = self._derivations.get(key)
-        if found is None:
-            out: dict[object, None] = {}
-            for combo in itertools.product(*ranges):
-                given = {i: v for i, v in zip(inputs, combo, strict=True) if v is not None}
-                out[self.compiled.rule_base.law.derive(given)[0].get(path)] = None  # type: ignore[arg-type]
-            found = self._derivations[key] = tuple(out)
-        return found
+    def _terminal(self, state: tuple[Entry, ...]) -> Outcome:
+        """``CompiledRuleBase.inner_outcome`` on rules whose truth values are known."""
+        value = self.value
+        winner: object = None
+        pending: list[object] = []
+        for c, ds, o in state:
+            outcome = value[o]
+            if value[c] is None:
+                pending.append(outcome)
+                continue
+            dvalues = [value[d] for d in ds]
+            if True in dvalues:
+                continue
+            if ds:  # possibly defeated
+                pending.append(outcome)
+                continue
+            winner = outcome
+            break
+        if pending:
+            if (winner is not None and all(o == winner for o in pending)) or (
+                winner is None and len(pending) > 1 and all(o == pending[0] for o in pending)
+            ):
+                return winner if winner is not None else pending[0]  # type: ignore[return-value]
+            return UNDETERMINED
+        if winner is not None:
+            return winner  # type: ignore[return-value]
+        return UNDETERMINED
 
     # -- reading ----------------------------------------------------------------
 
-    def support(self, n: int) -> frozenset[str]:
-        """The facts some node below ``n`` tests: those the function depends on."""
+    def support(self, n: int) -> frozenset[int]:
+        """The variables some node below ``n`` tests: those the function depends on."""
         found = self._support.get(n)
         if found is None:
-            path, _values, children = self.nodes[n]
-            if path is None:
+            if self.pos[n] == _TERM:
                 found = frozenset()
             else:
-                found = frozenset({path}).union(*(self.support(c) for c in children))
+                found = frozenset({self.pos[n]}).union(*(self.support(c) for c in self.kids[n]))
             self._support[n] = found
         return found
 
-    def distinct(self, a: int, b: int, order: dict[str, int]) -> bool:
-        """Some assignment of the facts below gives two different determined outcomes."""
+    def distinct(self, a: int, b: int) -> bool:
+        """Some assignment of the variables below gives two different determined outcomes."""
         if a == b:
             return False
         key = (a, b) if a < b else (b, a)
         found = self._dist.get(key)
         if found is None:
-            pa, va, ca = self.nodes[a]
-            pb, vb, cb = self.nodes[b]
-            if pa is None and pb is None:
-                oa, ob = va, vb
+            pa, pb = self.pos[a], self.pos[b]
+            if pa == _TERM and pb == _TERM:
+                oa, ob = self.value[a], self.value[b]
                 found = oa != ob and oa[0] != "undetermined" and ob[0] != "undetermined"  # type: ignore[index]
             else:
-                if pb is None or (pa is not None and order[pa] <= order[pb]):
-                    top = pa
-                    values = va
-                else:
-                    top = pb
-                    values = vb
-                kids_a = ca if pa == top else (a,) * len(values)  # type: ignore[arg-type]
-                kids_b = cb if pb == top else (b,) * len(values)  # type: ignore[arg-type]
-                found = any(self.distinct(x, y, order) for x, y in zip(kids_a, kids_b, strict=True))
+                top = pa if pa < pb else pb
+                n = len(self.vars[top & _VAR_MASK][1])
+                kids_a = self.kids[a] if pa == top else (a,) * n
+                kids_b = self.kids[b] if pb == top else (b,) * n
+                found = any(self.distinct(x, y) for x, y in zip(kids_a, kids_b, strict=True))
             self._dist[key] = found
         return found
 
@@ -291,21 +567,23 @@ class Diagram:
         """Some leaf below ``n`` is undetermined."""
         found = self._opens.get(n)
         if found is None:
-            path, values, children = self.nodes[n]
-            if path is None:
-                found = values[0] == "undetermined"  # type: ignore[index]
+            if self.pos[n] == _TERM:
+                found = self.value[n][0] == "undetermined"  # type: ignore[index]
             else:
-                found = any(self._open(c) for c in children)
+                found = any(self._open(c) for c in self.kids[n])
             self._opens[n] = found
         return found
 
     def resolved(
-        self, root: int, open_: Open, resolve: Callable[[dict[str, object]], Outcome]
+        self,
+        root: int,
+        order: Sequence[tuple[int, str, tuple[object, ...]]],
+        resolve: Callable[[dict[str, object]], Outcome],
     ) -> int:
-        """``root`` (built over ``open_``, in its order) with every combination that
-        reaches an undetermined leaf decided exactly (``resolve``, on the combination's
-        values), as the reference decides the completions it left undetermined before it
-        compares them; one that stays undetermined is kept. Above ``RESOLVE_LIMIT`` such
+        """``root`` (over the variables ``order``) with every combination that reaches an
+        undetermined leaf decided exactly (``resolve``, on the combination's values), as
+        the reference decides the completions it left undetermined before it compares
+        them; one that stays undetermined is kept. Above ``RESOLVE_LIMIT`` such
         combinations, ``root`` is kept as it is."""
         count = [0]
         assignment: dict[str, object] = {}
@@ -313,45 +591,78 @@ class Diagram:
         def walk(n: int, i: int) -> int:
             if not self._open(n):
                 return n
-            if i == len(open_):
+            if i == len(order):
                 count[0] += 1
                 if count[0] > RESOLVE_LIMIT:
                     raise _TooMany
                 return self.leaf(resolve(dict(assignment)))
-            path, values = open_[i]
-            tested, _values, children = self.nodes[n]
-            kids_of = children if tested == path else (n,) * len(values)
+            position, path, values = order[i]
+            kids_of = self.kids[n] if self.pos[n] == position else (n,) * len(values)
             kids = []
             for v, c in zip(values, kids_of, strict=True):
                 assignment[path] = v
                 kids.append(walk(c, i + 1))
             del assignment[path]
-            return self.node(path, values, kids)
+            return self.mk(position, tuple(kids))
 
         try:
             return walk(root, 0)
         except _TooMany:
             return root
 
-    def decisive(self, n: int, order: dict[str, int]) -> frozenset[str]:
-        """The facts some node below ``n`` tests with two children that give two
-        different determined outcomes under one assignment of the facts below."""
+    def decisive(self, n: int) -> frozenset[int]:
+        """The variables some node below ``n`` tests with two children that give two
+        different determined outcomes under one assignment of the variables below."""
         found = self._decisive.get(n)
         if found is None:
-            path, _values, children = self.nodes[n]
-            if path is None:
+            if self.pos[n] == _TERM:
                 found = frozenset()
             else:
-                below = frozenset().union(*(self.decisive(c, order) for c in children))
-                if path not in below and any(
-                    self.distinct(x, y, order)
-                    for i, x in enumerate(children)
-                    for y in children[i + 1 :]
+                children = self.kids[n]
+                below = frozenset().union(*(self.decisive(c) for c in children))
+                p = self.pos[n]
+                if p not in below and any(
+                    self.distinct(x, y) for i, x in enumerate(children) for y in children[i + 1 :]
                 ):
-                    below = below | {path}
+                    below = below | {p}
                 found = below
             self._decisive[n] = found
         return found
+
+
+def _leaf_truth(leaf: Leaf, value: object) -> bool | None:
+    if value is None:
+        return leaf.assume
+    if leaf.contains:
+        return (leaf.values[0] in value) != leaf.negate  # type: ignore[operator]
+    return (value in leaf.values) != leaf.negate
+
+
+_PATH_TUPLES: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+
+def _path_tuple(cond: Condition) -> tuple[str, ...]:
+    """The facts a condition reads, sorted (memoised by identity)."""
+    found = _PATH_TUPLES.get(id(cond))
+    if found is None or found[0] is not cond:
+        found = (cond, tuple(sorted({leaf.path for leaf in cond.leaves()})))
+        _PATH_TUPLES[id(cond)] = found
+    return found[1]
+
+
+_OUTCOME_PATHS: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+
+def _outcome_paths(rule: Rule) -> tuple[str, ...]:
+    """The facts what ``rule`` lets out reads (``evaluator.disclosure``)."""
+    found = _OUTCOME_PATHS.get(id(rule))
+    if found is None or found[0] is not rule:
+        paths = set(_DISCLOSURE_FACTS)
+        for cond, _cats in rule.narrowing:
+            paths.update(leaf.path for leaf in cond.leaves())
+        found = (rule, tuple(sorted(paths)))
+        _OUTCOME_PATHS[id(rule)] = found
+    return found[1]
 
 
 _LEAF_MASKS: dict[tuple[int, tuple[object, ...]], int] = {}
@@ -399,11 +710,18 @@ def fast_mask(cond: Condition, values_of: Callable[[str], tuple[object, ...]]) -
     return out
 
 
+_CREATING = threading.Lock()
+
+
 def diagram(compiled: CompiledRuleBase) -> Diagram:
-    found = getattr(compiled, "_diagram", None)
+    """The diagram of ``compiled`` (one per compiled rule base)."""
+    found: Diagram | None = getattr(compiled, "_diagram", None)
     if found is None:
-        found = Diagram(compiled)
-        compiled._diagram = found  # type: ignore[attr-defined]
+        with _CREATING:
+            found = getattr(compiled, "_diagram", None)
+            if found is None:
+                found = Diagram(compiled)
+                compiled._diagram = found  # type: ignore[attr-defined]
     return found
 
 
@@ -432,7 +750,7 @@ def only_decisive(
         d = compiled.evaluate(situation.with_facts(changes), explain=False)  # type: ignore[arg-type]
         return d.verdict, frozenset(d.may_disclose)
 
-    if total <= bitsets.LIMIT:
+    if total <= BITSETS_UP_TO:
         return bitsets.only_decisive(
             compiled,
             candidates,
@@ -444,16 +762,32 @@ def only_decisive(
             resolve,
         )
     d = diagram(compiled)
-    root = d.build(dict(situation.facts), open_, situation.date, situation.as_known_on)
-    order = {p: i for i, (p, _v) in enumerate(open_)}
-    found = d.decisive(root, order)
-    determined = [p for p in candidates if p in found]
+    with d.lock:
+        d.depth += 1
+        try:
+            return _decisive_facts(d, candidates, situation, f, open_, resolve)
+        finally:
+            d.depth -= 1
+
+
+def _decisive_facts(
+    d: Diagram,
+    candidates: list[str],
+    situation: Situation,
+    f: Facts,
+    open_: Open,
+    resolve: Callable[[dict[str, object]], Outcome],
+) -> list[str]:
+    root, order = d.build(situation.facts, f, open_, situation.date, situation.as_known_on)
+    position = {path: p for p, path, _values in order}
+    found = d.decisive(root)
+    determined = [p for p in candidates if position.get(p) in found]
     if determined:
         return determined
-    root = d.resolved(root, open_, resolve)
-    found = d.decisive(root, order)
-    determined = [p for p in candidates if p in found]
+    root = d.resolved(root, order, resolve)
+    found = d.decisive(root)
+    determined = [p for p in candidates if position.get(p) in found]
     if determined:
         return determined
     support = d.support(root)
-    return [p for p in candidates if p in support]
+    return [p for p in candidates if position.get(p) in support]
