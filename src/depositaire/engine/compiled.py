@@ -31,12 +31,13 @@ is named in this file.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
+from depositaire.engine.conditions import All, Any_, Condition, Evaluator, Facts, Leaf
 from depositaire.engine.decision import Citation, Decision, RuleBasis, RuleStatus, Trace
 from depositaire.engine.derive import Derivation
 from depositaire.engine.evaluator import (
@@ -66,6 +67,29 @@ Outcome = tuple[Verdict, frozenset[str]]
 #: says of it when its scope holds (``annulled`` or ``not_in_force``).
 OutOfForce = tuple[tuple[Rule, RuleStatus], ...]
 Plan = tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], OutOfForce]
+#: A plan as :meth:`CompiledRuleBase.evaluate` reads it: (number, defeaters (condition,
+#: the rules they defeat), verdict rules (condition, id, scope of an exception,
+#: the conditions a winner reads, those a failed exception reads, the facts of its
+#: presumptions), duty rules (condition, conditional duties' conditions), the scopes of
+#: the rules out of force).
+_FastPlan = tuple[
+    int,
+    tuple[tuple[Evaluator, frozenset[str]], ...],
+    tuple[
+        tuple[
+            Evaluator,
+            str,
+            Evaluator | None,
+            tuple[Evaluator, ...],
+            tuple[Evaluator, ...],
+            tuple[str, ...],
+        ],
+        ...,
+    ],
+    tuple[tuple[Evaluator, tuple[Evaluator, ...]], ...],
+    tuple[Evaluator, ...],
+]
+_NONE: frozenset[str] = frozenset()
 
 
 def _combine(cond: All | Any_, masks: Iterable[int]) -> int:
@@ -137,6 +161,7 @@ class CompiledRuleBase:
         self._tails: dict[tuple[object, ...], Any] = {}
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
+        self._fast_plans: dict[tuple[object, ...], _FastPlan] = {}
         # Periods: (date, reading day) -> number; number -> (rules in force, the others).
         self._period_ids: dict[tuple[dt.date, dt.date | None], Any] = {}
         self._period_intern: dict[tuple[object, ...], int] = {}
@@ -147,7 +172,6 @@ class CompiledRuleBase:
         self._disclosures = {}
         self._derivations: dict[tuple[object, ...], Any] = {}
         self._payloads: dict[tuple[object, ...], _Payload] = {}
-        self._citation_lists: dict[tuple[int, dt.date], tuple[Citation, ...]] = {}
         self._texts: dict[tuple[object, ...], tuple[str, ...]] = {}
         self._edges = _edges(rule_base, provisions)
         self._reading_edges = _edges(rule_base, provisions, reading=True)
@@ -369,13 +393,45 @@ class CompiledRuleBase:
         """The same for a reading day (``as_known_on``), among the dates it is compared with."""
         return bisect.bisect_right(self._reading_edges, day)
 
+    def _fast_plan(self, f: Facts, date: dt.date, known: dt.date, pid: int) -> _FastPlan:
+        """The plan of these dispatch facts and period (:meth:`plan`) flattened for
+        :meth:`evaluate`: each rule with its compiled conditions, read once here."""
+        defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date, known)
+        found: _FastPlan = (
+            len(self._fast_plans),
+            tuple((d.effective.fn, frozenset(d.defeats)) for d in defeaters),
+            tuple(
+                (
+                    r.effective.fn,
+                    r.id,
+                    r.scope.fn if r.kind == "exception" else None,
+                    # What the winner reads besides its condition; what a failed one reads.
+                    tuple(c.fn for c, _ in (*r.narrowing, *r.conditional_duties)),
+                    tuple(c.fn for c, _ in r.failure_duties),
+                    tuple(p for p, _k in r.presumptions),
+                )
+                for r in verdict_rules
+            ),
+            tuple(
+                (dr.effective.fn, tuple(c.fn for c, _ in dr.conditional_duties))
+                for dr in duty_rules
+            ),
+            tuple(r.scope.fn for r, _status in out_of_force),
+        )
+        if len(self._fast_plans) > 65536:
+            self._fast_plans.clear()
+        self._fast_plans[(*map(f.get, self.dispatch), pid)] = found
+        return found
+
     def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
         """Decide ``situation``: the same decision as ``evaluator.evaluate``.
 
-        Without an open rule, the decision depends only on the plan, the rules' truth
-        values (the steps), the facts what goes out reads, the derivations, the period
-        and the language: those key an immutable payload built once by
-        ``_evaluate_full``; a rule still open goes through ``_evaluate_full``."""
+        Without an open rule, the decision depends only on the plan, the truth values
+        of the conditions it reads (in the plan's order), the facts what goes out
+        reads, the derivations and the period: those key an immutable payload built
+        once by ``_evaluate_full``; a rule still open goes through ``_evaluate_full``.
+        The decision copies the payload into its own lists only when they are read
+        (:class:`_LazyDecision`); no text is made here (the language is not read)."""
         facts = situation.facts
         date = situation.date
         given = facts.get("as_known_on")
@@ -388,112 +444,102 @@ class CompiledRuleBase:
                 self._epoch(date),
                 self._reading_epoch(known),
             )
-        pid, edate, eknown = periods
+        pid = periods[0]
         f, derived = self._derive(facts)
         get = f.get
-        plan = self._plans.get((*map(get, self.dispatch), pid))
-        if plan is None:
-            plan = self.plan(f, date, known)
-        defeaters, verdict_rules, duty_rules, out_of_force = plan
-        steps: list[tuple[Rule, RuleStatus]] = []
-        defeated: set[str] = set()
-        maybe: set[str] = set()
-        for d in defeaters:
-            v = d.effective.fn(f)
+        fast = self._fast_plans.get((*map(get, self.dispatch), pid))
+        if fast is None:
+            fast = self._fast_plan(f, date, known, pid)
+        number, defeaters, verdict_rules, duty_rules, out_of_force = fast
+        # The truth of each condition read, in order: with the plan, it fixes the steps.
+        code: list[bool | None] = []
+        push = code.append
+        defeated = maybe = _NONE
+        for fn, defeats in defeaters:
+            v = fn(f)
+            push(v)
             if v is True:
-                steps.append((d, "fired"))
-                defeated.update(d.defeats)
+                defeated = defeated | defeats
             elif v is None:
-                steps.append((d, "pending"))
-                maybe.update(d.defeats)
+                maybe = maybe | defeats
         if explain:
-            for r, status in out_of_force:
-                if r.scope.fn(f) is True:
-                    steps.append((r, status))
-        winner: Rule | None = None
-        failed: list[Rule] = []
-        for r in verdict_rules:
-            v = r.effective.fn(f)
+            for fn in out_of_force:
+                push(fn(f))
+        failed: list[tuple[Evaluator, ...]] | None = None
+        # After the loop, ``reads`` and ``presumptions`` are the winner's.
+        for fn, rid, scope, reads, failure, presumptions in verdict_rules:  # noqa: B007
+            v = fn(f)
+            push(v)
             if v is True:
-                if r.id in defeated:
-                    steps.append((r, "defeated"))
-                    failed.append(r)
+                if rid in defeated:
+                    if failed is None:
+                        failed = []
+                    failed.append(failure)
                     continue
-                if r.id in maybe:
+                if rid in maybe:
                     return self._evaluate_full(situation, explain=explain)
-                winner = r
                 break
             if v is None:
                 return self._evaluate_full(situation, explain=explain)
-            if r.kind == "exception" and r.scope.fn(f) is True:
-                failed.append(r)
-                steps.append((r, "failed"))
-        if winner is None:
+            if scope is not None:
+                s = scope(f)
+                push(s)
+                if s is True:
+                    if failed is None:
+                        failed = []
+                    failed.append(failure)
+        else:
             return self._evaluate_full(situation, explain=explain)
-        steps.append((winner, "fired"))
-        truths: list[bool] = [c.fn(f) is True for c, _ in winner.narrowing]
-        truths.extend([c.fn(f) is True for c, _ in winner.conditional_duties])
-        for r in failed:
-            truths.extend([c.fn(f) is True for c, _ in r.failure_duties])
-        for dr in duty_rules:
-            if dr.effective.fn(f) is True:
-                steps.append((dr, "fired"))
-                truths.extend([c.fn(f) is True for c, _ in dr.conditional_duties])
-        language = current_language()
+        for fn in reads:
+            push(fn(f))
+        if failed is not None:
+            for conds in failed:
+                for fn in conds:
+                    push(fn(f))
+        for fn, conditional in duty_rules:
+            v = fn(f)
+            push(v)
+            if v is True:
+                for c in conditional:
+                    push(c(f))
+        # Which of the winner's declared presumptions rest on an unknown fact
+        # (``evaluator.presumed``).
+        for p in presumptions:
+            push(get(p) is None)
         key = (
-            pid,
-            edate,
-            eknown,
-            tuple(steps),
-            tuple(truths),
+            number,
+            explain,
+            periods,
+            tuple(code),
             get("information.categories"),
             get("information.nature"),
             get("information.confided"),
             get("holder.bound_by_secrecy") is True,
             derived[2],
-            language,
-            # Which of the winner's declared presumptions rest on an unknown fact
-            # (``evaluator.presumed``).
-            tuple([get(p) is None for p, _k in winner.presumptions]) if winner.presumptions else (),
         )
         payload = self._payloads.get(key)
         if payload is None:
             full = self._evaluate_full(situation, explain=explain)
-            payload = _Payload(full, len(self._payloads), edate)
+            payload = _Payload(full, len(self._payloads), periods[1])
             if len(self._payloads) > 65536:
                 self._payloads.clear()
             self._payloads[key] = payload
-        ckey = (payload.number, date)
-        citations = self._citation_lists.get(ckey)
-        if citations is None:
-            citations = tuple(
-                Citation(i, label, date, v, since) for i, label, v, since in payload.citations
-            )
-            if len(self._citation_lists) > 65536:
-                self._citation_lists.clear()
-            self._citation_lists[ckey] = citations
-        return Decision(
-            payload.verdict,
-            list(payload.rules),
-            list(citations),
-            list(payload.may),
-            list(payload.never),
-            list(payload.duties),
-            [],
-            None if explain else [],
-            list(payload.verify_keys),
-            date,
-            self.rule_base.version,
-            list(payload.not_modelled),
-            list(payload.penalties),
-            dict(payload.versions),
-            list(payload.presumptions),
-            list(payload.basis),
-            Trace(list(payload.steps), list(derived[0]), dict(payload.defeated_by)),
-            payload.winner,
-            known,
-            _TextRenderer(self, payload, situation, f, language) if explain else None,
-        )
+        d = _LazyDecision.__new__(_LazyDecision)
+        d.verdict = payload.verdict
+        d.date = date
+        d.as_known_on = known
+        d.rule_base_version = self.rule_base.version
+        d.winner = payload.winner
+        d.text_language = None
+        d._payload = payload
+        d._derivations = derived[0]
+        if explain:
+            d.text = None
+            d.renderer = _TextRenderer(self, payload, situation, f)
+        else:
+            d.text = []
+            d.renderer = None
+        return d
 
     def _evaluate_full(self, situation: Situation, *, explain: bool = True) -> Decision:
         """Decide ``situation`` step by step (``evaluate`` goes through here when a rule
@@ -610,7 +656,6 @@ class CompiledRuleBase:
                 duties.extend(dr.duties)
                 duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
 
-        language = current_language()
         tkey = (
             *[(r.id, status) for r, status in steps],
             None,
@@ -620,7 +665,6 @@ class CompiledRuleBase:
             *self._period_ids[(date, known)],
             verdict,
             f.get("holder.bound_by_secrecy") is True,
-            language,
             *rules,
         )
         tail = self._tails.get(tkey)
@@ -652,7 +696,7 @@ class CompiledRuleBase:
             date=date,
             rule_base_version=self.rule_base.version,
             as_known_on=known,
-            not_modelled=list(notes),
+            not_modelled_keys=list(notes),
             penalties=list(penalties),
             presumptions=presumptions,
             trace=trace,
@@ -679,7 +723,8 @@ class CompiledRuleBase:
         """Citations (without their date), keys of the notes to verify, not-modelled notes,
         penalties and the legal basis (``evaluator.rule_basis``): they depend only
         on the steps, the rules, the verdict, the derivations, the date, the reading day,
-        whether the holder is bound and the language (memoised on those by ``evaluate``)."""
+        whether the holder is bound (memoised on those by ``evaluate``). No text: the
+        not-modelled notes are catalogue keys, rendered when read."""
         cited_rules = tuple(
             r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
         )
@@ -687,17 +732,13 @@ class CompiledRuleBase:
             r.annulment.by for r, status in steps if status == "annulled" and r.annulment
         )
         edate, eknown = self._epoch(date), None if known is None else self._reading_epoch(known)
-        language = current_language()
         cited = self._citations(cited_rules, derivations, annulments, date, known, edate, eknown)
         from depositaire.engine.coverage import not_modelled_keys
-        from depositaire.messages import t
 
-        nkey = (tuple(rules), language)
+        nkey = tuple(rules)
         notes = self._notes.get(nkey)
         if notes is None:
-            notes = self._notes[nkey] = tuple(
-                t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)
-            )
+            notes = self._notes[nkey] = not_modelled_keys(rules)
         pkey = (nkey, verdict, f.get("holder.bound_by_secrecy") is True, edate)
         penalties = self._penalties.get(pkey)
         if penalties is None:
@@ -785,9 +826,11 @@ class _Payload:
     __slots__ = (
         "basis",
         "citations",
+        "dated",
         "defeated_by",
         "duties",
         "epoch",
+        "failed",
         "may",
         "never",
         "not_modelled",
@@ -813,13 +856,73 @@ class _Payload:
         self.verify_keys = tuple(d.verify_keys)
         self.presumptions = tuple(d.presumptions)
         self.basis = tuple(d.basis)
-        self.not_modelled = tuple(d.not_modelled)
+        self.not_modelled = tuple(d.not_modelled_keys)
         self.penalties = tuple(d.penalties)
         self.steps = tuple(d.trace.steps)
         self.defeated_by = dict(d.trace.defeated_by)
         self.winner = d.winner
         self.number = number
         self.epoch = epoch
+        winner = d.winner
+        #: Whether the explanation names the dates (``_TextRenderer``).
+        self.dated = any(s in ("not_in_force", "annulled") for _r, s in self.steps) or (
+            winner is not None and (winner.annulment is not None or winner.known_from is not None)
+        )
+        self.failed = tuple(r for r, s in self.steps if s == "failed")
+
+
+def _citations_of(d: _LazyDecision) -> list[Citation]:
+    date = d.date
+    return [Citation(i, label, date, v, since) for i, label, v, since in d._payload.citations]
+
+
+#: How a fast decision makes each field it shares with others, when first read.
+_LAZY_FIELDS: dict[str, Callable[[_LazyDecision], Any]] = {
+    "rules": lambda d: list(d._payload.rules),
+    "citations": _citations_of,
+    "may_disclose": lambda d: list(d._payload.may),
+    "never_disclose": lambda d: list(d._payload.never),
+    "duties": lambda d: list(d._payload.duties),
+    "missing": lambda d: [],
+    "verify_keys": lambda d: list(d._payload.verify_keys),
+    "not_modelled_keys": lambda d: list(d._payload.not_modelled),
+    "penalties": lambda d: list(d._payload.penalties),
+    "rule_versions": lambda d: dict(d._payload.versions),
+    "presumptions": lambda d: list(d._payload.presumptions),
+    "basis": lambda d: list(d._payload.basis),
+    "trace": lambda d: Trace(
+        list(d._payload.steps), list(d._derivations), dict(d._payload.defeated_by)
+    ),
+}
+_COMPARED = tuple(f.name for f in dataclasses.fields(Decision) if f.compare)
+
+
+class _LazyDecision(Decision):
+    """A decision of the fast path (:meth:`CompiledRuleBase.evaluate`): the fields it
+    shares with every decision of the same payload are made (its own lists, from the
+    payload's tuples) when first read; it is then a decision like any other."""
+
+    __slots__ = ("_derivations", "_payload")
+
+    _payload: _Payload
+    _derivations: tuple[Derivation, ...]
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a field not set yet (an empty slot).
+        make = _LAZY_FIELDS.get(name)
+        if make is None:
+            raise AttributeError(name)
+        value = make(self)
+        setattr(self, name, value)
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to a decision built by hand or by the reference with the same fields.
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in _COMPARED)
+
+    __hash__ = None  # type: ignore[assignment]  # as a Decision: mutable, not hashable
 
 
 class _TextRenderer:
@@ -830,12 +933,7 @@ class _TextRenderer:
     __slots__ = ("compiled", "f", "payload", "situation")
 
     def __init__(
-        self,
-        compiled: CompiledRuleBase,
-        payload: _Payload,
-        situation: Situation,
-        f: Facts,
-        _language: str,
+        self, compiled: CompiledRuleBase, payload: _Payload, situation: Situation, f: Facts
     ) -> None:
         self.compiled = compiled
         self.payload = payload
@@ -847,22 +945,16 @@ class _TextRenderer:
 
         payload = self.payload
         f = self.f
-        winner = payload.winner
-        dated = any(s in ("not_in_force", "annulled") for _r, s in payload.steps) or (
-            winner is not None and (winner.annulment is not None or winner.known_from is not None)
-        )
         key = (
             payload.number,
-            (decision.date, decision.as_known_on) if dated else payload.epoch,
+            (decision.date, decision.as_known_on) if payload.dated else payload.epoch,
             current_language(),  # set by ``Decision.explanation``
             f.get("person.deceased") is True,
             f.get("danger.exists") is None,
             f.get("request.kind") == "own_initiative_report",
-            tuple(
-                id(next(iter(r.effective.failing(f)), None))
-                for r, s in payload.steps
-                if s == "failed"
-            ),
+            tuple([id(next(iter(r.effective.failing(f)), None)) for r in payload.failed])
+            if payload.failed
+            else (),
         )
         texts = self.compiled._texts
         found = texts.get(key)
