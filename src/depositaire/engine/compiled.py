@@ -188,6 +188,8 @@ class CompiledRuleBase:
         self._derive_sources = tuple(
             dict.fromkeys(source for _target, sources in plan for source, _t in sources)
         )
+        self._derive_key = _reader(self._derive_sources, self._derive_targets)
+        self._dispatch_key = _reader(self.dispatch, (), extra=True)
 
     # -- plans ----------------------------------------------------------------
 
@@ -370,8 +372,7 @@ class CompiledRuleBase:
         """The law's ``derive``, memoised on the facts derivation reads (the value of each
         source, whether each target is given): (the facts completed, the memoised
         (derivations, additions, number))."""
-        get = facts.get
-        key = (*map(get, self._derive_sources), *map(facts.__contains__, self._derive_targets))
+        key = self._derive_key(facts)
         found = self._derivations.get(key)
         if found is None:
             full, notes = self.rule_base.law.derive(facts)
@@ -420,7 +421,7 @@ class CompiledRuleBase:
         )
         if len(self._fast_plans) > 65536:
             self._fast_plans.clear()
-        self._fast_plans[(*map(f.get, self.dispatch), pid)] = found
+        self._fast_plans[self._dispatch_key(f, pid)] = found
         return found
 
     def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
@@ -447,7 +448,7 @@ class CompiledRuleBase:
         pid = periods[0]
         f, derived = self._derive(facts)
         get = f.get
-        fast = self._fast_plans.get((*map(get, self.dispatch), pid))
+        fast = self._fast_plans.get(self._dispatch_key(f, pid))
         if fast is None:
             fast = self._fast_plan(f, date, known, pid)
         number, defeaters, verdict_rules, duty_rules, out_of_force = fast
@@ -1013,6 +1014,25 @@ def _any_values(law: LawPackage, path: str) -> tuple[object, ...]:
 
 
 _ANY: dict[tuple[LawPackage, str], tuple[object, ...]] = {}
+
+
+def _reader(
+    paths: Sequence[str], given: Sequence[str], *, extra: bool = False
+) -> Callable[..., tuple[object, ...]]:
+    """A function of the facts (and, with ``extra``, one more value) that gives the tuple
+    of the values of ``paths``, whether each of ``given`` is given, and the extra value:
+    the key of a memo, read without a loop. The source is made of the law's fact paths
+    only (``repr``), as :func:`conditions.compile_condition` makes its functions."""
+    items = [f"get({p!r})" for p in paths] + [f"{p!r} in f" for p in given]
+    if extra:
+        items.append("extra")
+    args = "f, extra" if extra else "f"
+    values = f"({', '.join(items)},)" if items else "()"
+    source = f"def read({args}):\n    get = f.get\n    return {values}\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<memo key>", "exec"), namespace)  # noqa: S102 - see above
+    read: Callable[..., tuple[object, ...]] = namespace["read"]
+    return read
 
 
 _COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}
