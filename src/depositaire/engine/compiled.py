@@ -433,7 +433,7 @@ class CompiledRuleBase:
         once by ``_evaluate_full``; a rule still open goes through ``_evaluate_full``.
         The decision copies the payload into its own lists only when they are read
         (:class:`_LazyDecision`); no text is made here (the language is not read)."""
-        facts = situation.facts
+        facts = situation._facts
         date = situation.date
         given = facts.get("as_known_on")
         known = given if isinstance(given, dt.date) else _today()
@@ -446,8 +446,11 @@ class CompiledRuleBase:
                 self._reading_epoch(known),
             )
         pid = periods[0]
-        f, derived = self._derive(facts)
-        get = f.get
+        derived = self._derivations.get(self._derive_key(facts))
+        if derived is None:
+            f, derived = self._derive(facts)
+        else:  # (``_derive``, inline) the situation's own facts serve when nothing is added
+            f = {**facts, **derived[1]} if derived[1] else facts
         fast = self._fast_plans.get(self._dispatch_key(f, pid))
         if fast is None:
             fast = self._fast_plan(f, date, known, pid)
@@ -505,19 +508,13 @@ class CompiledRuleBase:
                     push(c(f))
         # Which of the winner's declared presumptions rest on an unknown fact
         # (``evaluator.presumed``).
-        for p in presumptions:
-            push(get(p) is None)
-        key = (
-            number,
-            explain,
-            periods,
-            tuple(code),
-            get("information.categories"),
-            get("information.nature"),
-            get("information.confided"),
-            get("holder.bound_by_secrecy") is True,
-            derived[2],
-        )
+        if presumptions:
+            get = f.get
+            for p in presumptions:
+                push(get(p) is None)
+        # What goes out reads the asked categories, the nature, whether they were
+        # confided; penalties whether the holder is bound (``_OUTGOING``).
+        key = (number, explain, periods, tuple(code), _outgoing(f), derived[2])
         payload = self._payloads.get(key)
         if payload is None:
             full = self._evaluate_full(situation, explain=explain)
@@ -1061,3 +1058,17 @@ def compiled(rule_base: RuleBase, provisions: Provisions) -> CompiledRuleBase:
         found = CompiledRuleBase(rule_base, provisions)
         _COMPILED[key] = found
     return found
+
+
+#: The facts what goes out reads besides the rules' conditions (the asked categories, the
+#: nature, whether they were confided: ``evaluator.disclosure``) and whether the holder
+#: is bound (penalties): part of the key of a fast decision's payload.
+_outgoing = _reader(
+    (
+        "information.categories",
+        "information.nature",
+        "information.confided",
+        "holder.bound_by_secrecy",
+    ),
+    (),
+)
