@@ -37,7 +37,15 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from depositaire.engine.conditions import All, Any_, Condition, Evaluator, Facts, Leaf
+from depositaire.engine.conditions import (
+    All,
+    Any_,
+    Condition,
+    Evaluator,
+    Facts,
+    Leaf,
+    compile_condition,
+)
 from depositaire.engine.decision import Citation, Decision, RuleBasis, RuleStatus, Trace
 from depositaire.engine.derive import Derivation
 from depositaire.engine.evaluator import (
@@ -134,6 +142,49 @@ def abstract_mask(cond: Condition, values_of: Any) -> int:
     return _combine(cond, (abstract_mask(p, values_of) for p in cond.parts))
 
 
+def _fold(cond: Condition, values: Mapping[str, object]) -> tuple[bool, Any]:
+    """``cond`` with its leaves on the facts of ``values`` replaced by their truth:
+    (True, the constant truth) or (False, the simplified condition, ``cond`` itself if
+    nothing changed). A part whose truth is unknown is kept as it is (it evaluates to
+    unknown at run time too), so that Kleene logic needs no constant for "unknown"."""
+    if isinstance(cond, Leaf):
+        if cond.path in values:
+            return True, _leaf_truth(cond, values[cond.path])
+        return False, cond
+    decisive = cond.DECISIVE
+    parts: list[Condition] = []
+    changed = False
+    for part in cond.parts:
+        constant, folded = _fold(part, values)
+        if constant:
+            if folded is decisive:
+                return True, decisive
+            if folded is None:
+                parts.append(part)  # unknown in every situation of the plan
+            else:
+                changed = True  # neutral: dropped
+            continue
+        changed = changed or folded is not part
+        parts.append(folded)
+    if not changed:
+        return False, cond
+    if not parts:
+        return True, not decisive
+    if len(parts) == 1:
+        return False, parts[0]  # a junction of one part is that part
+    return False, type(cond)(tuple(parts))
+
+
+def _constant(value: bool | None) -> Evaluator:
+    def fn(_f: Facts) -> bool | None:
+        return value
+
+    return fn
+
+
+_CONSTANTS: dict[bool | None, Evaluator] = {v: _constant(v) for v in (True, False, None)}
+
+
 def _dispatch_paths(
     rules: Sequence[Rule], facts: Mapping[str, FactSpec], count: int = 2
 ) -> tuple[str, ...]:
@@ -162,6 +213,10 @@ class CompiledRuleBase:
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
         self._fast_plans: dict[tuple[object, ...], _FastPlan] = {}
+        # Conditions specialised on the dispatch facts (``_specialised``).
+        self._reads: dict[int, tuple[str, ...]] = {}
+        self._conditions: list[Condition] = []
+        self._specialisations: dict[tuple[object, ...], Evaluator] = {}
         # Periods: (date, reading day) -> number; number -> (rules in force, the others).
         self._period_ids: dict[tuple[dt.date, dt.date | None], Any] = {}
         self._period_intern: dict[tuple[object, ...], int] = {}
@@ -396,32 +451,65 @@ class CompiledRuleBase:
 
     def _fast_plan(self, f: Facts, date: dt.date, known: dt.date, pid: int) -> _FastPlan:
         """The plan of these dispatch facts and period (:meth:`plan`) flattened for
-        :meth:`evaluate`: each rule with its compiled conditions, read once here."""
+        :meth:`evaluate`: each rule with its conditions, read once here, each compiled
+        with the dispatch facts replaced by their values (:meth:`_specialised`): every
+        situation of this plan has those values."""
         defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date, known)
+        values = dict(zip(self.dispatch, (f.get(p) for p in self.dispatch), strict=True))
+
+        def fn(cond: Condition) -> Evaluator:
+            return self._specialised(cond, values)
+
         found: _FastPlan = (
             len(self._fast_plans),
-            tuple((d.effective.fn, frozenset(d.defeats)) for d in defeaters),
+            tuple((fn(d.effective), frozenset(d.defeats)) for d in defeaters),
             tuple(
                 (
-                    r.effective.fn,
+                    fn(r.effective),
                     r.id,
-                    r.scope.fn if r.kind == "exception" else None,
+                    fn(r.scope) if r.kind == "exception" else None,
                     # What the winner reads besides its condition; what a failed one reads.
-                    tuple(c.fn for c, _ in (*r.narrowing, *r.conditional_duties)),
-                    tuple(c.fn for c, _ in r.failure_duties),
+                    tuple(fn(c) for c, _ in (*r.narrowing, *r.conditional_duties)),
+                    tuple(fn(c) for c, _ in r.failure_duties),
                     tuple(p for p, _k in r.presumptions),
                 )
                 for r in verdict_rules
             ),
             tuple(
-                (dr.effective.fn, tuple(c.fn for c, _ in dr.conditional_duties))
+                (fn(dr.effective), tuple(fn(c) for c, _ in dr.conditional_duties))
                 for dr in duty_rules
             ),
-            tuple(r.scope.fn for r, _status in out_of_force),
+            tuple(fn(r.scope) for r, _status in out_of_force),
         )
         if len(self._fast_plans) > 65536:
             self._fast_plans.clear()
         self._fast_plans[self._dispatch_key(f, pid)] = found
+        return found
+
+    def _specialised(self, cond: Condition, values: Mapping[str, object]) -> Evaluator:
+        """``cond``'s function where the dispatch facts have ``values`` (``None``: unknown):
+        its leaves on those facts are constants, folded in Kleene logic (a part unknown
+        for every situation of the plan is kept as it is), the rest compiled flat;
+        memoised on the condition and the values of the dispatch facts it reads."""
+        paths = self._reads.get(id(cond))
+        if paths is None:
+            read = {leaf.path for leaf in cond.leaves()}
+            paths = self._reads[id(cond)] = tuple(p for p in self.dispatch if p in read)
+            self._conditions.append(cond)  # kept alive while its id keys the memos
+        if not paths:
+            return cond.fn
+        key = (id(cond), *(values[p] for p in paths))
+        found = self._specialisations.get(key)
+        if found is None:
+            constant, folded = _fold(cond, values)
+            if constant:
+                found = _CONSTANTS[folded]
+            elif folded is cond:
+                found = cond.fn
+            else:
+                assert isinstance(folded, Leaf | All | Any_)
+                found = compile_condition(folded)
+            self._specialisations[key] = found
         return found
 
     def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
