@@ -44,6 +44,7 @@ from depositaire.engine.conditions import (
     Evaluator,
     Facts,
     Leaf,
+    _Emitter,
     compile_condition,
 )
 from depositaire.engine.decision import Citation, Decision, RuleBasis, RuleStatus, Trace
@@ -75,28 +76,75 @@ Outcome = tuple[Verdict, frozenset[str]]
 #: says of it when its scope holds (``annulled`` or ``not_in_force``).
 OutOfForce = tuple[tuple[Rule, RuleStatus], ...]
 Plan = tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], OutOfForce]
-#: A plan as :meth:`CompiledRuleBase.evaluate` reads it: (number, defeaters (condition,
-#: the rules they defeat), verdict rules (condition, id, scope of an exception,
-#: the conditions a winner reads, those a failed exception reads, the facts of its
-#: presumptions), duty rules (condition, conditional duties' conditions), the scopes of
-#: the rules out of force).
-_FastPlan = tuple[
-    int,
-    tuple[tuple[Evaluator, frozenset[str]], ...],
+#: A condition of a fast plan with the dispatch facts folded in: a condition, or its
+#: truth when it is the same for every situation of the plan (``_fold``).
+Folded = Condition | bool | None
+VerdictEntry = tuple[
+    Evaluator, str, Evaluator | None, tuple[Evaluator, ...], tuple[Evaluator, ...], tuple[str, ...]
+]
+
+
+class _FastPlan:
+    """A plan as :meth:`CompiledRuleBase.evaluate` reads it: the defeaters (condition,
+    the rules they defeat), the verdict rules (condition, id, scope of an exception, the
+    conditions a winner reads, those a failed exception reads, the facts of its
+    presumptions), the duty rules (condition, conditional duties' conditions) and the
+    scopes of the rules out of force, each condition compiled with the dispatch facts
+    folded in; ``source`` the same folded conditions, from which a plan used often is
+    compiled into one function (``run``, :func:`_compile_plan`)."""
+
+    __slots__ = (
+        "defeaters",
+        "duties",
+        "number",
+        "out_of_force",
+        "run",
+        "source",
+        "uses",
+        "verdicts",
+    )
+
+    def __init__(
+        self,
+        number: int,
+        defeaters: tuple[tuple[Evaluator, frozenset[str]], ...],
+        verdicts: tuple[VerdictEntry, ...],
+        duties: tuple[tuple[Evaluator, tuple[Evaluator, ...]], ...],
+        out_of_force: tuple[Evaluator, ...],
+        source: _PlanSource,
+    ) -> None:
+        self.number = number
+        self.defeaters = defeaters
+        self.verdicts = verdicts
+        self.duties = duties
+        self.out_of_force = out_of_force
+        self.source = source
+        self.uses = 0
+        self.run: Callable[[Facts, bool], tuple[object, ...] | None] | None = None
+
+
+#: The folded conditions of a plan: defeaters (condition, defeats), verdict rules
+#: (condition, id, scope or ``None`` for a rule that is not an exception, reads,
+#: failure reads, presumption facts), duty rules (condition, conditionals), scopes out
+#: of force.
+_PlanSource = tuple[
+    tuple[tuple[Folded, frozenset[str]], ...],
     tuple[
         tuple[
-            Evaluator,
+            Folded,
             str,
-            Evaluator | None,
-            tuple[Evaluator, ...],
-            tuple[Evaluator, ...],
+            tuple[Folded] | None,
+            tuple[Folded, ...],
+            tuple[Folded, ...],
             tuple[str, ...],
         ],
         ...,
     ],
-    tuple[tuple[Evaluator, tuple[Evaluator, ...]], ...],
-    tuple[Evaluator, ...],
+    tuple[tuple[Folded, tuple[Folded, ...]], ...],
+    tuple[Folded, ...],
 ]
+#: A plan used this many times is compiled into one function (``_FastPlan.run``).
+HOT_PLAN = 64
 _NONE: frozenset[str] = frozenset()
 
 
@@ -216,7 +264,7 @@ class CompiledRuleBase:
         # Conditions specialised on the dispatch facts (``_specialised``).
         self._reads: dict[int, tuple[str, ...]] = {}
         self._conditions: list[Condition] = []
-        self._specialisations: dict[tuple[object, ...], Evaluator] = {}
+        self._specialisations: dict[tuple[object, ...], tuple[Evaluator, Folded]] = {}
         # Periods: (date, reading day) -> number; number -> (rules in force, the others).
         self._period_ids: dict[tuple[dt.date, dt.date | None], Any] = {}
         self._period_intern: dict[tuple[object, ...], int] = {}
@@ -457,10 +505,32 @@ class CompiledRuleBase:
         defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date, known)
         values = dict(zip(self.dispatch, (f.get(p) for p in self.dispatch), strict=True))
 
-        def fn(cond: Condition) -> Evaluator:
-            return self._specialised(cond, values)
+        def fold(cond: Condition) -> Folded:
+            return self._specialised(cond, values)[1]
 
-        found: _FastPlan = (
+        def fn(cond: Condition) -> Evaluator:
+            return self._specialised(cond, values)[0]
+
+        source: _PlanSource = (
+            tuple((fold(d.effective), frozenset(d.defeats)) for d in defeaters),
+            tuple(
+                (
+                    fold(r.effective),
+                    r.id,
+                    (fold(r.scope),) if r.kind == "exception" else None,
+                    tuple(fold(c) for c, _ in (*r.narrowing, *r.conditional_duties)),
+                    tuple(fold(c) for c, _ in r.failure_duties),
+                    tuple(p for p, _k in r.presumptions),
+                )
+                for r in verdict_rules
+            ),
+            tuple(
+                (fold(dr.effective), tuple(fold(c) for c, _ in dr.conditional_duties))
+                for dr in duty_rules
+            ),
+            tuple(fold(r.scope) for r, _status in out_of_force),
+        )
+        found = _FastPlan(
             len(self._fast_plans),
             tuple((fn(d.effective), frozenset(d.defeats)) for d in defeaters),
             tuple(
@@ -480,37 +550,108 @@ class CompiledRuleBase:
                 for dr in duty_rules
             ),
             tuple(fn(r.scope) for r, _status in out_of_force),
+            source,
         )
+        if HOT_PLAN <= 0:
+            found.run = _compile_plan(source)
         if len(self._fast_plans) > 65536:
             self._fast_plans.clear()
         self._fast_plans[self._dispatch_key(f, pid)] = found
         return found
 
-    def _specialised(self, cond: Condition, values: Mapping[str, object]) -> Evaluator:
+    def _specialised(
+        self, cond: Condition, values: Mapping[str, object]
+    ) -> tuple[Evaluator, Folded]:
         """``cond``'s function where the dispatch facts have ``values`` (``None``: unknown):
         its leaves on those facts are constants, folded in Kleene logic (a part unknown
-        for every situation of the plan is kept as it is), the rest compiled flat;
-        memoised on the condition and the values of the dispatch facts it reads."""
+        for every situation of the plan is kept as it is), the rest compiled flat; and
+        the folded condition (or its constant truth). Memoised on the condition and the
+        values of the dispatch facts it reads."""
         paths = self._reads.get(id(cond))
         if paths is None:
             read = {leaf.path for leaf in cond.leaves()}
             paths = self._reads[id(cond)] = tuple(p for p in self.dispatch if p in read)
             self._conditions.append(cond)  # kept alive while its id keys the memos
         if not paths:
-            return cond.fn
+            return cond.fn, cond
         key = (id(cond), *(values[p] for p in paths))
         found = self._specialisations.get(key)
         if found is None:
             constant, folded = _fold(cond, values)
             if constant:
-                found = _CONSTANTS[folded]
+                found = (_CONSTANTS[folded], folded)
             elif folded is cond:
-                found = cond.fn
+                found = (cond.fn, cond)
             else:
                 assert isinstance(folded, Leaf | All | Any_)
-                found = compile_condition(folded)
+                found = (compile_condition(folded), folded)
             self._specialisations[key] = found
         return found
+
+    @staticmethod
+    def _examine(fast: _FastPlan, f: Facts, explain: bool) -> tuple[object, ...] | None:
+        """The truth of each condition of the plan read (in the plan's order), which with
+        the plan fixes the steps; ``None`` when a rule is still open (the generic form of
+        a plan's compiled function, :func:`_compile_plan`)."""
+        defeaters, verdict_rules, duty_rules = fast.defeaters, fast.verdicts, fast.duties
+        # The truth of each condition read, in order: with the plan, it fixes the steps.
+        code: list[bool | None] = []
+        push = code.append
+        defeated = maybe = _NONE
+        for fn, defeats in defeaters:
+            v = fn(f)
+            push(v)
+            if v is True:
+                defeated = defeated | defeats
+            elif v is None:
+                maybe = maybe | defeats
+        if explain:
+            for fn in fast.out_of_force:
+                push(fn(f))
+        failed: list[tuple[Evaluator, ...]] | None = None
+        # After the loop, ``reads`` and ``presumptions`` are the winner's.
+        for fn, rid, scope, reads, failure, presumptions in verdict_rules:  # noqa: B007
+            v = fn(f)
+            push(v)
+            if v is True:
+                if rid in defeated:
+                    if failed is None:
+                        failed = []
+                    failed.append(failure)
+                    continue
+                if rid in maybe:
+                    return None
+                break
+            if v is None:
+                return None
+            if scope is not None:
+                s = scope(f)
+                push(s)
+                if s is True:
+                    if failed is None:
+                        failed = []
+                    failed.append(failure)
+        else:
+            return None
+        for fn in reads:
+            push(fn(f))
+        if failed is not None:
+            for conds in failed:
+                for fn in conds:
+                    push(fn(f))
+        for fn, conditional in duty_rules:
+            v = fn(f)
+            push(v)
+            if v is True:
+                for c in conditional:
+                    push(c(f))
+        # Which of the winner's declared presumptions rest on an unknown fact
+        # (``evaluator.presumed``).
+        if presumptions:
+            get = f.get
+            for p in presumptions:
+                push(get(p) is None)
+        return tuple(code)
 
     def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
         """Decide ``situation``: the same decision as ``evaluator.evaluate``.
@@ -542,67 +683,23 @@ class CompiledRuleBase:
         fast = self._fast_plans.get(self._dispatch_key(f, pid))
         if fast is None:
             fast = self._fast_plan(f, date, known, pid)
-        number, defeaters, verdict_rules, duty_rules, out_of_force = fast
-        # The truth of each condition read, in order: with the plan, it fixes the steps.
-        code: list[bool | None] = []
-        push = code.append
-        defeated = maybe = _NONE
-        for fn, defeats in defeaters:
-            v = fn(f)
-            push(v)
-            if v is True:
-                defeated = defeated | defeats
-            elif v is None:
-                maybe = maybe | defeats
-        if explain:
-            for fn in out_of_force:
-                push(fn(f))
-        failed: list[tuple[Evaluator, ...]] | None = None
-        # After the loop, ``reads`` and ``presumptions`` are the winner's.
-        for fn, rid, scope, reads, failure, presumptions in verdict_rules:  # noqa: B007
-            v = fn(f)
-            push(v)
-            if v is True:
-                if rid in defeated:
-                    if failed is None:
-                        failed = []
-                    failed.append(failure)
-                    continue
-                if rid in maybe:
-                    return self._evaluate_full(situation, explain=explain)
-                break
-            if v is None:
+        run = fast.run
+        if run is not None:
+            code = run(f, explain)
+            if code is None:
                 return self._evaluate_full(situation, explain=explain)
-            if scope is not None:
-                s = scope(f)
-                push(s)
-                if s is True:
-                    if failed is None:
-                        failed = []
-                    failed.append(failure)
         else:
-            return self._evaluate_full(situation, explain=explain)
-        for fn in reads:
-            push(fn(f))
-        if failed is not None:
-            for conds in failed:
-                for fn in conds:
-                    push(fn(f))
-        for fn, conditional in duty_rules:
-            v = fn(f)
-            push(v)
-            if v is True:
-                for c in conditional:
-                    push(c(f))
-        # Which of the winner's declared presumptions rest on an unknown fact
-        # (``evaluator.presumed``).
-        if presumptions:
-            get = f.get
-            for p in presumptions:
-                push(get(p) is None)
+            fast.uses += 1
+            if fast.uses >= HOT_PLAN:
+                fast.run = _compile_plan(fast.source)
+                if fast.run is None:
+                    fast.uses = -(2**62)  # not compiled: examined rule by rule from now on
+            code = self._examine(fast, f, explain)
+            if code is None:
+                return self._evaluate_full(situation, explain=explain)
         # What goes out reads the asked categories, the nature, whether they were
         # confided; penalties whether the holder is bound (``_OUTGOING``).
-        key = (number, explain, periods, tuple(code), _outgoing(f), derived[2])
+        key = (fast.number, explain, periods, code, _outgoing(f), derived[2])
         payload = self._payloads.get(key)
         if payload is None:
             full = self._evaluate_full(situation, explain=explain)
@@ -1160,3 +1257,110 @@ _outgoing = _reader(
     ),
     (),
 )
+
+
+PlanFunction = Callable[[Facts, bool], tuple[object, ...] | None]
+
+
+def _compile_plan(source: _PlanSource) -> PlanFunction | None:
+    """One Python function for a plan used often: what :meth:`CompiledRuleBase._examine`
+    does with the plan's rules, with every condition (dispatch facts folded in) written
+    inline. It gives the truth of each condition at a fixed place (``0``: not read) after
+    a marker, so its keys never meet those of ``_examine``; ``None`` when a rule is still
+    open. The source is made of the rule base's own conditions only, as
+    :func:`conditions.compile_condition` makes its functions. ``None`` if Python cannot
+    compile it (the plan is then examined rule by rule)."""
+    defeaters, verdicts, duties, out_of_force = source
+    emitter = _Emitter()
+    lines = emitter.lines
+    lines += ["def run(f, explain):", "    get = f.get"]
+
+    def cond(folded: Folded, target: str, indent: int) -> None:
+        if isinstance(folded, Leaf | All | Any_):
+            emitter.emit(folded, target, indent)
+        else:
+            lines.append(f"{'    ' * indent}{target} = {folded!r}")
+
+    for j, (d, _defeats) in enumerate(defeaters):
+        cond(d, f"D_{j}", 1)
+    if out_of_force:
+        lines.append("    if explain:")
+        for i, o in enumerate(out_of_force):
+            cond(o, f"O_{i}", 2)
+        lines.append(f"        OO = ({''.join(f'O_{i}, ' for i in range(len(out_of_force)))})")
+        lines.append("    else:")
+        lines.append("        OO = None")
+    else:
+        lines.append("    OO = None")
+    n = len(verdicts)
+    for k in range(n):
+        lines.append(f"    V_{k} = S_{k} = 0")
+    lines.append("    W = -1")
+    lines.append("    while True:")
+    for k, (effective, rid, scope, _reads, _failure, _presumptions) in enumerate(verdicts):
+        cond(effective, f"V_{k}", 2)
+        defeated = [f"D_{j} is True" for j, (_d, ds) in enumerate(defeaters) if rid in ds]
+        maybe = [f"D_{j} is None" for j, (_d, ds) in enumerate(defeaters) if rid in ds]
+        lines.append(f"        if V_{k} is True:")
+        if defeated:
+            lines.append(f"            if {' or '.join(defeated)}:")
+            lines.append("                pass")
+            lines.append(f"            elif {' or '.join(maybe)}:")
+            lines.append("                return None")
+            lines.append("            else:")
+            lines.append(f"                W = {k}")
+            lines.append("                break")
+        else:
+            lines.append(f"            W = {k}")
+            lines.append("            break")
+        lines.append(f"        elif V_{k} is None:")
+        lines.append("            return None")
+        if scope is not None:
+            lines.append("        else:")
+            cond(scope[0], f"S_{k}", 3)
+    lines.append("        return None")
+    lines.append("    T = ()")
+    for k, (_e, _rid, _scope, reads, _failure, presumptions) in enumerate(verdicts):
+        if not reads and not presumptions:
+            continue
+        lines.append(f"    if W == {k}:")
+        names = []
+        for i, r in enumerate(reads):
+            cond(r, f"R_{k}_{i}", 2)
+            names.append(f"R_{k}_{i}")
+        names += [f"(get({p!r}) is None)" for p in presumptions]
+        lines.append(f"        T = ({''.join(x + ', ' for x in names)})")
+    outs = [f"D_{j}" for j in range(len(defeaters))] + ["OO"]
+    outs += [x for k in range(n) for x in (f"V_{k}", f"S_{k}")] + ["W", "T"]
+    for k, (_e, _rid, _scope, _reads, failure, _p) in enumerate(verdicts):
+        if not failure:
+            continue
+        lines.append(f"    if (V_{k} is True and W != {k}) or S_{k} is True:")
+        for i, c in enumerate(failure):
+            cond(c, f"X_{k}_{i}", 2)
+        lines.append(f"        X_{k} = ({''.join(f'X_{k}_{i}, ' for i in range(len(failure)))})")
+        lines.append("    else:")
+        lines.append(f"        X_{k} = 0")
+        outs.append(f"X_{k}")
+    for j, (effective, conditional) in enumerate(duties):
+        cond(effective, f"U_{j}", 1)
+        outs.append(f"U_{j}")
+        if conditional:
+            lines.append(f"    if U_{j} is True:")
+            for i, c in enumerate(conditional):
+                cond(c, f"K_{j}_{i}", 2)
+            lines.append(
+                f"        K_{j} = ({''.join(f'K_{j}_{i}, ' for i in range(len(conditional)))})"
+            )
+            lines.append("    else:")
+            lines.append(f"        K_{j} = 0")
+            outs.append(f"K_{j}")
+    lines.append(f"    return ('plan', {', '.join(outs)})")
+    namespace: dict[str, Any] = dict(emitter.constants)
+    try:
+        code = compile("\n".join(lines) + "\n", "<plan>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):  # too deeply nested for Python
+        return None
+    exec(code, namespace)  # noqa: S102 - see above
+    run: PlanFunction = namespace["run"]
+    return run
