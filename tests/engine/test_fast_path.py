@@ -141,6 +141,8 @@ def test_a_plan_used_often_is_compiled_and_decides_as_before(monkeypatch):
     assert all(p.run is None for p in fast._fast_plans.values())
     after = [fast.evaluate(situation).to_dict() for _ in range(4)]
     assert any(p.run is not None for p in fast._fast_plans.values())
-    assert before[0] == after[-1] == evaluate(
-        situation, default_rule_base(), default_provisions()
-    ).to_dict()
+    assert (
+        before[0]
+        == after[-1]
+        == evaluate(situation, default_rule_base(), default_provisions()).to_dict()
+    )
