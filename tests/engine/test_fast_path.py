@@ -135,14 +135,30 @@ def test_with_every_plan_compiled_the_decisions_are_the_reference_s(monkeypatch)
 
 def test_a_plan_used_often_is_compiled_and_decides_as_before(monkeypatch):
     monkeypatch.setattr(compiled_module, "HOT_PLAN", 5)
+    monkeypatch.setattr(compiled_module, "HOT_PLAN_PER_LEAF", 0)
     fast = _fresh()
     situation = parse_situation(POLICE)
     before = [fast.evaluate(situation).to_dict() for _ in range(4)]
     assert all(p.run is None for p in fast._fast_plans.values())
+    built = []
+    real = fast._evaluate_full
+    monkeypatch.setattr(fast, "_evaluate_full", lambda *a, **k: built.append(1) or real(*a, **k))
     after = [fast.evaluate(situation).to_dict() for _ in range(4)]
     assert any(p.run is not None for p in fast._fast_plans.values())
-    assert (
-        before[0]
-        == after[-1]
-        == evaluate(situation, default_rule_base(), default_provisions()).to_dict()
-    )
+    # The payload built before the plan was compiled serves after it.
+    assert built == []
+    reference = evaluate(situation, default_rule_base(), default_provisions()).to_dict()
+    assert before[0] == after[-1] == reference
+
+
+def test_a_plan_is_compiled_only_once_its_use_pays_for_it():
+    fast = _fresh()
+    situation = parse_situation(POLICE)
+    fast.evaluate(situation)
+    (plan,) = fast._fast_plans.values()
+    assert plan.hot >= compiled_module.HOT_PLAN_PER_LEAF * 5  # a plan has several leaves
+    for _ in range(plan.hot - 2):
+        fast.evaluate(situation)
+    assert plan.run is None
+    fast.evaluate(situation)
+    assert plan.run is not None
