@@ -31,12 +31,22 @@ is named in this file.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from depositaire.engine.conditions import All, Any_, Condition, Facts, Leaf
+from depositaire.engine.conditions import (
+    All,
+    Any_,
+    Condition,
+    Evaluator,
+    Facts,
+    Leaf,
+    _Emitter,
+    compile_condition,
+)
 from depositaire.engine.decision import Citation, Decision, RuleBasis, RuleStatus, Trace
 from depositaire.engine.derive import Derivation
 from depositaire.engine.evaluator import (
@@ -66,6 +76,84 @@ Outcome = tuple[Verdict, frozenset[str]]
 #: says of it when its scope holds (``annulled`` or ``not_in_force``).
 OutOfForce = tuple[tuple[Rule, RuleStatus], ...]
 Plan = tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...], OutOfForce]
+#: A condition of a fast plan with the dispatch facts folded in: a condition, or its
+#: truth when it is the same for every situation of the plan (``_fold``).
+Folded = Condition | bool | None
+VerdictEntry = tuple[
+    Evaluator, str, Evaluator | None, tuple[Evaluator, ...], tuple[Evaluator, ...], tuple[str, ...]
+]
+
+
+class _FastPlan:
+    """A plan as :meth:`CompiledRuleBase.evaluate` reads it: the defeaters (condition,
+    the rules they defeat), the verdict rules (condition, id, scope of an exception, the
+    conditions a winner reads, those a failed exception reads, the facts of its
+    presumptions), the duty rules (condition, conditional duties' conditions) and the
+    scopes of the rules out of force, each condition compiled with the dispatch facts
+    folded in; ``source`` the same folded conditions, from which a plan used often is
+    compiled into one function (``run``, :func:`_compile_plan`)."""
+
+    __slots__ = (
+        "defeaters",
+        "duties",
+        "hot",
+        "number",
+        "out_of_force",
+        "run",
+        "source",
+        "uses",
+        "verdicts",
+    )
+
+    def __init__(
+        self,
+        number: int,
+        defeaters: tuple[tuple[Evaluator, frozenset[str]], ...],
+        verdicts: tuple[VerdictEntry, ...],
+        duties: tuple[tuple[Evaluator, tuple[Evaluator, ...]], ...],
+        out_of_force: tuple[Evaluator, ...],
+        source: _PlanSource,
+    ) -> None:
+        self.number = number
+        self.defeaters = defeaters
+        self.verdicts = verdicts
+        self.duties = duties
+        self.out_of_force = out_of_force
+        self.source = source
+        self.uses = 0
+        #: How many uses make it worth compiling (``HOT_PLAN_PER_LEAF``).
+        self.hot = max(HOT_PLAN, HOT_PLAN_PER_LEAF * _leaf_count(source))
+        self.run: Callable[[Facts, bool], tuple[object, ...] | None] | None = None
+
+
+#: The folded conditions of a plan: defeaters (condition, defeats), verdict rules
+#: (condition, id, scope or ``None`` for a rule that is not an exception, reads,
+#: failure reads, presumption facts), duty rules (condition, conditionals), scopes out
+#: of force.
+_PlanSource = tuple[
+    tuple[tuple[Folded, frozenset[str]], ...],
+    tuple[
+        tuple[
+            Folded,
+            str,
+            tuple[Folded] | None,
+            tuple[Folded, ...],
+            tuple[Folded, ...],
+            tuple[str, ...],
+        ],
+        ...,
+    ],
+    tuple[tuple[Folded, tuple[Folded, ...]], ...],
+    tuple[Folded, ...],
+]
+#: A plan is compiled into one function (``_FastPlan.run``) once used this many times
+#: for each leaf of its conditions (at least ``HOT_PLAN`` times): compiling costs about
+#: 40 µs a leaf and saves about 1 µs a decision, so a plan is compiled only once its
+#: use has paid for it (a bulk run over varied situations compiles few plans; a
+#: service that decides the same kinds of situation all day compiles its usual ones).
+HOT_PLAN = 64
+HOT_PLAN_PER_LEAF = 32
+_NONE: frozenset[str] = frozenset()
 
 
 def _combine(cond: All | Any_, masks: Iterable[int]) -> int:
@@ -110,6 +198,49 @@ def abstract_mask(cond: Condition, values_of: Any) -> int:
     return _combine(cond, (abstract_mask(p, values_of) for p in cond.parts))
 
 
+def _fold(cond: Condition, values: Mapping[str, object]) -> tuple[bool, Any]:
+    """``cond`` with its leaves on the facts of ``values`` replaced by their truth:
+    (True, the constant truth) or (False, the simplified condition, ``cond`` itself if
+    nothing changed). A part whose truth is unknown is kept as it is (it evaluates to
+    unknown at run time too), so that Kleene logic needs no constant for "unknown"."""
+    if isinstance(cond, Leaf):
+        if cond.path in values:
+            return True, _leaf_truth(cond, values[cond.path])
+        return False, cond
+    decisive = cond.DECISIVE
+    parts: list[Condition] = []
+    changed = False
+    for part in cond.parts:
+        constant, folded = _fold(part, values)
+        if constant:
+            if folded is decisive:
+                return True, decisive
+            if folded is None:
+                parts.append(part)  # unknown in every situation of the plan
+            else:
+                changed = True  # neutral: dropped
+            continue
+        changed = changed or folded is not part
+        parts.append(folded)
+    if not changed:
+        return False, cond
+    if not parts:
+        return True, not decisive
+    if len(parts) == 1:
+        return False, parts[0]  # a junction of one part is that part
+    return False, type(cond)(tuple(parts))
+
+
+def _constant(value: bool | None) -> Evaluator:
+    def fn(_f: Facts) -> bool | None:
+        return value
+
+    return fn
+
+
+_CONSTANTS: dict[bool | None, Evaluator] = {v: _constant(v) for v in (True, False, None)}
+
+
 def _dispatch_paths(
     rules: Sequence[Rule], facts: Mapping[str, FactSpec], count: int = 2
 ) -> tuple[str, ...]:
@@ -137,6 +268,11 @@ class CompiledRuleBase:
         self._tails: dict[tuple[object, ...], Any] = {}
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
+        self._fast_plans: dict[tuple[object, ...], _FastPlan] = {}
+        # Conditions specialised on the dispatch facts (``_specialised``).
+        self._reads: dict[int, tuple[str, ...]] = {}
+        self._conditions: list[Condition] = []
+        self._specialisations: dict[tuple[object, ...], tuple[Evaluator, Folded]] = {}
         # Periods: (date, reading day) -> number; number -> (rules in force, the others).
         self._period_ids: dict[tuple[dt.date, dt.date | None], Any] = {}
         self._period_intern: dict[tuple[object, ...], int] = {}
@@ -147,7 +283,6 @@ class CompiledRuleBase:
         self._disclosures = {}
         self._derivations: dict[tuple[object, ...], Any] = {}
         self._payloads: dict[tuple[object, ...], _Payload] = {}
-        self._citation_lists: dict[tuple[int, dt.date], tuple[Citation, ...]] = {}
         self._texts: dict[tuple[object, ...], tuple[str, ...]] = {}
         self._edges = _edges(rule_base, provisions)
         self._reading_edges = _edges(rule_base, provisions, reading=True)
@@ -171,6 +306,8 @@ class CompiledRuleBase:
         self._derive_sources = tuple(
             dict.fromkeys(source for _target, sources in plan for source, _t in sources)
         )
+        self._derive_key = _reader(self._derive_sources, self._derive_targets)
+        self._dispatch_key = _reader(self.dispatch, (), extra=True)
 
     # -- plans ----------------------------------------------------------------
 
@@ -353,8 +490,7 @@ class CompiledRuleBase:
         """The law's ``derive``, memoised on the facts derivation reads (the value of each
         source, whether each target is given): (the facts completed, the memoised
         (derivations, additions, number))."""
-        get = facts.get
-        key = (*map(get, self._derive_sources), *map(facts.__contains__, self._derive_targets))
+        key = self._derive_key(facts)
         found = self._derivations.get(key)
         if found is None:
             full, notes = self.rule_base.law.derive(facts)
@@ -376,14 +512,172 @@ class CompiledRuleBase:
         """The same for a reading day (``as_known_on``), among the dates it is compared with."""
         return bisect.bisect_right(self._reading_edges, day)
 
+    def _fast_plan(self, f: Facts, date: dt.date, known: dt.date, pid: int) -> _FastPlan:
+        """The plan of these dispatch facts and period (:meth:`plan`) flattened for
+        :meth:`evaluate`: each rule with its conditions, read once here, each compiled
+        with the dispatch facts replaced by their values (:meth:`_specialised`): every
+        situation of this plan has those values."""
+        defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date, known)
+        values = dict(zip(self.dispatch, (f.get(p) for p in self.dispatch), strict=True))
+
+        def fold(cond: Condition) -> Folded:
+            return self._specialised(cond, values)[1]
+
+        def fn(cond: Condition) -> Evaluator:
+            return self._specialised(cond, values)[0]
+
+        source: _PlanSource = (
+            tuple((fold(d.effective), frozenset(d.defeats)) for d in defeaters),
+            tuple(
+                (
+                    fold(r.effective),
+                    r.id,
+                    (fold(r.scope),) if r.kind == "exception" else None,
+                    tuple(fold(c) for c, _ in (*r.narrowing, *r.conditional_duties)),
+                    tuple(fold(c) for c, _ in r.failure_duties),
+                    tuple(p for p, _k in r.presumptions),
+                )
+                for r in verdict_rules
+            ),
+            tuple(
+                (fold(dr.effective), tuple(fold(c) for c, _ in dr.conditional_duties))
+                for dr in duty_rules
+            ),
+            tuple(fold(r.scope) for r, _status in out_of_force),
+        )
+        found = _FastPlan(
+            len(self._fast_plans),
+            tuple((fn(d.effective), frozenset(d.defeats)) for d in defeaters),
+            tuple(
+                (
+                    fn(r.effective),
+                    r.id,
+                    fn(r.scope) if r.kind == "exception" else None,
+                    # What the winner reads besides its condition; what a failed one reads.
+                    tuple(fn(c) for c, _ in (*r.narrowing, *r.conditional_duties)),
+                    tuple(fn(c) for c, _ in r.failure_duties),
+                    tuple(p for p, _k in r.presumptions),
+                )
+                for r in verdict_rules
+            ),
+            tuple(
+                (fn(dr.effective), tuple(fn(c) for c, _ in dr.conditional_duties))
+                for dr in duty_rules
+            ),
+            tuple(fn(r.scope) for r, _status in out_of_force),
+            source,
+        )
+        if HOT_PLAN <= 0:
+            found.run = _compile_plan(source)
+        if len(self._fast_plans) > 65536:
+            self._fast_plans.clear()
+        self._fast_plans[self._dispatch_key(f, pid)] = found
+        return found
+
+    def _specialised(
+        self, cond: Condition, values: Mapping[str, object]
+    ) -> tuple[Evaluator, Folded]:
+        """``cond``'s function where the dispatch facts have ``values`` (``None``: unknown):
+        its leaves on those facts are constants, folded in Kleene logic (a part unknown
+        for every situation of the plan is kept as it is), the rest compiled flat; and
+        the folded condition (or its constant truth). Memoised on the condition and the
+        values of the dispatch facts it reads."""
+        paths = self._reads.get(id(cond))
+        if paths is None:
+            read = {leaf.path for leaf in cond.leaves()}
+            paths = self._reads[id(cond)] = tuple(p for p in self.dispatch if p in read)
+            self._conditions.append(cond)  # kept alive while its id keys the memos
+        if not paths:
+            return cond.fn, cond
+        key = (id(cond), *(values[p] for p in paths))
+        found = self._specialisations.get(key)
+        if found is None:
+            constant, folded = _fold(cond, values)
+            if constant:
+                found = (_CONSTANTS[folded], folded)
+            elif folded is cond:
+                found = (cond.fn, cond)
+            else:
+                assert isinstance(folded, Leaf | All | Any_)
+                found = (compile_condition(folded), folded)
+            self._specialisations[key] = found
+        return found
+
+    @staticmethod
+    def _examine(fast: _FastPlan, f: Facts, explain: bool) -> tuple[object, ...] | None:
+        """The truth of each condition of the plan read (in the plan's order), which with
+        the plan fixes the steps; ``None`` when a rule is still open (the generic form of
+        a plan's compiled function, :func:`_compile_plan`)."""
+        defeaters, verdict_rules, duty_rules = fast.defeaters, fast.verdicts, fast.duties
+        # The truth of each condition read, in order: with the plan, it fixes the steps.
+        code: list[bool | None] = []
+        push = code.append
+        defeated = maybe = _NONE
+        for fn, defeats in defeaters:
+            v = fn(f)
+            push(v)
+            if v is True:
+                defeated = defeated | defeats
+            elif v is None:
+                maybe = maybe | defeats
+        if explain:
+            for fn in fast.out_of_force:
+                push(fn(f))
+        failed: list[tuple[Evaluator, ...]] | None = None
+        # After the loop, ``reads`` and ``presumptions`` are the winner's.
+        for fn, rid, scope, reads, failure, presumptions in verdict_rules:  # noqa: B007
+            v = fn(f)
+            push(v)
+            if v is True:
+                if rid in defeated:
+                    if failed is None:
+                        failed = []
+                    failed.append(failure)
+                    continue
+                if rid in maybe:
+                    return None
+                break
+            if v is None:
+                return None
+            if scope is not None:
+                s = scope(f)
+                push(s)
+                if s is True:
+                    if failed is None:
+                        failed = []
+                    failed.append(failure)
+        else:
+            return None
+        for fn in reads:
+            push(fn(f))
+        if failed is not None:
+            for conds in failed:
+                for fn in conds:
+                    push(fn(f))
+        for fn, conditional in duty_rules:
+            v = fn(f)
+            push(v)
+            if v is True:
+                for c in conditional:
+                    push(c(f))
+        # Which of the winner's declared presumptions rest on an unknown fact
+        # (``evaluator.presumed``).
+        if presumptions:
+            get = f.get
+            for p in presumptions:
+                push(get(p) is None)
+        return tuple(code)
+
     def evaluate(self, situation: Situation, *, explain: bool = True) -> Decision:
         """Decide ``situation``: the same decision as ``evaluator.evaluate``.
 
-        Without an open rule, the decision depends only on the plan, the rules' truth
-        values (the steps), the facts what goes out reads, the derivations, the period
-        and the language: those key an immutable payload built once by
-        ``_evaluate_full``; a rule still open goes through ``_evaluate_full``."""
-        facts = situation.facts
+        Without an open rule, the decision depends only on the plan, the truth values
+        of the conditions it reads (in the plan's order), the facts what goes out
+        reads, the derivations and the period: those key an immutable payload built
+        once by ``_evaluate_full``; a rule still open goes through ``_evaluate_full``.
+        The decision copies the payload into its own lists only when they are read
+        (:class:`_LazyDecision`); no text is made here (the language is not read)."""
+        facts = situation._facts
         date = situation.date
         given = facts.get("as_known_on")
         known = given if isinstance(given, dt.date) else _today()
@@ -395,112 +689,61 @@ class CompiledRuleBase:
                 self._epoch(date),
                 self._reading_epoch(known),
             )
-        pid, edate, eknown = periods
-        f, derived = self._derive(facts)
-        get = f.get
-        plan = self._plans.get((*map(get, self.dispatch), pid))
-        if plan is None:
-            plan = self.plan(f, date, known)
-        defeaters, verdict_rules, duty_rules, out_of_force = plan
-        steps: list[tuple[Rule, RuleStatus]] = []
-        defeated: set[str] = set()
-        maybe: set[str] = set()
-        for d in defeaters:
-            v = d.effective.fn(f)
-            if v is True:
-                steps.append((d, "fired"))
-                defeated.update(d.defeats)
-            elif v is None:
-                steps.append((d, "pending"))
-                maybe.update(d.defeats)
-        if explain:
-            for r, status in out_of_force:
-                if r.scope.fn(f) is True:
-                    steps.append((r, status))
-        winner: Rule | None = None
-        failed: list[Rule] = []
-        for r in verdict_rules:
-            v = r.effective.fn(f)
-            if v is True:
-                if r.id in defeated:
-                    steps.append((r, "defeated"))
-                    failed.append(r)
-                    continue
-                if r.id in maybe:
-                    return self._evaluate_full(situation, explain=explain)
-                winner = r
-                break
-            if v is None:
+        pid = periods[0]
+        derived = self._derivations.get(self._derive_key(facts))
+        if derived is None:
+            f, derived = self._derive(facts)
+        else:  # (``_derive``, inline) the situation's own facts serve when nothing is added
+            f = {**facts, **derived[1]} if derived[1] else facts
+        fast = self._fast_plans.get(self._dispatch_key(f, pid))
+        if fast is None:
+            fast = self._fast_plan(f, date, known, pid)
+        run = fast.run
+        if run is not None:
+            code = run(f, explain)
+            if code is None:
                 return self._evaluate_full(situation, explain=explain)
-            if r.kind == "exception" and r.scope.fn(f) is True:
-                failed.append(r)
-                steps.append((r, "failed"))
-        if winner is None:
-            return self._evaluate_full(situation, explain=explain)
-        steps.append((winner, "fired"))
-        truths: list[bool] = [c.fn(f) is True for c, _ in winner.narrowing]
-        truths.extend([c.fn(f) is True for c, _ in winner.conditional_duties])
-        for r in failed:
-            truths.extend([c.fn(f) is True for c, _ in r.failure_duties])
-        for dr in duty_rules:
-            if dr.effective.fn(f) is True:
-                steps.append((dr, "fired"))
-                truths.extend([c.fn(f) is True for c, _ in dr.conditional_duties])
-        language = current_language()
-        key = (
-            pid,
-            edate,
-            eknown,
-            tuple(steps),
-            tuple(truths),
-            get("information.categories"),
-            get("information.nature"),
-            get("information.confided"),
-            get("holder.bound_by_secrecy") is True,
-            derived[2],
-            language,
-            # Which of the winner's declared presumptions rest on an unknown fact
-            # (``evaluator.presumed``).
-            tuple([get(p) is None for p, _k in winner.presumptions]) if winner.presumptions else (),
-        )
+        else:
+            fast.uses += 1
+            if fast.uses >= fast.hot:
+                fast.run = _compile_plan(fast.source)
+                if fast.run is None:
+                    fast.uses = -(2**62)  # not compiled: examined rule by rule from now on
+            code = self._examine(fast, f, explain)
+            if code is None:
+                return self._evaluate_full(situation, explain=explain)
+        # What goes out reads the asked categories, the nature, whether they were
+        # confided; penalties whether the holder is bound (``_OUTGOING``).
+        key = (fast.number, explain, periods, code, _outgoing(f), derived[2])
         payload = self._payloads.get(key)
         if payload is None:
-            full = self._evaluate_full(situation, explain=explain)
-            payload = _Payload(full, len(self._payloads), edate)
+            if run is not None:
+                # Seen before the plan was compiled: its payload is under the key of
+                # ``_examine``, which gives the same decision.
+                examined = self._examine(fast, f, explain)
+                payload = self._payloads.get((*key[:3], examined, *key[4:]))
+            if payload is None:
+                full = self._evaluate_full(situation, explain=explain)
+                payload = _Payload(full, len(self._payloads), periods[1])
             if len(self._payloads) > 65536:
                 self._payloads.clear()
             self._payloads[key] = payload
-        ckey = (payload.number, date)
-        citations = self._citation_lists.get(ckey)
-        if citations is None:
-            citations = tuple(
-                Citation(i, label, date, v, since) for i, label, v, since in payload.citations
-            )
-            if len(self._citation_lists) > 65536:
-                self._citation_lists.clear()
-            self._citation_lists[ckey] = citations
-        return Decision(
-            payload.verdict,
-            list(payload.rules),
-            list(citations),
-            list(payload.may),
-            list(payload.never),
-            list(payload.duties),
-            [],
-            None if explain else [],
-            list(payload.verify_keys),
-            date,
-            self.rule_base.version,
-            list(payload.not_modelled),
-            list(payload.penalties),
-            dict(payload.versions),
-            list(payload.presumptions),
-            list(payload.basis),
-            Trace(list(payload.steps), list(derived[0]), dict(payload.defeated_by)),
-            payload.winner,
-            known,
-            _TextRenderer(self, payload, situation, f, language) if explain else None,
-        )
+        d = _LazyDecision.__new__(_LazyDecision)
+        d.verdict = payload.verdict
+        d.date = date
+        d.as_known_on = known
+        d.rule_base_version = self.rule_base.version
+        d.winner = payload.winner
+        d.text_language = None
+        d._payload = payload
+        d._derivations = derived[0]
+        if explain:
+            d.text = None
+            d.renderer = _TextRenderer(self, payload, situation, f)
+        else:
+            d.text = []
+            d.renderer = None
+        return d
 
     def _missing_key(
         self, situation: Situation, date: dt.date, known: dt.date
@@ -649,7 +892,6 @@ class CompiledRuleBase:
                 duties.extend(dr.duties)
                 duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
 
-        language = current_language()
         tkey = (
             *[(r.id, status) for r, status in steps],
             None,
@@ -659,7 +901,6 @@ class CompiledRuleBase:
             *self._period_ids[(date, known)],
             verdict,
             f.get("holder.bound_by_secrecy") is True,
-            language,
             *rules,
         )
         tail = self._tails.get(tkey)
@@ -691,7 +932,7 @@ class CompiledRuleBase:
             date=date,
             rule_base_version=self.rule_base.version,
             as_known_on=known,
-            not_modelled=list(notes),
+            not_modelled_keys=list(notes),
             penalties=list(penalties),
             presumptions=presumptions,
             trace=trace,
@@ -718,7 +959,8 @@ class CompiledRuleBase:
         """Citations (without their date), keys of the notes to verify, not-modelled notes,
         penalties and the legal basis (``evaluator.rule_basis``): they depend only
         on the steps, the rules, the verdict, the derivations, the date, the reading day,
-        whether the holder is bound and the language (memoised on those by ``evaluate``)."""
+        whether the holder is bound (memoised on those by ``evaluate``). No text: the
+        not-modelled notes are catalogue keys, rendered when read."""
         cited_rules = tuple(
             r for r, status in steps if status in ("fired", "failed", "pending", "defeated")
         )
@@ -726,17 +968,13 @@ class CompiledRuleBase:
             r.annulment.by for r, status in steps if status == "annulled" and r.annulment
         )
         edate, eknown = self._epoch(date), None if known is None else self._reading_epoch(known)
-        language = current_language()
         cited = self._citations(cited_rules, derivations, annulments, date, known, edate, eknown)
         from depositaire.engine.coverage import not_modelled_keys
-        from depositaire.messages import t
 
-        nkey = (tuple(rules), language)
+        nkey = tuple(rules)
         notes = self._notes.get(nkey)
         if notes is None:
-            notes = self._notes[nkey] = tuple(
-                t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)
-            )
+            notes = self._notes[nkey] = not_modelled_keys(rules)
         pkey = (nkey, verdict, f.get("holder.bound_by_secrecy") is True, edate)
         penalties = self._penalties.get(pkey)
         if penalties is None:
@@ -824,9 +1062,11 @@ class _Payload:
     __slots__ = (
         "basis",
         "citations",
+        "dated",
         "defeated_by",
         "duties",
         "epoch",
+        "failed",
         "may",
         "never",
         "not_modelled",
@@ -852,13 +1092,73 @@ class _Payload:
         self.verify_keys = tuple(d.verify_keys)
         self.presumptions = tuple(d.presumptions)
         self.basis = tuple(d.basis)
-        self.not_modelled = tuple(d.not_modelled)
+        self.not_modelled = tuple(d.not_modelled_keys)
         self.penalties = tuple(d.penalties)
         self.steps = tuple(d.trace.steps)
         self.defeated_by = dict(d.trace.defeated_by)
         self.winner = d.winner
         self.number = number
         self.epoch = epoch
+        winner = d.winner
+        #: Whether the explanation names the dates (``_TextRenderer``).
+        self.dated = any(s in ("not_in_force", "annulled") for _r, s in self.steps) or (
+            winner is not None and (winner.annulment is not None or winner.known_from is not None)
+        )
+        self.failed = tuple(r for r, s in self.steps if s == "failed")
+
+
+def _citations_of(d: _LazyDecision) -> list[Citation]:
+    date = d.date
+    return [Citation(i, label, date, v, since) for i, label, v, since in d._payload.citations]
+
+
+#: How a fast decision makes each field it shares with others, when first read.
+_LAZY_FIELDS: dict[str, Callable[[_LazyDecision], Any]] = {
+    "rules": lambda d: list(d._payload.rules),
+    "citations": _citations_of,
+    "may_disclose": lambda d: list(d._payload.may),
+    "never_disclose": lambda d: list(d._payload.never),
+    "duties": lambda d: list(d._payload.duties),
+    "missing": lambda d: [],
+    "verify_keys": lambda d: list(d._payload.verify_keys),
+    "not_modelled_keys": lambda d: list(d._payload.not_modelled),
+    "penalties": lambda d: list(d._payload.penalties),
+    "rule_versions": lambda d: dict(d._payload.versions),
+    "presumptions": lambda d: list(d._payload.presumptions),
+    "basis": lambda d: list(d._payload.basis),
+    "trace": lambda d: Trace(
+        list(d._payload.steps), list(d._derivations), dict(d._payload.defeated_by)
+    ),
+}
+_COMPARED = tuple(f.name for f in dataclasses.fields(Decision) if f.compare)
+
+
+class _LazyDecision(Decision):
+    """A decision of the fast path (:meth:`CompiledRuleBase.evaluate`): the fields it
+    shares with every decision of the same payload are made (its own lists, from the
+    payload's tuples) when first read; it is then a decision like any other."""
+
+    __slots__ = ("_derivations", "_payload")
+
+    _payload: _Payload
+    _derivations: tuple[Derivation, ...]
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a field not set yet (an empty slot).
+        make = _LAZY_FIELDS.get(name)
+        if make is None:
+            raise AttributeError(name)
+        value = make(self)
+        setattr(self, name, value)
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to a decision built by hand or by the reference with the same fields.
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in _COMPARED)
+
+    __hash__ = None  # type: ignore[assignment]  # as a Decision: mutable, not hashable
 
 
 class _TextRenderer:
@@ -869,12 +1169,7 @@ class _TextRenderer:
     __slots__ = ("compiled", "f", "payload", "situation")
 
     def __init__(
-        self,
-        compiled: CompiledRuleBase,
-        payload: _Payload,
-        situation: Situation,
-        f: Facts,
-        _language: str,
+        self, compiled: CompiledRuleBase, payload: _Payload, situation: Situation, f: Facts
     ) -> None:
         self.compiled = compiled
         self.payload = payload
@@ -886,22 +1181,16 @@ class _TextRenderer:
 
         payload = self.payload
         f = self.f
-        winner = payload.winner
-        dated = any(s in ("not_in_force", "annulled") for _r, s in payload.steps) or (
-            winner is not None and (winner.annulment is not None or winner.known_from is not None)
-        )
         key = (
             payload.number,
-            (decision.date, decision.as_known_on) if dated else payload.epoch,
+            (decision.date, decision.as_known_on) if payload.dated else payload.epoch,
             current_language(),  # set by ``Decision.explanation``
             f.get("person.deceased") is True,
             f.get("danger.exists") is None,
             f.get("request.kind") == "own_initiative_report",
-            tuple(
-                id(next(iter(r.effective.failing(f)), None))
-                for r, s in payload.steps
-                if s == "failed"
-            ),
+            tuple([id(next(iter(r.effective.failing(f)), None)) for r in payload.failed])
+            if payload.failed
+            else (),
         )
         texts = self.compiled._texts
         found = texts.get(key)
@@ -962,6 +1251,25 @@ def _any_values(law: LawPackage, path: str) -> tuple[object, ...]:
 _ANY: dict[tuple[LawPackage, str], tuple[object, ...]] = {}
 
 
+def _reader(
+    paths: Sequence[str], given: Sequence[str], *, extra: bool = False
+) -> Callable[..., tuple[object, ...]]:
+    """A function of the facts (and, with ``extra``, one more value) that gives the tuple
+    of the values of ``paths``, whether each of ``given`` is given, and the extra value:
+    the key of a memo, read without a loop. The source is made of the law's fact paths
+    only (``repr``), as :func:`conditions.compile_condition` makes its functions."""
+    items = [f"get({p!r})" for p in paths] + [f"{p!r} in f" for p in given]
+    if extra:
+        items.append("extra")
+    args = "f, extra" if extra else "f"
+    values = f"({', '.join(items)},)" if items else "()"
+    source = f"def read({args}):\n    get = f.get\n    return {values}\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<memo key>", "exec"), namespace)  # noqa: S102 - see above
+    read: Callable[..., tuple[object, ...]] = namespace["read"]
+    return read
+
+
 _COMPILED: dict[tuple[int, int], CompiledRuleBase] = {}
 #: Facts what a rule lets out reads by value, not by class (``evaluator.disclosure``).
 _EXACT = frozenset({"information.categories", "information.nature", "information.confided"})
@@ -990,3 +1298,140 @@ def compiled(rule_base: RuleBase, provisions: Provisions) -> CompiledRuleBase:
         found = CompiledRuleBase(rule_base, provisions)
         _COMPILED[key] = found
     return found
+
+
+#: The facts what goes out reads besides the rules' conditions (the asked categories, the
+#: nature, whether they were confided: ``evaluator.disclosure``) and whether the holder
+#: is bound (penalties): part of the key of a fast decision's payload.
+_outgoing = _reader(
+    (
+        "information.categories",
+        "information.nature",
+        "information.confided",
+        "holder.bound_by_secrecy",
+    ),
+    (),
+)
+
+
+PlanFunction = Callable[[Facts, bool], tuple[object, ...] | None]
+
+
+def _leaf_count(source: _PlanSource) -> int:
+    """How many leaves the conditions of a plan have (what compiling it costs)."""
+
+    def n(folded: Folded) -> int:
+        return sum(1 for _ in folded.leaves()) if isinstance(folded, Leaf | All | Any_) else 0
+
+    defeaters, verdicts, duties, out_of_force = source
+    total = sum(n(d) for d, _ in defeaters) + sum(n(o) for o in out_of_force)
+    for effective, _rid, scope, reads, failure, _p in verdicts:
+        total += n(effective) + (n(scope[0]) if scope else 0)
+        total += sum(map(n, reads)) + sum(map(n, failure))
+    for effective, conditional in duties:
+        total += n(effective) + sum(map(n, conditional))
+    return total
+
+
+def _compile_plan(source: _PlanSource) -> PlanFunction | None:
+    """One Python function for a plan used often: what :meth:`CompiledRuleBase._examine`
+    does with the plan's rules, with every condition (dispatch facts folded in) written
+    inline. It gives the truth of each condition at a fixed place (``0``: not read) after
+    a marker, so its keys never meet those of ``_examine``; ``None`` when a rule is still
+    open. The source is made of the rule base's own conditions only, as
+    :func:`conditions.compile_condition` makes its functions. ``None`` if Python cannot
+    compile it (the plan is then examined rule by rule)."""
+    defeaters, verdicts, duties, out_of_force = source
+    emitter = _Emitter()
+    lines = emitter.lines
+    lines += ["def run(f, explain):", "    get = f.get"]
+
+    def cond(folded: Folded, target: str, indent: int) -> None:
+        if isinstance(folded, Leaf | All | Any_):
+            emitter.emit(folded, target, indent)
+        else:
+            lines.append(f"{'    ' * indent}{target} = {folded!r}")
+
+    for j, (d, _defeats) in enumerate(defeaters):
+        cond(d, f"D_{j}", 1)
+    if out_of_force:
+        lines.append("    if explain:")
+        for i, o in enumerate(out_of_force):
+            cond(o, f"O_{i}", 2)
+        lines.append(f"        OO = ({''.join(f'O_{i}, ' for i in range(len(out_of_force)))})")
+        lines.append("    else:")
+        lines.append("        OO = None")
+    else:
+        lines.append("    OO = None")
+    n = len(verdicts)
+    for k in range(n):
+        lines.append(f"    V_{k} = S_{k} = 0")
+    lines.append("    W = -1")
+    lines.append("    while True:")
+    for k, (effective, rid, scope, _reads, _failure, _presumptions) in enumerate(verdicts):
+        cond(effective, f"V_{k}", 2)
+        defeated = [f"D_{j} is True" for j, (_d, ds) in enumerate(defeaters) if rid in ds]
+        maybe = [f"D_{j} is None" for j, (_d, ds) in enumerate(defeaters) if rid in ds]
+        lines.append(f"        if V_{k} is True:")
+        if defeated:
+            lines.append(f"            if {' or '.join(defeated)}:")
+            lines.append("                pass")
+            lines.append(f"            elif {' or '.join(maybe)}:")
+            lines.append("                return None")
+            lines.append("            else:")
+            lines.append(f"                W = {k}")
+            lines.append("                break")
+        else:
+            lines.append(f"            W = {k}")
+            lines.append("            break")
+        lines.append(f"        elif V_{k} is None:")
+        lines.append("            return None")
+        if scope is not None:
+            lines.append("        else:")
+            cond(scope[0], f"S_{k}", 3)
+    lines.append("        return None")
+    lines.append("    T = ()")
+    for k, (_e, _rid, _scope, reads, _failure, presumptions) in enumerate(verdicts):
+        if not reads and not presumptions:
+            continue
+        lines.append(f"    if W == {k}:")
+        names = []
+        for i, r in enumerate(reads):
+            cond(r, f"R_{k}_{i}", 2)
+            names.append(f"R_{k}_{i}")
+        names += [f"(get({p!r}) is None)" for p in presumptions]
+        lines.append(f"        T = ({''.join(x + ', ' for x in names)})")
+    outs = [f"D_{j}" for j in range(len(defeaters))] + ["OO"]
+    outs += [x for k in range(n) for x in (f"V_{k}", f"S_{k}")] + ["W", "T"]
+    for k, (_e, _rid, _scope, _reads, failure, _p) in enumerate(verdicts):
+        if not failure:
+            continue
+        lines.append(f"    if (V_{k} is True and W != {k}) or S_{k} is True:")
+        for i, c in enumerate(failure):
+            cond(c, f"X_{k}_{i}", 2)
+        lines.append(f"        X_{k} = ({''.join(f'X_{k}_{i}, ' for i in range(len(failure)))})")
+        lines.append("    else:")
+        lines.append(f"        X_{k} = 0")
+        outs.append(f"X_{k}")
+    for j, (effective, conditional) in enumerate(duties):
+        cond(effective, f"U_{j}", 1)
+        outs.append(f"U_{j}")
+        if conditional:
+            lines.append(f"    if U_{j} is True:")
+            for i, c in enumerate(conditional):
+                cond(c, f"K_{j}_{i}", 2)
+            lines.append(
+                f"        K_{j} = ({''.join(f'K_{j}_{i}, ' for i in range(len(conditional)))})"
+            )
+            lines.append("    else:")
+            lines.append(f"        K_{j} = 0")
+            outs.append(f"K_{j}")
+    lines.append(f"    return ('plan', {', '.join(outs)})")
+    namespace: dict[str, Any] = dict(emitter.constants)
+    try:
+        code = compile("\n".join(lines) + "\n", "<plan>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):  # too deeply nested for Python
+        return None
+    exec(code, namespace)  # noqa: S102 - see above
+    run: PlanFunction = namespace["run"]
+    return run

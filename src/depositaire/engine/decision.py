@@ -97,8 +97,9 @@ class Decision:
     verify_keys: list[str]
     date: dt.date
     rule_base_version: str
-    #: French notes: declared not-modelled statements of the sources bearing on the rules.
-    not_modelled: list[str] = field(default_factory=list)
+    #: Catalogue keys (``not_modelled.items.<key>``) of the declared not-modelled
+    #: statements of the sources bearing on the rules; rendered by :attr:`not_modelled`.
+    not_modelled_keys: list[str] = field(default_factory=list)
     #: Ids of what the holder risks (``penalties.<id>``), as in force on ``date``.
     penalties: list[str] = field(default_factory=list)
     #: Dated versions that decided under a contract id: ``{contract id: version id}``
@@ -147,6 +148,13 @@ class Decision:
         self.text_language = None
 
     @property
+    def not_modelled(self) -> list[str]:
+        """The not-modelled notes in the active language (rendered when read)."""
+        from depositaire.messages import t
+
+        return [t(f"not_modelled.items.{key}") for key in self.not_modelled_keys]
+
+    @property
     def to_verify(self) -> list[str]:
         """The "to verify" notes in the active language: each cited provision's, then the
         rules' own."""
@@ -161,7 +169,14 @@ class Decision:
         return list(dict.fromkeys(notes))
 
     def to_dict(self) -> dict[str, Any]:
-        """The contract's JSON form (plus ``to_verify``, ``date``, ``rule_base_version``)."""
+        """The contract's JSON form (plus ``to_verify``, ``date``, ``rule_base_version``),
+        rendered in the active language, read once for the whole rendering."""
+        from depositaire.messages import one_language
+
+        with one_language():
+            return self._to_dict()
+
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict,
             "rules": list(self.rules),
@@ -175,7 +190,7 @@ class Decision:
             "date": self.date.isoformat(),
             "as_known_on": (self.as_known_on or self.date).isoformat(),
             "rule_base_version": self.rule_base_version,
-            "not_modelled": list(self.not_modelled),
+            "not_modelled": self.not_modelled,
             "penalties": list(self.penalties),
             "rule_versions": dict(self.rule_versions),
             "presumptions": [{"rule": r, "fact": p} for r, p, _key in self.presumptions],

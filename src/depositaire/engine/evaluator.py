@@ -244,9 +244,7 @@ def evaluate(
         cited_rules, tuple(derivations), provisions, date, known, annulments
     )
     from depositaire.engine.coverage import not_modelled_keys
-    from depositaire.messages import t
 
-    not_modelled = [t(f"not_modelled.items.{k}") for k in not_modelled_keys(rules)]
     penalties = rule_base.law.penalties_for(rules, verdict, f, date)
     # A dated version decides under its contract id (situation.md); which one, in
     # ``rule_versions``.
@@ -269,7 +267,7 @@ def evaluate(
         rule_base_version=rule_base.version,
         as_known_on=known,
         basis=rule_basis(rule_base, rules, citations),
-        not_modelled=not_modelled,
+        not_modelled_keys=list(not_modelled_keys(rules)),
         penalties=penalties,
         presumptions=presumptions,
         trace=trace,

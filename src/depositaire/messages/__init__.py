@@ -140,10 +140,13 @@ def one_language() -> Iterator[None]:
     if _PINNED.get() is not None:
         yield
         return
-    token = _PINNED.set(catalogue(_ACTIVE.get() or current_language()))
+    language = _ACTIVE.get() or default_language()
+    token = _PINNED.set(catalogue(language))
+    active = _ACTIVE.set(language)  # what ``current_language`` answers inside, read once
     try:
         yield
     finally:
+        _ACTIVE.reset(active)
         _PINNED.reset(token)
 
 
