@@ -256,6 +256,9 @@ def measure(args: argparse.Namespace, base: str | None) -> int:
         day.show_queries = set(args.queries)
         login(day, "charge.0")
         one_round(day, "")  # warm-up: imports, rule base, catalogue, fonts
+        from depositaire.web.ops.warmup import freeze
+
+        freeze()  # as `serve` does after its warm-up (ops/warmup.py)
         day.cpu.clear()
         day.queries.clear()
         day.measuring = True
