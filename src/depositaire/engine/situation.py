@@ -220,14 +220,15 @@ class _Checks:
                 self.top[path] = check(spec)
 
 
-_CHECKS: dict[int, tuple[LawPackage, _Checks]] = {}
+#: Each law's checks (a law package is hashed by identity).
+_CHECKS: dict[LawPackage, _Checks] = {}
 
 
 def _checks_of(law: LawPackage) -> _Checks:
-    entry = _CHECKS.get(id(law))
-    if entry is None or entry[0] is not law:
-        entry = _CHECKS[id(law)] = (law, _Checks(law))
-    return entry[1]
+    checks = _CHECKS.get(law)
+    if checks is None:
+        checks = _CHECKS[law] = _Checks(law)
+    return checks
 
 
 #: Today's date and the span of time (seconds since the epoch) it lasts, local time.
@@ -330,7 +331,7 @@ def parse_situation(
     against the facts ``law`` declares (default: the default law's)."""
     declared = _law_of(law)
     if data.__class__ is dict and data:
-        fast = _fast_parse(data, _checks_of(declared))
+        fast = _fast_parse(data, _CHECKS.get(declared) or _checks_of(declared))
         if fast is not None:
             facts, date = fast
             return Situation._adopt(facts, date or today or _today(), law)
