@@ -9,8 +9,10 @@ lists the accepted values, in French, from the message catalogue.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -46,6 +48,18 @@ class Situation(Mapping[str, FactValue]):
         self.date = date
         #: The law whose facts these are (None: the default law).
         self._law = law
+
+    @classmethod
+    def _adopt(
+        cls, facts: dict[str, FactValue], date: dt.date, law: LawPackage | None
+    ) -> Situation:
+        """A situation over ``facts``, a dict the caller just built and hands over."""
+        self = cls.__new__(cls)
+        facts["date"] = date
+        self._facts = facts
+        self.date = date
+        self._law = law
+        return self
 
     def __getitem__(self, path: str) -> FactValue:
         return self._facts[path]
@@ -104,9 +118,16 @@ class Situation(Mapping[str, FactValue]):
 def _law_of(law: LawPackage | None) -> LawPackage:
     if law is not None:
         return law
+    return _default_law()()
+
+
+@functools.cache
+def _default_law() -> Callable[[], LawPackage]:
+    """:func:`~depositaire.engine.discovery.default_law`, imported once (late: it imports
+    this module)."""
     from depositaire.engine.discovery import default_law
 
-    return default_law()
+    return default_law
 
 
 def _accepted(values: tuple[str, ...]) -> str:
@@ -163,19 +184,171 @@ def _parse_date(value: object, path: str) -> dt.date:
     raise SituationError(t("error.bad_date", path=path, value=value), path)
 
 
+#: How the fast path checks a fact: the value's exact class and the accepted values
+#: (enumerations and booleans), a list of values, a date, the situation's own date.
+_LIST, _DATE, _SITUATION_DATE = 0, 1, 2
+_BOOLS: frozenset[bool] = frozenset((True, False))
+#: One fact's check: (dotted path, the value's class or a kind above, accepted values).
+_Check = tuple[str, type | int, frozenset[Any]]
+
+
+class _Checks:
+    """A law's facts arranged for the fast path of :func:`parse_situation`: for each
+    group, its sub-keys; for each top-level key, its check (built once per law)."""
+
+    __slots__ = ("groups", "top")
+
+    def __init__(self, law: LawPackage) -> None:
+        def check(spec: FactSpec) -> _Check:
+            if spec.path == "date":
+                return (spec.path, _SITUATION_DATE, frozenset())
+            if spec.type == "bool":
+                return (spec.path, bool, _BOOLS)
+            if spec.type == "enum":
+                return (spec.path, str, spec.value_set)
+            if spec.type == "enum_list":
+                return (spec.path, _LIST, spec.value_set)
+            return (spec.path, _DATE, frozenset())
+
+        self.groups: dict[str, dict[str, _Check]] = {group: {} for group in law.groups}
+        self.top: dict[str, _Check] = {}
+        for path, spec in law.facts.items():
+            group, _, sub = path.partition(".")
+            if sub and group in self.groups:
+                self.groups[group][sub] = check(spec)
+            if path not in self.groups:
+                self.top[path] = check(spec)
+
+
+#: Each law's checks (a law package is hashed by identity).
+_CHECKS: dict[LawPackage, _Checks] = {}
+
+
+def _checks_of(law: LawPackage) -> _Checks:
+    checks = _CHECKS.get(law)
+    if checks is None:
+        checks = _CHECKS[law] = _Checks(law)
+    return checks
+
+
+#: Today's date and the span of time (seconds since the epoch) it lasts, local time.
+_TODAY: tuple[dt.date, float, float] = (dt.date.min, 0.0, 0.0)
+
+
+def _today() -> dt.date:
+    """``date.today()``, read again only when the cached day is over."""
+    global _TODAY
+    now = time.time()
+    day, start, end = _TODAY
+    if start <= now < end:
+        return day
+    day = dt.date.fromtimestamp(now)
+    start = dt.datetime.combine(day, dt.time()).timestamp()
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).timestamp()
+    _TODAY = (day, start, end)
+    return day
+
+
+#: What :func:`_fast_value` returns for a value the fast path leaves to the full validator.
+_UNSURE: Any = object()
+
+
+def _fast_value(kind: type | int, accepted: frozenset[Any], item: Any) -> Any:
+    """A value that is not of the plain class of its fact (a list, a date), or
+    ``_UNSURE`` when it is not plainly valid."""
+    if item.__class__ is kind:
+        return item if item in accepted else _UNSURE
+    if kind is _LIST:
+        if item.__class__ is not list:
+            return _UNSURE
+        for entry in item:
+            if entry.__class__ is not str or entry not in accepted:
+                return _UNSURE
+        return frozenset(item)
+    if kind is _DATE or kind is _SITUATION_DATE:
+        if item.__class__ is dt.date:
+            return item
+        if item.__class__ is str:
+            try:
+                return dt.date.fromisoformat(item.strip())
+            except ValueError:
+                return _UNSURE
+    return _UNSURE
+
+
+def _fast_parse(
+    data: dict[Any, Any], checks: _Checks
+) -> tuple[dict[str, FactValue], dt.date | None] | None:
+    """The facts of well-formed input, or ``None`` at the first thing that is not plainly
+    valid (the full validator then decides, and words the error if there is one)."""
+    facts: dict[str, Any] = {}
+    date: dt.date | None = None
+    groups, top = checks.groups, checks.top
+    sub: Any
+    item: Any
+    for key, value in data.items():
+        subs = groups.get(key)
+        if subs is None:
+            check = top.get(key)
+            if check is None:
+                return None
+            if value is None:
+                continue
+            path, kind, accepted = check
+            item = _fast_value(kind, accepted, value)
+            if item is _UNSURE:
+                return None
+            if kind is _SITUATION_DATE:
+                date = item
+            else:
+                facts[path] = item
+            continue
+        if value is None:
+            continue
+        if value.__class__ is not dict:
+            return None
+        for sub, item in value.items():
+            check = subs.get(sub)
+            if check is None:
+                return None
+            if item is None:
+                continue
+            path, kind, accepted = check
+            if item.__class__ is kind and item in accepted:  # the common case, inline
+                facts[path] = item
+                continue
+            item = _fast_value(kind, accepted, item)
+            if item is _UNSURE:
+                return None
+            facts[path] = item
+    return facts, date
+
+
 def parse_situation(
     data: object, *, today: dt.date | None = None, law: LawPackage | None = None
 ) -> Situation:
     """Validate the contract's nested mapping and flatten it into a :class:`Situation`,
     against the facts ``law`` declares (default: the default law's)."""
+    declared = _law_of(law)
+    if data.__class__ is dict and data:
+        fast = _fast_parse(data, _CHECKS.get(declared) or _checks_of(declared))
+        if fast is not None:
+            facts, date = fast
+            return Situation._adopt(facts, date or today or _today(), law)
+    return _parse_fully(data, today=today, declared=declared, law=law)
+
+
+def _parse_fully(
+    data: object, *, today: dt.date | None, declared: LawPackage, law: LawPackage | None
+) -> Situation:
+    """Every check, in the order of the input: the first problem found is the one named."""
     if data is None or data == {} or data == "":
         raise SituationError(t("error.empty"))
     if not isinstance(data, Mapping):
         raise SituationError(t("error.not_mapping", kind=type(data).__name__))
-    declared = _law_of(law)
     FACTS, GROUPS = declared.facts, declared.groups
     facts: dict[str, FactValue] = {}
-    date = today or dt.date.today()
+    date = today or _today()
     # The lists of accepted keys are built only for an error message.
     for key, value in data.items():
         key = str(key)
@@ -206,7 +379,7 @@ def parse_situation(
             raise SituationError(
                 t("error.unknown_key", path=key, accepted=", ".join(top_level)), key
             )
-    return Situation(facts, date, law)
+    return Situation._adopt(facts, date, law)
 
 
 class _StrictLoader(yaml.SafeLoader):
