@@ -162,3 +162,58 @@ def test_a_plan_is_compiled_only_once_its_use_pays_for_it():
     assert plan.run is None
     fast.evaluate(situation)
     assert plan.run is not None
+
+
+#: Holder and recipient only: undetermined, with facts ``missing``.
+NEARLY_EMPTY = {
+    "holder": {"role": "social_worker", "institution": "cpas"},
+    "recipient": {"kind": "external_professional"},
+    "date": "2026-11-23",
+}
+
+
+def _counting_full(monkeypatch, fast: CompiledRuleBase) -> list[int]:
+    built: list[int] = []
+    real = fast._evaluate_full
+    monkeypatch.setattr(fast, "_evaluate_full", lambda *a, **k: built.append(1) or real(*a, **k))
+    return built
+
+
+def test_an_undetermined_decision_is_built_once_then_shared(monkeypatch):
+    fast = _fresh()
+    built = _counting_full(monkeypatch, fast)
+    situation = parse_situation(NEARLY_EMPTY)
+    want = evaluate(situation, default_rule_base(), default_provisions())
+    assert want.verdict == "undetermined" and want.missing
+    first = fast.evaluate(situation)
+    assert built == [1]
+    first.missing.append("changed")  # the decision's own list, not the shared payload's
+    got = fast.evaluate(situation)
+    assert built == [1]
+    assert got.explanation == want.explanation
+    assert got == want and want == got
+    assert got.trace == want.trace
+    assert got.to_dict() == want.to_dict()
+
+
+def test_situations_alike_but_for_the_day_share_the_payload_with_their_own_dates(monkeypatch):
+    fast = _fresh()
+    built = _counting_full(monkeypatch, fast)
+    for day in ("2026-11-23", "2026-11-24"):
+        situation = parse_situation({**NEARLY_EMPTY, "date": day})
+        want = evaluate(situation, default_rule_base(), default_provisions()).to_dict()
+        got = fast.evaluate(situation).to_dict()
+        assert got == want and {c["valid_on"] for c in got["citations"]} == {day}
+    assert built == [1]
+
+
+def test_a_memo_cleared_when_full_gives_no_old_number_again():
+    """The explanations are memoised on the payload's number: a payload made after the
+    payloads were cleared must not take the number of one whose text is memoised."""
+    fast = _fresh()
+    police = fast.evaluate(parse_situation(POLICE))
+    assert police.explanation
+    fast._payloads.clear()  # as when full
+    consultation = parse_situation(CONSULTATION)
+    want = evaluate(consultation, default_rule_base(), default_provisions()).explanation
+    assert fast.evaluate(consultation).explanation == want

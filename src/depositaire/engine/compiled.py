@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -283,6 +284,12 @@ class CompiledRuleBase:
         self._disclosures = {}
         self._derivations: dict[tuple[object, ...], Any] = {}
         self._payloads: dict[tuple[object, ...], _Payload] = {}
+        # Decisions with a rule still open (``_open_payload``).
+        self._open_payloads: dict[tuple[object, ...], _Payload] = {}
+        # Numbers of plans, derivations and payloads, never given twice (a memo that is
+        # cleared when full must not let a new entry take an old one's number: the
+        # number keys other memos).
+        self._numbers = itertools.count()
         self._texts: dict[tuple[object, ...], tuple[str, ...]] = {}
         self._edges = _edges(rule_base, provisions)
         self._reading_edges = _edges(rule_base, provisions, reading=True)
@@ -495,7 +502,7 @@ class CompiledRuleBase:
         if found is None:
             full, notes = self.rule_base.law.derive(facts)
             added = {p: v for p, v in full.items() if p not in facts}
-            found = (tuple(notes), added, len(self._derivations))
+            found = (tuple(notes), added, next(self._numbers))
             if len(self._derivations) > 65536:
                 self._derivations.clear()
             self._derivations[key] = found
@@ -546,7 +553,7 @@ class CompiledRuleBase:
             tuple(fold(r.scope) for r, _status in out_of_force),
         )
         found = _FastPlan(
-            len(self._fast_plans),
+            next(self._numbers),
             tuple((fn(d.effective), frozenset(d.defeats)) for d in defeaters),
             tuple(
                 (
@@ -674,7 +681,8 @@ class CompiledRuleBase:
         Without an open rule, the decision depends only on the plan, the truth values
         of the conditions it reads (in the plan's order), the facts what goes out
         reads, the derivations and the period: those key an immutable payload built
-        once by ``_evaluate_full``; a rule still open goes through ``_evaluate_full``.
+        once by ``_evaluate_full``; with a rule still open, the classes of every fact's
+        value key it instead (``_open_payload``).
         The decision copies the payload into its own lists only when they are read
         (:class:`_LazyDecision`); no text is made here (the language is not read)."""
         facts = situation._facts
@@ -701,8 +709,6 @@ class CompiledRuleBase:
         run = fast.run
         if run is not None:
             code = run(f, explain)
-            if code is None:
-                return self._evaluate_full(situation, explain=explain)
         else:
             fast.uses += 1
             if fast.uses >= fast.hot:
@@ -710,24 +716,26 @@ class CompiledRuleBase:
                 if fast.run is None:
                     fast.uses = -(2**62)  # not compiled: examined rule by rule from now on
             code = self._examine(fast, f, explain)
-            if code is None:
-                return self._evaluate_full(situation, explain=explain)
-        # What goes out reads the asked categories, the nature, whether they were
-        # confided; penalties whether the holder is bound (``_OUTGOING``).
-        key = (fast.number, explain, periods, code, _outgoing(f), derived[2])
-        payload = self._payloads.get(key)
-        if payload is None:
-            if run is not None:
-                # Seen before the plan was compiled: its payload is under the key of
-                # ``_examine``, which gives the same decision.
-                examined = self._examine(fast, f, explain)
-                payload = self._payloads.get((*key[:3], examined, *key[4:]))
+        payload: _Payload | None
+        if code is None:
+            payload = self._open_payload(situation, fast, explain, periods, f, derived)
+        else:
+            # What goes out reads the asked categories, the nature, whether they were
+            # confided; penalties whether the holder is bound (``_OUTGOING``).
+            key = (fast.number, explain, periods, code, _outgoing(f), derived[2])
+            payload = self._payloads.get(key)
             if payload is None:
-                full = self._evaluate_full(situation, explain=explain)
-                payload = _Payload(full, len(self._payloads), periods[1])
-            if len(self._payloads) > 65536:
-                self._payloads.clear()
-            self._payloads[key] = payload
+                if run is not None:
+                    # Seen before the plan was compiled: its payload is under the key of
+                    # ``_examine``, which gives the same decision.
+                    examined = self._examine(fast, f, explain)
+                    payload = self._payloads.get((*key[:3], examined, *key[4:]))
+                if payload is None:
+                    full = self._evaluate_full(situation, explain=explain)
+                    payload = _Payload(full, next(self._numbers), periods[1])
+                if len(self._payloads) > 65536:
+                    self._payloads.clear()
+                self._payloads[key] = payload
         d = _LazyDecision.__new__(_LazyDecision)
         d.verdict = payload.verdict
         d.date = date
@@ -744,6 +752,44 @@ class CompiledRuleBase:
             d.text = []
             d.renderer = None
         return d
+
+    def _open_payload(
+        self,
+        situation: Situation,
+        fast: _FastPlan,
+        explain: bool,
+        periods: tuple[int, int, int],
+        f: Facts,
+        derived: Any,
+    ) -> _Payload:
+        """The payload of a decision with a rule still open (undetermined, or decided only
+        once ``missing`` proves that no open fact changes the outcome), built once by
+        ``_evaluate_full``. It is a function of what ``missing`` depends on (each fact
+        given as the class of its value, ``_missing_key``) with the plan, the periods of
+        the date and reading day, the derivations and what goes out: the key of the
+        payload of a decision without an open rule, with the classes of every fact
+        instead of the truth values of the conditions the plan reads (finer: every
+        condition, and which facts are open, is a function of those classes)."""
+        classes = self._classes
+        signature = self._value_class
+        key = (
+            fast.number,
+            explain,
+            periods,
+            _outgoing(f),
+            derived[2],
+            frozenset(
+                [(p, classes.get((p, v)) or signature(p, v)) for p, v in situation._facts.items()]
+            ),
+        )
+        payload = self._open_payloads.get(key)
+        if payload is None:
+            full = self._evaluate_full(situation, explain=explain)
+            payload = _Payload(full, next(self._numbers), periods[1])
+            if len(self._open_payloads) > 65536:
+                self._open_payloads.clear()
+            self._open_payloads[key] = payload
+        return payload
 
     def _missing_key(
         self, situation: Situation, date: dt.date, known: dt.date
@@ -1068,6 +1114,7 @@ class _Payload:
         "epoch",
         "failed",
         "may",
+        "missing",
         "never",
         "not_modelled",
         "number",
@@ -1089,6 +1136,7 @@ class _Payload:
         self.may = tuple(d.may_disclose)
         self.never = tuple(d.never_disclose)
         self.duties = tuple(d.duties)
+        self.missing = tuple(d.missing)
         self.verify_keys = tuple(d.verify_keys)
         self.presumptions = tuple(d.presumptions)
         self.basis = tuple(d.basis)
@@ -1119,7 +1167,7 @@ _LAZY_FIELDS: dict[str, Callable[[_LazyDecision], Any]] = {
     "may_disclose": lambda d: list(d._payload.may),
     "never_disclose": lambda d: list(d._payload.never),
     "duties": lambda d: list(d._payload.duties),
-    "missing": lambda d: [],
+    "missing": lambda d: list(d._payload.missing),
     "verify_keys": lambda d: list(d._payload.verify_keys),
     "not_modelled_keys": lambda d: list(d._payload.not_modelled),
     "penalties": lambda d: list(d._payload.penalties),
