@@ -585,6 +585,10 @@ class Diagram:
         the reference decides the completions it left undetermined before it compares
         them; one that stays undetermined is kept. Above ``RESOLVE_LIMIT`` such
         combinations, ``root`` is kept as it is."""
+        if self.reaching_open(root, order) > RESOLVE_LIMIT:
+            # Counted on the diagram first: the walk below would stop there anyway,
+            # after deciding ``RESOLVE_LIMIT`` completions for nothing.
+            return root
         count = [0]
         assignment: dict[str, object] = {}
 
@@ -609,6 +613,30 @@ class Diagram:
             return walk(root, 0)
         except _TooMany:
             return root
+
+    def reaching_open(self, root: int, order: Sequence[tuple[int, str, tuple[object, ...]]]) -> int:
+        """How many combinations of the variables ``order`` reach an undetermined leaf of
+        ``root`` (what ``resolved`` decides one by one)."""
+        memo: dict[tuple[int, int], int] = {}
+        pos, kids, last = self.pos, self.kids, len(order)
+
+        def count(n: int, i: int) -> int:
+            if not self._open(n):
+                return 0
+            if i == last:
+                return 1
+            key = (n, i)
+            found = memo.get(key)
+            if found is None:
+                position, _path, values = order[i]
+                if pos[n] == position:
+                    found = sum(count(c, i + 1) for c in kids[n])
+                else:
+                    found = len(values) * count(n, i + 1)
+                memo[key] = found
+            return found
+
+        return count(root, 0)
 
     def decisive(self, n: int) -> frozenset[int]:
         """The variables some node below ``n`` tests with two children that give two
@@ -746,9 +774,24 @@ def only_decisive(
     for _p, values in open_:
         total *= len(values)
 
+    # A completion's exact outcome depends only on the facts its plan reads (the other
+    # rules are surely false for its dispatch values): completions that differ only in
+    # other open facts share it (memoised for this query, the other facts being fixed).
+    outcomes: dict[tuple[object, ...], Outcome] = {}
+    dispatch = compiled.dispatch
+
     def resolve(changes: dict[str, object]) -> Outcome:
-        d = compiled.evaluate(situation.with_facts(changes), explain=False)  # type: ignore[arg-type]
-        return d.verdict, frozenset(d.may_disclose)
+        dkey = tuple(changes[p] if p in changes else f.get(p) for p in dispatch)
+        if None in dkey:  # every rule in force can matter
+            key: tuple[object, ...] = (None, *sorted(changes.items()))
+        else:
+            read = _plan_reads(compiled, dkey, situation.date, situation.as_known_on)
+            key = (dkey, *[(p, read[p](v)) for p, v in sorted(changes.items()) if p in read])
+        found = outcomes.get(key)
+        if found is None:
+            d = compiled.evaluate(situation.with_facts(changes), explain=False)  # type: ignore[arg-type]
+            found = outcomes[key] = (d.verdict, frozenset(d.may_disclose))
+        return found
 
     if total <= BITSETS_UP_TO:
         return bitsets.only_decisive(
@@ -768,6 +811,58 @@ def only_decisive(
             return _decisive_facts(d, candidates, situation, f, open_, resolve)
         finally:
             d.depth -= 1
+
+
+_PLAN_READS: dict[tuple[object, ...], dict[str, Callable[[object], object]]] = {}
+
+
+def _plan_reads(
+    compiled: CompiledRuleBase, dkey: tuple[object, ...], date: dt.date, known: dt.date | None
+) -> dict[str, Callable[[object], object]]:
+    """The facts the verdict and what goes out can depend on when the dispatch facts
+    have the values ``dkey`` (those the plan's defeaters and verdict rules read: scope,
+    condition, narrowings; the inputs of those derived; what goes out, the dispatch
+    facts), each with the class of a value under the plan: what the plan's leaves and the
+    derivation make of it (the value itself for the dispatch facts and what goes out)."""
+    plan = compiled.plan(dict(zip(compiled.dispatch, dkey, strict=True)), date, known)
+    key = (id(compiled), plan[0], plan[1])
+    found = _PLAN_READS.get(key)
+    if found is None:
+        law = compiled.rule_base.law
+        derived = law.derived_inputs
+        exact = {*_DISCLOSURE_FACTS, *compiled.dispatch}
+        leaves: dict[str, list[Leaf]] = {}
+        for r in (*plan[0], *plan[1]):
+            for cond in (r.scope, r.effective, *(c for c, _ in r.narrowing)):
+                for leaf in cond.leaves():
+                    leaves.setdefault(leaf.path, []).append(leaf)
+        read = {*exact, *leaves}
+        frontier = list(read)
+        while frontier:
+            for i in derived.get(frontier.pop(), ()):
+                if i not in read:
+                    read.add(i)
+                    frontier.append(i)
+
+        def classer(path: str) -> Callable[[object], object]:
+            if path in exact or path in derived:
+                return lambda v: (v,)
+            of_path = tuple(leaves.get(path, ()))
+
+            def cls(v: object) -> object:
+                if v is None:
+                    return (None,)
+                return (
+                    tuple([_leaf_truth(leaf, v) for leaf in of_path]),
+                    law.derivation_signature(path, v),
+                )
+
+            return cls
+
+        if len(_PLAN_READS) > 4096:
+            _PLAN_READS.clear()
+        found = _PLAN_READS[key] = {p: classer(p) for p in read}
+    return found
 
 
 def _decisive_facts(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal
 
-from depositaire.engine.conditions import TRUE, Condition, all_, check_leaf, compile_condition
+from depositaire.engine.conditions import TRUE, Condition, Leaf, all_, check_leaf, compile_condition
 
 if TYPE_CHECKING:
     from depositaire.engine.package import LawPackage
@@ -194,15 +194,27 @@ def with_precedence(rules: Sequence[Rule], tiers: Sequence[Sequence[str]]) -> tu
     )
 
 
+_LEAVES_BY_PATH: dict[int, tuple[Rule, dict[str, tuple[Leaf, ...]]]] = {}
+
+
+def _rule_leaves(rule: Rule, path: str) -> tuple[Leaf, ...]:
+    """The leaves of ``rule`` (its condition, then its narrowings) that read ``path``,
+    in that order (memoised by identity)."""
+    found = _LEAVES_BY_PATH.get(id(rule))
+    if found is None or found[0] is not rule:
+        by_path: dict[str, list[Leaf]] = {}
+        for cond in (rule.effective, *(c for c, _ in rule.narrowing)):
+            for leaf in cond.leaves():
+                by_path.setdefault(leaf.path, []).append(leaf)
+        if len(_LEAVES_BY_PATH) > 65536:
+            _LEAVES_BY_PATH.clear()
+        found = _LEAVES_BY_PATH[id(rule)] = (rule, {p: tuple(v) for p, v in by_path.items()})
+    return found[1].get(path, ())
+
+
 def _value_classes(path: str, rules: Sequence[Rule], law: LawPackage) -> list[object]:
     spec = law.facts[path]
-    leaves = [
-        leaf
-        for r in rules
-        for cond in (r.effective, *(c for c, _ in r.narrowing))
-        for leaf in cond.leaves()
-        if leaf.path == path
-    ]
+    leaves = [leaf for r in rules for leaf in _rule_leaves(r, path)]
     if spec.type == "bool":
         return [True, False]
     if spec.type == "enum_list":
