@@ -58,7 +58,7 @@ from depositaire.engine.evaluator import (
     presumed,
     rule_basis,
 )
-from depositaire.engine.missing import fast_mask, only_decisive
+from depositaire.engine.missing import fast_mask, leaf_truth, only_decisive
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
 from depositaire.engine.schema import CONFIDENCE, FactSpec
@@ -180,21 +180,13 @@ def _combine(cond: All | Any_, masks: Iterable[int]) -> int:
 _TOP = object()
 
 
-def _leaf_truth(leaf: Leaf, value: object) -> bool | None:
-    if value is None:
-        return leaf.assume
-    if leaf.contains:
-        return (leaf.values[0] in value) != leaf.negate  # type: ignore[operator]
-    return (value in leaf.values) != leaf.negate
-
-
 def abstract_mask(cond: Condition, values_of: Any) -> int:
     """Every truth value ``cond`` can take when each fact ranges over ``values_of(path)``
     (a tuple of possible values, ``None`` for unknown)."""
     if isinstance(cond, Leaf):
         mask = 0
         for v in values_of(cond.path):
-            mask |= (T | F | _BIT[cond.assume]) if v is _TOP else _BIT[_leaf_truth(cond, v)]
+            mask |= (T | F | _BIT[cond.assume]) if v is _TOP else _BIT[leaf_truth(cond, v)]
         return mask
     return _combine(cond, (abstract_mask(p, values_of) for p in cond.parts))
 
@@ -206,7 +198,7 @@ def _fold(cond: Condition, values: Mapping[str, object]) -> tuple[bool, Any]:
     unknown at run time too), so that Kleene logic needs no constant for "unknown"."""
     if isinstance(cond, Leaf):
         if cond.path in values:
-            return True, _leaf_truth(cond, values[cond.path])
+            return True, leaf_truth(cond, values[cond.path])
         return False, cond
     decisive = cond.DECISIVE
     parts: list[Condition] = []
@@ -813,7 +805,7 @@ class CompiledRuleBase:
             else:
                 leaves = self._leaves_by_path.get(path, ())
                 found = (
-                    tuple([_leaf_truth(leaf, value) for leaf in leaves]),
+                    tuple([leaf_truth(leaf, value) for leaf in leaves]),
                     self.rule_base.law.derivation_signature(path, value),
                 )
             if len(self._classes) > 65536:

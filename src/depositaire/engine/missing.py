@@ -248,9 +248,9 @@ class Diagram:
             if b[0] == "v":
                 p: int = b[1]  # type: ignore[assignment]
                 values = self.vars[p & _VAR_MASK][1]
-                return self.mk(p, tuple(self.leaf(_leaf_truth(leaf, v)) for v in values))
+                return self.mk(p, tuple(self.leaf(leaf_truth(leaf, v)) for v in values))
             value = self._value_fn(b)
-            return self._tabulate(self._positions(b), lambda a: _leaf_truth(leaf, value(a)))
+            return self._tabulate(self._positions(b), lambda a: leaf_truth(leaf, value(a)))
         is_all = cond.__class__ is All
         out = self.true if is_all else self.false
         settle = self.false if is_all else self.true
@@ -658,7 +658,8 @@ class Diagram:
         return found
 
 
-def _leaf_truth(leaf: Leaf, value: object) -> bool | None:
+def leaf_truth(leaf: Leaf, value: object) -> bool | None:
+    """A leaf's truth for one value of its fact (its ``assume`` when the value is unknown)."""
     if value is None:
         return leaf.assume
     if leaf.contains:
@@ -853,7 +854,7 @@ def _plan_reads(
                 if v is None:
                     return (None,)
                 return (
-                    tuple([_leaf_truth(leaf, v) for leaf in of_path]),
+                    tuple([leaf_truth(leaf, v) for leaf in of_path]),
                     law.derivation_signature(path, v),
                 )
 
