@@ -349,6 +349,23 @@ def test_a_refusal_letter_takes_no_category_at_all(client: Any, world: World, sw
     assert not RequestAnswer.objects.filter(request=incoming).exists()
 
 
+def test_a_refusal_letter_offers_no_covering_line_and_refuses_one_posted(
+    client: Any, world: World, sw: Any
+) -> None:
+    """QA 2026-12-02: the refusal's form offered the covering line, checked it, then the
+    letter (build_reply) left it out, though the page said it went with the letter."""
+    incoming = register(client, world.a.person, POLICE_WRITTEN)
+    examine(client, incoming, {})
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    body = client.get(url).content.decode()
+    assert "covering_note" not in body and "Phrase d'accompagnement" not in body
+    response = close(client, incoming, {"covering_note": "Nous restons à votre disposition."})
+    assert response.status_code == 400
+    assert "une lettre de refus n'en porte pas" in page_text(response)
+    assert not RequestAnswer.objects.filter(request=incoming).exists()
+    assert close(client, incoming).status_code == 302  # without it, the refusal closes
+
+
 def test_the_form_offers_only_the_permitted_categories(
     client: Any, world: World, sw: Any, foreigner: Any
 ) -> None:

@@ -381,7 +381,8 @@ def eligible_items(person: Person, user: Any, decision: Decision) -> list[Inform
 class LetterForm(forms.Form):
     """The letter: for a transmission, values of the file the decision lets out (read-only,
     each may be left out) and an optional covering line of free text, checked against the
-    file's withheld values. Addresses and reference come from the register, not from a box."""
+    file's withheld values; a refusal has neither (a covering line posted for one is
+    refused). Addresses and reference come from the register, not from a box."""
 
     covering_note = forms.CharField(
         label=lazy_t("incoming.letter.covering_note"),
@@ -425,7 +426,12 @@ class LetterForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
-        self.fields["covering_note"] = self.fields.pop("covering_note")
+        if kind == "transmission":
+            self.fields["covering_note"] = self.fields.pop("covering_note")
+        else:
+            # Only a transmission carries the holder's own sentence (documents.letters): a
+            # refusal says nothing more than its text, so it offers no box to type one in.
+            del self.fields["covering_note"]
 
     def forbidden(self) -> list[str]:
         """What the POST tries to add beyond the decision and the file (labels)."""
@@ -442,6 +448,8 @@ class LetterForm(forms.Form):
                     out.append(t("incoming.letter.typed_value", category=category_label(category)))
             elif key in FREE_BOXES:
                 out.append(t("incoming.letter.typed_box"))
+        if self.kind != "transmission" and str(self.data.get("covering_note") or "").strip():
+            out.append(t("incoming.letter.covering_refusal"))
         for category in getlist("categories"):
             if category not in self.allowed:
                 out.append(_category_name(category))
