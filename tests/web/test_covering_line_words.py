@@ -30,3 +30,12 @@ def test_the_two_word_lists_do_not_overlap() -> None:
     from depositaire.web.incoming.sources import COMMON_WORDS, FUNCTION_WORDS
 
     assert COMMON_WORDS.isdisjoint(FUNCTION_WORDS), COMMON_WORDS & FUNCTION_WORDS
+
+
+def test_an_amount_is_refused_however_its_digits_are_grouped() -> None:
+    """QA 2026-12-02: « 1 050 € » in the file, « 1050 euros » in the line went through
+    (only « 050 » was a marker); « 1.050 EUR » and « 1 050 € » were refused."""
+    withheld = [("income", "Allocations de chômage : 1 050 € par mois.")]
+    for note in ("Elle touche 1050 euros de chômage.", "1.050 EUR", "1'050", "1 050 €"):
+        assert leaked_categories([note], withheld, []) == ["income"], note
+    assert leaked_categories(["Merci pour votre courrier du 3 mars."], withheld, []) == []

@@ -140,11 +140,28 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", _plain(text))
 
 
+#: A number as people write it, its groups split by spaces, dots, commas or apostrophes
+#: (« 1 050 », « 1.050 », « 1'050 »).
+_NUMBER = re.compile(r"\d(?:[\d\s.,']*\d)?")
+
+
+def _numbers(text: str) -> set[str]:
+    """The digits of each written number of 3 digits or more, its separators left out:
+    « 1 050 € » and « 1050 euros » are the same amount."""
+    out = set()
+    for number in _NUMBER.findall(text):
+        digits = re.sub(r"\D", "", number)
+        if len(digits) >= 3:
+            out.add(digits)
+    return out
+
+
 def _markers(value: str) -> set[str]:
     """What betrays a value: digit runs (3+), word pairs, capitalised words (4+ letters)."""
     value = _visible(value)
     words = _words(value)
     marks = {w for w in words if w.isdigit() and len(w) >= 3}
+    marks |= _numbers(value)
     digits = re.sub(r"\D", "", value)
     if len(digits) == 11:
         marks.add(digits)
@@ -167,6 +184,7 @@ def _text_marks(text: str) -> set[str]:
     marks.add(re.sub(r"\D", "", text))
     digits = re.sub(r"\D", " ", text)
     marks |= set(digits.split())
+    marks |= _numbers(text)
     # A national number may be typed with any separators: keep every 11-digit window.
     run = re.sub(r"\D", "", text)
     marks |= {run[i : i + 11] for i in range(max(len(run) - 10, 0))}
