@@ -525,47 +525,36 @@ class CompiledRuleBase:
         def fn(cond: Condition) -> Evaluator:
             return self._specialised(cond, values)[0]
 
-        source: _PlanSource = (
-            tuple((fold(d.effective), frozenset(d.defeats)) for d in defeaters),
-            tuple(
-                (
-                    fold(r.effective),
-                    r.id,
-                    (fold(r.scope),) if r.kind == "exception" else None,
-                    tuple(fold(c) for c, _ in (*r.narrowing, *r.conditional_duties)),
-                    tuple(fold(c) for c, _ in r.failure_duties),
-                    tuple(p for p, _k in r.presumptions),
-                )
-                for r in verdict_rules
-            ),
-            tuple(
-                (fold(dr.effective), tuple(fold(c) for c, _ in dr.conditional_duties))
-                for dr in duty_rules
-            ),
-            tuple(fold(r.scope) for r, _status in out_of_force),
-        )
-        found = _FastPlan(
-            next(self._numbers),
-            tuple((fn(d.effective), frozenset(d.defeats)) for d in defeaters),
-            tuple(
-                (
-                    fn(r.effective),
-                    r.id,
-                    fn(r.scope) if r.kind == "exception" else None,
-                    # What the winner reads besides its condition; what a failed one reads.
-                    tuple(fn(c) for c, _ in (*r.narrowing, *r.conditional_duties)),
-                    tuple(fn(c) for c, _ in r.failure_duties),
-                    tuple(p for p, _k in r.presumptions),
-                )
-                for r in verdict_rules
-            ),
-            tuple(
-                (fn(dr.effective), tuple(fn(c) for c, _ in dr.conditional_duties))
-                for dr in duty_rules
-            ),
-            tuple(fn(r.scope) for r, _status in out_of_force),
-            source,
-        )
+        def layout(f: Callable[[Condition], Any], scope: Callable[[Condition], Any]) -> Any:
+            """The plan's conditions, each through ``f`` (an exception's scope through
+            ``scope``), in the shape of :class:`_FastPlan`:
+            the defeaters; each verdict rule with its scope (an exception), what the winner
+            reads besides its condition, what a failed one reads, its presumptions; the duty
+            rules; the rules out of force."""
+            return (
+                tuple((f(d.effective), frozenset(d.defeats)) for d in defeaters),
+                tuple(
+                    (
+                        f(r.effective),
+                        r.id,
+                        scope(r.scope) if r.kind == "exception" else None,
+                        tuple(f(c) for c, _ in (*r.narrowing, *r.conditional_duties)),
+                        tuple(f(c) for c, _ in r.failure_duties),
+                        tuple(p for p, _k in r.presumptions),
+                    )
+                    for r in verdict_rules
+                ),
+                tuple(
+                    (f(dr.effective), tuple(f(c) for c, _ in dr.conditional_duties))
+                    for dr in duty_rules
+                ),
+                tuple(f(r.scope) for r, _status in out_of_force),
+            )
+
+        # The source keeps a folded scope in a 1-tuple (``None`` is a rule without one).
+        source: _PlanSource = layout(fold, lambda c: (fold(c),))
+        defeating, verdicts, duties, out = layout(fn, fn)
+        found = _FastPlan(next(self._numbers), defeating, verdicts, duties, out, source)
         if HOT_PLAN <= 0:
             found.run = _compile_plan(source)
         if len(self._fast_plans) > 65536:
