@@ -6,12 +6,16 @@ Sources: 001 (the four conditions), 002 (the same in plain words), 003
 
 from __future__ import annotations
 
-from depositaire.engine.conditions import all_, is_, is_not
+from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.rules import Rule
 from depositaire.law.penal_code import DANGER_ALLEGED
 
 #: Recipients through whom no danger can be averted (see the condition below).
 NO_PROTECTION_RECIPIENTS = ("media", "researcher", "crossroads_bank")
+#: The competent authorities, held able to avert a danger unless the holder says otherwise:
+#: « transmettre aux autorités compétentes les informations nécessaires » (youth-care code
+#: art. 12, 001). Which recipients are such authorities is our reading, to verify.
+COMPETENT_AUTHORITIES = ("police", "public_prosecutor", "judge")
 
 necessity = Rule(
     id="necessity",
@@ -31,12 +35,18 @@ necessity = Rule(
         # possible de sauvegarder autrement qu'en commettant cette violation » (Cass., 001),
         # « transmettre aux autorités compétentes les informations nécessaires » (youth-care
         # code art. 12, 001). The press, a researcher and the Crossroads Bank never avert a
-        # danger (our reading, à vérifier). Any other recipient, the police as the family, is
-        # held able to avert it unless the holder says otherwise: the sources give no list
-        # (« il s'apprécie au cas par cas », 001) and the holder weighs it (Cass., 001); the
-        # decision shows the note to verify.
+        # danger (our reading, à vérifier). A competent authority (police, prosecutor, judge)
+        # is held able to avert it unless the holder says otherwise. For anyone else (the
+        # family, an employer, a landlord, another professional…) the sources give no
+        # presumption (« il s'apprécie au cas par cas », 001) and the holder weighs it
+        # (Cass., 001): the fact must be known, so the interview asks it. A recipient not yet
+        # chosen is not held against the holder. The decision shows the note to verify.
         is_not("recipient.kind", *NO_PROTECTION_RECIPIENTS, assume=True),
         is_not("danger.recipient_can_avert", False, assume=True),
+        any_(
+            is_("recipient.kind", *COMPETENT_AUTHORITIES, assume=True),
+            is_("danger.recipient_can_avert", True),
+        ),
     ),
     duties=("disclose_only_to_avert_danger",),
     # 422bis holds only if one can intervene without serious danger for oneself or others (001).

@@ -94,11 +94,32 @@ terror_reporting_duty = Rule(
     conditions=all_(
         is_("holder.institution", *SOCIAL_SECURITY_INSTITUTIONS),
         # § 3, al. 2: "Sont exclues des informations visées à l'alinéa 1er les données
-        # médicales à caractère personnel" — the only exclusion of the text.
-        is_not("information.medical", True, assume=True),
+        # médicales à caractère personnel" — the only exclusion of the text. It excludes
+        # the medical data, not the declaration: information that holds medical data still
+        # obliges for the facts in it that reveal nothing of health, narrowed as the
+        # requisition of § 1er is (`narrowing` below; both to verify). A confidence that
+        # holds medical data cannot be split: it stays outside.
+        any_(
+            is_not("information.medical", True, assume=True),
+            all_(
+                is_("information.nature", "secret_fact"),
+                any_(
+                    *(
+                        has("information.categories", c)
+                        for c in sorted(NON_MEDICAL_ADMINISTRATIVE_CATEGORIES)
+                    )
+                ),
+            ),
+        ),
         # § 3: "en font la déclaration conformément à l'article 29", which gives notice
         # to the procureur du Roi, never to the police or another service.
         is_("recipient.kind", "public_prosecutor"),
+    ),
+    narrowing=(
+        (
+            is_("information.medical", True, assume=False),
+            NON_MEDICAL_ADMINISTRATIVE_CATEGORIES,
+        ),
     ),
     # The text excludes medical data and nothing else: confidences are not excluded.
     allows_confidences=True,
@@ -107,6 +128,7 @@ terror_reporting_duty = Rule(
     # § 3, al. 2 takes medical data out of what goes out, `withheld` above); the decision
     # shows the presumption, to verify before the declaration (rules --prove, property 4).
     presumptions=(("information.medical", "terror_reporting_not_medical"),),
+    to_verify=("terror_reporting_medical_data",),
     valid_from=ART_46BIS1,
     valid_until=day_before(ANNULMENT_46BIS1_3),
     # Annulled by the Constitutional Court on 14 March 2019 (001): read as known from that
