@@ -443,12 +443,14 @@ def test_an_urgent_request_asks_the_danger_questions_first_and_says_what_to_do_n
     fields = {**POLICE, "urgent": "on", "requester_kind": "family", "categories": ["address"]}
     incoming = register(client, world.a.person, fields)
     asked = _urgent_run(client, incoming, {})
-    # Grave, imminent, no other means, and the family can avert it: the state of necessity
-    # (the family is held able to avert it unless the worker says otherwise); call for help now.
+    # Grave, imminent, no other means, and the family can avert it: the state of necessity.
+    # The family is no competent authority, so whether it can avert the danger is asked
+    # (youth-care code art. 12, 001); call for help now.
     assert asked == [
         "danger.serious",
         "danger.imminent",
         "danger.other_means_exhausted",
+        "danger.recipient_can_avert",
     ]
     body = page_text(client.get(reverse("incoming:examine", kwargs={"incoming_id": incoming.pk})))
     assert body.index("Que faire maintenant") < body.index("La décision")

@@ -519,9 +519,15 @@ def test_an_urgent_request_says_what_to_do_now_before_any_question(
             "danger.serious": "true",
             "danger.imminent": "true",
             "danger.other_means_exhausted": "true",
+            "danger.recipient_can_avert": "true",
         },
     )
-    assert asked == ["danger.serious", "danger.imminent", "danger.other_means_exhausted"]
+    assert asked == [
+        "danger.serious",
+        "danger.imminent",
+        "danger.other_means_exhausted",
+        "danger.recipient_can_avert",
+    ]
     urgency = page.locator("#urgency").inner_text()
     assert "112" in urgency and "venir en aide" in urgency and "422bis" in urgency
     page.screenshot(path=str(SCREENSHOTS / "incoming-urgency.png"), full_page=True)
