@@ -284,6 +284,9 @@ class CompiledRuleBase:
         # number keys other memos).
         self._numbers = itertools.count()
         self._texts: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._pairs: dict[tuple[int, str], tuple[Rule, RuleStatus]] = {}
+        self._bases: dict[tuple[object, ...], tuple[RuleBasis, ...]] = {}
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
         self._edges = _edges(rule_base, provisions)
         self._reading_edges = _edges(rule_base, provisions, reading=True)
         self._epoch_periods: dict[tuple[int, int | None], int] = {}
@@ -432,7 +435,12 @@ class CompiledRuleBase:
         )
         found = self._disclosures.get(key)
         if found is None:
-            found = disclosure(rule, f, failed)
+            verdict, may, never = disclosure(rule, f, failed)
+            # One set for every entry with the same (fewer objects to collect).
+            sets = self._sets
+            if len(sets) > 65536:
+                sets.clear()
+            found = (verdict, sets.setdefault(may, may), sets.setdefault(never, never))
             if len(self._disclosures) > 65536:
                 self._disclosures.clear()
             self._disclosures[key] = found
@@ -996,7 +1004,10 @@ class CompiledRuleBase:
             steps, rules, verdict, f, derivations, date, known
         )
         reported, versions = self.rule_base.reported(rules)
-        kept = tuple(steps)
+        # Each (rule, status) is one tuple for every skeleton (fewer objects for the
+        # garbage collector to walk: a bulk run keeps tens of thousands of skeletons).
+        pairs = self._pairs
+        kept = tuple([pairs.setdefault((id(r), status), (r, status)) for r, status in steps])
         reported_winner = winner if verdict != "undetermined" else None
         dated = any(s in ("not_in_force", "annulled") for _r, s in kept) or (
             reported_winner is not None
@@ -1057,14 +1068,18 @@ class CompiledRuleBase:
             penalties = self._penalties[pkey] = tuple(
                 self.rule_base.law.penalties_for(rules, verdict, f, date)
             )
-        basis = tuple(
-            rule_basis(
-                self.rule_base,
-                rules,
-                [Citation(i, label, date, v, since) for i, label, v, since in cited[0]],
+        # The basis reads only the rules and which provisions are cited: one per those.
+        bkey = (nkey, tuple([c[0] for c in cited[0]]))
+        basis = self._bases.get(bkey)
+        if basis is None:
+            basis = self._bases[bkey] = tuple(
+                rule_basis(
+                    self.rule_base,
+                    rules,
+                    [Citation(i, label, date, v, since) for i, label, v, since in cited[0]],
+                )
             )
-        )
-        for memo in (self._cited, self._notes, self._penalties):
+        for memo in (self._cited, self._notes, self._penalties, self._bases):
             if len(memo) > 65536:
                 memo.clear()
         return cited[0], cited[1], notes, penalties, basis
