@@ -155,6 +155,7 @@ _PlanSource = tuple[
 HOT_PLAN = 64
 HOT_PLAN_PER_LEAF = 32
 _NONE: frozenset[str] = frozenset()
+_CONFIDENCE_ONLY: frozenset[str] = frozenset({CONFIDENCE})
 
 
 def _combine(cond: All | Any_, masks: Iterable[int]) -> int:
@@ -283,6 +284,9 @@ class CompiledRuleBase:
         # number keys other memos).
         self._numbers = itertools.count()
         self._texts: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._pairs: dict[tuple[int, str], tuple[Rule, RuleStatus]] = {}
+        self._bases: dict[tuple[object, ...], tuple[RuleBasis, ...]] = {}
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
         self._edges = _edges(rule_base, provisions)
         self._reading_edges = _edges(rule_base, provisions, reading=True)
         self._epoch_periods: dict[tuple[int, int | None], int] = {}
@@ -411,6 +415,13 @@ class CompiledRuleBase:
             found = self._orders[categories] = tuple(_sorted(categories))
         return list(found)
 
+    def _order(self, categories: frozenset[str]) -> tuple[str, ...]:
+        """``_sorted`` as the memoised tuple itself (a payload shares it)."""
+        found = self._orders.get(categories)
+        if found is None:
+            found = self._orders[categories] = tuple(_sorted(categories))
+        return found
+
     def _disclosure(
         self, rule: Rule, f: Facts, failed: Sequence[Rule] = ()
     ) -> tuple[Verdict, frozenset[str], frozenset[str]]:
@@ -424,7 +435,12 @@ class CompiledRuleBase:
         )
         found = self._disclosures.get(key)
         if found is None:
-            found = disclosure(rule, f, failed)
+            verdict, may, never = disclosure(rule, f, failed)
+            # One set for every entry with the same (fewer objects to collect).
+            sets = self._sets
+            if len(sets) > 65536:
+                sets.clear()
+            found = (verdict, sets.setdefault(may, may), sets.setdefault(never, never))
             if len(self._disclosures) > 65536:
                 self._disclosures.clear()
             self._disclosures[key] = found
@@ -712,8 +728,9 @@ class CompiledRuleBase:
                     examined = self._examine(fast, f, explain)
                     payload = self._payloads.get((*key[:3], examined, *key[4:]))
                 if payload is None:
-                    full = self._evaluate_full(situation, explain=explain)
-                    payload = _Payload(full, next(self._numbers), periods[1])
+                    payload = self._evaluate_full(
+                        situation, explain=explain, f=f, derivations=derived[0], periods=periods
+                    )
                 if len(self._payloads) > 65536:
                     self._payloads.clear()
                 self._payloads[key] = payload
@@ -753,20 +770,20 @@ class CompiledRuleBase:
         condition, and which facts are open, is a function of those classes)."""
         classes = self._classes
         signature = self._value_class
-        key = (
-            fast.number,
-            explain,
-            periods,
-            _outgoing(f),
-            derived[2],
-            frozenset(
-                [(p, classes.get((p, v)) or signature(p, v)) for p, v in situation._facts.items()]
-            ),
+        of_facts = frozenset(
+            [(p, classes.get((p, v)) or signature(p, v)) for p, v in situation._facts.items()]
         )
+        key = (fast.number, explain, periods, _outgoing(f), derived[2], of_facts)
         payload = self._open_payloads.get(key)
         if payload is None:
-            full = self._evaluate_full(situation, explain=explain)
-            payload = _Payload(full, next(self._numbers), periods[1])
+            payload = self._evaluate_full(
+                situation,
+                explain=explain,
+                f=f,
+                derivations=derived[0],
+                periods=periods,
+                classes=of_facts,
+            )
             if len(self._open_payloads) > 65536:
                 self._open_payloads.clear()
             self._open_payloads[key] = payload
@@ -802,14 +819,27 @@ class CompiledRuleBase:
             self._classes[key] = found
         return found
 
-    def _evaluate_full(self, situation: Situation, *, explain: bool = True) -> Decision:
-        """Decide ``situation`` step by step (``evaluate`` goes through here when a rule
-        is still open, and to build a payload it has not seen)."""
-        f, derivations = self.rule_base.law.derive(situation.facts)
+    def _evaluate_full(
+        self,
+        situation: Situation,
+        *,
+        explain: bool,
+        f: Facts,
+        derivations: Sequence[Derivation],
+        periods: tuple[int, int, int],
+        classes: frozenset[tuple[str, object]] | None = None,
+    ) -> _Payload:
+        """Decide ``situation`` step by step into a payload (``evaluate`` comes here for a
+        payload it has not seen): ``f`` its facts completed by ``derivations`` (``_derive``),
+        ``periods`` those of its date and reading day, ``classes`` (when known) the class of
+        each fact's value (``_open_payload``). What depends only on the steps, the rules,
+        the verdict, the derivations, the periods and whether the holder is bound is
+        memoised (``_skeleton``) and shared by the payloads; nothing is copied from a
+        :class:`Decision` (none is made here)."""
         date = situation.date
         known = situation.as_known_on
-        trace = Trace(derivations=derivations)
-        steps = trace.steps
+        steps: list[tuple[Rule, RuleStatus]] = []
+        push = steps.append
         defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date, known)
 
         defeated: dict[str, Rule] = {}
@@ -817,19 +847,18 @@ class CompiledRuleBase:
         for d in defeaters:
             v = d.effective.fn(f)
             if v is True:
-                steps.append((d, "fired"))
+                push((d, "fired"))
                 for target in d.defeats:
                     defeated[target] = d
             elif v is None:
-                steps.append((d, "pending"))
+                push((d, "pending"))
                 for target in d.defeats:
                     maybe_defeated[target] = d
-        trace.defeated_by = defeated
 
         if explain:
             for r, status in out_of_force:
                 if r.scope.fn(f) is True:
-                    steps.append((r, status))
+                    push((r, status))
 
         winner: Rule | None = None
         pending: list[Rule] = []
@@ -838,7 +867,7 @@ class CompiledRuleBase:
             v = r.effective.fn(f)
             if v is True:
                 if r.id in defeated:
-                    steps.append((r, "defeated"))
+                    push((r, "defeated"))
                     failed.append(r)
                     continue
                 if r.id in maybe_defeated:
@@ -850,9 +879,9 @@ class CompiledRuleBase:
                 pending.append(r)
             elif r.kind == "exception" and r.scope.fn(f) is True:
                 failed.append(r)
-                steps.append((r, "failed"))
+                push((r, "failed"))
 
-        missing: list[str] = []
+        missing: tuple[str, ...] = ()
         if pending:
             outcome = self.outcome(winner, f)
             outcomes = [self.outcome(p, f) for p in pending]
@@ -862,7 +891,7 @@ class CompiledRuleBase:
                 or (winner is None and all(o == outcomes[0] for o in outcomes) and len(pending) > 1)
             ):
                 for p in pending:
-                    steps.append((p, "same_outcome"))
+                    push((p, "same_outcome"))
                 if winner is None:
                     winner = pending[0]
                 pending = []
@@ -872,7 +901,10 @@ class CompiledRuleBase:
                 # memoised on that, so situations that differ only in values no rule
                 # tells apart share it (and the interview, deciding the same situation
                 # again after an answer that changes nothing of it).
-                mkey = self._missing_key(situation, date, known)
+                if classes is None:
+                    mkey = self._missing_key(situation, date, known)
+                else:
+                    mkey = (periods[0], classes)
                 found = self._missing.get(mkey)
                 if found is None:
                     candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
@@ -882,29 +914,29 @@ class CompiledRuleBase:
                     if len(self._missing) > 65536:
                         self._missing.clear()
                     self._missing[mkey] = found
-                missing = list(found)
+                missing = found
                 if not missing:
                     # As the reference: no fact can change the outcome, the first rule
                     # that can decide gives the one outcome every completion gives.
                     for p in pending:
-                        steps.append((p, "same_outcome"))
+                        push((p, "same_outcome"))
                     if winner is None:
                         winner = completion_winner(
                             pending, maybe_defeated, situation, self.rule_base, self.provisions, f
                         )
                     pending = []
                 for p in pending:
-                    steps.append((p, "pending"))
+                    push((p, "pending"))
 
         if winner is not None and not pending:
-            steps.append((winner, "fired"))
+            push((winner, "fired"))
             verdict, may, never = self._disclosure(winner, f, failed)
             rules = [winner.id, *(r.id for r in failed if r.id != winner.id)]
             duties = list(winner.duties)
             duties.extend(d for cond, d in winner.conditional_duties if cond.fn(f) is True)
             duties.extend(d for r in failed for cond, d in r.failure_duties if cond.fn(f) is True)
         else:
-            verdict, may, never = "undetermined", frozenset(), frozenset({CONFIDENCE})
+            verdict, may, never = "undetermined", _NONE, _CONFIDENCE_ONLY
             rules = [r.id for r in pending]
             duties = []
         if defeated:
@@ -914,57 +946,85 @@ class CompiledRuleBase:
                     rules.append(d.id)
         for dr in duty_rules:
             if dr.effective.fn(f) is True:
-                steps.append((dr, "fired"))
+                push((dr, "fired"))
                 rules.append(dr.id)
                 duties.extend(dr.duties)
                 duties.extend(x for cond, x in dr.conditional_duties if cond.fn(f) is True)
 
+        bound = f.get("holder.bound_by_secrecy") is True
         tkey = (
             *[(r.id, status) for r, status in steps],
             None,
             *(d.citations for d in derivations),
             # Rules, provisions and penalties are constant between two edges: the
             # periods of the date and of the reading day stand for them.
-            *self._period_ids[(date, known)],
+            *periods,
             verdict,
-            f.get("holder.bound_by_secrecy") is True,
+            bound,
             *rules,
         )
-        tail = self._tails.get(tkey)
-        if tail is None:
-            tail = self._tail(steps, rules, verdict, f, derivations, date, known)
+        skeleton = self._tails.get(tkey)
+        if skeleton is None:
+            skeleton = self._skeleton(
+                steps, rules, verdict, f, derivations, date, known, defeated, winner
+            )
             if len(self._tails) > 65536:
                 self._tails.clear()
-            self._tails[tkey] = tail
-        templates, to_verify, notes, penalties, basis = tail
-        citations = [Citation(i, label, date, v, since) for i, label, v, since in templates]
-        # A dated version decides under its contract id (situation.md); which one, in
-        # ``rule_versions``.
-        reported, versions = self.rule_base.reported(rules)
-        presumptions = presumed(winner, verdict, f)
-        if presumptions:
-            to_verify = (*to_verify, *(f"presumptions.{k}" for _r, _p, k in presumptions))
-        return Decision(
+            self._tails[tkey] = skeleton
+        presumptions = tuple(presumed(winner, verdict, f))
+        return _Payload(
+            skeleton,
             verdict=verdict,
-            rules=reported,
-            rule_versions=versions,
-            basis=list(basis),
-            citations=citations,
-            may_disclose=self._sorted(may),
-            never_disclose=self._sorted(never),
-            duties=list(dict.fromkeys(duties)),
+            may=self._order(may),
+            never=self._order(never),
+            duties=tuple(dict.fromkeys(duties)),
             missing=missing,
-            text=None if explain else [],
-            verify_keys=list(to_verify),
-            date=date,
-            rule_base_version=self.rule_base.version,
-            as_known_on=known,
-            not_modelled_keys=list(notes),
-            penalties=list(penalties),
             presumptions=presumptions,
-            trace=trace,
             winner=winner if verdict != "undetermined" else None,
-            renderer=self._renderer(situation, f) if explain else None,
+            number=next(self._numbers),
+            epoch=periods[1],
+        )
+
+    def _skeleton(
+        self,
+        steps: Sequence[tuple[Rule, RuleStatus]],
+        rules: Sequence[str],
+        verdict: Verdict,
+        f: Facts,
+        derivations: Sequence[Derivation],
+        date: dt.date,
+        known: dt.date | None,
+        defeated: Mapping[str, Rule],
+        winner: Rule | None,
+    ) -> _Skeleton:
+        """What a payload shares with every payload of the same steps, rules, verdict,
+        derivations, periods and bound holder (``_tail`` and what ``RuleBase.reported``
+        makes of the rules), built once."""
+        templates, to_verify, notes, penalties, basis = self._tail(
+            steps, rules, verdict, f, derivations, date, known
+        )
+        reported, versions = self.rule_base.reported(rules)
+        # Each (rule, status) is one tuple for every skeleton (fewer objects for the
+        # garbage collector to walk: a bulk run keeps tens of thousands of skeletons).
+        pairs = self._pairs
+        kept = tuple([pairs.setdefault((id(r), status), (r, status)) for r, status in steps])
+        reported_winner = winner if verdict != "undetermined" else None
+        dated = any(s in ("not_in_force", "annulled") for _r, s in kept) or (
+            reported_winner is not None
+            and (reported_winner.annulment is not None or reported_winner.known_from is not None)
+        )
+        return _Skeleton(
+            rules=tuple(reported),
+            versions=versions,
+            citations=templates,
+            verify_keys=to_verify,
+            not_modelled=notes,
+            penalties=penalties,
+            basis=basis,
+            steps=kept,
+            defeated_by=dict(defeated),
+            dated=dated,
+            failed=tuple(r for r, s in kept if s == "failed"),
         )
 
     def _tail(
@@ -1008,14 +1068,18 @@ class CompiledRuleBase:
             penalties = self._penalties[pkey] = tuple(
                 self.rule_base.law.penalties_for(rules, verdict, f, date)
             )
-        basis = tuple(
-            rule_basis(
-                self.rule_base,
-                rules,
-                [Citation(i, label, date, v, since) for i, label, v, since in cited[0]],
+        # The basis reads only the rules and which provisions are cited: one per those.
+        bkey = (nkey, tuple([c[0] for c in cited[0]]))
+        basis = self._bases.get(bkey)
+        if basis is None:
+            basis = self._bases[bkey] = tuple(
+                rule_basis(
+                    self.rule_base,
+                    rules,
+                    [Citation(i, label, date, v, since) for i, label, v, since in cited[0]],
+                )
             )
-        )
-        for memo in (self._cited, self._notes, self._penalties):
+        for memo in (self._cited, self._notes, self._penalties, self._bases):
             if len(memo) > 65536:
                 memo.clear()
         return cited[0], cited[1], notes, penalties, basis
@@ -1070,21 +1134,57 @@ class CompiledRuleBase:
             self._cited[ckey] = found
         return found
 
-    def _renderer(self, situation: Situation, f: Facts) -> Callable[[Decision], list[str]]:
-        """The explanation, rendered when the decision's ``explanation`` is first read."""
-        provisions = self.provisions
 
-        def render(decision: Decision) -> list[str]:
-            from depositaire.engine.explain import explain as build_explanation
+class _Skeleton:
+    """What payloads with the same steps, rules, verdict, derivations, periods and bound
+    holder share (``CompiledRuleBase._skeleton``): immutable, built once."""
 
-            return build_explanation(decision, situation, f, provisions)
+    __slots__ = (
+        "basis",
+        "citations",
+        "dated",
+        "defeated_by",
+        "failed",
+        "not_modelled",
+        "penalties",
+        "rules",
+        "steps",
+        "verify_keys",
+        "versions",
+    )
 
-        return render
+    def __init__(
+        self,
+        *,
+        rules: tuple[str, ...],
+        versions: dict[str, str],
+        citations: tuple[tuple[str, str, str | None, str], ...],
+        verify_keys: tuple[str, ...],
+        not_modelled: tuple[str, ...],
+        penalties: tuple[str, ...],
+        basis: tuple[RuleBasis, ...],
+        steps: tuple[tuple[Rule, RuleStatus], ...],
+        defeated_by: dict[str, Rule],
+        dated: bool,
+        failed: tuple[Rule, ...],
+    ) -> None:
+        self.rules = rules
+        self.versions = versions
+        self.citations = citations
+        self.verify_keys = verify_keys
+        self.not_modelled = not_modelled
+        self.penalties = penalties
+        self.basis = basis
+        self.steps = steps
+        self.defeated_by = defeated_by
+        self.dated = dated
+        self.failed = failed
 
 
 class _Payload:
-    """What a decision without an open rule says, built once and shared (immutable
-    tuples; the decision gets its own lists)."""
+    """What a decision says, built once and shared (immutable tuples; the decision gets
+    its own lists): its skeleton's fields with what goes out, the duties, ``missing``,
+    the presumptions and the winner."""
 
     __slots__ = (
         "basis",
@@ -1109,31 +1209,45 @@ class _Payload:
         "winner",
     )
 
-    def __init__(self, d: Decision, number: int, epoch: int) -> None:
-        self.verdict = d.verdict
-        self.rules = tuple(d.rules)
-        self.versions = dict(d.rule_versions)
-        self.citations = tuple((c.id, c.label, c.to_verify, c.since) for c in d.citations)
-        self.may = tuple(d.may_disclose)
-        self.never = tuple(d.never_disclose)
-        self.duties = tuple(d.duties)
-        self.missing = tuple(d.missing)
-        self.verify_keys = tuple(d.verify_keys)
-        self.presumptions = tuple(d.presumptions)
-        self.basis = tuple(d.basis)
-        self.not_modelled = tuple(d.not_modelled_keys)
-        self.penalties = tuple(d.penalties)
-        self.steps = tuple(d.trace.steps)
-        self.defeated_by = dict(d.trace.defeated_by)
-        self.winner = d.winner
+    def __init__(
+        self,
+        skeleton: _Skeleton,
+        *,
+        verdict: Verdict,
+        may: tuple[str, ...],
+        never: tuple[str, ...],
+        duties: tuple[str, ...],
+        missing: tuple[str, ...],
+        presumptions: tuple[tuple[str, str, str], ...],
+        winner: Rule | None,
+        number: int,
+        epoch: int,
+    ) -> None:
+        self.verdict = verdict
+        self.rules = skeleton.rules
+        self.versions = skeleton.versions
+        self.citations = skeleton.citations
+        self.may = may
+        self.never = never
+        self.duties = duties
+        self.missing = missing
+        self.verify_keys = (
+            (*skeleton.verify_keys, *(f"presumptions.{k}" for _r, _p, k in presumptions))
+            if presumptions
+            else skeleton.verify_keys
+        )
+        self.presumptions = presumptions
+        self.basis = skeleton.basis
+        self.not_modelled = skeleton.not_modelled
+        self.penalties = skeleton.penalties
+        self.steps = skeleton.steps
+        self.defeated_by = skeleton.defeated_by
+        self.winner = winner
         self.number = number
         self.epoch = epoch
-        winner = d.winner
         #: Whether the explanation names the dates (``_TextRenderer``).
-        self.dated = any(s in ("not_in_force", "annulled") for _r, s in self.steps) or (
-            winner is not None and (winner.annulment is not None or winner.known_from is not None)
-        )
-        self.failed = tuple(r for r, s in self.steps if s == "failed")
+        self.dated = skeleton.dated
+        self.failed = skeleton.failed
 
 
 def _citations_of(d: _LazyDecision) -> list[Citation]:
