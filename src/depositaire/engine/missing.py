@@ -40,6 +40,7 @@ outcomes and three-valued conditions (dd/pyeda are Boolean-only).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -60,15 +61,8 @@ UNDETERMINED: Outcome = ("undetermined", frozenset())
 
 Open = tuple[tuple[str, tuple[object, ...]], ...]
 
-#: Above this many combinations left undetermined, ``Diagram.resolved`` keeps the diagram
-#: as it is (an estimate, as beyond the reference's own limit).
-RESOLVE_LIMIT = 1 << 14
 #: Up to this many combinations, the bit sets (:mod:`bitsets`) decide instead.
 BITSETS_UP_TO = 0
-
-
-class _TooMany(Exception):
-    pass
 
 
 #: Position of a terminal node: after every variable.
@@ -134,6 +128,7 @@ class Diagram:
         self._decisive: dict[int, frozenset[int]] = {}
         self._dist: dict[tuple[int, int], bool] = {}
         self._opens: dict[int, bool] = {}
+        self._cofactors: dict[tuple[int, tuple[tuple[int, int], ...]], int] = {}
         self.true = self.leaf(True)
         self.false = self.leaf(False)
         self.unknown = self.leaf(None)
@@ -574,69 +569,147 @@ class Diagram:
             self._opens[n] = found
         return found
 
+    def cofactor(self, n: int, fixed: tuple[tuple[int, int], ...]) -> int:
+        """``n`` with the variables at the positions of ``fixed`` (sorted) set to the
+        value classes of index given there."""
+        pos = self.pos
+        p = pos[n]
+        if p == _TERM or p > fixed[-1][0]:
+            return n
+        key = (n, fixed)
+        found = self._cofactors.get(key)
+        if found is None:
+            for position, k in fixed:
+                if position == p:
+                    found = self.cofactor(self.kids[n][k], fixed)
+                    break
+            else:
+                found = self.mk(p, tuple([self.cofactor(c, fixed) for c in self.kids[n]]))
+            self._cofactors[key] = found
+        return found
+
     def resolved(
         self,
         root: int,
         order: Sequence[tuple[int, str, tuple[object, ...]]],
         resolve: Callable[[dict[str, object]], Outcome],
     ) -> int:
-        """``root`` (over the variables ``order``) with every combination that reaches an
-        undetermined leaf decided exactly (``resolve``, on the combination's values), as
-        the reference decides the completions it left undetermined before it compares
-        them; one that stays undetermined is kept. Above ``RESOLVE_LIMIT`` such
-        combinations, ``root`` is kept as it is."""
-        if self.reaching_open(root, order) > RESOLVE_LIMIT:
-            # Counted on the diagram first: the walk below would stop there anyway,
-            # after deciding ``RESOLVE_LIMIT`` completions for nothing.
-            return root
-        count = [0]
+        """``root`` with every combination of ``order`` that reaches an undetermined leaf
+        decided exactly (``resolve``), one by one: the plain definition, which
+        ``resolved_sets`` computes without enumerating (kept for the tests)."""
         assignment: dict[str, object] = {}
 
         def walk(n: int, i: int) -> int:
             if not self._open(n):
                 return n
             if i == len(order):
-                count[0] += 1
-                if count[0] > RESOLVE_LIMIT:
-                    raise _TooMany
                 return self.leaf(resolve(dict(assignment)))
             position, path, values = order[i]
             kids_of = self.kids[n] if self.pos[n] == position else (n,) * len(values)
-            kids = []
+            out = []
             for v, c in zip(values, kids_of, strict=True):
                 assignment[path] = v
-                kids.append(walk(c, i + 1))
+                out.append(walk(c, i + 1))
             del assignment[path]
-            return self.mk(position, tuple(kids))
+            return self.mk(position, tuple(out))
 
-        try:
-            return walk(root, 0)
-        except _TooMany:
-            return root
+        return walk(root, 0)
 
-    def reaching_open(self, root: int, order: Sequence[tuple[int, str, tuple[object, ...]]]) -> int:
-        """How many combinations of the variables ``order`` reach an undetermined leaf of
-        ``root`` (what ``resolved`` decides one by one)."""
-        memo: dict[tuple[int, int], int] = {}
-        pos, kids, last = self.pos, self.kids, len(order)
+    def resolved_sets(
+        self,
+        root: int,
+        order: Sequence[tuple[int, str, tuple[object, ...]]],
+        resolve: Callable[[dict[str, object]], Outcome],
+        dispatch: Sequence[str],
+        fixed_dispatch: Callable[[str], object],
+        reads: Callable[[tuple[object, ...]], Iterable[str] | None],
+    ) -> tuple[set[int], set[int]]:
+        """The variables decisive between determined outcomes, and the support, of
+        ``root`` (over the variables ``order``) once every combination that reaches an
+        undetermined leaf is decided exactly (``resolve``, on the combination's values),
+        as the reference decides the completions it left undetermined before it compares
+        them (one that stays undetermined is kept). Exact, with no limit.
 
-        def count(n: int, i: int) -> int:
+        The combinations are not enumerated one by one: the dispatch facts still open
+        are set first (one cofactor of ``root`` per assignment of them); the plan they
+        select then says which facts a completion's exact outcome reads (``reads``), and
+        a variable neither the cofactor tests nor the plan reads is not branched on (the
+        resolved function does not depend on it: one representative stands for all).
+        A dispatch fact is then decisive (in the support) iff two assignments that differ
+        only in it have resolved cofactors that can give two different determined
+        outcomes (that differ); any other fact iff it is so in one resolved cofactor."""
+        open_dispatch = [(p, path, values) for p, path, values in order if path in dispatch]
+        rest = [(p, path, values) for p, path, values in order if path not in dispatch]
+        assignment: dict[str, object] = {}
+        pos, kids = self.pos, self.kids
+        last = len(rest)
+
+        def walk(n: int, i: int, relevant: set[str] | None) -> int:
             if not self._open(n):
-                return 0
+                return n
             if i == last:
-                return 1
-            key = (n, i)
-            found = memo.get(key)
-            if found is None:
-                position, _path, values = order[i]
-                if pos[n] == position:
-                    found = sum(count(c, i + 1) for c in kids[n])
-                else:
-                    found = len(values) * count(n, i + 1)
-                memo[key] = found
-            return found
+                return self.leaf(resolve(dict(assignment)))
+            position, path, values = rest[i]
+            if pos[n] == position:
+                kids_of: tuple[int, ...] = kids[n]
+            elif relevant is None or path in relevant:
+                kids_of = (n,) * len(values)
+            else:
+                # Read neither by the diagram below nor by the completions' plan.
+                assignment[path] = values[0]
+                found = walk(n, i + 1, relevant)
+                del assignment[path]
+                return found
+            out = []
+            for v, c in zip(values, kids_of, strict=True):
+                assignment[path] = v
+                out.append(walk(c, i + 1, relevant))
+            del assignment[path]
+            return self.mk(position, tuple(out))
 
-        return count(root, 0)
+        def relevant_for(values: dict[str, object]) -> set[str] | None:
+            dkey = tuple(values[p] if p in values else fixed_dispatch(p) for p in dispatch)
+            if None in dkey:
+                return None
+            read = reads(dkey)
+            return None if read is None else set(read)
+
+        if not open_dispatch:
+            resolved = walk(root, 0, relevant_for({}))
+            return set(self.decisive(resolved)), set(self.support(resolved))
+        # One resolved cofactor per assignment of the open dispatch facts.
+        results: dict[tuple[int, ...], int] = {}
+        for ks in itertools.product(*(range(len(values)) for _p, _path, values in open_dispatch)):
+            values_of = {
+                path: values[k] for (_p, path, values), k in zip(open_dispatch, ks, strict=True)
+            }
+            sub = self.cofactor(
+                root, tuple((p, k) for (p, _q, _v), k in zip(open_dispatch, ks, strict=True))
+            )
+            assignment.clear()
+            assignment.update(values_of)
+            results[ks] = walk(sub, 0, relevant_for(values_of) if self._open(sub) else None)
+        assignment.clear()
+        decisive: set[int] = set()
+        support: set[int] = set()
+        for node in set(results.values()):
+            decisive |= self.decisive(node)
+            support |= self.support(node)
+        for j, (p, _path, _values) in enumerate(open_dispatch):
+            groups: dict[tuple[int, ...], set[int]] = {}
+            for ks, node in results.items():
+                groups.setdefault(ks[:j] + ks[j + 1 :], set()).add(node)
+            for nodes in groups.values():
+                if len(nodes) > 1:
+                    support.add(p)
+                    listed = sorted(nodes)
+                    if p not in decisive and any(
+                        self.distinct(x, y) for i, x in enumerate(listed) for y in listed[i + 1 :]
+                    ):
+                        decisive.add(p)
+                if p in decisive:
+                    break
+        return decisive, support
 
     def decisive(self, n: int) -> frozenset[int]:
         """The variables some node below ``n`` tests with two children that give two
@@ -880,10 +953,14 @@ def _decisive_facts(
     determined = [p for p in candidates if position.get(p) in found]
     if determined:
         return determined
-    root = d.resolved(root, order, resolve)
-    found = d.decisive(root)
-    determined = [p for p in candidates if position.get(p) in found]
+    compiled = d.compiled
+    date, known = situation.date, situation.as_known_on
+
+    def reads(dkey: tuple[object, ...]) -> Iterable[str]:
+        return _plan_reads(compiled, dkey, date, known)
+
+    exact, support = d.resolved_sets(root, order, resolve, compiled.dispatch, f.get, reads)
+    determined = [p for p in candidates if position.get(p) in exact]
     if determined:
         return determined
-    support = d.support(root)
     return [p for p in candidates if position.get(p) in support]
