@@ -53,7 +53,9 @@ class ListedChoiceIterator(ModelChoiceIterator):
     def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        listed = getattr(self.field, "listed_rows", None)
+        rows = listed() if listed is not None and self.queryset is self.field.queryset else None
+        for obj in self.queryset.all() if rows is None else rows:
             yield self.choice(obj)
 
 
@@ -85,3 +87,76 @@ class SafeModelChoiceField(forms.ModelChoiceField):
             if not text.isdecimal() or int(text) > MAX_ID:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class _ListedRows:
+    """The field's rows read once per form: the same list checks the posted ids and draws
+    the choices (the form shown again after a post, a preview, asked for them twice)."""
+
+    queryset: Any
+
+    def listed_rows(self) -> list[Any]:
+        queryset = self.queryset
+        if self.__dict__.get("_listed_of") is not queryset:
+            self._listed = list(queryset.all())
+            self._listed_of = queryset
+        return self._listed
+
+
+class ListedModelChoiceField(_ListedRows, SafeModelChoiceField):
+    """:class:`SafeModelChoiceField` for a short list shown in full: the posted id is looked
+    up among the listed rows (the same rows, the same answers as ``queryset.get(pk=…)``)."""
+
+    def to_python(self, value: Any) -> Any:
+        if self.to_field_name or value in self.empty_values:
+            return super().to_python(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        text = str(value)
+        if not text.isdecimal() or int(text) > MAX_ID:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        self.validate_no_null_characters(value)
+        wanted = int(text)
+        for row in self.listed_rows():
+            if row.pk == wanted:
+                return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class ListedModelMultipleChoiceField(_ListedRows, SafeModelMultipleChoiceField):
+    """:class:`SafeModelMultipleChoiceField` for a short list shown in full: the posted ids
+    are checked against the listed rows, as Django checks them against
+    ``queryset.filter(pk__in=…)`` (an id matches when written as the row's id is); the
+    chosen rows come back as a list, in the queryset's order."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name:
+            return super()._check_values(value)
+        for pk in value:  # first the plausible ids, as SafeModelMultipleChoiceField
+            text = str(pk)
+            if not text.isdecimal() or int(text) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:20]},
+                )
+        try:
+            wanted = frozenset(value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        for pk in wanted:
+            self.validate_no_null_characters(pk)
+        chosen = [row for row in self.listed_rows() if str(row.pk) in wanted]
+        found = {str(row.pk) for row in chosen}
+        for val in wanted:
+            if str(val) not in found:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": val},
+                )
+        return chosen

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "depositaire.web.accounts.middleware.OTPMiddleware",
     "depositaire.web.accounts.language.LanguageMiddleware",
     "depositaire.web.accounts.middleware.IdleTimeoutMiddleware",
     "depositaire.web.accounts.middleware.NullCharacterMiddleware",

@@ -34,7 +34,11 @@ from depositaire.messages import t
 View = Callable[..., HttpResponse]
 
 
-Loader = type[models.Model] | tuple[type[models.Model], str]
+Loader = (
+    type[models.Model]
+    | tuple[type[models.Model], str]
+    | tuple[type[models.Model], str, tuple[str, ...]]
+)
 
 
 def guard(
@@ -50,7 +54,9 @@ def guard(
     ``load`` maps a URL keyword (``person_id``) to a model whose default manager has
     ``visible_to(user)``; the view receives the object under the keyword without
     ``_id`` (``person``). A ``(model, "method")`` pair uses another scope method of
-    the manager (for example ``managed_by``).
+    the manager (for example ``managed_by``); a third element names relations the page
+    shows, joined in the same query (``select_related``: the same object, or the same
+    404, with fewer queries after).
     """
     allowed = frozenset(roles)
     loaders = dict(load or {})
@@ -74,14 +80,17 @@ def guard(
                     raise PermissionDenied
                 # A refusal on a person's data is journaled (returned, not raised: a raised
                 # error would roll the entry back with the request's transaction).
-                model, _ = _loader(next(iter(loaders.values())))
+                model, _, _ = _loader(next(iter(loaders.values())))
                 keyword = next(iter(loaders))
                 return _refused(request, 403, model, kwargs.get(keyword))
             for keyword, loader in loaders.items():
-                model, method = _loader(loader)
+                model, method, related = _loader(loader)
                 pk = kwargs.pop(keyword)
                 manager: Any = model._default_manager
-                obj = getattr(manager, method)(user).filter(pk=pk).first()
+                scope = getattr(manager, method)(user)
+                if related:
+                    scope = scope.select_related(*related)
+                obj = scope.filter(pk=pk).first()
                 if obj is None:
                     return _refused(request, 404, model, pk)
                 kwargs[keyword.removesuffix("_id")] = obj
@@ -93,8 +102,12 @@ def guard(
     return decorate
 
 
-def _loader(loader: Loader) -> tuple[type[models.Model], str]:
-    return loader if isinstance(loader, tuple) else (loader, "visible_to")
+def _loader(loader: Loader) -> tuple[type[models.Model], str, tuple[str, ...]]:
+    if not isinstance(loader, tuple):
+        return loader, "visible_to", ()
+    if len(loader) == 2:
+        return loader[0], loader[1], ()
+    return loader  # type: ignore[return-value]
 
 
 #: Short target codes for the objects a URL names (labels: ``web.journal.targets.<code>``).

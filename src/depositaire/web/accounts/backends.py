@@ -16,9 +16,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
+from depositaire.web.db.prepared import Prepared
+
 #: The dotted paths, as ``AUTHENTICATION_BACKENDS`` and the session store them.
 USER_BACKEND: Final = "depositaire.web.accounts.backends.UserBackend"
 LEGACY_SESSION_BACKEND: Final = "django.contrib.auth.backends.ModelBackend"
+
+
+def _user_by_pk(pk: int) -> Any:
+    model: Any = get_user_model()
+    return model._default_manager.select_related("organisation").filter(pk=pk)[:1]
+
+
+#: The signed-in user and its organisation, compiled once (every page loads them).
+USER_BY_PK = Prepared(_user_by_pk, -1)
 
 
 class UserBackend(ModelBackend):
@@ -37,6 +48,5 @@ class UserBackend(ModelBackend):
         return user
 
     def get_user(self, user_id: Any) -> Any:
-        model: Any = get_user_model()
-        user = model._default_manager.select_related("organisation").filter(pk=user_id).first()
+        user = USER_BY_PK.first(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

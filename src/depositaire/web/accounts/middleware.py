@@ -1,13 +1,18 @@
-"""The idle timeout: a session unused for ``SESSION_IDLE_SECONDS`` ends (journaled)."""
+"""The idle timeout: a session unused for ``SESSION_IDLE_SECONDS`` ends (journaled); the
+second factor's middleware; NUL characters refused."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
+import django_otp.middleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+
+from depositaire.web.db.prepared import Prepared
 
 LAST_SEEN = "_depositaire_last_seen"
 #: The last-seen time is written at most this often (a write per request is wasted).
@@ -51,3 +56,26 @@ class NullCharacterMiddleware:
 
                 return error_view(400)(request)
         return self.get_response(request)
+
+
+def _totp_by_id(pk: int) -> Any:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(id=pk)[:1]
+
+
+#: The session's TOTP device, compiled once (every page of a verified session loads it).
+TOTP_BY_ID = Prepared(_totp_by_id, -1)
+TOTP_LABEL = "otp_totp.totpdevice"
+
+
+class OTPMiddleware(django_otp.middleware.OTPMiddleware):
+    """django-otp's middleware (the same checks: the device is the user's and confirmed),
+    with the TOTP device of the session loaded by a query compiled once. Other devices
+    (static codes, passkeys) are loaded by django-otp as before."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        label, _, number = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if label == TOTP_LABEL and number.isascii() and number.isdigit() and len(number) < 19:
+            return TOTP_BY_ID.first(int(number))
+        return super()._device_from_persistent_id(persistent_id)

@@ -16,6 +16,18 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
+from depositaire.web.db.prepared import Prepared
+
+
+def _by_digest(key: str) -> Any:
+    from depositaire.web.accounts.models import HashedSession
+
+    return HashedSession.objects.filter(session_key=key)
+
+
+#: The session of a key's digest, compiled once (every page loads its session).
+SESSION_BY_DIGEST = Prepared(_by_digest, "0" * 64)
+
 
 def digest(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()
@@ -32,12 +44,14 @@ class SessionStore(DatabaseStore):
         if not self.session_key:
             return None
         try:
-            return self.model.objects.get(
-                session_key=digest(self.session_key), expire_date__gt=timezone.now()
-            )
-        except (self.model.DoesNotExist, SuspiciousOperation):
+            session = SESSION_BY_DIGEST.first(digest(self.session_key))
+        except SuspiciousOperation:
+            session = None
+        # Expired: as if there were none (Django's own store asks expire_date > now).
+        if session is None or session.expire_date <= timezone.now():
             self._session_key = None
             return None
+        return session
 
     def exists(self, session_key: str) -> bool:
         return bool(self.model.objects.filter(session_key=digest(session_key)).exists())

@@ -22,6 +22,7 @@ from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import Organisation, Team
 from depositaire.web.cases import national_number
 from depositaire.web.cases.sealing import SealedFieldsMixin
+from depositaire.web.db.prepared import Prepared
 
 NATURES = ("confidence", "secret_fact")
 ORIGINS = ("confided", "learned_from_others", "observed")
@@ -204,7 +205,7 @@ class InformationItem(SealedFieldsMixin, models.Model):
         """The newest version of this item (itself when nothing corrected it)."""
         item = self
         while True:
-            following = InformationItem.objects.filter(previous_id=item.pk).first()
+            following = _FOLLOWING.first(item.pk)
             if following is None:
                 return item
             item = following
@@ -223,6 +224,14 @@ class InformationItem(SealedFieldsMixin, models.Model):
             raise PermissionError("not readable by this user")
         return self.get_sealed("content")
 
+
+def _following(pk: int) -> Any:
+    """The version that corrected item ``pk`` (``.first()``'s query, written once)."""
+    following = InformationItem.objects.filter(previous_id=pk)
+    return (following if following.ordered else following.order_by("pk"))[:1]
+
+
+_FOLLOWING = Prepared(_following, -1)
 
 #: Reasons a worker may give to open a file outside their team (codes; labels in the catalogue).
 EMERGENCY_REASONS = ("danger_person", "danger_others", "referent_absent", "legal_deadline")

@@ -19,6 +19,7 @@ from depositaire.web.accounts import roles
 from depositaire.web.cases import corrections, lookup, national_number
 from depositaire.web.cases.forms import ChangeReasonForm, ItemCorrectionForm, ItemForm, PersonForm
 from depositaire.web.cases.models import InformationItem, Person
+from depositaire.web.db.prepared import Prepared
 from depositaire.web.once import once_per_token
 from depositaire.web.views import guard, journal, journal_read, paginate, query_without_page
 
@@ -177,12 +178,38 @@ def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _consents(person_id: int) -> Any:
+    from depositaire.web.consent.models import Consent
+
+    return Consent.objects.filter(person_id=person_id).select_related("recorded_by")
+
+
+def _objections(person_id: int) -> Any:
+    from depositaire.web.consent.models import Objection
+
+    return Objection.objects.filter(person_id=person_id).select_related("recorded_by")
+
+
+def _disclosures(person_id: int) -> Any:
+    from depositaire.web.disclosures.models import Disclosure
+
+    return (
+        Disclosure.objects.filter(person_id=person_id)
+        .select_related("prepared_by", "session")
+        .defer(*DISCLOSURE_LIST_DEFERRED)
+    )
+
+
+#: The file's consents, objections and disclosures: one person's, whoever reads (the file
+#: itself was checked by the guard), so the same queries each time, compiled once.
+_CONSENTS = Prepared(_consents, -1)
+_OBJECTIONS = Prepared(_objections, -1)
+_DISCLOSURES = Prepared(_disclosures, -1)
+
+
 @guard(*CASEWORKERS, load={"person_id": Person})
 @require_GET
 def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
-    from depositaire.web.consent.models import Consent, Objection
-    from depositaire.web.disclosures.models import Disclosure
-
     user: Any = request.user
     # The current items and the withdrawn ones in one query (both newest first, as the
     # model orders them); the same conditions as visible_to() and history_visible_to().
@@ -208,11 +235,9 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
         "national_number": national_number.format_number(number) if number else "",
         "address": person.get_sealed("address"),
         "household": person.get_sealed("household"),
-        "consents": Consent.objects.filter(person=person).select_related("recorded_by"),
-        "objections": Objection.objects.filter(person=person).select_related("recorded_by"),
-        "disclosures": Disclosure.objects.filter(person=person)
-        .select_related("prepared_by", "session")
-        .defer(*DISCLOSURE_LIST_DEFERRED),
+        "consents": _CONSENTS.fetch(person.pk),
+        "objections": _OBJECTIONS.fetch(person.pk),
+        "disclosures": _DISCLOSURES.fetch(person.pk),
         "minor": person.is_minor(),
         "requests": requests_page.object_list,
         "requests_page": requests_page,
@@ -256,7 +281,9 @@ def item_create(request: HttpRequest, person: Person) -> HttpResponse:
     return render(request, "cases/item_form.html", {"form": form, "person": person})
 
 
-@guard(*CASEWORKERS, load={"item_id": (InformationItem, "history_visible_to")})
+@guard(
+    *CASEWORKERS, load={"item_id": (InformationItem, "history_visible_to", ("person", "author"))}
+)
 @require_GET
 @sensitive_variables("content")
 def item_detail(request: HttpRequest, item: InformationItem) -> HttpResponse:

@@ -25,7 +25,7 @@ def _tri(value: str | None) -> bool | None:
     return {"true": True, "false": False}.get(value or "")
 
 
-class ItemChoiceField(fields.SafeModelMultipleChoiceField):
+class ItemChoiceField(fields.ListedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         nature = t(f"values.information.nature.{obj.nature}")
         cats = ", ".join(category_label(c) for c in obj.categories)
@@ -53,7 +53,7 @@ class PrepareForm(forms.Form):
         choices=purpose_choices(lazy_t("web.common.choose")),
         error_messages={"required": lazy_t("web.prepare.purpose_required")},
     )
-    session = fields.SafeModelChoiceField(
+    session = fields.ListedModelChoiceField(
         label=lazy_t("web.prepare.session"),
         queryset=CommitteeSession.objects.none(),
         required=False,

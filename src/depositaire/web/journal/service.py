@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -118,7 +118,7 @@ def chain_pending(entries: list[JournalEntry]) -> list[Callable[[], None]]:
         for name, value in fields.items():
             setattr(entry, name, value)
         entry.hash = chain.entry_hash(**fields)
-        entry.save(force_insert=True)
+        _insert_entry(entry)
         head.seq, head.hash = entry.seq, entry.hash
         if entry.seq % checkpoint_every() == 0:
             anchors.append(_checkpoint(head, entry.seq, entry.hash))
@@ -206,7 +206,67 @@ def _move_head(head: JournalHead, seq: int, hash_: str) -> None:
     head.hash = hash_
     head.signature = signing.sign(chain.head_message(head.journal_id, seq, hash_))
     head.updated_at = timezone.now()
-    head.save(update_fields=["seq", "hash", "signature", "updated_at"])
+    connection = transaction.get_connection()
+    _, _, update, head_fields = _statements(connection)
+    values = [f.get_db_prep_save(getattr(head, f.attname), connection) for f in head_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(update, [*values, head.pk])
+        moved = cursor.rowcount
+    if moved != 1:  # as Django's save(update_fields=…) refuses a row that is not there
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+#: The head's columns a chaining step writes (as ``save(update_fields=…)`` did).
+_HEAD_WRITTEN = ("seq", "hash", "signature", "updated_at")
+
+
+def _statements(connection: Any) -> tuple[str, list[Any], str, list[Any]]:
+    """The entry's INSERT and the head's UPDATE, written once per connection.
+
+    The same statements Django's ``save()`` sends, without building and compiling them
+    again for every entry; values are adapted by each field, as Django does."""
+    cached = connection.__dict__.get("_depositaire_journal_sql")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    quote = connection.ops.quote_name
+    meta = JournalEntry._meta
+    entry_fields = [f for f in meta.concrete_fields if not f.primary_key]
+    # Fixed names only (the models' table and columns); every value is a parameter.
+    insert = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(meta.db_table),
+        ", ".join(quote(f.column) for f in entry_fields),
+        ", ".join(["%s"] * len(entry_fields)),
+    )
+    if connection.features.can_return_columns_from_insert:
+        insert += f" RETURNING {quote(meta.pk.column)}"
+    head_meta = JournalHead._meta
+    head_fields = [head_meta.get_field(name) for name in _HEAD_WRITTEN]
+    update = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        quote(head_meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in head_fields),
+        quote(head_meta.pk.column),
+    )
+    cached = (insert, entry_fields, update, head_fields)
+    connection.__dict__["_depositaire_journal_sql"] = cached
+    return cached
+
+
+def _insert_entry(entry: JournalEntry) -> None:
+    """Write a new entry (never an existing one: the journal is append-only)."""
+    if not entry._state.adding:
+        raise JournalError(t("journal.error.append_only"))
+    connection = transaction.get_connection()
+    insert, entry_fields, _, _ = _statements(connection)
+    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in entry_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(insert, values)
+        if connection.features.can_return_columns_from_insert:
+            pk = cursor.fetchone()[0]
+        else:
+            pk = connection.ops.last_insert_id(cursor, JournalEntry._meta.db_table, "id")
+    entry.pk = pk
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 def _checkpoint(head: JournalHead, seq: int, hash_: str) -> Callable[[], None]:

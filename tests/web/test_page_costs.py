@@ -1,0 +1,149 @@
+"""The shortcuts that make pages cheaper give Django's own answers (issue 16).
+
+Queries compiled once (``depositaire.web.db.prepared``), the session looked up by a
+prepared query (an expired one is still none), ``{% url %}`` remembered, and the
+disclosure form's items read once for checking and drawing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from depositaire.web.accounts.backends import USER_BY_PK
+from depositaire.web.accounts.models import HashedSession, User
+from depositaire.web.accounts.sessions import SessionStore, digest
+from depositaire.web.db.prepared import Prepared
+from web.factories import make_person, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _org_and_worker() -> tuple[object, User]:
+    from depositaire.web.accounts.models import Organisation, Team
+
+    org = Organisation.objects.create(name="CPAS de Test")
+    team = Team.objects.create(organisation=org, name="Équipe A")
+    worker = make_user(org, "social_worker", "as.test", teams=[team])
+    return org, worker
+
+
+def test_a_prepared_query_gives_the_rows_and_relations_django_gives() -> None:
+    org, worker = _org_and_worker()
+    expected = User.objects.select_related("organisation").filter(pk=worker.pk).first()
+    got = USER_BY_PK.first(worker.pk)
+    assert got is not None and expected is not None
+    assert {f.attname: getattr(got, f.attname) for f in User._meta.concrete_fields} == {
+        f.attname: getattr(expected, f.attname) for f in User._meta.concrete_fields
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert got.organisation.name == "CPAS de Test"  # joined: no query
+    assert len(queries) == 0
+    assert got._state.adding is False and got._state.db == "default"
+    assert USER_BY_PK.first(worker.pk + 1000) is None
+    with CaptureQueriesContext(connection) as queries:
+        USER_BY_PK.first(worker.pk)
+    assert len(queries) == 1  # one query, Django's SQL
+    assert queries.captured_queries[0]["sql"].startswith('SELECT "accounts_user"."id"')
+
+
+def test_a_value_of_another_type_goes_through_django() -> None:
+    _, worker = _org_and_worker()
+    got = USER_BY_PK.first(str(worker.pk))  # type: ignore[arg-type]
+    assert got is not None and got.pk == worker.pk
+
+
+def test_a_stand_in_the_sql_does_not_carry_is_refused() -> None:
+    # The value is not a parameter of the compiled query: binding it would do nothing.
+    prepared = Prepared(lambda pk: User.objects.filter(pk__gt=0)[:1], -7)
+    with pytest.raises(ValueError, match="stand-in"):
+        prepared.first(3)
+    with pytest.raises(ValueError, match="distinct"):
+        Prepared(lambda a, b: User.objects.none(), 1, 1)
+
+
+def test_an_expired_session_is_no_session() -> None:
+    store = SessionStore()
+    store["x"] = 1
+    store.create()
+    key = store.session_key
+    assert key is not None
+    assert SessionStore(key).load() == {"x": 1}
+    HashedSession.objects.filter(session_key=digest(key)).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    expired = SessionStore(key)
+    assert expired.load() == {}
+    assert expired.session_key is None
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "kwargs"),
+    [
+        ("{% url 'cases:person_list' %}", "cases:person_list", {}),
+        ("{% url 'cases:item_detail' item_id=42 %}", "cases:item_detail", {"item_id": 42}),
+        ("{% url 'cases:item_detail' item_id='42' %}", "cases:item_detail", {"item_id": "42"}),
+    ],
+)
+def test_the_url_tag_gives_what_reverse_gives(source: str, name: str, kwargs: dict) -> None:
+    template = Template("{% load dep %}" + source)
+    for _ in range(2):  # the second time from memory
+        assert template.render(Context({})) == reverse(name, kwargs=kwargs)
+
+
+def test_the_url_tag_still_refuses_an_unknown_url_and_keeps_as_var() -> None:
+    with pytest.raises(NoReverseMatch):
+        Template("{% load dep %}{% url 'cases:item_detail' item_id='x' %}").render(Context({}))
+    out = Template(
+        "{% load dep %}{% url 'cases:nothing_here' as u %}[{{ u }}]"
+        "{% url 'cases:person_list' as v %}[{{ v }}]"
+    ).render(Context({}))
+    assert out == f"[][{reverse('cases:person_list')}]"
+
+
+def test_the_url_tag_escapes_as_django_does() -> None:
+    out = Template("{% load dep %}{% url 'cases:person_detail' person_id=p %}").render(
+        Context({"p": 7})
+    )
+    assert out == reverse("cases:person_detail", kwargs={"person_id": 7})
+
+
+def test_the_disclosure_form_checks_posted_items_against_the_listed_ones() -> None:
+    from depositaire.web.cases.models import InformationItem
+    from depositaire.web.disclosures.forms import PrepareForm
+    from web.factories import make_item
+
+    org, worker = _org_and_worker()
+    person = make_person(org, worker.teams.get(), worker, first="Anne", last="Test")
+    mine = make_item(person, worker, nature="secret_fact", categories=["income"], text="x")
+    other = make_user(org, "social_worker", "as.other", teams=[worker.teams.get()])
+    theirs = make_item(person, other, nature="confidence", categories=["income"], text="y")
+    base = {
+        "recipient_kind": "colleague_same_team",
+        "purpose": "aid_decision",
+        "necessary_only": "",
+    }
+
+    form = PrepareForm({**base, "items": [str(mine.pk)]}, person=person, user=worker)
+    assert form.is_valid(), form.errors
+    assert list(form.cleaned_data["items"]) == [mine]
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["items"])
+    assert str(mine.pk) in html and len(queries) == 0  # drawn from the rows read once
+
+    # Another's confidence is not among them; nor an id written otherwise, as with Django.
+    for posted in ([str(theirs.pk)], [f"0{mine.pk}"], ["12345678"]):
+        form = PrepareForm({**base, "items": posted}, person=person, user=worker)
+        assert not form.is_valid()
+        assert form.errors["items"][0].startswith(
+            str(form.fields["items"].error_messages["invalid_choice"]).split("%")[0]
+        )
+    form = PrepareForm({**base, "items": ["abc"]}, person=person, user=worker)
+    assert not form.is_valid() and "items" in form.errors
+    assert InformationItem.objects.count() == 2
