@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from depositaire.documents.parts import render_parts
 from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.messages import catalogue, current_language, t
@@ -25,7 +26,7 @@ from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.models import Consent, Objection
 from depositaire.web.disclosures.models import Disclosure, PrivacyContact
 from depositaire.web.disclosures.service import basis_rows, recipient_label
-from depositaire.web.views import guard, journal, pdf_response, render_pdf_parts, sha256_hex
+from depositaire.web.views import _layout, guard, journal, pdf_response, sha256_hex
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
@@ -149,14 +150,15 @@ def report(request: HttpRequest, person: Person) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, person: Person) -> HttpResponse:
     context = report_context(person)
-    # Two parts, one PDF: what the file holds and what went out (its pages kept while its
-    # HTML does not change), then who viewed the file, from a new page, laid out for every
-    # download from what this request read: the report shows every view up to it. Each
-    # download is journaled.
-    pdf = render_pdf_parts(
+    # Two parts, one PDF: what the file holds and what went out (its pages kept as PDF
+    # objects, for every thread of the process, while its HTML does not change), then who
+    # viewed the file, from a new page, laid out for every download from what this request
+    # read: the report shows every view up to it. Each download is journaled.
+    pdf = render_parts(
         render_to_string("disclosures/report_document.html", {**context, "part": "stable"}),
         render_to_string("disclosures/report_document.html", {**context, "part": "fresh"}),
         cache_scope=f"person:{person.pk}",
+        layout=_layout,
     )
     journal(
         request,
