@@ -190,6 +190,7 @@ def test_the_report_pdf_lays_out_what_the_file_holds_once_and_who_viewed_it_ever
         return real(*args, **kwargs)
 
     monkeypatch.setattr(weasyprint, "HTML", counted)
+    monkeypatch.setattr("depositaire.web.disclosures.report.PARTS", None)  # memory only
     parts.forget_kept()  # no part kept from before
     url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
     first = client.get(url).content
@@ -273,6 +274,7 @@ def test_the_kept_part_serves_every_thread_and_keeps_its_bookmarks(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(weasyprint, "HTML", counted)
+    monkeypatch.setattr("depositaire.web.disclosures.report.PARTS", None)  # memory only
     parts.forget_kept()
     url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
     first = client.get(url).content
@@ -332,3 +334,49 @@ def _outline(pdf: bytes) -> list[tuple[str, int, int]]:
 
     walk(reader.outline, 0)
     return found
+
+
+def test_the_kept_part_on_disk_is_sealed_and_serves_another_worker(
+    client: Any, world: World, monkeypatch: Any, settings: Any, tmp_path: Any
+) -> None:
+    """Another worker (its memory empty) takes the part from the data folder: sealed, in a
+    private folder, named by a hash; an altered file is a miss, laid out and written anew."""
+    import stat
+
+    import weasyprint
+
+    from depositaire.documents import parts
+    from depositaire.web import crypto
+    from depositaire.web.disclosures import report
+
+    settings.DATA_DIR = tmp_path
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    whole = []  # layouts of both parts (not the views alone, after blank pages)
+    real = weasyprint.HTML
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        whole.append(parts.FILLER not in kwargs.get("string", ""))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", counted)
+    parts.forget_kept()
+    url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
+    first = client.get(url).content
+    folder = report.PARTS.folder  # type: ignore[union-attr]
+    (path,) = list(folder.iterdir())
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    token = path.read_text()
+    assert crypto.is_sealed(token) and w.person.last_name not in token
+    assert len(path.name) == 64 and int(path.name, 16) >= 0  # a hash, not the person's id
+    parts.forget_kept()  # another worker: nothing in its memory
+    assert client.get(url).content == first and whole == [True, False]
+    parts.forget_kept()
+    path.write_text(token[:-8] + "AAAAAAAA")  # altered: refused, laid out again
+    assert client.get(url).content == first and whole == [True, False, True]
+    assert path.read_text() != token[:-8] + "AAAAAAAA"
+    assert list(folder.iterdir()) == [path]
+    # The journal entry of every download stays.
+    exports = JournalEntry.objects.filter(action="export", target=f"person:{w.person.pk}")
+    assert exports.count() == 3

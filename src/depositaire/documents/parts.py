@@ -11,13 +11,15 @@ thread of the process, and its pages are never drawn again.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 #: A PDF literal string (left as it is) or an indirect reference (renumbered): pydyf
 #: escapes the parentheses inside a literal string; a hexadecimal string has no space.
@@ -53,6 +55,68 @@ class KeptPages:
     @property
     def size(self) -> int:
         return sum(len(data) for _, data, _ in self.objects)
+
+    def to_bytes(self, later_pages: int) -> bytes:
+        """These pages (and how many pages the later part had) as JSON, to be stored."""
+
+        def b64(data: bytes) -> str:
+            return base64.b64encode(data).decode("ascii")
+
+        o = self.outline
+        return json.dumps(
+            {
+                "objects": [[n, b64(data), stream] for n, data, stream in self.objects],
+                "pages": self.pages,
+                "tree": self.tree,
+                "later_pages": later_pages,
+                "outline": None
+                if o is None
+                else {
+                    "items": [[n, {k: b64(v) for k, v in e.items()}] for n, e in o.items.items()],
+                    "children": [[n, kids] for n, kids in o.children.items()],
+                    "top": o.top,
+                    "chain": o.chain,
+                    "skipped": o.skipped,
+                    "level": o.level,
+                },
+            },
+            separators=(",", ":"),
+        ).encode()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> tuple[KeptPages, int]:
+        """What :meth:`to_bytes` wrote (``ValueError``, ``KeyError`` or ``TypeError`` else)."""
+        d = json.loads(raw)
+
+        def ints(values: Any) -> tuple[int, ...]:
+            return tuple(int(v) for v in values)
+
+        o = d["outline"]
+        outline = (
+            None
+            if o is None
+            else Outline(
+                items={
+                    int(n): {str(k): base64.b64decode(v, validate=True) for k, v in e.items()}
+                    for n, e in o["items"]
+                },
+                children={int(n): ints(kids) for n, kids in o["children"]},
+                top=ints(o["top"]),
+                chain=ints(o["chain"]),
+                skipped=ints(o["skipped"]),
+                level=int(o["level"]),
+            )
+        )
+        kept = cls(
+            objects=tuple(
+                (int(n), base64.b64decode(data, validate=True), bool(stream))
+                for n, data, stream in d["objects"]
+            ),
+            pages=ints(d["pages"]),
+            tree=int(d["tree"]),
+            outline=outline,
+        )
+        return kept, int(d["later_pages"])
 
 
 class _Taken(Exception):
@@ -279,6 +343,14 @@ _kept: OrderedDict[tuple[str, str], tuple[KeptPages, int]] = OrderedDict()
 _lock = threading.Lock()
 
 
+class Store(Protocol):
+    """Somewhere else to keep parts (several processes share it): bytes by a hex key."""
+
+    def load(self, key: str) -> bytes | None: ...
+
+    def save(self, key: str, data: bytes) -> None: ...
+
+
 def forget_kept() -> None:
     """Drop every kept part (tests)."""
     with _lock:
@@ -294,8 +366,23 @@ def _body(html: str) -> tuple[str, str, str]:
     return html[: match.end()], body, end + tail
 
 
+def _stored(store: Store, key: str) -> tuple[KeptPages, int] | None:
+    raw = store.load(key)
+    if raw is None:
+        return None
+    try:
+        return KeptPages.from_bytes(raw)
+    except (ValueError, KeyError, TypeError):
+        return None  # not what this module wrote: laid out again, and written anew
+
+
 def render_parts(
-    stable: str, fresh: str, *, cache_scope: str, layout: Callable[[str], Any]
+    stable: str,
+    fresh: str,
+    *,
+    cache_scope: str,
+    layout: Callable[[str], Any],
+    store: Store | None = None,
 ) -> bytes:
     """One PDF from two complete HTML documents: the pages of ``stable``, then those of
     ``fresh`` from a new page, numbered as one document ("page n / N" counts both);
@@ -307,14 +394,20 @@ def render_parts(
     that its pages are numbered on from them: the blank pages are left out), and written
     after the kept pages. Both ways give the same bytes. A change in the HTML of ``stable``
     is a new layout, never the one kept; so is a change in the number of pages of
-    ``fresh`` (the kept pages say "/ N")."""
+    ``fresh`` (the kept pages say "/ N"). With a ``store``, a part kept by another process
+    is taken from it (keyed by a hash of the scope and the HTML), and a new one put there."""
     key = (cache_scope, hashlib.sha256(stable.encode()).hexdigest())
+    stored = hashlib.sha256(f"{key[0]}\n{key[1]}".encode()).hexdigest()
     fresh_head, fresh_body, fresh_end = _body(fresh)
     part = _PART + fresh_body + "</div>"
     with _lock:
         kept = _kept.get(key)
         if kept is not None:
             _kept.move_to_end(key)
+    if kept is None and store is not None:
+        kept = _stored(store, stored)
+        if kept is not None:
+            _keep(key, kept)
     if kept is not None:
         pages, count = kept
         own = len(pages.pages)
@@ -326,9 +419,15 @@ def render_parts(
     every = whole.pages
     own = next((n for n, page in enumerate(every) if PART_ID in page.anchors), len(every))
     pages = take_pages(whole.copy(every[:own]))
+    _keep(key, (pages, len(every) - own))
+    if store is not None:
+        store.save(stored, pages.to_bytes(len(every) - own))
+    return write_after(pages, whole.copy(every[own:]))
+
+
+def _keep(key: tuple[str, str], kept: tuple[KeptPages, int]) -> None:
     with _lock:
-        _kept[key] = (pages, len(every) - own)
+        _kept[key] = kept
         _kept.move_to_end(key)
         while len(_kept) > KEPT_ENTRIES:
             _kept.popitem(last=False)
-    return write_after(pages, whole.copy(every[own:]))

@@ -8,6 +8,11 @@ social(e)" — never its content, never its categories.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +34,66 @@ from depositaire.web.disclosures.service import basis_rows, recipient_label
 from depositaire.web.views import _layout, guard, journal, pdf_response, sha256_hex
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
+
+
+class SealedParts:
+    """The kept part of reports (what the file holds and what went out, as PDF objects) on
+    disk for every worker of the server: each file sealed with the key ring (AES-GCM, bound
+    to its name, as other sealed data), in a 0700 folder of the data folder, named by a
+    hash of the person and the part's HTML (never a name or a number of the person). A
+    file that does not open (another key ring, a retired key, altered bytes) is a miss: the
+    part is laid out again and the file written anew. Beyond ``files`` files the oldest
+    are removed."""
+
+    def __init__(self, files: int = 256) -> None:
+        self.files = files
+
+    @property
+    def folder(self) -> Path:
+        from django.conf import settings
+
+        return Path(settings.DATA_DIR) / "cache" / "report-parts"
+
+    @staticmethod
+    def _context(key: str) -> str:
+        return f"report-part:{key}"
+
+    def load(self, key: str) -> bytes | None:
+        from depositaire.web.crypto import CryptoError, unseal
+
+        try:
+            token = (self.folder / key).read_text(encoding="ascii")
+            return base64.b64decode(unseal(token, context=self._context(key)), validate=True)
+        except (OSError, UnicodeDecodeError, ValueError, CryptoError):
+            return None
+
+    def save(self, key: str, data: bytes) -> None:
+        from depositaire.web.crypto import ensure_private_dir, seal
+
+        folder = self.folder
+        ensure_private_dir(folder)
+        token = seal(base64.b64encode(data).decode("ascii"), context=self._context(key))
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(token)
+            os.replace(name, folder / key)  # a cache: no fsync, a lost file is a miss
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
+        self._prune(folder)
+
+    def _prune(self, folder: Path) -> None:
+        with os.scandir(folder) as entries:
+            found = [(e.stat().st_mtime_ns, e.path) for e in entries if e.is_file()]
+        for _, path in sorted(found)[: max(0, len(found) - self.files)]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
+
+#: Shared by the workers of a server (``None``: kept in each process's memory only).
+PARTS: SealedParts | None = SealedParts()
 
 
 def _numbered(prefix: str) -> list[str]:
@@ -159,6 +224,7 @@ def report_pdf(request: HttpRequest, person: Person) -> HttpResponse:
         render_to_string("disclosures/report_document.html", {**context, "part": "fresh"}),
         cache_scope=f"person:{person.pk}",
         layout=_layout,
+        store=PARTS,
     )
     journal(
         request,
