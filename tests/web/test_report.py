@@ -174,10 +174,9 @@ def _views_of_the_day(pdf: bytes) -> int:
 def test_the_report_pdf_lays_out_what_the_file_holds_once_and_who_viewed_it_every_time(
     client: Any, world: World, monkeypatch: Any
 ) -> None:
-    import threading
-
     import weasyprint
 
+    from depositaire.documents import parts
     from depositaire.web import views
     from web.factories import make_item
 
@@ -191,7 +190,8 @@ def test_the_report_pdf_lays_out_what_the_file_holds_once_and_who_viewed_it_ever
         return real(*args, **kwargs)
 
     monkeypatch.setattr(weasyprint, "HTML", counted)
-    monkeypatch.setattr(views, "_pdf_tools", threading.local())  # no layout kept from before
+    monkeypatch.setattr("depositaire.web.disclosures.report.PARTS", None)  # memory only
+    parts.forget_kept()  # no part kept from before
     url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
     first = client.get(url).content
     assert first.startswith(b"%PDF-") and len(layouts) == 1  # both parts, as one document
@@ -225,28 +225,158 @@ def test_the_report_pdf_lays_out_what_the_file_holds_once_and_who_viewed_it_ever
     assert "la santé" in pdf_text(fourth) and "la santé" not in pdf_text(third)
     # Another person's report with the same HTML would not be served from this one's.
     html = "<html><body><p>même page</p></body></html>"
-    views.render_pdf_parts(html, html, cache_scope="person:1")
-    views.render_pdf_parts(html, html, cache_scope="person:2")
-    views.render_pdf_parts(html, html, cache_scope="person:1")
+    for scope in ("person:1", "person:2", "person:1"):
+        parts.render_parts(html, html, cache_scope=scope, layout=views._layout)
     assert len(layouts) == 4 + 1 + 1 + 1
 
 
 def test_a_longer_list_of_views_is_counted_in_every_page_number(monkeypatch: Any) -> None:
     """When the fresh part takes more pages, the kept part is laid out again: its pages
     say "/ N" with the new N."""
-    import threading
-
+    from depositaire.documents import parts
     from depositaire.web import views
 
-    monkeypatch.setattr(views, "_pdf_tools", threading.local())
+    parts.forget_kept()
     stable = "<html><body><h1>Ce que le dossier contient</h1></body></html>"
     short = "<html><body><p>une consultation</p></body></html>"
     long = "<html><body>" + "<p>une consultation</p>" * 120 + "</body></html>"
     counts = []
     for fresh in (short, long, short):
-        pages = _pages(views.render_pdf_parts(stable, fresh, cache_scope="person:1"))
+        pdf = parts.render_parts(stable, fresh, cache_scope="person:1", layout=views._layout)
+        pages = _pages(pdf)
         counts.append(total := len(pages))
         assert "Ce que le dossier contient" in pages[0] and "une consultation" in pages[1]
         for n, page in enumerate(pages, 1):
             assert f"page {n} / {total}" in page
     assert counts[0] == counts[2] == 2 and counts[1] > 2
+
+
+def test_the_kept_part_serves_every_thread_and_keeps_its_bookmarks(
+    client: Any, world: World, monkeypatch: Any
+) -> None:
+    """The kept part is PDF objects, not a layout tied to one thread's fonts: a download in
+    another thread lays out the views only, and the PDF is the one a full layout makes,
+    to the byte, its bookmarks those of both parts, in order, each on its page."""
+    import threading
+
+    import weasyprint
+
+    from depositaire.documents import parts
+    from depositaire.web import views
+
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    layouts = []
+    real = weasyprint.HTML
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        layouts.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", counted)
+    monkeypatch.setattr("depositaire.web.disclosures.report.PARTS", None)  # memory only
+    parts.forget_kept()
+    url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
+    first = client.get(url).content
+    html = {"stable": "", "fresh": ""}
+    real_render = parts.render_parts
+
+    def keep(stable: str, fresh: str, **kwargs: Any) -> bytes:
+        html.update(stable=stable, fresh=fresh)
+        return real_render(stable, fresh, **kwargs)
+
+    monkeypatch.setattr("depositaire.web.disclosures.report.render_parts", keep)
+    assert client.get(url).content == first
+    out: list[bytes] = []
+    other = threading.Thread(
+        target=lambda: out.append(
+            parts.render_parts(
+                html["stable"],
+                html["fresh"],
+                cache_scope=f"person:{w.person.pk}",
+                layout=views._layout,
+            )
+        )
+    )
+    other.start()
+    other.join()
+    assert out == [first] and len(layouts) == 3  # one full layout, then the views alone
+    # The same two documents laid out as one, the way a kept part is first made.
+    parts.forget_kept()
+    assert (
+        parts.render_parts(html["stable"], html["fresh"], cache_scope="x", layout=views._layout)
+        == first
+    )
+    # The same as one WeasyPrint document of both parts: text page by page, bookmarks
+    # (title, depth, page).
+    head, body, end = parts._body(html["stable"])
+    _, fresh_body, _ = parts._body(html["fresh"])
+    one = views.render_pdf(f'{head}{body}<div class="pdf-part">{fresh_body}</div>{end}')
+    assert _pages(first) == _pages(one)
+    assert _outline(first) == _outline(one)
+    marks = _outline(first)
+    assert ("Qui a consulté votre dossier", 1, len(_pages(first)) - 1) in marks
+    assert len(marks) > 3 and marks[0][1] == 0
+
+
+def _outline(pdf: bytes) -> list[tuple[str, int, int]]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    found: list[tuple[str, int, int]] = []
+
+    def walk(marks: list[Any], depth: int) -> None:
+        for mark in marks:
+            if isinstance(mark, list):
+                walk(mark, depth + 1)
+            else:
+                found.append((mark.title, depth, reader.get_destination_page_number(mark)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_the_kept_part_on_disk_is_sealed_and_serves_another_worker(
+    client: Any, world: World, monkeypatch: Any, settings: Any, tmp_path: Any
+) -> None:
+    """Another worker (its memory empty) takes the part from the data folder: sealed, in a
+    private folder, named by a hash; an altered file is a miss, laid out and written anew."""
+    import stat
+
+    import weasyprint
+
+    from depositaire.documents import parts
+    from depositaire.web import crypto
+    from depositaire.web.disclosures import report
+
+    settings.DATA_DIR = tmp_path
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    whole = []  # layouts of both parts (not the views alone, after blank pages)
+    real = weasyprint.HTML
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        whole.append(parts.FILLER not in kwargs.get("string", ""))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", counted)
+    parts.forget_kept()
+    url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
+    first = client.get(url).content
+    folder = report.PARTS.folder  # type: ignore[union-attr]
+    (path,) = list(folder.iterdir())
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    token = path.read_text()
+    assert crypto.is_sealed(token) and w.person.last_name not in token
+    assert len(path.name) == 64 and int(path.name, 16) >= 0  # a hash, not the person's id
+    parts.forget_kept()  # another worker: nothing in its memory
+    assert client.get(url).content == first and whole == [True, False]
+    parts.forget_kept()
+    path.write_text(token[:-8] + "AAAAAAAA")  # altered: refused, laid out again
+    assert client.get(url).content == first and whole == [True, False, True]
+    assert path.read_text() != token[:-8] + "AAAAAAAA"
+    assert list(folder.iterdir()) == [path]
+    # The journal entry of every download stays.
+    exports = JournalEntry.objects.filter(action="export", target=f"person:{w.person.pk}")
+    assert exports.count() == 3

@@ -8,6 +8,11 @@ social(e)" — never its content, never its categories.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from depositaire.documents.parts import render_parts
 from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.messages import catalogue, current_language, t
@@ -25,9 +31,69 @@ from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.models import Consent, Objection
 from depositaire.web.disclosures.models import Disclosure, PrivacyContact
 from depositaire.web.disclosures.service import basis_rows, recipient_label
-from depositaire.web.views import guard, journal, pdf_response, render_pdf_parts, sha256_hex
+from depositaire.web.views import _layout, guard, journal, pdf_response, sha256_hex
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
+
+
+class SealedParts:
+    """The kept part of reports (what the file holds and what went out, as PDF objects) on
+    disk for every worker of the server: each file sealed with the key ring (AES-GCM, bound
+    to its name, as other sealed data), in a 0700 folder of the data folder, named by a
+    hash of the person and the part's HTML (never a name or a number of the person). A
+    file that does not open (another key ring, a retired key, altered bytes) is a miss: the
+    part is laid out again and the file written anew. Beyond ``files`` files the oldest
+    are removed."""
+
+    def __init__(self, files: int = 256) -> None:
+        self.files = files
+
+    @property
+    def folder(self) -> Path:
+        from django.conf import settings
+
+        return Path(settings.DATA_DIR) / "cache" / "report-parts"
+
+    @staticmethod
+    def _context(key: str) -> str:
+        return f"report-part:{key}"
+
+    def load(self, key: str) -> bytes | None:
+        from depositaire.web.crypto import CryptoError, unseal
+
+        try:
+            token = (self.folder / key).read_text(encoding="ascii")
+            return base64.b64decode(unseal(token, context=self._context(key)), validate=True)
+        except (OSError, UnicodeDecodeError, ValueError, CryptoError):
+            return None
+
+    def save(self, key: str, data: bytes) -> None:
+        from depositaire.web.crypto import ensure_private_dir, seal
+
+        folder = self.folder
+        ensure_private_dir(folder)
+        token = seal(base64.b64encode(data).decode("ascii"), context=self._context(key))
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(token)
+            os.replace(name, folder / key)  # a cache: no fsync, a lost file is a miss
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
+        self._prune(folder)
+
+    def _prune(self, folder: Path) -> None:
+        with os.scandir(folder) as entries:
+            found = [(e.stat().st_mtime_ns, e.path) for e in entries if e.is_file()]
+        for _, path in sorted(found)[: max(0, len(found) - self.files)]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
+
+#: Shared by the workers of a server (``None``: kept in each process's memory only).
+PARTS: SealedParts | None = SealedParts()
 
 
 def _numbered(prefix: str) -> list[str]:
@@ -149,14 +215,16 @@ def report(request: HttpRequest, person: Person) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, person: Person) -> HttpResponse:
     context = report_context(person)
-    # Two parts, one PDF: what the file holds and what went out (its pages kept while its
-    # HTML does not change), then who viewed the file, from a new page, laid out for every
-    # download from what this request read: the report shows every view up to it. Each
-    # download is journaled.
-    pdf = render_pdf_parts(
+    # Two parts, one PDF: what the file holds and what went out (its pages kept as PDF
+    # objects, for every thread of the process, while its HTML does not change), then who
+    # viewed the file, from a new page, laid out for every download from what this request
+    # read: the report shows every view up to it. Each download is journaled.
+    pdf = render_parts(
         render_to_string("disclosures/report_document.html", {**context, "part": "stable"}),
         render_to_string("disclosures/report_document.html", {**context, "part": "fresh"}),
         cache_scope=f"person:{person.pk}",
+        layout=_layout,
+        store=PARTS,
     )
     journal(
         request,
