@@ -156,6 +156,22 @@ def test_who_viewed_the_file_is_counted_by_day_function_and_service_without_hidd
     assert {v["day"] for v in views} == {timezone.localdate()}
 
 
+def _count_layouts(monkeypatch: Any) -> list[int]:
+    """A list that grows by one at each WeasyPrint document made; parts kept in memory only."""
+    import weasyprint
+
+    layouts: list[int] = []
+    real = weasyprint.HTML
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        layouts.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", counted)
+    monkeypatch.setattr("depositaire.web.disclosures.report.PARTS", None)
+    return layouts
+
+
 def _pages(pdf: bytes) -> list[str]:
     from pypdf import PdfReader
 
@@ -174,7 +190,6 @@ def _views_of_the_day(pdf: bytes) -> int:
 def test_the_report_pdf_lays_out_what_the_file_holds_once_and_who_viewed_it_every_time(
     client: Any, world: World, monkeypatch: Any
 ) -> None:
-    import weasyprint
 
     from depositaire.documents import parts
     from depositaire.web import views
@@ -182,15 +197,7 @@ def test_the_report_pdf_lays_out_what_the_file_holds_once_and_who_viewed_it_ever
 
     w = world.a
     client.force_login(w.users[roles.SOCIAL_WORKER])
-    layouts = []
-    real = weasyprint.HTML
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        layouts.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(weasyprint, "HTML", counted)
-    monkeypatch.setattr("depositaire.web.disclosures.report.PARTS", None)  # memory only
+    layouts = _count_layouts(monkeypatch)
     parts.forget_kept()  # no part kept from before
     url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
     first = client.get(url).content
@@ -226,7 +233,7 @@ def test_the_report_pdf_lays_out_what_the_file_holds_once_and_who_viewed_it_ever
     # Another person's report with the same HTML would not be served from this one's.
     html = "<html><body><p>même page</p></body></html>"
     for scope in ("person:1", "person:2", "person:1"):
-        parts.render_parts(html, html, cache_scope=scope, layout=views._layout)
+        parts.render_parts(html, html, cache_scope=scope, layout=views.layout_pdf)
     assert len(layouts) == 4 + 1 + 1 + 1
 
 
@@ -242,7 +249,7 @@ def test_a_longer_list_of_views_is_counted_in_every_page_number(monkeypatch: Any
     long = "<html><body>" + "<p>une consultation</p>" * 120 + "</body></html>"
     counts = []
     for fresh in (short, long, short):
-        pdf = parts.render_parts(stable, fresh, cache_scope="person:1", layout=views._layout)
+        pdf = parts.render_parts(stable, fresh, cache_scope="person:1", layout=views.layout_pdf)
         pages = _pages(pdf)
         counts.append(total := len(pages))
         assert "Ce que le dossier contient" in pages[0] and "une consultation" in pages[1]
@@ -259,22 +266,12 @@ def test_the_kept_part_serves_every_thread_and_keeps_its_bookmarks(
     to the byte, its bookmarks those of both parts, in order, each on its page."""
     import threading
 
-    import weasyprint
-
     from depositaire.documents import parts
     from depositaire.web import views
 
     w = world.a
     client.force_login(w.users[roles.SOCIAL_WORKER])
-    layouts = []
-    real = weasyprint.HTML
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        layouts.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(weasyprint, "HTML", counted)
-    monkeypatch.setattr("depositaire.web.disclosures.report.PARTS", None)  # memory only
+    layouts = _count_layouts(monkeypatch)
     parts.forget_kept()
     url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
     first = client.get(url).content
@@ -294,7 +291,7 @@ def test_the_kept_part_serves_every_thread_and_keeps_its_bookmarks(
                 html["stable"],
                 html["fresh"],
                 cache_scope=f"person:{w.person.pk}",
-                layout=views._layout,
+                layout=views.layout_pdf,
             )
         )
     )
@@ -304,7 +301,7 @@ def test_the_kept_part_serves_every_thread_and_keeps_its_bookmarks(
     # The same two documents laid out as one, the way a kept part is first made.
     parts.forget_kept()
     assert (
-        parts.render_parts(html["stable"], html["fresh"], cache_scope="x", layout=views._layout)
+        parts.render_parts(html["stable"], html["fresh"], cache_scope="x", layout=views.layout_pdf)
         == first
     )
     # The same as one WeasyPrint document of both parts: text page by page, bookmarks

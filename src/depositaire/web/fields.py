@@ -30,6 +30,23 @@ def plausible_date(value: dt.date | dt.datetime | None) -> None:
         )
 
 
+def plausible_id(text: str) -> bool:
+    """Whether ``text`` is an id a database integer can hold (decimal digits, ≤ bigint)."""
+    return text.isdecimal() and int(text) <= MAX_ID
+
+
+def check_plausible_pks(field: forms.ModelMultipleChoiceField, value: Any) -> None:
+    """Refuse a posted list holding an implausible id before the database is asked."""
+    for pk in value:
+        text = str(pk)
+        if not plausible_id(text):
+            raise ValidationError(
+                field.error_messages["invalid_pk_value"],
+                code="invalid_pk_value",
+                params={"pk": text[:20]},
+            )
+
+
 class DateField(forms.DateField):
     default_validators = [plausible_date]
 
@@ -63,14 +80,7 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ListedChoiceIterator
 
     def _check_values(self, value: Any) -> Any:
-        for pk in value:
-            text = str(pk)
-            if not text.isdecimal() or int(text) > MAX_ID:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": text[:20]},
-                )
+        check_plausible_pks(self, value)
         return super()._check_values(value)
 
 
@@ -84,7 +94,7 @@ class SafeModelChoiceField(forms.ModelChoiceField):
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values:
             text = str(value)
-            if not text.isdecimal() or int(text) > MAX_ID:
+            if not plausible_id(text):
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -113,7 +123,7 @@ class ListedModelChoiceField(_ListedRows, SafeModelChoiceField):
         if isinstance(value, self.queryset.model):
             value = value.pk
         text = str(value)
-        if not text.isdecimal() or int(text) > MAX_ID:
+        if not plausible_id(text):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         self.validate_no_null_characters(value)
         wanted = int(text)
@@ -134,14 +144,7 @@ class ListedModelMultipleChoiceField(_ListedRows, SafeModelMultipleChoiceField):
     def _check_values(self, value: Any) -> Any:
         if self.to_field_name:
             return super()._check_values(value)
-        for pk in value:  # first the plausible ids, as SafeModelMultipleChoiceField
-            text = str(pk)
-            if not text.isdecimal() or int(text) > MAX_ID:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": text[:20]},
-                )
+        check_plausible_pks(self, value)  # first the plausible ids, as the safe field
         try:
             wanted = frozenset(value)
         except TypeError:

@@ -14,9 +14,7 @@ which, in this order:
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
@@ -262,17 +260,8 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 #: Per thread: WeasyPrint's font configuration and the parsed print stylesheet, made once
 #: (a Pango font map is not to be shared between threads, and a laid-out page holds Pango
-#: objects of its thread's font map: the layouts kept below stay in their thread too).
+#: objects of its thread's font map).
 _pdf_tools = threading.local()
-#: Laid-out stable parts of two-part PDFs (:func:`render_pdf_parts`), per thread, by
-#: (scope, SHA-256 of the part's HTML), the oldest dropped first: about 1 MB each (RSS).
-PDF_LAYOUT_ENTRIES = 8
-#: A blank page standing for a page of the kept part (print.css, ``.pdf-filler``).
-_FILLER = '<div class="pdf-filler"></div>'
-#: The fresh part, from a new page (print.css, ``.pdf-part``); its id marks its first page.
-_PART_ID = "pdf-fresh-part"
-_PART = f'<div class="pdf-part" id="{_PART_ID}">'
-_BODY = re.compile(r"<body[^>]*>")
 
 
 def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -293,7 +282,8 @@ def _stylesheet() -> tuple[Any, Any]:
     return tools
 
 
-def _layout(html: str) -> Any:
+def layout_pdf(html: str) -> Any:
+    """A WeasyPrint document laid out from complete HTML with the print stylesheet."""
     import weasyprint
 
     fonts, css = _stylesheet()
@@ -304,54 +294,7 @@ def _layout(html: str) -> Any:
 
 def render_pdf(html: str) -> bytes:
     """A PDF from a complete HTML document, styled by the print stylesheet (no network)."""
-    return bytes(_layout(html).write_pdf())
-
-
-def _body(html: str) -> tuple[str, str, str]:
-    """A complete document cut at its body: up to ``<body…>``, the body, from ``</body>``."""
-    match = _BODY.search(html)
-    assert match is not None and "</body>" in html  # noqa: S101 (a complete document)
-    body, end, tail = html[match.end() :].rpartition("</body>")
-    return html[: match.end()], body, end + tail
-
-
-def _layouts() -> OrderedDict[tuple[str, str], tuple[Any, int, int]]:
-    cache = getattr(_pdf_tools, "layouts", None)
-    if cache is None:
-        cache = _pdf_tools.layouts = OrderedDict()
-    return cache
-
-
-def render_pdf_parts(stable: str, fresh: str, *, cache_scope: str) -> bytes:
-    """One PDF from two complete HTML documents: the pages of ``stable``, then those of
-    ``fresh`` from a new page, numbered as one document ("page n / N" counts both).
-
-    The first time (for this scope and this ``stable`` HTML, in this thread) both are laid
-    out as one document, and the pages of ``stable`` are kept; afterwards only ``fresh`` is
-    laid out, after as many blank pages as ``stable`` has (so that its pages are numbered
-    on from them: the blank pages are left out), and put after the kept pages. A change in
-    the HTML of ``stable`` is a new layout, never the one kept; so is a change in the
-    number of pages of ``fresh`` (the kept pages say "/ N")."""
-    cache = _layouts()
-    key = (cache_scope, sha256_hex(stable))
-    fresh_head, fresh_body, fresh_end = _body(fresh)
-    part = _PART + fresh_body + "</div>"
-    kept = cache.get(key)
-    if kept is not None:
-        first, own, count = kept  # the kept pages (a document of their own), how many
-        late = _layout(fresh_head + _FILLER * own + part + fresh_end)
-        if len(late.pages) - own == count:
-            cache.move_to_end(key)
-            return bytes(first.copy(first.pages + late.pages[own:]).write_pdf())
-    head, body, end = _body(stable)
-    whole = _layout(head + body + part + end)
-    pages = whole.pages
-    own = next((n for n, page in enumerate(pages) if _PART_ID in page.anchors), len(pages))
-    cache[key] = (whole.copy(pages[:own]), own, len(pages) - own)
-    cache.move_to_end(key)
-    while len(cache) > PDF_LAYOUT_ENTRIES:
-        cache.popitem(last=False)
-    return bytes(whole.write_pdf())
+    return bytes(layout_pdf(html).write_pdf())
 
 
 def error_view(status: int) -> View:

@@ -31,7 +31,7 @@ from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.models import Consent, Objection
 from depositaire.web.disclosures.models import Disclosure, PrivacyContact
 from depositaire.web.disclosures.service import basis_rows, recipient_label
-from depositaire.web.views import _layout, guard, journal, pdf_response, sha256_hex
+from depositaire.web.views import guard, journal, layout_pdf, pdf_response, sha256_hex
 
 CASEWORKERS = tuple(sorted(roles.CASEWORKERS))
 
@@ -223,7 +223,7 @@ def report_pdf(request: HttpRequest, person: Person) -> HttpResponse:
         render_to_string("disclosures/report_document.html", {**context, "part": "stable"}),
         render_to_string("disclosures/report_document.html", {**context, "part": "fresh"}),
         cache_scope=f"person:{person.pk}",
-        layout=_layout,
+        layout=layout_pdf,
         store=PARTS,
     )
     journal(
