@@ -1,8 +1,9 @@
 """The Django admin, for the system administrator only: users, organisations, teams.
 
 Separation of duties: the administrator manages accounts but never acts as a user.
-There is no page to set a password (only a one-time link sent to the user), and a
-change that gives a content role or a team waits for a second person's approval
+There is no page to set a password (only a one-time link sent to the user), and any
+change of role or team (or of the address of an account that reads data) waits for a
+second person's approval
 (:class:`~depositaire.web.accounts.models.AccountChange`). Every act is journaled.
 
 Nothing about persons is registered here — no file, no item, no consent, no
@@ -260,8 +261,12 @@ class UserAddForm(forms.ModelForm):  # type: ignore[type-arg]
         return user
 
 
-#: Roles that read persons' data (or extracts of it): giving one needs a second person.
+#: Roles that read persons' data (or extracts of it).
 CONTENT_ROLES = frozenset(roles.ROLES) - {roles.DPO, roles.SYSADMIN}
+
+#: Accounts whose address waits for approval: the reset link goes to it, so changing it
+#: could hand over an account that reads persons' data, extracts or the journal.
+ADDRESS_HELD_ROLES = CONTENT_ROLES | {roles.DPO}
 
 
 @admin.register(User, site=site)
@@ -309,6 +314,8 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
         messages.info(request, t("security.reset.sent", count=sent))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Saves what applies at once; a role, a team or (for an account that reads data) an
+        address is held back, whatever the role, and waits for approval (:meth:`save_related`)."""
         from django.contrib import messages
 
         from depositaire.web.views import journal
@@ -319,10 +326,14 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
         role_after = obj.role
         email_before = before.email if before is not None else ""
         email_after = obj.email
-        if role_after in CONTENT_ROLES and role_after != role_before:
-            obj.role = role_before  # applied only once approved
-        if before is not None and before.role in CONTENT_ROLES and email_after != email_before:
-            # The reset link goes to this address: changing it could hand the account over.
+        if role_after != role_before:
+            obj.role = role_before  # every role change is applied only once approved
+        email_held = (
+            before is not None
+            and email_after != email_before
+            and (role_before in ADDRESS_HELD_ROLES or role_after in ADDRESS_HELD_ROLES)
+        )
+        if email_held:
             obj.email = email_before
         if not change:
             obj.set_unusable_password()
@@ -332,6 +343,7 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
             "role_after": role_after,
             "teams_before": teams_before,
             "email_after": email_after,
+            "email_held": email_held,
             "self": obj.pk == request.user.pk,
         }
         journal(
@@ -364,13 +376,13 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
             return
         obj = form.instance
         teams_wanted = sorted(obj.teams.values_list("pk", flat=True))
-        added = set(teams_wanted) - set(info["teams_before"])
-        if added:
-            # Removing a team applies at once; adding one waits for the approval.
-            obj.teams.set([pk for pk in teams_wanted if pk not in added])
+        teams_pending = teams_wanted != info["teams_before"]
+        if teams_pending:
+            # Adding or removing a team waits for the approval like a role.
+            obj.teams.set(info["teams_before"])
         role_pending = info["role_after"] != obj.role
-        email_pending = info["email_after"] != obj.email
-        if not (added or role_pending or email_pending):
+        email_pending = info["email_held"]
+        if not (teams_pending or role_pending or email_pending):
             return
         details = {
             "user_id": obj.pk,
@@ -380,11 +392,17 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
             "teams_after_ids": teams_wanted,
             "email_changed": email_pending,
         }
+        held = {"role"} if role_pending else set()
+        held |= {"teams"} if teams_pending else set()
+        held |= {"email"} if email_pending else set()
+        saved = [f for f in form.changed_data if f not in held]
+        request._account_held = True  # type: ignore[attr-defined]
         if info["self"]:
             journal(
                 request, "account_change_refused_self", target=f"user:{obj.pk}", details=details
             )
             messages.error(request, t("security.approvals.self_refused"))
+            messages.info(request, _saved_message(saved))
             return
         change_row = AccountChange.objects.create(
             user=obj,
@@ -401,4 +419,54 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
             target=f"user:{obj.pk}",
             details={**details, "change_id": change_row.pk},
         )
-        messages.warning(request, t("security.approvals.pending"))
+        items = []
+        if role_pending:
+            items.append(
+                t(
+                    "security.approvals.item_role",
+                    before=_role_label(info["role_before"]),
+                    after=_role_label(info["role_after"]),
+                )
+            )
+        if teams_pending:
+            items.append(
+                t(
+                    "security.approvals.item_teams",
+                    before=_team_labels(info["teams_before"]),
+                    after=_team_labels(teams_wanted),
+                )
+            )
+        if email_pending:
+            items.append(t("security.approvals.item_email", after=info["email_after"]))
+        messages.warning(
+            request,
+            t(
+                "security.approvals.pending",
+                items=t("security.approvals.item_sep").join(items),
+                head=t(f"web.roles.{roles.HEAD_SOCIAL_WORKER}"),
+                president=t(f"web.roles.{roles.PRESIDENT}"),
+            ),
+        )
+        messages.info(request, _saved_message(saved))
+
+    def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
+        # Django's "… a été modifié avec succès" would contradict what waits for approval:
+        # save_related has said exactly what was saved and what waits.
+        if getattr(request, "_account_held", False):
+            return
+        super().message_user(request, message, *args, **kwargs)
+
+
+def _role_label(code: str) -> str:
+    return t(f"web.roles.{code}") if code else t("labels.none")
+
+
+def _team_labels(ids: list[int]) -> str:
+    names = Team.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)
+    return ", ".join(names) or t("labels.none")
+
+
+def _saved_message(fields: list[str]) -> str:
+    if not fields:
+        return t("security.approvals.nothing_saved")
+    return t("security.approvals.saved", fields=", ".join(t(f"labels.field.{f}") for f in fields))
