@@ -18,6 +18,13 @@ ANNULMENT_46BIS1_3: Final = dt.date(2019, 3, 14)
 #: of minors, in force from 27 March 2001: outside the seeds (B. Lhoest, « Secret
 #: professionnel et multidisciplinarité », 2008, quotes it; law.md); flagged "to verify".
 ART_458BIS_2001: Final = dt.date(2001, 3, 27)
+#: The same law of 28 November 2000 "relative à la protection pénale des mineurs" introduced
+#: the follow-up reports to the justice assistant (001: it « a introduit toute un série de
+#: modifications » ; « on peut en retenir une série d'obligations […] comme celle d'établir
+#: et de communiquer des rapports de suivi »). The
+#: seeds give the law's date only; the entry into force law.md gives for the 458bis it
+#: inserted is taken for these provisions too and flagged "to verify".
+LAW_2000_FOLLOW_UP_REPORTS: Final = ART_458BIS_2001
 #: Art. 458bis as it now stands: "droit de parole consacré par la loi du 30 novembre 2011
 #: (revu en 2012 et 2014)" (001). The seeds give the law's date, not its entry into force:
 #: the day of the law is taken and flagged "to verify".

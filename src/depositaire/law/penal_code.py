@@ -81,10 +81,15 @@ right_to_report_abuse = Rule(
         is_("recipient.kind", "public_prosecutor"),
     ),
     duties=("disclose_only_to_avert_danger",),
+    # « sans préjudice des obligations que lui impose l'article 422bis » (001): the duty to
+    # help stays where 422bis gives it, « une personne exposée à un péril grave » (001), as
+    # rule ``assistance_duty`` reads it; a danger said not to be grave (458bis, second case:
+    # a risk to other victims) owes no help under 422bis.
     conditional_duties=(
         (
             all_(
                 is_("danger.exists", True),
+                is_("danger.serious", True),
                 is_not("danger.intervention_risky", True, assume=True),
             ),
             "assist_person_in_danger",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from depositaire.engine.conditions import any_, is_, is_not
 from depositaire.engine.rules import Rule
+from depositaire.law._dates import LAW_2000_FOLLOW_UP_REPORTS
 
 judicial_follow_up_report = Rule(
     id="judicial_follow_up_report",
@@ -39,6 +40,12 @@ judicial_follow_up_report = Rule(
     allows_confidences=True,
     withheld=frozenset({"therapy_content", "feelings"}),
     duties=("report_only_follow_up_facts",),
+    # 001: the law of 28 November 2000 « a introduit toute un série de modifications », among
+    # them « celle d'établir et de communiquer des rapports de suivi »: before it, no law
+    # obliged a service to report and the secret applied. Its entry into force is not in the
+    # seeds (the day law.md gives for the 458bis of the same law is taken, to verify).
+    valid_from=LAW_2000_FOLLOW_UP_REPORTS,
+    to_verify=("follow_up_reports_entry_into_force",),
     citations=("probation.follow_up_reports",),
     sources=("001_fa6a8c0b420365de.txt", "003_c4ff197169ddbce6.txt"),
 )
