@@ -115,6 +115,9 @@ NEW_PENAL_CODE_FIRST_DAY = dt.date(2026, 4, 8)
 DOCUMENTED_DATES = {
     dt.date(1987, 5, 13),  # Cass. 13 mai 1987 (001)
     dt.date(1992, 12, 16),  # Cass. 16 décembre 1992 (003)
+    dt.date(
+        1998, 11, 30
+    ),  # intelligence services act of 30 November 1998 (001; day of the law, to verify)
     dt.date(2001, 3, 27),  # first art. 458bis in force (B. Lhoest 2008, law.md; to verify)
     dt.date(2011, 11, 29),  # day before the law of 30 November 2011 (001; to verify)
     dt.date(2011, 11, 30),  # law of 30 November 2011, art. 458bis as it now stands (001)

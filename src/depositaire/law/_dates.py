@@ -33,6 +33,10 @@ ART_458BIS_2011: Final = dt.date(2011, 11, 30)
 #: diseases to report in schools (« Arrêté du 14/07/2011 de la CF », 001). The seeds give its
 #: date, not its entry into force: the day of the order is taken and flagged "to verify".
 SCHOOL_DISEASES_ORDER: Final = dt.date(2011, 7, 14)
+#: Intelligence services act « du 30 novembre 1998 » (001; its art. 14 quoted as amended by
+#: the law of 4 February 2010). The seeds give the law's date, not its entry into force: the
+#: day of the law is taken and flagged "to verify"; before it, the act cannot apply.
+INTELLIGENCE_ACT: Final = dt.date(1998, 11, 30)
 #: New Penal Code (laws of 29 February 2024) from 8 April 2026 (law.md; to verify).
 NEW_PENAL_CODE: Final = dt.date(2026, 4, 8)
 

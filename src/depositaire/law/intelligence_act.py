@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from depositaire.engine.conditions import all_, is_, is_not
 from depositaire.engine.rules import Rule
+from depositaire.law._dates import INTELLIGENCE_ACT
 
 INTELLIGENCE = is_("recipient.kind", "intelligence_service")
 #: In play only for a holder not known to be bound by professional secrecy (for those who
@@ -30,6 +31,10 @@ intelligence_request = Rule(
     verdict="secret",
     scope=INTELLIGENCE,
     conditions=is_("holder.bound_by_secrecy", True),
+    # « la Loi du 30 novembre 1998 » (001): not before the day of the act (entry into force
+    # not in the seeds, to verify); before it, art. 458 alone answers.
+    valid_from=INTELLIGENCE_ACT,
+    to_verify=("intelligence_act_entry_into_force",),
     citations=("intelligence_act.14", "intelligence_act.2_2"),
     sources=("001_fa6a8c0b420365de.txt",),
 )
@@ -48,7 +53,11 @@ _COMMON = dict(
     withheld=frozenset({"health"}),
     duties=("follow_authority_modalities", "transmit_only_useful_information"),
     # The seeds do not say whether the statute's discretion yields to art. 14: to verify.
-    to_verify=("intelligence_discretion_only",),
+    # Art. 14 belongs to « la Loi du 30 novembre 1998 » (001): not before the day of the act
+    # (its entry into force, and the text of art. 14 before the law of 4 February 2010, are
+    # not in the seeds: to verify); before it, the duty of discretion answers.
+    valid_from=INTELLIGENCE_ACT,
+    to_verify=("intelligence_discretion_only", "intelligence_act_entry_into_force"),
     citations=("intelligence_act.14", "civil_service.discretion"),
     sources=("001_fa6a8c0b420365de.txt",),
 )
