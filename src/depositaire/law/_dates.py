@@ -37,6 +37,11 @@ SCHOOL_DISEASES_ORDER: Final = dt.date(2011, 7, 14)
 #: the law of 4 February 2010). The seeds give the law's date, not its entry into force: the
 #: day of the law is taken and flagged "to verify"; before it, the act cannot apply.
 INTELLIGENCE_ACT: Final = dt.date(1998, 11, 30)
+#: The Crossroads Bank for Social Security was instituted by « la loi du 15 janvier 1990
+#: relative à l'institution et à l'organisation d'une Banque-carrefour de la sécurité
+#: sociale » (named in art. 46bis/1 § 1er, 001). No flow through it before that law; the
+#: seeds give its date, not its entry into force: the day of the law, flagged "to verify".
+CROSSROADS_BANK_LAW: Final = dt.date(1990, 1, 15)
 #: New Penal Code (laws of 29 February 2024) from 8 April 2026 (law.md; to verify).
 NEW_PENAL_CODE: Final = dt.date(2026, 4, 8)
 

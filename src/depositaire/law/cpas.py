@@ -10,6 +10,7 @@ from __future__ import annotations
 from depositaire.engine.conditions import all_, any_, is_, is_not
 from depositaire.engine.package import Derives
 from depositaire.engine.rules import Rule
+from depositaire.law._dates import CROSSROADS_BANK_LAW
 from depositaire.law.criminal_procedure import ADMINISTRATIVE_CATEGORIES
 from depositaire.law.deontology import ALWAYS_CONFIDENCES, CONFIDED_KNOWN, THERAPY_CONTENT
 
@@ -94,7 +95,11 @@ automatic_flow = Rule(
     ),
     withheld=frozenset({"health"}),
     duties=("inform_person",),
-    to_verify=("automatic_flow_scope",),
+    # The Bank exists by « la loi du 15 janvier 1990 relative à l'institution et à
+    # l'organisation d'une Banque-carrefour de la sécurité sociale » (001, in art. 46bis/1):
+    # no automatic flow before it (entry into force not in the seeds: the day of the law).
+    valid_from=CROSSROADS_BANK_LAW,
+    to_verify=("automatic_flow_scope", "crossroads_bank_law_entry_into_force"),
     citations=("cpas_practice.automatic_flows", "foreigners.automatic_flow"),
     sources=("002_07818b6856039f22.txt", "004_4a3fe5f62184d1e8.txt"),
 )
