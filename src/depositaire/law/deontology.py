@@ -115,7 +115,17 @@ person_own_say = Rule(
     instrument="deontology",
     defeats=("shared_secrecy", "cpas_internal_circuit"),
     scope=is_("person.objects", True, assume=False),
-    conditions=is_("person.able_to_consent", True),
+    conditions=any_(
+        is_("person.able_to_consent", True),
+        # 003 (code of medical deontology, art. 18 and commentary): « Le médecin postule que
+        # le patient est capable, plutôt que de recourir rapidement au représentant »: for a
+        # doctor, a patient whose capacity is unknown is taken as able, so his objection
+        # stands (only a patient known to be unable is represented).
+        all_(
+            is_("holder.role", "doctor"),
+            is_not("person.able_to_consent", False, assume=True),
+        ),
+    ),
     citations=("social_workers_code.shared_secrecy", "patients_rights.12_14"),
     sources=("001_fa6a8c0b420365de.txt", "002_07818b6856039f22.txt", "003_c4ff197169ddbce6.txt"),
 )
