@@ -93,6 +93,14 @@ terror_reporting_duty = Rule(
     scope=TERROR_REPORT,
     conditions=all_(
         is_("holder.institution", *SOCIAL_SECURITY_INSTITUTIONS),
+        # § 3 binds « les membres du personnel des institutions de sécurité sociale » (001);
+        # the CPAS organic law quoted in 001 tells the council's members (art. 36) from « les
+        # membres du personnel » (art. 50): a council member or the president, who are not
+        # staff, were outside the declaration duty (a question for a CPAS only).
+        any_(
+            is_not("holder.institution", "cpas"),
+            is_not("holder.role", "cpas_council_member", "cpas_president"),
+        ),
         # § 3, al. 2: "Sont exclues des informations visées à l'alinéa 1er les données
         # médicales à caractère personnel" — the only exclusion of the text. It excludes
         # the medical data, not the declaration: information that holds medical data still
