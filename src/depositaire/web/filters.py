@@ -27,7 +27,7 @@ def _after(day: dt.date) -> dt.datetime:
     return _start_of(day + dt.timedelta(days=1))
 
 
-class DateRangeMixin(forms.Form):
+class DateRangeMixin(fields.Form):
     du = fields.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -17,7 +17,6 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
@@ -28,6 +27,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from depositaire.messages import lazy_t, t
+from depositaire.web import fields
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import Organisation, Team, User
 from depositaire.web.fields import MAX_ID, SafeModelChoiceField, SafeModelMultipleChoiceField
@@ -216,7 +216,7 @@ class TeamAdmin(ScopedAdmin):
     list_display = ("name", "organisation")
 
 
-class UserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserChangeForm(fields.ModelForm):
     class Meta:
         model = User
         fields = (
@@ -232,7 +232,7 @@ class UserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
         )
 
 
-class UserAddForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserAddForm(fields.ModelForm):
     """A new account has no password: the user chooses it from the link sent to them."""
 
     class Meta:

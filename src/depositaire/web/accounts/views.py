@@ -45,6 +45,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from depositaire.messages import lazy_t, t
+from depositaire.web import fields
 from depositaire.web.accounts import roles, throttle
 from depositaire.web.accounts.backends import USER_BACKEND
 from depositaire.web.accounts.models import AccountChange, HashedSession, Team, User
@@ -54,7 +55,7 @@ from depositaire.web.views import client_address, guard, journal, public
 RECOVERY_CODES = 10
 
 
-class LoginForm(forms.Form):
+class LoginForm(fields.Form):
     username = forms.CharField(label=lazy_t("web.login.username"), max_length=150)
     password = forms.CharField(
         label=lazy_t("web.login.password"),
@@ -63,7 +64,7 @@ class LoginForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(fields.Form):
     code = forms.CharField(
         label=lazy_t("security.mfa.code"),
         max_length=16,
@@ -263,7 +264,7 @@ def sessions_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(fields.Form):
     old_password = forms.CharField(
         label=lazy_t("security.password.old"), strip=False, widget=forms.PasswordInput
     )
