@@ -357,6 +357,7 @@ _DETAIL_VALUE_KEYS: dict[str, tuple[str, ...]] = {
     "view": ("labels.view.{}",),
     "model": ("labels.model.{}",),
     "flag": ("labels.flag.{}",),
+    "fields": ("labels.field.{}",),
 }
 
 
