@@ -20,11 +20,15 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 MAX_ID = 2**63 - 1
+#: The largest file number a form takes (12 digits): a file number is a person's id; a
+#: longer number is a typing error, and the error says so without bigint's 19 digits.
+FILE_NUMBER_DIGITS = 12
+MAX_FILE_NUMBER = 10**FILE_NUMBER_DIGITS - 1
 
 
 def plausible_date(value: dt.date | dt.datetime | None) -> None:
@@ -49,6 +53,24 @@ def check_plausible_pks(field: forms.ModelMultipleChoiceField, value: Any) -> No
                 code="invalid_pk_value",
                 params={"pk": text[:20]},
             )
+
+
+class FileNumberField(forms.IntegerField):
+    """A file number (a person's id): a whole number of 1 to 12 digits, one French error for
+    every wrong value (Django's said « inférieure ou égale à 9223372036854775807 »)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = lazy_t("security.forms.file_number", digits=FILE_NUMBER_DIGITS)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_FILE_NUMBER)
+        kwargs["error_messages"] = {
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+            "step_size": message,
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(**kwargs)
 
 
 class DateField(forms.DateField):

@@ -52,9 +52,7 @@ def reason_label(code: str) -> str:
 
 
 class EmergencyForm(fields.Form):
-    file_number = forms.IntegerField(
-        label=lazy_t("security.emergency.file_number"), min_value=1, max_value=2**63 - 1
-    )
+    file_number = fields.FileNumberField(label=lazy_t("security.emergency.file_number"))
     reason = forms.ChoiceField(
         label=lazy_t("security.emergency.reason"),
         choices=[(r, lazy_text(reason_label, r)) for r in EMERGENCY_REASONS],
