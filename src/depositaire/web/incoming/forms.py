@@ -144,7 +144,7 @@ class ColleagueChoiceField(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
-class RequestForm(forms.Form):
+class RequestForm(fields.Form):
     person = PersonChoiceField(label=lazy_t("incoming.form.person"), queryset=Person.objects.none())
     #: The requester's documents, given at registration (optional; checked like any attachment).
     documents = MultipleFileField(
@@ -264,7 +264,7 @@ class RequestForm(forms.Form):
         return data
 
 
-class OutgoingForm(forms.Form):
+class OutgoingForm(fields.Form):
     """A request the organisation sends (seed 004: the guarantor look-up, by e-mail, to the
     immigration office). What it carries is decided and chosen at the answer step."""
 
@@ -346,7 +346,7 @@ def sniff_type(name: str, raw: bytes) -> str | None:
     return kind if b"\x00" not in raw else None
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(fields.Form):
     document = forms.FileField(
         label=lazy_t("incoming.document.field"),
         help_text=lazy_t("incoming.document.help"),
@@ -378,7 +378,7 @@ def eligible_items(person: Person, user: Any, decision: Decision) -> list[Inform
     ]
 
 
-class LetterForm(forms.Form):
+class LetterForm(fields.Form):
     """The letter: for a transmission, values of the file the decision lets out (read-only,
     each may be left out) and an optional covering line of free text, checked against the
     file's withheld values; a refusal has neither (a covering line posted for one is
@@ -500,7 +500,7 @@ def _category_name(category: str) -> str:
     return t("incoming.letter.unknown_category", category=category[:40])
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(fields.Form):
     """Why a closed request is opened again: a reason and an explanation (sealed)."""
 
     reason = forms.ChoiceField(
