@@ -72,6 +72,9 @@ class LetterInputs:
     entries: tuple[tuple[tuple[str, ...], str], ...] | None = None
     #: A covering line of free text (checked by the caller against the withheld values).
     covering_note: str | None = None
+    #: The file offered nothing the decision lets out (not: the holder left all out): the
+    #: transmission says why, without saying anything of the file.
+    nothing_offered: bool = False
 
 
 def letter_choice(
@@ -237,7 +240,8 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
         for cats, value in entries
     )
     if not lines:
-        lines = (t("documents.letter.transmission.nothing_chosen"),)
+        empty = "nothing_offered" if inputs.nothing_offered else "nothing_chosen"
+        lines = (t(f"documents.letter.transmission.{empty}"),)
     doc.add(Bullets(lines), Paragraph(t("documents.letter.transmission.nothing_else")))
     if inputs.covering_note:
         # The holder's own sentence, after the data and apart from it.

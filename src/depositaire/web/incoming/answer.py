@@ -18,12 +18,14 @@ from django.utils import timezone
 from depositaire.documents import LetterInputs, basis, build_letter, letter_choice, render
 from depositaire.documents.letters import build_call_note, call_script
 from depositaire.documents.model import Bullets, Document, Lines, Paragraph
+from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
 from depositaire.messages import t
 from depositaire.web.accounts.templatetags.dep import fr_datetime
 from depositaire.web.cases.models import InformationItem
+from depositaire.web.incoming.forms import letter_decision
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
 from depositaire.web.incoming.sources import Source
 from depositaire.web.views import journal, sha256_hex
@@ -69,8 +71,16 @@ class Draft:
         return [s.item for s in self.sources if s.item is not None]
 
 
-def draft_for(request: IncomingRequest, user: Any, sources: list[Source], note: str) -> Draft:
-    """The letter's inputs: addresses and reference from the register, values from the file."""
+def draft_for(
+    request: IncomingRequest,
+    user: Any,
+    sources: list[Source],
+    note: str,
+    *,
+    nothing_offered: bool = False,
+) -> Draft:
+    """The letter's inputs: addresses and reference from the register, values from the file
+    (``nothing_offered``: the file had none the decision lets out)."""
     return Draft(
         inputs=LetterInputs(
             requester=default_requester(request) or None,
@@ -78,14 +88,22 @@ def draft_for(request: IncomingRequest, user: Any, sources: list[Source], note: 
             sender=default_sender(request, user),
             entries=tuple((s.categories, s.value) for s in sources),
             covering_note=note or None,
+            nothing_offered=nothing_offered and not sources,
         ),
         sources=sources,
     )
 
 
+def decision_for(interview: Interview, draft: Draft | None) -> Decision:
+    """The decision the letter rests on (``forms.letter_decision``)."""
+    if draft is None:
+        return interview.decision
+    return letter_decision(interview.decision, interview.situation, draft.sources)
+
+
 def letter_document(interview: Interview, draft: Draft, request: IncomingRequest) -> Document:
     return build_letter(
-        interview.decision,
+        decision_for(interview, draft),
         interview.situation,
         draft.inputs,
         incoming=not request.is_outgoing,
@@ -143,8 +161,8 @@ def close(
     locked = IncomingRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != "open":
         raise AlreadyClosed
-    decision = interview.decision
     kind, _ = letter_kind(interview, locked)
+    decision = decision_for(interview, draft if kind is not None else None)
     oral = is_oral(locked)
     answer = RequestAnswer(
         request=locked,
