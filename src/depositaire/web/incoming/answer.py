@@ -23,6 +23,7 @@ from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
 from depositaire.messages import t
+from depositaire.web.accounts import roles
 from depositaire.web.accounts.templatetags.dep import fr_datetime
 from depositaire.web.cases.models import InformationItem
 from depositaire.web.incoming.forms import letter_decision
@@ -53,6 +54,16 @@ def default_requester(request: IncomingRequest) -> str:
 
 def default_sender(request: IncomingRequest, user: Any) -> str:
     return "\n".join([request.organisation.name, user.display_name])
+
+
+def signatory(user: Any) -> tuple[str, ...]:
+    """The letter's signature: the signed-in sender's name and role (a caseworker's
+    profession unless social worker, where the circuit role says more: « en chef »)."""
+    if user.role in roles.CASEWORKERS and user.profession != "social_worker":
+        role = value_label("holder.role", user.profession)
+    else:
+        role = t(f"web.roles.{user.role}") if user.role else ""
+    return tuple(line for line in (str(user.display_name), role) if line)
 
 
 class AlreadyClosed(Exception):
@@ -86,6 +97,7 @@ def draft_for(
             requester=default_requester(request) or None,
             reference=request.reference or None,
             sender=default_sender(request, user),
+            signatory=signatory(user),
             entries=tuple((s.categories, s.value) for s in sources),
             covering_note=note or None,
             nothing_offered=nothing_offered and not sources,
