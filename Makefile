@@ -64,7 +64,6 @@ fmt: venv
 	$(BIN)/ruff format src tests
 
 bench: setup
-	@$(BIN)/python -c 'import cedarpy' 2>/dev/null || $(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev,load]'
 	$(BIN)/python scripts/bench.py
 
 # A benchmark, not a test: p50/p95/p99 per page kind (scripts/load.py, scripts/locustfile.py).

@@ -3,6 +3,11 @@
     python scripts/load.py                      # PostgreSQL test server, 50 users, 60 s
     python scripts/load.py --database sqlite --users 20
     python scripts/load.py --users 50 --seconds 120 --workers 4 --threads 2
+    python scripts/load.py --steady             # statistics from the moment every user is in
+
+``--steady`` resets the statistics once every user has started (locust's ``--reset-stats``):
+the table is then the steady state of a day, without the opening burst of every user's
+login at once (the logins themselves then fall out of the table).
 
 A benchmark, not a test: it prints a Markdown table and the machine's load average,
 and exits 1 only when some request failed. It makes its own throwaway data folder (and
@@ -130,6 +135,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=18479)
     parser.add_argument("--keep", action="store_true", help="keep the data folder and logs")
+    parser.add_argument(
+        "--steady", action="store_true", help="statistics once every user has started"
+    )
     args = parser.parse_args()
     if shutil.which("locust", path=str(Path(PY).parent)) is None:
         print("make load: locust is missing: .venv/bin/pip install -e '.[load]'", file=sys.stderr)
@@ -192,6 +200,7 @@ def run(args: argparse.Namespace, base: str | None) -> int:
                 "--csv",
                 str(folder / "load"),
                 "--only-summary",
+                *(["--reset-stats"] if args.steady else []),
                 "--loglevel",
                 "WARNING",
             ],
@@ -209,7 +218,8 @@ def run(args: argparse.Namespace, base: str | None) -> int:
         table, errors = percentile_table(folder / "load_stats.csv")
         print(
             f"\n{args.database}, depositaire serve {args.workers} workers × {args.threads} threads, "
-            f"{args.users} users, think time 1–3 s, {args.seconds} s; "
+            f"{args.users} users, think time 1–3 s, {args.seconds} s"
+            f"{' (steady state: after every user started)' if args.steady else ''}; "
             f"load average before {load_before[0]:.1f}, after {load_after[0]:.1f} "
             f"({os.cpu_count()} cores)\n"
         )

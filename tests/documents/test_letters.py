@@ -145,3 +145,28 @@ def test_what_the_requester_typed_cannot_inject_markup():
         build_letter(decide(POLICE), POLICE, LetterInputs(requester="<script>x</script>"))
     )
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_signature_is_the_senders_own_name_and_role_when_given():
+    from depositaire.documents import LetterInputs, build_letter, render
+
+    situation = PROSECUTOR.with_facts({"holder.role": "psychologist"})
+    decision = decide(situation)
+    signed = LetterInputs(signatory=("Marie Lambert", "assistant(e) social(e) en chef"))
+    for inputs, expected, absent in [
+        # From the case file: the signed-in sender, not the situation's holder.role.
+        (
+            signed,
+            ["Marie Lambert", "Assistant(e) social(e) en chef"],
+            ["Psychologue", "(nom et signature)"],
+        ),
+        # CLI and interview: no sender known, a placeholder and the situation's role.
+        (LetterInputs(), ["(nom et signature)", "Psychologue"], ["Marie Lambert"]),
+    ]:
+        document = build_letter(decision, situation, inputs)
+        text = str(render(document, "md"))
+        foot = text.rsplit("salutations distinguées", 1)[1]
+        for word in expected:
+            assert word in foot, (word, foot)
+        for word in absent:
+            assert word not in foot, (word, foot)

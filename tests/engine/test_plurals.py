@@ -34,7 +34,7 @@ def test_a_count_reads_in_the_right_form_without_an_s_in_brackets() -> None:
     assert tn("incoming.follow_up.age", 6) == "6 jours"
     assert tn("interview.cli.count", 1) == "1 question posée."
     assert tn("interview.cli.count", 7) == "7 questions posées."
-    assert tn("web.extract.withheld_count", 2, label="Revenus") == "Revenus : 2 éléments"
+    assert tn("web.journal.details.size_count", 2, value=2) == "taille : 2 octets"
     # French "many" (whole millions) falls back to the plural when the message has no such form.
     assert tn("incoming.follow_up.age", 1_000_000) == "1000000 jours"
 
@@ -47,7 +47,11 @@ def test_a_plural_message_without_its_forms_is_an_error() -> None:
 def test_every_plural_message_has_both_forms_and_the_same_placeholders() -> None:
     messages = catalogue()
     keys = plural_keys()
-    assert {"incoming.follow_up.age", "interview.cli.count", "web.extract.withheld_count"} <= keys
+    assert {
+        "incoming.follow_up.age",
+        "interview.cli.count",
+        "web.journal.details.size_count",
+    } <= keys
     for key in keys:
         one, other = messages[f"{key}.one"], messages[f"{key}.other"]
         assert set(re.findall(r"{(\w+)}", one)) == set(re.findall(r"{(\w+)}", other)), key

@@ -140,7 +140,9 @@ def test_a_social_worker_records_prepares_the_committee_extract_and_hands_over_t
     extract = page.locator(".extract")
     assert fact in extract.inner_text()
     assert confidence not in page.content()
-    assert "Informations non communiquées" in extract.inner_text()
+    # The extract goes to the committee: it says nothing of what stays in the file.
+    assert "Informations non communiquées" not in extract.inner_text()
+    assert not re.search(r" : \d+ éléments?\b", extract.inner_text())
     page.click("#send-disclosure")
     # Transmitting is irreversible: a page says what will happen and asks again.
     assert "Ce qui va se passer" in page.locator("#what-will-happen").inner_text()
@@ -156,8 +158,10 @@ def test_a_social_worker_records_prepares_the_committee_extract_and_hands_over_t
     page.wait_for_selector(".extract")
     text = page.locator(".extract").inner_text()
     assert fact in text and confidence not in page.content()
-    # Withheld items by category count only: the committee is not told a confidence exists.
-    assert "une confidence" not in text and re.search(r" : \d+ éléments?\b", text)
+    # Nothing of what is withheld: the committee is not told a confidence, or anything, exists.
+    assert "une confidence" not in text and "Informations non communiquées" not in text
+    assert not re.search(r" : \d+ éléments?\b", text)
+    assert "le ressenti" not in text.casefold()  # the confidence's category
     page.screenshot(path=str(SCREENSHOTS / "committee-extract.png"), full_page=True)
     response = page.goto(person_url)
     assert response.status == 403

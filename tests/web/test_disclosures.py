@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from depositaire.engine import decide
+from depositaire.engine.explain import category_label
 from depositaire.law import default_rule_base
 from depositaire.web.accounts import roles
 from depositaire.web.consent.models import Consent, Objection
@@ -50,7 +51,25 @@ def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_the_committee_extract_leaves_the_confidence_out_and_lists_it_as_withheld(
+def assert_nothing_said_of_what_is_withheld(document: str, withheld: Any) -> None:
+    """``document`` (an extract's HTML or PDF text) says nothing of the withheld item."""
+    flat = " ".join(document.split()).casefold()
+    for said in (
+        "Informations non communiquées",
+        "non communiqué",
+        "La loi ne permet pas de communiquer",
+        "restent au dossier",
+        f"Élément n° {withheld.pk}",
+        withheld.get_sealed("content"),
+        "confidence :",
+    ):
+        assert " ".join(said.split()).casefold() not in flat, said
+    assert not re.search(r" : \d+ éléments?\b", flat)
+    for category in withheld.categories:
+        assert category_label(category).casefold() not in flat, category
+
+
+def test_the_committee_extract_leaves_the_confidence_out_and_says_nothing_of_it(
     client: Any, world: World
 ) -> None:
     w = world.a
@@ -77,12 +96,9 @@ def test_the_committee_extract_leaves_the_confidence_out_and_lists_it_as_withhel
     html = disclosure.get_sealed("extract_html")
     assert w.secret_fact_text in html
     assert w.confidence_text not in html
-    # Withheld items by category count only: no number, no date, no "confidence".
-    assert (
-        f"Élément n° {w.confidence.pk}" not in html
-        and "confidence" not in html.split("Informations non communiquées")[1].split("</ul>")[0]
-    )
-    assert re.search(r" : \d+ éléments?\b", html) and "La loi ne permet pas de communiquer" in html
+    # The recipient is not told what is withheld: no section, no count, no number, no
+    # category of the withheld confidence, no word saying something stays in the file.
+    assert_nothing_said_of_what_is_withheld(html, w.confidence)
     assert "Le circuit interne du CPAS" in html
 
     pdf = disclosure.get_pdf()
@@ -90,6 +106,7 @@ def test_the_committee_extract_leaves_the_confidence_out_and_lists_it_as_withhel
     assert disclosure.extract_sha256 == hashlib.sha256(pdf).hexdigest()
     text = pdf_text(pdf)
     assert "REVENUS" in text.upper() and w.confidence_text not in text
+    assert_nothing_said_of_what_is_withheld(text, w.confidence)
 
     entry = JournalEntry.objects.filter(action="disclosure_prepared").latest("seq")
     assert entry.details["disclosure_id"] == disclosure.pk

@@ -948,3 +948,29 @@ def test_the_register_form_has_no_default_requester_kind_nor_basis(
     text = page_text(response)
     assert "Choisissez le type de demandeur" in text and "Choisissez la base légale" in text
     assert not IncomingRequest.objects.exists()
+
+
+def test_the_letter_is_signed_by_the_colleague_who_sends_it_not_the_interviews_holder(
+    client: Any, world: World, sw: Any
+) -> None:
+    # The interview's holder.role is the profession of whoever started it (here a
+    # psychologist); the letter is signed by the signed-in sender (QA s10 item 3).
+    sw.profession = "psychologist"
+    sw.save()
+    incoming = register(client, world.a.person, PROSECUTOR)
+    examine(client, incoming, ANSWERS["prosecutor"])
+    assert Interview.from_dict(incoming_state(incoming)).situation.get("holder.role") == (
+        "psychologist"
+    )
+    head = world.a.users[roles.HEAD_SOCIAL_WORKER]
+    client.force_login(head)
+    assert close(client, incoming).status_code == 302
+    text = " ".join(pdf_text(RequestAnswer.objects.get(request=incoming).get_pdf()).split())
+    foot = text.rsplit("salutations distinguées", 1)[1]
+    assert str(head.display_name) in foot and "Assistant(e) social(e) en chef" in foot
+    assert "Psychologue" not in foot and "(nom et signature)" not in foot
+
+
+def incoming_state(incoming: IncomingRequest) -> dict[str, Any]:
+    incoming.refresh_from_db()
+    return incoming.interview_state

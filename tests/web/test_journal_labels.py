@@ -8,9 +8,12 @@ import pytest
 from django.urls import reverse
 
 from depositaire.web.accounts import roles
+from depositaire.web.accounts.admin import UserChangeForm
+from depositaire.web.accounts.models import Organisation, Team
 from depositaire.web.api.models import SCOPES
 from depositaire.web.consent.models import STATUSES as CONSENT_STATUSES
 from depositaire.web.disclosures.models import STATUSES as DISCLOSURE_STATUSES
+from depositaire.web.disclosures.models import PrivacyContact
 from depositaire.web.disclosures.views import _detail_value, _details_text
 from depositaire.web.incoming.models import CLAIMED_BASES, OUTGOING_BASES
 from depositaire.web.incoming.models import STATUSES as REQUEST_STATUSES
@@ -31,6 +34,18 @@ CODES: dict[str, list[str]] = {
     "scopes": list(SCOPES),
     "kind": ["totp", "recovery_code", "enrol", "verify"],
     "reason": ["withdrawn", "lifted"],
+    # The fields an administrator may change (the admin's forms: the journal's « champs »).
+    "fields": sorted(
+        {
+            *UserChangeForm.base_fields,
+            *(
+                f.name
+                for model in (Organisation, Team, PrivacyContact)
+                for f in model._meta.get_fields()
+                if getattr(f, "editable", False) and not getattr(f, "primary_key", False)
+            ),
+        }
+    ),
     "view": [
         "person_list",
         "request_list",
@@ -49,8 +64,13 @@ CODES: dict[str, list[str]] = {
 )
 def test_a_journal_code_reads_as_french_words(key: str, code: str) -> None:
     label = _detail_value(key, code)
-    # « organisation » is the same word in both languages; its label still comes from the catalogue.
-    assert (label != code or code == "organisation") and "_" not in label, (key, code, label)
+    # « organisation », « profession » are the same words in French; their labels still
+    # come from the catalogue.
+    assert (label != code or code in ("organisation", "profession")) and "_" not in label, (
+        key,
+        code,
+        label,
+    )
 
 
 def test_the_issues_examples_read_in_french() -> None:
@@ -83,3 +103,49 @@ def test_the_dpo_reads_no_code_in_the_journal_page(client: Any, world: World) ->
     html = client.get(reverse("disclosures:journal")).content.decode()
     assert "guarantor_lookup" not in html and "outgoing" not in html
     assert "état : envoyée par le CPAS" in html
+
+
+@pytest.mark.django_db
+def test_the_fields_an_administrator_changed_read_as_french_labels_page_and_csv(
+    client: Any, world: World
+) -> None:
+    """QA s10 item 2: « champs : is_active, role » showed the field names."""
+    from depositaire.web.journal.service import record
+
+    w = world.a
+    record(
+        "admin_action",
+        actor=w.users[roles.SYSADMIN],
+        organisation=w.org,
+        target=f"user:{w.users[roles.SOCIAL_WORKER].pk}",
+        details={"model": "user", "flag": "change", "fields": ["is_active", "role", "teams"]},
+    )
+    client.force_login(w.users[roles.DPO])
+    page = client.get(reverse("disclosures:journal")).content.decode()
+    csv = client.get(reverse("disclosures:journal_csv")).content.decode()
+    for text in (page, csv):
+        assert "champs : actif, fonction, équipes" in text
+        assert "is_active" not in text
+
+
+def test_every_detail_key_the_application_journals_has_a_label() -> None:
+    """A key without a label read « passkey_id = 3 » (QA s10 item 2)."""
+    import pathlib
+    import re
+
+    from depositaire.messages import has
+
+    source = pathlib.Path(__file__).parents[2] / "src" / "depositaire" / "web"
+    keys = {
+        key
+        for path in source.rglob("*.py")
+        for literal in re.findall(r"details=\{[^}]*\}", path.read_text())
+        for key in re.findall(r'"([a-z_]+)":', literal)
+    }
+    assert {"passkey_id", "token_id", "fields"} <= keys
+    assert [
+        k
+        for k in sorted(keys)
+        if not (has(f"web.journal.details.{k}") or has(f"web.journal.details.{k}.one"))
+    ] == []
+    assert _details_text({"passkey_id": 3, "token_id": 4}) == "clé d'accès n° 3 ; jeton d'API n° 4"

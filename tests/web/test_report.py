@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 from typing import Any
 
@@ -377,3 +378,37 @@ def test_the_kept_part_on_disk_is_sealed_and_serves_another_worker(
     # The journal entry of every download stays.
     exports = JournalEntry.objects.filter(action="export", target=f"person:{w.person.pk}")
     assert exports.count() == 3
+
+
+def test_the_report_says_du_cpas_never_de_cpas(client: Any, world: World) -> None:
+    # « écrivez au délégué à la protection des données de CPAS de Testville » (QA s10 item 4).
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    page = client.get(reverse("disclosures:report", kwargs={"person_id": w.person.pk}))
+    body = " ".join(html.unescape(page.content.decode()).split())
+    assert "de CPAS" not in body
+    assert "à l'accueil du CPAS de Testville" in body or "données du CPAS de Testville" in body
+
+
+@pytest.mark.parametrize(
+    ("name", "fr", "nl"),
+    [
+        ("CPAS de Testville", "du CPAS de Testville", "van CPAS de Testville"),
+        ("Centre public d'action sociale", "du Centre public d'action sociale", None),
+        ("Le Méridien", "du Méridien", None),
+        ("Les Services sociaux", "des Services sociaux", None),
+        ("Ailleurs asbl", "d'Ailleurs asbl", "van Ailleurs asbl"),
+        ("Maison de l'aide", "de Maison de l'aide", None),
+    ],
+)
+def test_de_before_an_organisation_is_written_as_french_writes_it(
+    name: str, fr: str, nl: str | None
+) -> None:
+    from depositaire.messages import using_language
+    from depositaire.web.accounts.templatetags.dep import of_organisation
+
+    with using_language("fr"):
+        assert of_organisation(name) == fr
+    if nl is not None:
+        with using_language("nl"):
+            assert of_organisation(name) == nl

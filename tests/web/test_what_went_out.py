@@ -186,9 +186,7 @@ def test_the_extract_holds_exactly_what_the_journal_and_the_report_say_went_out(
     disclosure = Disclosure.objects.latest("pk")
     client.post(reverse("disclosures:send", kwargs={"disclosure_id": disclosure.pk}))
     text = flat(pdftotext(disclosure.get_pdf()))
-    included = text.split("Informations communiquées", 1)[1].split("Informations non communiquées")[
-        0
-    ]
+    included = text.split("Informations communiquées", 1)[1].split("Base légale")[0]
     in_pdf = {c for c in CATEGORIES if category_label(c).casefold() in included.casefold()}
     if w.person.last_name.upper() in text:
         in_pdf.add("identity")
@@ -201,11 +199,15 @@ def test_the_extract_holds_exactly_what_the_journal_and_the_report_say_went_out(
     )
     said = re.findall(r"Informations communiquées : ([^.]+)\. But", report)
     assert said and categories_in(said[-1]) == in_pdf  # the last one sent is this one
-    # Withheld: the confidence by category count only, never its text, date or nature.
-    withheld = text.split("Informations non communiquées")[1].split("Base légale")[0]
-    assert w.confidence_text not in text and "confidence" not in withheld
-    assert f"n° {w.confidence.pk} " not in withheld and re.search(r" : \d+ éléments?\b", withheld)
-    assert "La loi ne permet pas de communiquer ces informations" in text
+    # Withheld: nothing said of it to the recipient, neither its text, nor its categories,
+    # nor a count, nor a section saying something stays in the file.
+    assert w.confidence_text not in text
+    # The footer's general sentence aside, the word never appears.
+    assert "confidence" not in text.replace("les confidences n'y figurent jamais", "")
+    assert "Informations non communiquées" not in text and "restent au dossier" not in text
+    assert not re.search(r" : \d+ éléments?\b", text)
+    assert not {"feelings", "family_difficulties"} & in_pdf
+    assert not {c for c in CATEGORIES if category_label(c).casefold() in text.casefold()} - in_pdf
     for value in withheld_values(w.person, in_pdf):
         assert flat(value) not in text
     assert "Communication communication" not in text

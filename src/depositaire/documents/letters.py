@@ -72,6 +72,12 @@ class LetterInputs:
     entries: tuple[tuple[tuple[str, ...], str], ...] | None = None
     #: A covering line of free text (checked by the caller against the withheld values).
     covering_note: str | None = None
+    #: The file offered nothing the decision lets out (not: the holder left all out): the
+    #: transmission says why, without saying anything of the file.
+    nothing_offered: bool = False
+    #: Who signs, one line each (name, role): the signed-in sender when the letter is made
+    #: from the case file; ``None`` (CLI, interview): a placeholder and ``holder.role``.
+    signatory: tuple[str, ...] | None = None
 
 
 def letter_choice(
@@ -149,11 +155,17 @@ def _head(
     doc.add(Paragraph(t("documents.letter.salutation")))
 
 
-def _foot(doc: Document, situation: Situation) -> None:
-    role = situation.get("holder.role")
-    lines = [t("documents.letter.signature_placeholder")]
-    if role:
-        lines.append(capitalise(value_label("holder.role", role)))
+def _foot(doc: Document, situation: Situation, inputs: LetterInputs) -> None:
+    """The closing and the signature: the sender's own name and role when known
+    (``inputs.signatory``), else a placeholder and the situation's ``holder.role``."""
+    signatory = tuple(line.strip() for line in inputs.signatory or () if line.strip())
+    if signatory:
+        lines = [capitalise(line) for line in signatory]
+    else:
+        role = situation.get("holder.role")
+        lines = [t("documents.letter.signature_placeholder")]
+        if role:
+            lines.append(capitalise(value_label("holder.role", role)))
     doc.add(Paragraph(t("documents.letter.closing")), Lines(tuple(lines), "signature"))
 
 
@@ -206,7 +218,7 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
     else:
         _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
     doc.add(Paragraph(_to_reader("documents.letter.reply.invite", situation)))
-    _foot(doc, situation)
+    _foot(doc, situation, inputs)
     return doc
 
 
@@ -237,7 +249,8 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
         for cats, value in entries
     )
     if not lines:
-        lines = (t("documents.letter.transmission.nothing_chosen"),)
+        empty = "nothing_offered" if inputs.nothing_offered else "nothing_chosen"
+        lines = (t(f"documents.letter.transmission.{empty}"),)
     doc.add(Bullets(lines), Paragraph(t("documents.letter.transmission.nothing_else")))
     if inputs.covering_note:
         # The holder's own sentence, after the data and apart from it.
@@ -248,7 +261,7 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
             doc.add(Paragraph(t(key)))
     intro = "must" if decision.verdict == "must_disclose" else "may"
     _basis(doc, decision, t(f"documents.letter.transmission.{intro}"), permits=True)
-    _foot(doc, situation)
+    _foot(doc, situation, inputs)
     return doc
 
 

@@ -4,23 +4,31 @@
   a year 9999 or 1800 date is a typing error in a social file).
 - A list of ids with an id no database integer holds (23 digits) is an invalid choice:
   Django passes it to ``pk__in``, where SQLite raises ``OverflowError`` (a 500).
+- A control character (a NUL…) in a text field is the field's error (:class:`Form`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.models import ModelChoiceIterator
+from django.http import QueryDict
 
-from depositaire.messages import t
+from depositaire.messages import lazy_t, t
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 MAX_ID = 2**63 - 1
+#: The largest file number a form takes (12 digits): a file number is a person's id; a
+#: longer number is a typing error, and the error says so without bigint's 19 digits.
+FILE_NUMBER_DIGITS = 12
+MAX_FILE_NUMBER = 10**FILE_NUMBER_DIGITS - 1
 
 
 def plausible_date(value: dt.date | dt.datetime | None) -> None:
@@ -45,6 +53,24 @@ def check_plausible_pks(field: forms.ModelMultipleChoiceField, value: Any) -> No
                 code="invalid_pk_value",
                 params={"pk": text[:20]},
             )
+
+
+class FileNumberField(forms.IntegerField):
+    """A file number (a person's id): a whole number of 1 to 12 digits, one French error for
+    every wrong value (Django's said « inférieure ou égale à 9223372036854775807 »)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = lazy_t("security.forms.file_number", digits=FILE_NUMBER_DIGITS)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_FILE_NUMBER)
+        kwargs["error_messages"] = {
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+            "step_size": message,
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(**kwargs)
 
 
 class DateField(forms.DateField):
@@ -163,3 +189,127 @@ class ListedModelMultipleChoiceField(_ListedRows, SafeModelMultipleChoiceField):
                     params={"value": val},
                 )
         return chosen
+
+
+#: Characters a typed text may hold among the control characters (category ``Cc``).
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def control_character(value: str) -> str | None:
+    """The first control character of ``value`` a typed text never holds (NUL, the other
+    C0 and C1 controls, DEL; tab and line breaks excepted), or ``None``."""
+    for char in value:
+        if char not in ALLOWED_CONTROLS and unicodedata.category(char) == "Cc":
+            return char
+    return None
+
+
+def without_controls(value: str) -> str:
+    return "".join(c for c in value if c in ALLOWED_CONTROLS or unicodedata.category(c) != "Cc")
+
+
+def refuse_control_characters(value: Any) -> None:
+    """A text field's validator: a control character is refused, named by its code."""
+    char = control_character(value) if isinstance(value, str) else None
+    if char is not None:
+        raise ValidationError(
+            t("security.forms.control_character", code=f"U+{ord(char):04X}"),
+            code="control_character",
+        )
+
+
+class GuardedPost(QueryDict):
+    """A POST whose values holding a NUL are refused (``BadRequest``: the 400 page) when a
+    view reads them itself (PostgreSQL refuses a NUL in text: a 500). A form of
+    :class:`CheckedTextMixin` reads the plain values and answers with a field's error."""
+
+    def __getitem__(self, key: str) -> Any:
+        return _refuse_nul(super().__getitem__(key))
+
+    def _getlist(self, key: str, default: Any = None, force_list: bool = False) -> Any:
+        values = super()._getlist(key, default, force_list)
+        if isinstance(values, list):
+            for value in values:
+                _refuse_nul(value)
+        return values
+
+    def lists(self) -> Iterator[tuple[str, list[Any]]]:
+        for key, values in super().lists():
+            for value in values:
+                _refuse_nul(value)
+            yield key, values
+
+    def unguarded(self) -> QueryDict:
+        plain = QueryDict(mutable=True, encoding=self.encoding)
+        for key, values in dict.items(self):
+            plain.setlist(key, list(values))
+        plain._mutable = False
+        return plain
+
+
+def _refuse_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise BadRequest("NUL character in a POST value read outside a form")
+    return value
+
+
+def guarded_post(post: QueryDict) -> GuardedPost:
+    guarded = GuardedPost(mutable=True, encoding=post.encoding)
+    for key, values in dict.items(post):
+        guarded.setlist(key, list(values))
+    guarded._mutable = False
+    return guarded
+
+
+class CheckedTextMixin:
+    """Every form of the application: a control character in a text field (a NUL, pasted
+    or sent) is a field's error in the catalogue's words, the form shown again with the
+    rest of what was typed; shown again, the values are without their control characters.
+    Django's own NUL check of a text field is replaced (one error, not two)."""
+
+    data: Any
+    fields: dict[str, forms.Field]
+    is_bound: bool
+    _errors: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        if isinstance(self.data, GuardedPost):
+            self.data = self.data.unguarded()
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and refuse_control_characters not in (
+                field.validators
+            ):
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ] + [refuse_control_characters]
+        super().full_clean()  # type: ignore[misc]
+        if self.is_bound and self._errors and hasattr(self.data, "lists"):
+            bad = [
+                key
+                for key, values in self.data.lists()
+                if any(isinstance(v, str) and control_character(v) for v in values)
+            ]
+            if bad:
+                data = self.data.copy()
+                for key in bad:
+                    data.setlist(
+                        key,
+                        [
+                            without_controls(v) if isinstance(v, str) else v
+                            for v in data.getlist(key)
+                        ],
+                    )
+                self.data = data
+
+
+class Form(CheckedTextMixin, forms.Form):
+    """The application's form (see :class:`CheckedTextMixin`)."""
+
+
+class ModelForm(CheckedTextMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """The application's model form (see :class:`CheckedTextMixin`)."""

@@ -27,7 +27,7 @@ def _after(day: dt.date) -> dt.datetime:
     return _start_of(day + dt.timedelta(days=1))
 
 
-class DateRangeMixin(forms.Form):
+class DateRangeMixin(fields.Form):
     du = fields.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -117,7 +117,7 @@ class JournalFilterForm(DateRangeMixin):
     """The DPO's journal filters: dates, user, person (file number), action."""
 
     utilisateur = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    dossier = forms.IntegerField(required=False, min_value=1, max_value=fields.MAX_ID)
+    dossier = fields.FileNumberField(required=False)
     action = forms.ChoiceField(required=False)
 
     def __init__(

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "depositaire.web.accounts.middleware.NullCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "depositaire.web.views.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "depositaire.web.urls"

@@ -312,6 +312,27 @@ def error_view(status: int) -> View:
     return view
 
 
+class MethodNotAllowedPageMiddleware:
+    """A 405 of a page (``require_POST`` answers GET /deconnexion/ with an empty body): the
+    application's error page, in the site's layout, as the 400, 403 and 404 are; the
+    ``Allow`` header kept. The API's answers (JSON, for programs) are left as they are."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or getattr(response, "streaming", False) or response.content:
+            return response
+        match = getattr(request, "resolver_match", None)
+        if match is not None and "api" in match.namespaces:
+            return response
+        page = error_view(405)(request)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent with a token that no longer holds (a page left open across a new login,
     a session ended): the application's page, saying nothing was saved (``CSRF_FAILURE_VIEW``)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
@@ -25,9 +24,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 
 from depositaire.messages import lazy_t, t
+from depositaire.web import fields
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import Organisation, Team, User
 from depositaire.web.fields import MAX_ID, SafeModelChoiceField, SafeModelMultipleChoiceField
@@ -216,7 +218,7 @@ class TeamAdmin(ScopedAdmin):
     list_display = ("name", "organisation")
 
 
-class UserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserChangeForm(fields.ModelForm):
     class Meta:
         model = User
         fields = (
@@ -232,7 +234,7 @@ class UserChangeForm(forms.ModelForm):  # type: ignore[type-arg]
         )
 
 
-class UserAddForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserAddForm(fields.ModelForm):
     """A new account has no password: the user chooses it from the link sent to them."""
 
     class Meta:
@@ -273,7 +275,7 @@ ADDRESS_HELD_ROLES = CONTENT_ROLES | {roles.DPO}
 class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
     form = UserChangeForm
     add_form = UserAddForm
-    list_display = ("username", "last_name", "first_name", "role", "organisation", "is_active")
+    list_display = ("username", "last_name", "first_name", "role", "organisation", "active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "last_name")
     filter_horizontal = ("teams",)
@@ -292,6 +294,12 @@ class DepositaireUserAdmin(ScopedAdmin, UserAdmin):  # type: ignore[misc]
     )
     readonly_fields = ("last_login", "date_joined")
     actions = ["send_reset_link"]
+
+    @admin.display(description=lazy_t("web.admin.active"), ordering="is_active")
+    def active(self, obj: Any) -> str:
+        """The admin's yes/no icon, its text in French (Django writes alt="True")."""
+        icon, word = ("yes", "common.word_yes") if obj.is_active else ("no", "common.word_no")
+        return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), t(word))
 
     def get_urls(self) -> list[Any]:
         # No page sets a password: Django's "<id>/password/" is not served at all.

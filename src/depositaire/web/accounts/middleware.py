@@ -40,22 +40,40 @@ class IdleTimeoutMiddleware:
 
 
 class NullCharacterMiddleware:
-    """A NUL character is never valid input: answered 400 (PostgreSQL refuses it in text,
-    which gave a 500 on a search). Django's form fields refuse it already; this covers the
-    query parameters read by views (search, filters)."""
+    """A NUL character is never valid input (PostgreSQL refuses it in text, which gave a
+    500 on a search). In the query parameters read by views (search, filters): answered
+    400. In a POST: the values are kept for the forms, which answer with a field's error
+    and show the form again (``fields.CheckedTextMixin``); a view reading a NUL value
+    itself (``request.POST.get``) gets the 400 page (``fields.GuardedPost``). A NUL in a
+    name is 400 at once (no field has such a name)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        for values in (request.GET, request.POST if request.method == "POST" else None):
-            if values is not None and any(
-                "\x00" in value for key in values for value in values.getlist(key)
-            ):
-                from depositaire.web.views import error_view
+        if _holds_nul(request.GET, values=True):
+            return _bad_request(request)
+        if request.method == "POST":
+            post = request.POST
+            if _holds_nul(post, values=False):
+                return _bad_request(request)
+            if _holds_nul(post, values=True):
+                from depositaire.web.fields import guarded_post
 
-                return error_view(400)(request)
+                request.POST = guarded_post(post)  # type: ignore[assignment]
         return self.get_response(request)
+
+
+def _holds_nul(data: Any, *, values: bool) -> bool:
+    if values:
+        return any("\x00" in value for key in data for value in data.getlist(key))
+    return any("\x00" in key for key in data)
+
+
+def _bad_request(request: HttpRequest) -> HttpResponse:
+    from depositaire.web.views import error_view
+
+    return error_view(400)(request)
 
 
 def _totp_by_id(pk: int) -> Any:

@@ -15,6 +15,7 @@ password, the reset link an administrator sends, and the approval of account cha
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import segno
@@ -45,6 +46,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from depositaire.messages import lazy_t, t
+from depositaire.web import fields
 from depositaire.web.accounts import roles, throttle
 from depositaire.web.accounts.backends import USER_BACKEND
 from depositaire.web.accounts.models import AccountChange, HashedSession, Team, User
@@ -54,7 +56,7 @@ from depositaire.web.views import client_address, guard, journal, public
 RECOVERY_CODES = 10
 
 
-class LoginForm(forms.Form):
+class LoginForm(fields.Form):
     username = forms.CharField(label=lazy_t("web.login.username"), max_length=150)
     password = forms.CharField(
         label=lazy_t("web.login.password"),
@@ -63,12 +65,36 @@ class LoginForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+#: A TOTP code (django-otp's default, 6 digits) and a recovery code (django-otp's
+#: ``StaticToken.random_token``: 5 random bytes in lower-case base32, 8 characters).
+TOTP_CODE = re.compile(r"[0-9]{6}")
+RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")
+
+
+class CodeForm(fields.Form):
+    """The second step's code, spaces removed, in lower case. A code of the wrong shape
+    ("abc") is the field's error saying what a code is, before any device is asked (it
+    can match none: not an attempt, not journaled). ``recovery``: a recovery code is
+    accepted too (the login's step, not the enrolment)."""
+
     code = forms.CharField(
         label=lazy_t("security.mfa.code"),
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args: Any, recovery: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recovery = recovery
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).lower()
+        if TOTP_CODE.fullmatch(code) or (self.recovery and RECOVERY_CODE.fullmatch(code)):
+            return code
+        raise forms.ValidationError(
+            t("security.mfa.code_format" if self.recovery else "security.mfa.code_digits"),
+            code="code_format",
+        )
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -178,14 +204,14 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
     if is_verified(user):
         return redirect(target)
     device = _confirmed_totp(user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST or None, recovery=device is not None)
     error = None
     if device is None:
         pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         if pending is None:
             pending = TOTPDevice.objects.create(user=user, name="totp", confirmed=False)
         if request.method == "POST" and form.is_valid():
-            if pending.verify_token(form.cleaned_data["code"].strip().replace(" ", "")):
+            if pending.verify_token(form.cleaned_data["code"]):
                 pending.confirmed = True
                 pending.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -211,8 +237,7 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
             },
         )
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"].strip().replace(" ", "").lower()
-        matched = match_token(user, code)
+        matched = match_token(user, form.cleaned_data["code"])
         if matched is not None:
             otp_login(request, matched)
             kind = "recovery_code" if isinstance(matched, StaticDevice) else "totp"
@@ -263,7 +288,7 @@ def sessions_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(fields.Form):
     old_password = forms.CharField(
         label=lazy_t("security.password.old"), strip=False, widget=forms.PasswordInput
     )

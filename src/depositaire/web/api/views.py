@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from depositaire.messages import lazy_t, t
+from depositaire.web import fields
 from depositaire.web.accounts import roles
 from depositaire.web.api import tokens
 from depositaire.web.api.models import DEFAULT_DAYS, MAX_DAYS, SCOPES, ApiToken
@@ -22,7 +23,7 @@ from depositaire.web.views import guard
 ALL_ROLES = tuple(roles.ROLES)
 
 
-class TokenForm(forms.Form):
+class TokenForm(fields.Form):
     name = forms.CharField(label=lazy_t("api.tokens.name"), max_length=100, required=False)
     scopes = forms.MultipleChoiceField(
         label=lazy_t("api.tokens.scopes"),

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from depositaire.messages import lazy_t, lazy_text, t
+from depositaire.web import fields
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.models import User
 from depositaire.web.cases.models import (
@@ -50,10 +51,8 @@ def reason_label(code: str) -> str:
     return t(f"security.emergency.reasons.{code}")
 
 
-class EmergencyForm(forms.Form):
-    file_number = forms.IntegerField(
-        label=lazy_t("security.emergency.file_number"), min_value=1, max_value=2**63 - 1
-    )
+class EmergencyForm(fields.Form):
+    file_number = fields.FileNumberField(label=lazy_t("security.emergency.file_number"))
     reason = forms.ChoiceField(
         label=lazy_t("security.emergency.reason"),
         choices=[(r, lazy_text(reason_label, r)) for r in EMERGENCY_REASONS],

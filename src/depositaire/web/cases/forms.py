@@ -27,7 +27,7 @@ def category_choices() -> list[tuple[str, str]]:
     return [(c, _category_label(c)) for c in CATEGORIES]
 
 
-class PersonForm(forms.Form):
+class PersonForm(fields.Form):
     last_name = forms.CharField(label=lazy_t("web.person.last_name"), max_length=150)
     first_name = forms.CharField(label=lazy_t("web.person.first_name"), max_length=150)
     birth_date = fields.DateField(
@@ -86,7 +86,7 @@ class PersonForm(forms.Form):
         return data
 
 
-class ItemForm(forms.Form):
+class ItemForm(fields.Form):
     nature = forms.ChoiceField(
         label=lazy_t("web.item.nature"),
         choices=[(n, lazy_t(f"values.information.nature.{n}")) for n in NATURES],
@@ -114,7 +114,7 @@ def change_reason_choices() -> list[tuple[str, str]]:
     return [(r, lazy_t(f"daily.reasons.{r}")) for r in CHANGE_REASONS]
 
 
-class ChangeReasonForm(forms.Form):
+class ChangeReasonForm(fields.Form):
     """Why an item is corrected or withdrawn: a reason and the worker's explanation (sealed)."""
 
     reason = forms.ChoiceField(label=lazy_t("daily.item.reason"), choices=change_reason_choices)

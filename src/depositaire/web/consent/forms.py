@@ -45,7 +45,7 @@ class PeriodMixin:
         return data
 
 
-class ConsentForm(PeriodMixin, forms.Form):
+class ConsentForm(PeriodMixin, fields.Form):
     answer = forms.ChoiceField(
         label=lazy_t("web.consent.answer"),
         choices=[
@@ -85,7 +85,7 @@ class ConsentForm(PeriodMixin, forms.Form):
         self.fields["period_start"].initial = timezone.localdate()
 
 
-class ObjectionForm(PeriodMixin, forms.Form):
+class ObjectionForm(PeriodMixin, fields.Form):
     categories = forms.MultipleChoiceField(
         label=lazy_t("web.objection.categories"),
         help_text=lazy_t("web.objection.categories_help"),

@@ -38,7 +38,7 @@ class ItemChoiceField(fields.ListedModelMultipleChoiceField):
         )
 
 
-class PrepareForm(forms.Form):
+class PrepareForm(fields.Form):
     # No default: a recipient or a purpose left on a default would decide the legal answer.
     recipient_kind = forms.ChoiceField(
         label=lazy_t("web.prepare.recipient_kind"),
@@ -96,7 +96,7 @@ def field_name(path: str) -> str:
     return "fact__" + path.replace(".", "__")
 
 
-class FactsForm(forms.Form):
+class FactsForm(fields.Form):
     """One question per fact the decisions still need (left blank: still unknown)."""
 
     def __init__(self, *args: Any, paths: list[str], **kwargs: Any) -> None:
@@ -154,7 +154,7 @@ def posted_fact_paths(data: Any) -> list[str]:
     return [p for p in dict.fromkeys(asked) if p in FACTS]
 
 
-class SessionForm(forms.Form):
+class SessionForm(fields.Form):
     date = fields.DateField(
         label=lazy_t("web.session.date"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -45,7 +45,6 @@ def extract_context(disclosure: Disclosure, outcomes: list[Outcome]) -> dict[str
     person = disclosure.person
     identity = next((o for o in outcomes if o.item is None), None)
     included = [o for o in outcomes if o.included and o.item is not None]
-    withheld = [o for o in outcomes if not o.included and o.item is not None]
     return {
         "disclosure": disclosure,
         "organisation": disclosure.organisation,
@@ -57,20 +56,9 @@ def extract_context(disclosure: Disclosure, outcomes: list[Outcome]) -> dict[str
             {"item": o.item, "categories": o.categories, "content": _content(o.item)}
             for o in included
         ],
-        "withheld": withheld_counts(withheld),
         "basis": basis_rows([o.to_json() for o in outcomes], disclosure.rule_ids, public=True),
         "rule_base_version": disclosure.rule_base_version,
     }
-
-
-def withheld_counts(withheld: list[Outcome]) -> list[dict[str, Any]]:
-    """Withheld items by category only, counted: no number, date, nature or author."""
-    counts: dict[str, int] = {}
-    for outcome in withheld:
-        cats = [c for c in CATEGORIES if c in outcome.categories] or ["other"]
-        label = ", ".join(value_label("information.categories", c) for c in cats)
-        counts[label] = counts.get(label, 0) + 1
-    return [{"label": label[:1].upper() + label[1:], "count": n} for label, n in counts.items()]
 
 
 def _content(item: InformationItem | None) -> str:

@@ -17,7 +17,13 @@ from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import Person
 from depositaire.web.consent.models import Consent, Objection
-from depositaire.web.disclosures.forms import FactsForm, PrepareForm, SessionForm, posted_fact_paths
+from depositaire.web.disclosures.forms import (
+    FactsForm,
+    PrepareForm,
+    SessionForm,
+    field_name,
+    posted_fact_paths,
+)
 from depositaire.web.disclosures.models import CommitteeSession, Disclosure
 from depositaire.web.disclosures.preparation import PreparationRequest, evaluate, missing_facts
 from depositaire.web.disclosures.service import basis_rows, recipient_label, record_disclosure
@@ -46,11 +52,12 @@ def prepare(request: HttpRequest, person: Person) -> HttpResponse:
     initial = {k: request.GET[k] for k in ("recipient_kind", "purpose") if k in request.GET}
     form = PrepareForm(request.POST or None, person=person, user=user, initial=initial)
     outcomes = None
-    facts_form = None
+    facts_form = given_form = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         asked = posted_fact_paths(request.POST)
-        answered = FactsForm(request.POST, paths=asked).facts() if asked else {}
+        posted = FactsForm(request.POST, paths=asked)
+        answered = posted.facts() if asked else {}
         prep = PreparationRequest(
             person=person,
             preparer=user,
@@ -63,8 +70,17 @@ def prepare(request: HttpRequest, person: Person) -> HttpResponse:
         )
         items = list(data["items"])
         outcomes = evaluate(prep, items)
-        paths = list(dict.fromkeys([*asked, *missing_facts(outcomes)]))
-        facts_form = FactsForm(request.POST if asked else None, paths=paths)
+        # The block asks only what the decisions still need; a fact answered that they no
+        # longer miss is kept (still posted, still used) in the block of given answers,
+        # where it can be changed. A question left blank that is no longer needed goes.
+        missing = missing_facts(outcomes)
+        given = [
+            p
+            for p in asked
+            if p not in missing and any(str(v).strip() for v in posted.data.getlist(field_name(p)))
+        ]
+        facts_form = FactsForm(request.POST if asked else None, paths=missing)
+        given_form = FactsForm(request.POST, paths=given)
         if request.POST.get("action") == "prepare":
             disclosure = record_disclosure(prep, outcomes, session=data["session"])
             journal(
@@ -102,7 +118,12 @@ def prepare(request: HttpRequest, person: Person) -> HttpResponse:
             "form": form,
             "outcomes": outcomes,
             "facts_form": facts_form,
-            "asked_facts": ",".join(facts_form.paths) if facts_form else "",
+            "given_form": given_form,
+            "asked_facts": (
+                ",".join([*facts_form.paths, *given_form.paths])
+                if facts_form and given_form
+                else ""
+            ),
         },
     )
 
@@ -357,6 +378,7 @@ _DETAIL_VALUE_KEYS: dict[str, tuple[str, ...]] = {
     "view": ("labels.view.{}",),
     "model": ("labels.model.{}",),
     "flag": ("labels.flag.{}",),
+    "fields": ("labels.field.{}",),
 }
 
 

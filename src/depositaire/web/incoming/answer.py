@@ -18,12 +18,15 @@ from django.utils import timezone
 from depositaire.documents import LetterInputs, basis, build_letter, letter_choice, render
 from depositaire.documents.letters import build_call_note, call_script
 from depositaire.documents.model import Bullets, Document, Lines, Paragraph
+from depositaire.engine import Decision
 from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
 from depositaire.messages import t
+from depositaire.web.accounts import roles
 from depositaire.web.accounts.templatetags.dep import fr_datetime
 from depositaire.web.cases.models import InformationItem
+from depositaire.web.incoming.forms import letter_decision
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
 from depositaire.web.incoming.sources import Source
 from depositaire.web.views import journal, sha256_hex
@@ -53,6 +56,16 @@ def default_sender(request: IncomingRequest, user: Any) -> str:
     return "\n".join([request.organisation.name, user.display_name])
 
 
+def signatory(user: Any) -> tuple[str, ...]:
+    """The letter's signature: the signed-in sender's name and role (a caseworker's
+    profession unless social worker, where the circuit role says more: « en chef »)."""
+    if user.role in roles.CASEWORKERS and user.profession != "social_worker":
+        role = value_label("holder.role", user.profession)
+    else:
+        role = t(f"web.roles.{user.role}") if user.role else ""
+    return tuple(line for line in (str(user.display_name), role) if line)
+
+
 class AlreadyClosed(Exception):
     """Another post closed the request first (a double click, a colleague)."""
 
@@ -69,23 +82,40 @@ class Draft:
         return [s.item for s in self.sources if s.item is not None]
 
 
-def draft_for(request: IncomingRequest, user: Any, sources: list[Source], note: str) -> Draft:
-    """The letter's inputs: addresses and reference from the register, values from the file."""
+def draft_for(
+    request: IncomingRequest,
+    user: Any,
+    sources: list[Source],
+    note: str,
+    *,
+    nothing_offered: bool = False,
+) -> Draft:
+    """The letter's inputs: addresses and reference from the register, values from the file
+    (``nothing_offered``: the file had none the decision lets out)."""
     return Draft(
         inputs=LetterInputs(
             requester=default_requester(request) or None,
             reference=request.reference or None,
             sender=default_sender(request, user),
+            signatory=signatory(user),
             entries=tuple((s.categories, s.value) for s in sources),
             covering_note=note or None,
+            nothing_offered=nothing_offered and not sources,
         ),
         sources=sources,
     )
 
 
+def decision_for(interview: Interview, draft: Draft | None) -> Decision:
+    """The decision the letter rests on (``forms.letter_decision``)."""
+    if draft is None:
+        return interview.decision
+    return letter_decision(interview.decision, interview.situation, draft.sources)
+
+
 def letter_document(interview: Interview, draft: Draft, request: IncomingRequest) -> Document:
     return build_letter(
-        interview.decision,
+        decision_for(interview, draft),
         interview.situation,
         draft.inputs,
         incoming=not request.is_outgoing,
@@ -143,8 +173,8 @@ def close(
     locked = IncomingRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != "open":
         raise AlreadyClosed
-    decision = interview.decision
     kind, _ = letter_kind(interview, locked)
+    decision = decision_for(interview, draft if kind is not None else None)
     oral = is_oral(locked)
     answer = RequestAnswer(
         request=locked,

@@ -15,7 +15,7 @@ from typing import Any, Final
 from django import forms
 from django.utils import timezone
 
-from depositaire.engine import Decision
+from depositaire.engine import Decision, Situation, decide
 from depositaire.engine.explain import category_label, disclosure_label, value_label
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.messages import LANGUAGES, current_language, lazy_t, lazy_text, t
@@ -27,6 +27,7 @@ from depositaire.web.incoming.models import CHANNELS, CLAIMED_BASES, OUTGOING_BA
 from depositaire.web.incoming.sources import (
     Source,
     leaked_categories,
+    left_out_values,
     letter_sources,
     withheld_values,
 )
@@ -144,7 +145,7 @@ class ColleagueChoiceField(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
-class RequestForm(forms.Form):
+class RequestForm(fields.Form):
     person = PersonChoiceField(label=lazy_t("incoming.form.person"), queryset=Person.objects.none())
     #: The requester's documents, given at registration (optional; checked like any attachment).
     documents = MultipleFileField(
@@ -264,7 +265,7 @@ class RequestForm(forms.Form):
         return data
 
 
-class OutgoingForm(forms.Form):
+class OutgoingForm(fields.Form):
     """A request the organisation sends (seed 004: the guarantor look-up, by e-mail, to the
     immigration office). What it carries is decided and chosen at the answer step."""
 
@@ -346,7 +347,7 @@ def sniff_type(name: str, raw: bytes) -> str | None:
     return kind if b"\x00" not in raw else None
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(fields.Form):
     document = forms.FileField(
         label=lazy_t("incoming.document.field"),
         help_text=lazy_t("incoming.document.help"),
@@ -366,19 +367,72 @@ class DocumentForm(forms.Form):
         return upload
 
 
-def eligible_items(person: Person, user: Any, decision: Decision) -> list[InformationItem]:
-    """The file's secret facts whose categories may all go out (never a confidence)."""
+#: Verdicts that let something out.
+ALLOWING: Final = frozenset({"share", "may_disclose", "must_disclose"})
+
+
+def own_access(situation: Situation | None) -> bool:
+    """The letter goes to the person herself (her own access to what concerns her)."""
+    return situation is not None and situation.get("recipient.kind") == "the_person"
+
+
+def item_may_go_out(item: InformationItem, decision: Decision, situation: Situation | None) -> bool:
+    """Whether one secret fact of the file may go out whole (never a confidence).
+
+    Its categories must all be in the decision's ``may_disclose``. For the person's own
+    access, an item that also carries categories she did not name (the household, the aid
+    period of her income) may go out when it carries one she asked for, none that the
+    decision keeps back (``never_disclose``), and the engine, asked about exactly its
+    categories in the same situation, lets them all out: what she may receive per the
+    rules (art. 7, 001), the decision's lists followed, never widened."""
+    if item.is_confidence or item.nature != "secret_fact" or not item.categories:
+        return False
+    cats = set(item.categories)
     allowed = set(decision.may_disclose)
+    if decision.verdict not in ALLOWING:
+        return False
+    if cats <= allowed:
+        return True
+    if not own_access(situation) or not cats & allowed or cats & set(decision.never_disclose):
+        return False
+    assert situation is not None
+    own = decide(situation.with_facts({"information.categories": sorted(cats)}), explain=False)
+    return own.verdict in ALLOWING and cats <= set(own.may_disclose)
+
+
+def eligible_items(
+    person: Person, user: Any, decision: Decision, situation: Situation | None = None
+) -> list[InformationItem]:
+    """The file's secret facts that may go out whole (see :func:`item_may_go_out`)."""
     return [
         item
         for item in InformationItem.objects.visible_to(user).filter(
             person=person, nature="secret_fact"
         )
-        if item.categories and set(item.categories) <= allowed
+        if item_may_go_out(item, decision, situation)
     ]
 
 
-class LetterForm(forms.Form):
+def letter_decision(
+    decision: Decision, situation: Situation | None, sources: list[Source]
+) -> Decision:
+    """The decision a letter carrying ``sources`` rests on: ``decision`` itself, or, when
+    an item of the person's own access carries categories she did not name, the engine's
+    decision on the asked categories and those of the items (never a list set by hand)."""
+    carried = {c for s in sources for c in s.categories}
+    if carried <= set(decision.may_disclose) or not own_access(situation):
+        return decision
+    assert situation is not None
+    asked = situation.get("information.categories") or []
+    wider = decide(situation.with_facts({"information.categories": sorted(set(asked) | carried)}))
+    if wider.verdict != decision.verdict or not set(decision.may_disclose) <= set(
+        wider.may_disclose
+    ):
+        return decision  # the letter's own check then refuses what does not fit
+    return wider
+
+
+class LetterForm(fields.Form):
     """The letter: for a transmission, values of the file the decision lets out (read-only,
     each may be left out) and an optional covering line of free text, checked against the
     file's withheld values; a refusal has neither (a covering line posted for one is
@@ -475,16 +529,22 @@ class LetterForm(forms.Form):
         note = (data.get("covering_note") or "").strip()
         if note and self.person is not None:
             chosen = self.chosen() if "sources" in data else []
-            withheld = withheld_values(self.person, self.user, chosen)
-            leaked = leaked_categories([note], withheld, chosen)
-            if leaked:
-                raise forms.ValidationError(
-                    t(
-                        "incoming.letter.covering_leak",
-                        categories=", ".join(_category_name(c) for c in leaked),
-                    ),
-                    code="forbidden",
-                )
+            offered = list(self.sources.values())
+            # Judged first: what the decision does not let out; then what it lets out
+            # but the worker left out (it would go out unrecorded).
+            for key, withheld in (
+                (
+                    "incoming.letter.covering_leak",
+                    withheld_values(self.person, self.user, chosen, offered, self.allowed),
+                ),
+                ("incoming.letter.covering_left_out", left_out_values(chosen, offered)),
+            ):
+                leaked = leaked_categories([note], withheld, chosen)
+                if leaked:
+                    raise forms.ValidationError(
+                        t(key, categories=", ".join(_category_name(c) for c in leaked)),
+                        code="forbidden",
+                    )
         data["covering_note"] = note
         return data
 
@@ -500,7 +560,7 @@ def _category_name(category: str) -> str:
     return t("incoming.letter.unknown_category", category=category[:40])
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(fields.Form):
     """Why a closed request is opened again: a reason and an explanation (sealed)."""
 
     reason = forms.ChoiceField(

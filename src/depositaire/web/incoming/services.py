@@ -14,9 +14,11 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
 from depositaire.engine import SituationError
+from depositaire.engine.explain import category_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
-from depositaire.web.cases.models import Person
+from depositaire.messages import t
+from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.db import begin_writing
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
@@ -255,8 +257,35 @@ def offered_sources(incoming: IncomingRequest, interview: Interview, user: Any) 
         return []
     decision = interview.decision
     allowed = [c for c in decision.may_disclose if c in CATEGORIES]
-    items = eligible_items(incoming.person, user, decision)
+    items = eligible_items(incoming.person, user, decision, interview.situation)
     return letter_sources(incoming.person, allowed, items)
+
+
+def nothing_offered_reason(
+    incoming: IncomingRequest, interview: Interview, user: Any, sources: list[Source]
+) -> str:
+    """Why a transmission letter is offered no value of the file (for the holder's page;
+    the letter itself says nothing of the file), or ``""``."""
+    kind, _ = answering.letter_kind(interview, incoming)
+    if kind != "transmission" or sources:
+        return ""
+    allowed = [c for c in interview.decision.may_disclose if c in CATEGORIES]
+    names = ", ".join(category_label(c) for c in allowed) or "—"
+    related = [
+        item
+        for item in InformationItem.objects.visible_to(user).filter(
+            person=incoming.person, nature="secret_fact"
+        )
+        if set(item.categories) & set(allowed)
+    ]
+    others = [c for c in CATEGORIES if c not in allowed and any(c in i.categories for i in related)]
+    if others:
+        return t(
+            "incoming.letter.nothing_eligible.mixed",
+            categories=names,
+            others=", ".join(category_label(c) for c in others),
+        )
+    return t("incoming.letter.nothing_eligible.empty", categories=names)
 
 
 def letter_form(
@@ -289,7 +318,11 @@ def proposed_data(form: LetterForm) -> QueryDict:
 
 def draft(incoming: IncomingRequest, user: Any, form: LetterForm) -> answering.Draft:
     return answering.draft_for(
-        incoming, user, form.chosen(), form.cleaned_data.get("covering_note") or ""
+        incoming,
+        user,
+        form.chosen(),
+        form.cleaned_data.get("covering_note") or "",
+        nothing_offered=not form.sources,
     )
 
 

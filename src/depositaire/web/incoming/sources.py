@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -96,32 +97,58 @@ def record_values(person: Person) -> dict[str, str]:
 def letter_sources(
     person: Person, allowed: list[str], items: list[InformationItem]
 ) -> list[Source]:
-    """The values the letter may carry: record fields, then the eligible secret facts."""
+    """The values the letter may carry: record fields of the ``allowed`` categories, then
+    the eligible secret facts (judged by the caller, ``forms.eligible_items``: each carries
+    at least one allowed category, never a confidence)."""
     out: list[Source] = []
     for category, value in record_values(person).items():
         if category in allowed and value.strip():
             out.append(Source(RECORD_PREFIX + category, (category,), value.strip()))
     for item in items:
         cats = tuple(c for c in CATEGORIES if c in item.categories)
-        if cats and set(cats) <= set(allowed):
+        if cats and set(cats) & set(allowed) and not item.is_confidence:
             out.append(Source(f"{ITEM_PREFIX}{item.pk}", cats, item.get_sealed("content"), item))
     return out
 
 
-def withheld_values(person: Person, user: Any, sent: list[Source]) -> list[tuple[str, str]]:
-    """``(category, value)`` of the file that the letter does not carry."""
-    sent_keys = {s.key for s in sent}
+def withheld_values(
+    person: Person,
+    user: Any,
+    sent: list[Source],
+    offered: list[Source] | None = None,
+    allowed: Collection[str] = (),
+) -> list[tuple[str, str]]:
+    """``(category, value)`` of the file that the letter may not carry: neither ``sent`` nor
+    ``offered`` (what the decision lets the letter carry; by default only what is sent).
+    An item is named by a category the letter may not carry (a confidence as such), not
+    by one the decision lets out (``allowed``)."""
+    may = {s.key for s in [*sent, *(offered or [])]}
+    may_categories = {c for s in [*sent, *(offered or [])] for c in s.categories} | set(allowed)
     out: list[tuple[str, str]] = []
     for category, value in record_values(person).items():
-        if RECORD_PREFIX + category not in sent_keys and value.strip():
+        if RECORD_PREFIX + category not in may and value.strip():
             out.append((category, value))
             if category == "national_number":
                 out.append((category, normalise(value)))
     for item in InformationItem.objects.visible_to(user).filter(person=person):
-        if f"{ITEM_PREFIX}{item.pk}" in sent_keys:
+        if f"{ITEM_PREFIX}{item.pk}" in may:
             continue
-        category = "confidence" if item.is_confidence else (item.categories or ["other"])[0]
-        out.append((category, item.get_sealed("content")))
+        cats = item.categories or ["other"]
+        outside = [c for c in cats if c not in may_categories] or cats
+        out.append(("confidence" if item.is_confidence else outside[0], item.get_sealed("content")))
+    return out
+
+
+def left_out_values(sent: list[Source], offered: list[Source]) -> list[tuple[str, str]]:
+    """``(category, value)`` the letter may carry but that the worker left out: a covering
+    line repeating one would send it without its being recorded as sent."""
+    sent_keys = {s.key for s in sent}
+    out: list[tuple[str, str]] = []
+    for source in offered:
+        if source.key not in sent_keys:
+            out.append((source.categories[0], source.value))
+            if source.key == RECORD_PREFIX + "national_number":
+                out.append((source.categories[0], normalise(source.value)))
     return out
 
 

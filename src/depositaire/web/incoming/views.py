@@ -450,6 +450,9 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             "oral": answering.is_oral(incoming),
             "script": answering.script(interview) if answering.is_oral(incoming) else "",
             "sender_block": answering.default_sender(incoming, request.user),
+            "nothing_offered": services.nothing_offered_reason(
+                incoming, interview, request.user, list(form.sources.values())
+            ),
             **_decision_context(interview),
         },
         status=_status(request, status == 400),

@@ -170,3 +170,30 @@ def url_tag(parser: Any, token: Any) -> URLNode:
     """``{% url %}`` as Django parses it, rendered by :class:`URLNode`."""
     node = defaulttags.url(parser, token)
     return URLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+#: First words of an organisation's name that French takes with « du » (« du CPAS de
+#: Testville », never « de CPAS »): masculine nouns written without their article.
+MASCULINE_HEADS = frozenset(
+    {"cpas", "centre", "service", "conseil", "bureau", "office", "département", "ministère"}
+)
+
+
+def of_organisation(name: str) -> str:
+    """« de » and an organisation's name as the catalogue writes them: « du CPAS de
+    Testville », « des Services… », « d'Ailleurs », « de Testville » (``web.of_organisation``)."""
+    text = (name or "").strip()
+    first, _, rest = text.partition(" ")
+    head = first.casefold()
+    if head == "le" and rest:
+        return _t("web.of_organisation.masculine", name=rest)
+    if head == "les" and rest:
+        return _t("web.of_organisation.plural", name=rest)
+    if head in MASCULINE_HEADS:
+        return _t("web.of_organisation.masculine", name=text)
+    if text and text[:1].casefold() in "aeiouyéèêàâîôûœ":
+        return _t("web.of_organisation.elided", name=text)
+    return _t("web.of_organisation.plain", name=text)
+
+
+register.filter("of_organisation", of_organisation)

@@ -1,0 +1,177 @@
+"""The person's own access (QA s10 item 2): an item of her file that also carries categories
+she did not name (household, aid period) may go out to her when the engine lets all its
+categories out; to anyone else the decision's lists are never widened. When nothing may go
+out, the page says why and the letter says so without saying anything of the file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from depositaire.web.accounts import roles
+from depositaire.web.incoming.models import RequestAnswer
+from web.factories import World, make_item
+from web.test_incoming import ANSWERS, PROSECUTOR, close, examine, page_text, pdf_text, register
+
+pytestmark = pytest.mark.django_db
+
+#: The person writes: what are my income and my aid on the file?
+OWN = {
+    "requester_kind": "the_person",
+    "requester_name": "Aline",
+    "requester_contact": "Rue des Lilas 3, 5000 Testville",
+    "channel": "letter",
+    "categories": ["income", "aid_granted"],
+    "claimed_basis": "none",
+}
+RIS = "RIS-OWN 1 200 € par mois pour le ménage depuis mars 2026"
+
+
+@pytest.fixture
+def sw(client: Any, world: World) -> Any:
+    client.force_login(world.a.users[roles.SOCIAL_WORKER])
+    return world.a.users[roles.SOCIAL_WORKER]
+
+
+def answer_page(client: Any, incoming: Any) -> Any:
+    return client.get(reverse("incoming:answer", kwargs={"incoming_id": incoming.pk}))
+
+
+def test_the_persons_own_request_gets_her_item_that_also_carries_household_and_aid_period(
+    client: Any, world: World, sw: Any
+) -> None:
+    w = world.a
+    item = make_item(
+        w.person,
+        sw,
+        nature="secret_fact",
+        categories=["income", "household", "aid_period"],
+        text=RIS,
+    )
+    incoming = register(client, w.person, OWN)
+    examine(client, incoming, {})
+    page = answer_page(client, incoming)
+    assert page.context["decision"].may_disclose == ["income", "aid_granted"]
+    offered = page.context["form"].sources
+    assert f"item:{item.pk}" in offered and f"item:{w.secret_fact.pk}" in offered
+    assert f"item:{w.confidence.pk}" not in offered  # a confidence never goes out here
+    assert "nothing-offered" not in page_text(page)
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    text = pdf_text(answer.get_pdf())
+    assert RIS in " ".join(text.split()) and w.confidence_text not in text
+    # Recorded as it went out: the item's categories, all let out by the engine.
+    assert {"income", "household", "aid_period"} <= set(answer.sent_categories)
+    assert {"income", "household", "aid_period"} <= set(answer.decision["may_disclose"])
+    assert item in answer.items.all()
+
+
+def test_an_authority_never_gets_an_item_carrying_a_category_it_did_not_ask_for(
+    client: Any, world: World, sw: Any
+) -> None:
+    w = world.a
+    item = make_item(
+        w.person, sw, nature="secret_fact", categories=["aid_granted", "aid_period"], text=RIS
+    )
+    incoming = register(client, w.person, PROSECUTOR)
+    examine(client, incoming, ANSWERS["prosecutor"])
+    page = answer_page(client, incoming)
+    decision = page.context["decision"]
+    assert "aid_period" not in decision.may_disclose
+    assert f"item:{item.pk}" not in page.context["form"].sources
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert "RIS-OWN" not in pdf_text(answer.get_pdf())
+    assert "aid_period" not in answer.sent_categories
+
+
+def test_nothing_to_offer_is_explained_on_the_page_and_the_letter_says_it_without_the_file(
+    client: Any, world: World, sw: Any
+) -> None:
+    w = world.a
+    incoming = register(client, w.person, {**OWN, "categories": ["aid_granted"]})
+    examine(client, incoming, {})
+    page = answer_page(client, incoming)
+    assert not page.context["form"].sources
+    body = " ".join(page_text(page).split())
+    assert "Aucune information du dossier n'est proposée" in body
+    assert "ni donnée de la fiche ni fait secret enregistré" in body and "l'aide accordée" in body
+    letter = " ".join(
+        b.get("text", "") + " ".join(b.get("items", [])) for b in page.context["letter"]
+    )
+    assert "aucune ne peut l'être pour cette demande" in letter
+    assert "aucune information du dossier" not in letter
+    assert close(client, incoming).status_code == 302
+    text = " ".join(pdf_text(RequestAnswer.objects.get(request=incoming).get_pdf()).split())
+    assert "aucune ne peut l'être pour cette demande" in text and "fiche" not in text
+
+
+def test_an_item_mixed_with_a_category_kept_back_is_explained_on_the_page(
+    client: Any, world: World, sw: Any
+) -> None:
+    w = world.a
+    make_item(w.person, sw, nature="secret_fact", categories=["aid_granted", "health"], text=RIS)
+    incoming = register(client, w.person, {**PROSECUTOR, "categories": ["aid_granted"]})
+    examine(client, incoming, ANSWERS["prosecutor"])
+    page = answer_page(client, incoming)
+    assert page.context["decision"].may_disclose == ["aid_granted"]
+    assert not page.context["form"].sources
+    body = " ".join(page_text(page).split())
+    assert "enregistrés avec d'autres catégories" in body and "la santé" in body
+    letter = " ".join(
+        b.get("text", "") + " ".join(b.get("items", [])) for b in page.context["letter"]
+    )
+    assert "aucune ne peut l'être" in letter and "santé" not in letter and "RIS-OWN" not in letter
+
+
+def test_the_covering_line_guard_names_the_category_that_is_disallowed(
+    client: Any, world: World, sw: Any
+) -> None:
+    # The item carries the aid granted (let out) and health (kept back): a covering line
+    # repeating it is refused as health, never as « l'aide accordée », which may go out.
+    w = world.a
+    make_item(w.person, sw, nature="secret_fact", categories=["aid_granted", "health"], text=RIS)
+    incoming = register(client, w.person, {**PROSECUTOR, "categories": ["aid_granted"]})
+    examine(client, incoming, ANSWERS["prosecutor"])
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    response = client.post(url, {"covering_note": "Voir " + RIS, "action": "preview"})
+    assert response.status_code == 400
+    body = page_text(response)
+    assert "ne permet pas de communiquer (la santé)" in body
+    assert "(l'aide accordée" not in body
+
+
+def test_a_value_left_out_by_the_worker_is_refused_in_the_covering_line_as_left_out(
+    client: Any, world: World, sw: Any
+) -> None:
+    w = world.a
+    item = make_item(
+        w.person,
+        sw,
+        nature="secret_fact",
+        categories=["income", "household", "aid_period"],
+        text=RIS,
+    )
+    incoming = register(client, w.person, OWN)
+    examine(client, incoming, {})
+    url = reverse("incoming:answer", kwargs={"incoming_id": incoming.pk})
+    kept = [f"item:{item.pk}"]
+    # The decision lets it out, the worker unticked it: refused as left out, not as
+    # disallowed (it would go out unrecorded).
+    note = "Voir " + w.secret_fact_text
+    response = client.post(url, {"sources": kept, "covering_note": note, "action": "preview"})
+    assert response.status_code == 400
+    body = page_text(response)
+    assert "que vous avez décochée (la composition du ménage" in body
+    assert "contient une donnée du dossier que la décision ne permet pas" not in body
+    # Carried by the letter, it may be repeated.
+    both = [*kept, f"item:{w.secret_fact.pk}"]
+    response = client.post(url, {"sources": both, "covering_note": note, "action": "preview"})
+    assert response.status_code == 200
+    # The confidence stays a confidence: refused as such.
+    note = "Voir " + w.confidence_text
+    response = client.post(url, {"sources": both, "covering_note": note, "action": "preview"})
+    assert response.status_code == 400
+    assert "contient une donnée du dossier que la décision ne permet pas" in page_text(response)
