@@ -134,6 +134,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=18479)
+    parser.add_argument(
+        "--keepalive", type=int, default=None, help="DEPOSITAIRE_KEEPALIVE of serve (seconds)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the data folder and logs")
     parser.add_argument(
         "--steady", action="store_true", help="statistics once every user has started"
@@ -172,6 +175,8 @@ def run(args: argparse.Namespace, base: str | None) -> int:
             DEPOSITAIRE_THREADS=str(args.threads),
             DEPOSITAIRE_REQUEST_LOG_LEVEL="WARNING",
         )
+        if args.keepalive is not None:
+            env["DEPOSITAIRE_KEEPALIVE"] = str(args.keepalive)
         log = (folder / "serve.log").open("wb")
         server = subprocess.Popen([*CLI, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         host = f"http://127.0.0.1:{args.port}"
