@@ -676,3 +676,38 @@ def test_attachments_can_be_given_when_a_request_is_registered(client: Any, worl
     refused = client.post(reverse("incoming:create"), data)
     assert refused.status_code == 200
     assert not IncomingRequest.objects.filter(requester_organisation="Zone Ouest").exists()
+
+
+def test_a_file_shows_its_items_by_pages_newest_first(client: Any, world: World) -> None:
+    """A file with years of notes: 25 current items a page (Django's paginator), the
+    newest first; the other pages are reached by the pager, which keeps the requests' page."""
+    from depositaire.web.cases.views import ITEMS_PER_PAGE
+    from web.factories import make_item
+
+    w = world.a
+    person = make_person(w.org, w.team, w.users[SW], first="Paul", last="PAGINE")
+    made = [
+        make_item(
+            person, w.users[SW], nature="secret_fact", categories=["income"], text=f"Note {n}"
+        )
+        for n in range(ITEMS_PER_PAGE + 5)
+    ]
+    logged(client, w.users[SW])
+    url = reverse("cases:person_detail", kwargs={"person_id": person.pk})
+    first = client.get(url)
+    assert first.status_code == 200
+    page = first.context["items_page"]
+    assert page.paginator.count == len(made) and page.paginator.num_pages == 2
+    shown = [item.pk for item in first.context["items"]]
+    assert len(shown) == ITEMS_PER_PAGE
+    assert shown[0] == made[-1].pk  # the newest first
+    body = text_of(first)
+    assert "page_e=2" in body
+    assert f"Page 1 sur 2 : lignes 1 à {ITEMS_PER_PAGE} sur {len(made)}." in body
+    second = client.get(url, {"page_e": 2, "page_d": 1})
+    rest = [item.pk for item in second.context["items"]]
+    assert sorted(rest) == sorted(i.pk for i in made[:5])
+    # Each pager keeps the other's page.
+    assert "page_d=1" in text_of(second)
+    # A bad page number is the nearest page, never an error.
+    assert client.get(url, {"page_e": "x"}).status_code == 200

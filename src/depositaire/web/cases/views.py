@@ -207,6 +207,10 @@ _OBJECTIONS = Prepared(_objections, -1)
 _DISCLOSURES = Prepared(_disclosures, -1)
 
 
+#: Current items on one page of a person's file.
+ITEMS_PER_PAGE = 25
+
+
 @guard(*CASEWORKERS, load={"person_id": Person})
 @require_GET
 def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
@@ -227,10 +231,15 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
         .count()
     )
     number = person.get_sealed("national_number")
+    # A file keeps every note of years of follow-up: its current items are shown by pages
+    # (newest first), like its requests; the page costs the same whatever the file holds.
+    items_page = paginate(request, items, per_page=ITEMS_PER_PAGE, param="page_e")
     requests_page = paginate(request, requests_about(person, user), per_page=20, param="page_d")
     context = {
         "person": person,
-        "items": items,
+        "items": items_page.object_list,
+        "items_page": items_page,
+        "items_filters": query_without_page(request, "page_e"),
         "others_confidences": others_confidences,
         "national_number": national_number.format_number(number) if number else "",
         "address": person.get_sealed("address"),
