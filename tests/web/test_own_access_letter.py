@@ -66,6 +66,15 @@ def test_the_persons_own_request_gets_her_item_that_also_carries_household_and_a
     assert {"income", "household", "aid_period"} <= set(answer.sent_categories)
     assert {"income", "household", "aid_period"} <= set(answer.decision["may_disclose"])
     assert item in answer.items.all()
+    # QA s11: the stored situation is the one that decision was taken on (her categories
+    # and the item's): the DPO's « Décisions à revoir » listed this fresh answer as changed.
+    from depositaire.engine.recheck import recheck
+    from depositaire.web.disclosures.recheck import stored_decisions
+
+    assert {"income", "household", "aid_period"} <= set(
+        answer.situation["information"]["categories"]
+    )
+    assert recheck(stored_decisions(w.org.pk)).changes == []
 
 
 def test_an_authority_never_gets_an_item_carrying_a_category_it_did_not_ask_for(
