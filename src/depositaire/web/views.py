@@ -95,6 +95,8 @@ def guard(
             return view(request, *args, **kwargs)
 
         wrapper.guard_roles = allowed  # type: ignore[attr-defined]
+        # The objects the URL names (their journal target labels are checked by a test).
+        wrapper.guard_load = loaders  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -114,6 +116,7 @@ _TARGET_CODES = {
     "incomingrequest": "request",
     "requestdocument": "document",
     "committeesession": "session",
+    "apitoken": "api_token",
 }
 
 
