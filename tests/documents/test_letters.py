@@ -170,3 +170,26 @@ def test_the_signature_is_the_senders_own_name_and_role_when_given():
             assert word in foot, (word, foot)
         for word in absent:
             assert word not in foot, (word, foot)
+
+
+def test_a_value_of_two_categories_names_them_in_one_phrase_capitalised_once():
+    """QA s11: the person's letter read « L'aide accordée, La période d'aide : … » (every
+    label capitalised, the second one mid-phrase)."""
+    situation = PROSECUTOR.with_facts({"information.categories": ["identity", "address"]})
+    decision = decide(situation)
+    assert decision.may_disclose == ["identity", "address"]
+    from depositaire.documents import build_letter, render
+    from depositaire.documents.letters import LetterInputs
+
+    inputs = LetterInputs(entries=((("identity", "address"), "Jean DUPONT, rue Haute 1"),))
+    text = render(build_letter(decision, situation, inputs), "md")
+    assert "L'identité (nom), l'adresse : Jean DUPONT, rue Haute 1" in text
+    assert ", L'adresse" not in text
+
+
+def test_the_call_script_names_the_categories_in_lower_case_mid_sentence():
+    from depositaire.documents.letters import call_script
+
+    situation = PROSECUTOR.with_facts({"information.categories": ["identity", "address"]})
+    script = call_script(decide(situation))
+    assert "seulement sur : l'identité (nom), l'adresse." in script

@@ -148,10 +148,43 @@ def test_a_view_reading_a_nul_value_itself_answers_400(world: World) -> None:
     assert t("web.errors.400.title") in _text(response)
 
 
-def test_a_nul_in_a_posted_name_or_a_query_parameter_answers_400(world: World) -> None:
+def test_a_nul_in_a_posted_name_or_a_query_parameter_read_by_a_view_answers_400(
+    world: World,
+) -> None:
     client = _client(world.a.users[roles.SOCIAL_WORKER])
     assert client.post(reverse("cases:person_create"), {"a\x00b": "x"}).status_code == 400
-    assert client.get(reverse("cases:person_list"), {"q": "a\x00b"}).status_code == 400
+    assert client.get(reverse("cases:person_list"), {"q\x00": "a"}).status_code == 400
+    # A parameter no form reads (the examination's « corriger »): still the 400 page.
+    from web.incoming_factories import request_for
+
+    incoming = request_for(world.a)
+    url = reverse("incoming:examine", kwargs={"incoming_id": incoming.pk})
+    assert client.get(url, {"corriger": "a\x00b"}).status_code == 400
+
+
+def test_a_nul_in_the_persons_search_is_the_search_boxs_french_error(world: World) -> None:
+    """QA s11: « a\\x00b » pasted in « Chercher un nom » gave the page « Demande
+    incorrecte » (400), the search and the sort lost; now the box says why, the text kept
+    without the character, the sort kept, and nothing is searched."""
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    response = client.get(reverse("cases:person_list"), {"q": "Du\x00bois", "tri": "-nom"})
+    assert response.status_code == 200
+    body = _text(response)
+    assert _error("U+0000") in body
+    assert 'value="Dubois"' in body
+    assert '<option value="-nom" selected>' in body
+    assert response.context["persons"] is not None and world.a.person in list(
+        response.context["persons"]
+    )  # nothing filtered on a text refused
+
+
+def test_a_nul_in_the_register_filter_is_the_fields_french_error(world: World) -> None:
+    client = _client(world.a.users[roles.SOCIAL_WORKER])
+    response = client.get(reverse("incoming:list"), {"demandeur": "po\x00lice", "statut": "open"})
+    assert response.status_code == 200
+    form = response.context["filter_form"]
+    assert form.errors["demandeur"] == [_error("U+0000")]
+    assert _error("U+0000") in _text(response)
 
 
 def test_every_form_of_the_application_checks_its_text() -> None:

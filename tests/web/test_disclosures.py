@@ -351,3 +351,45 @@ def test_preparing_reads_the_consents_and_the_authors_once_whatever_the_number_o
     assert len(counts[1]) == len(counts[2]), "\n".join(counts[2])
     disclosure = Disclosure.objects.latest("pk")
     assert set(disclosure.items.all()) == {w.secret_fact, *more}
+
+
+def test_an_extract_without_the_identity_says_nothing_of_the_name_held_back(
+    client: Any, world: World
+) -> None:
+    """QA walk: an extract to another service, the name not covered by the consent, said
+    « dossier n° 1 (identité non communiquée) »: it told what was withheld."""
+    w = world.a
+    Consent.objects.create(
+        person=w.person,
+        status="active",
+        decision="permit",
+        recipient_kind="external_professional",
+        purpose="care_collaboration",
+        categories=["income", "household"],
+        informed=True,
+        recorded_by=w.users[roles.SOCIAL_WORKER],
+    )
+    facts = {
+        f"fact__{p}": "true"
+        for p in ("recipient__bound_by_secrecy", "recipient__same_mission", "in_person_interest")
+    }
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    response = prepare(
+        client,
+        world,
+        kind="external_professional",
+        purpose="care_collaboration",
+        items=[w.confidence, w.secret_fact],
+        asked_facts="recipient.bound_by_secrecy,recipient.same_mission,in_person_interest",
+        **facts,
+    )
+    assert response.status_code == 302
+    disclosure = Disclosure.objects.latest("pk")
+    by_item = {o["item_id"]: o for o in disclosure.outcomes}
+    assert by_item[None]["kind"] == "identity" and by_item[None]["included"] is False
+    assert by_item[w.secret_fact.pk]["included"] is True
+    html = disclosure.get_sealed("extract_html")
+    assert w.secret_fact_text in html and w.person.last_name.upper() not in html
+    for document in (html, pdf_text(disclosure.get_pdf())):
+        assert_nothing_said_of_what_is_withheld(document, w.confidence)
+        assert "identit" not in document.casefold()

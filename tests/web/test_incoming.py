@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from depositaire.interview import Interview
 from depositaire.interview.answers import replay
+from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer, RequestDocument
 from depositaire.web.journal.models import JournalEntry
@@ -187,8 +188,17 @@ def test_the_police_phone_call_is_answered_orally_with_a_note_and_a_script(
     script = answer_page.context["script"]
     assert script.startswith("« Je ne peux pas vous répondre par téléphone")
     assert "demande écrite" in script and script in page_text(answer_page)
+    # QA s11: the button said « Clôturer la demande et produire la lettre »; no letter is made.
+    button = re.search(
+        r'<button[^>]*id="close-request"[^>]*>(.*?)</button>', page_text(answer_page)
+    )
+    assert button and button.group(1) == t("incoming.answer.close_oral")
+    assert "lettre" not in button.group(1)
 
     assert close(client, incoming).status_code == 302
+    detail = client.get(reverse("incoming:detail", kwargs={"incoming_id": incoming.pk}))
+    assert t("incoming.answer.closed_oral") in page_text(detail)
+    assert t("incoming.answer.closed") not in page_text(detail)
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.letter_kind == "call_note" and answer.sent_categories == []
     text = pdf_text(answer.get_pdf())

@@ -149,3 +149,41 @@ def test_every_detail_key_the_application_journals_has_a_label() -> None:
         if not (has(f"web.journal.details.{k}") or has(f"web.journal.details.{k}.one"))
     ] == []
     assert _details_text({"passkey_id": 3, "token_id": 4}) == "clé d'accès n° 3 ; jeton d'API n° 4"
+
+
+def test_every_object_a_refusal_names_has_a_target_label() -> None:
+    """QA s11: a refused FHIR export read « dossier n° 1 / consent:1 » on the DPO's journal
+    and in its CSV: the target code of a consent (and of an objection, an API token) had no
+    label. Every model a page loads by its URL (``guard(load=…)``) reads in French."""
+    import importlib
+    import pkgutil
+
+    from django.urls import get_resolver
+
+    import depositaire.web
+    from depositaire.messages import has
+    from depositaire.web.disclosures.views import _target_label
+    from depositaire.web.views import _TARGET_CODES
+
+    for info in pkgutil.walk_packages(depositaire.web.__path__, "depositaire.web."):
+        if ".migrations" in info.name or info.name.endswith(("wsgi", "__main__")):
+            continue
+        importlib.import_module(info.name)
+
+    loaded = set()
+
+    def walk(patterns: Any) -> None:
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                walk(p.url_patterns)
+            else:
+                for loader in (getattr(p.callback, "guard_load", None) or {}).values():
+                    model = loader[0] if isinstance(loader, tuple) else loader
+                    loaded.add(model._meta.model_name)
+
+    walk(get_resolver().url_patterns)
+    assert {"person", "consent", "objection", "informationitem"} <= loaded, loaded
+    for name in sorted(loaded):
+        code = _TARGET_CODES.get(name, name)
+        assert has(f"web.journal.targets.{code}"), code
+        assert _target_label(f"{code}:7") != f"{code}:7", code

@@ -56,3 +56,22 @@ def test_a_code_typed_with_spaces_is_read_without_them(world: World) -> None:
     code = next_code(user)
     response = client.post(reverse("accounts:mfa"), {"code": f" {code[:3]} {code[3:]} "})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("enrolled", [True, False])
+def test_before_the_second_step_the_header_shows_no_menu_of_the_role(
+    world: World, enrolled: bool
+) -> None:
+    """QA s11: after the password alone, the code page's header showed the role's menu
+    (« Personnes », « Demandes », « Comité spécial », « Jetons API »), links that only lead
+    back to the code page; once verified, the menu is there."""
+    client, user = _signed_in(world, f"menu{int(enrolled)}", enrolled=enrolled)
+    body = client.get(reverse("accounts:mfa")).content.decode()
+    for name in ("cases:person_list", "incoming:list", "api_tokens:list"):
+        assert f'href="{reverse(name)}"' not in body, name
+    assert 'class="menu"' not in body
+    assert "/deconnexion/" in body  # one can still sign out
+    if enrolled:
+        client.post(reverse("accounts:mfa"), {"code": next_code(user)})
+        body = client.get(reverse("cases:person_list")).content.decode()
+        assert f'href="{reverse("cases:person_list")}"' in body and 'class="menu"' in body

@@ -66,6 +66,15 @@ def test_the_persons_own_request_gets_her_item_that_also_carries_household_and_a
     assert {"income", "household", "aid_period"} <= set(answer.sent_categories)
     assert {"income", "household", "aid_period"} <= set(answer.decision["may_disclose"])
     assert item in answer.items.all()
+    # QA s11: the stored situation is the one that decision was taken on (her categories
+    # and the item's): the DPO's « Décisions à revoir » listed this fresh answer as changed.
+    from depositaire.engine.recheck import recheck
+    from depositaire.web.disclosures.recheck import stored_decisions
+
+    assert {"income", "household", "aid_period"} <= set(
+        answer.situation["information"]["categories"]
+    )
+    assert recheck(stored_decisions(w.org.pk)).changes == []
 
 
 def test_an_authority_never_gets_an_item_carrying_a_category_it_did_not_ask_for(
@@ -175,3 +184,25 @@ def test_a_value_left_out_by_the_worker_is_refused_in_the_covering_line_as_left_
     response = client.post(url, {"sources": both, "covering_note": note, "action": "preview"})
     assert response.status_code == 400
     assert "contient une donnée du dossier que la décision ne permet pas" in page_text(response)
+
+
+def test_the_persons_report_says_you_asked_for_her_own_request(
+    client: Any, world: World, sw: Any
+) -> None:
+    """QA s11: the report, written to the person, said « la personne elle-même (Aline) a
+    demandé : … » of her own request."""
+    from depositaire.messages import t
+
+    w = world.a
+    incoming = register(client, w.person, OWN)
+    examine(client, incoming, {})
+    assert close(client, incoming).status_code == 302
+    report = page_text(client.get(reverse("disclosures:report", args=[w.person.pk])))
+    day = incoming.received_at
+    from depositaire.web.accounts.templatetags.dep import fr_date
+
+    own = t(
+        "incoming.report.line_own", date=fr_date(day), categories="les revenus, l'aide accordée"
+    )
+    assert own in report
+    assert "la personne elle-même" not in report

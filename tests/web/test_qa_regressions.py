@@ -433,3 +433,26 @@ def test_a_form_sent_with_a_stale_token_gets_the_applications_page_saying_nothin
     assert says in body and "DEBUG" not in body and "CSRF" not in body
     assert '<footer class="foot">' in body  # the application's page, with its footer
     assert person.items.count() == before
+
+
+@pytest.mark.django_db
+def test_the_consents_register_counts_its_consents_and_objections_once(
+    client: Any, world: World
+) -> None:
+    """QA s11: one consent and one objection in the table, and under it « Toutes les lignes
+    sont affichées (1). » twice (one count per kind)."""
+    from depositaire.web.consent.models import Consent, Objection
+
+    org = world.a.person.organisation
+    total = (
+        Consent.objects.filter(person__organisation=org).count()
+        + Objection.objects.filter(person__organisation=org).count()
+    )
+    assert total >= 2
+    client.force_login(world.a.users[roles.DPO])
+    body = client.get(reverse("disclosures:registers")).content.decode()
+    section = body.split(t("web.registers.consents"), 1)[1].split("</section>", 1)[0]
+    rows = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
+    assert rows == total
+    counts = re.findall(r"Toutes les lignes sont affichées \((\d+)\)", html.unescape(section))
+    assert counts == [str(total)]

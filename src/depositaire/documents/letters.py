@@ -23,7 +23,7 @@ from depositaire.documents.model import (
     Paragraph,
     capitalise,
 )
-from depositaire.documents.note import categories_text, date_text
+from depositaire.documents.note import categories_phrase, date_text
 from depositaire.engine import Decision, Situation
 from depositaire.engine.explain import disclosure_label, value_label
 from depositaire.engine.schema import CATEGORIES, CONFIDENCE
@@ -122,7 +122,7 @@ def check_items(
     entries: tuple[tuple[tuple[str, ...], str], ...] | None = None,
 ) -> None:
     """Refuse any value for a category the decision does not let out."""
-    allowed = ", ".join(categories_text(decision.may_disclose)) or t("documents.note.nothing")
+    allowed = categories_phrase(decision.may_disclose) or t("documents.note.nothing")
     categories = [*(items or {}), *(c for cats, _ in entries or () for c in cats)]
     for category in categories:
         if category not in (CONFIDENCE, *CATEGORIES):
@@ -243,7 +243,7 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
     lines = tuple(
         t(
             "documents.letter.transmission.item",
-            category=", ".join(categories_text(cats)),
+            category=capitalise(categories_phrase(cats)),
             value=" — ".join(line.strip() for line in value.splitlines() if line.strip()),
         )
         for cats, value in entries
@@ -277,9 +277,7 @@ def call_script(decision: Decision, situation: Situation | None = None) -> str:
     """What to say now to a caller, drawn from the decision: never an answer by phone
     (to the person herself, in words for her)."""
     if decision.verdict in ("share", "may_disclose", "must_disclose") and decision.may_disclose:
-        return t(
-            "documents.script.allowed", categories=", ".join(categories_text(decision.may_disclose))
-        )
+        return t("documents.script.allowed", categories=categories_phrase(decision.may_disclose))
     if situation is not None:
         return _to_reader("documents.script.secret", situation)
     return t("documents.script.secret")

@@ -34,6 +34,12 @@ def categories_text(categories: Iterable[str]) -> tuple[str, ...]:
     return tuple(capitalise(disclosure_label(c)) for c in categories)
 
 
+def categories_phrase(categories: Iterable[str]) -> str:
+    """The labels of information categories as one phrase, in lower case (« l'aide
+    accordée, la période d'aide »): the caller capitalises it where it opens a line."""
+    return ", ".join(disclosure_label(c) for c in categories)
+
+
 def date_text(day: dt.date) -> str:
     """A date in words ("1er mars 2024", "23 novembre 2026")."""
     return format_date(day)

@@ -253,6 +253,21 @@ def _refuse_nul(value: Any) -> Any:
     return value
 
 
+def plain_query(data: QueryDict) -> QueryDict:
+    """``data`` as sent (a :class:`GuardedPost` unguarded), for a caller that checks it."""
+    return data.unguarded() if isinstance(data, GuardedPost) else data
+
+
+def query_text(data: QueryDict, name: str) -> tuple[str, str]:
+    """A text parameter of a search box read by its view: ``(text, error)``; a control
+    character is the catalogue's error and the text comes back without it."""
+    raw = plain_query(data).get(name, "")
+    char = control_character(raw)
+    if char is None:
+        return raw, ""
+    return without_controls(raw), t("security.forms.control_character", code=f"U+{ord(char):04X}")
+
+
 def guarded_post(post: QueryDict) -> GuardedPost:
     guarded = GuardedPost(mutable=True, encoding=post.encoding)
     for key, values in dict.items(post):

@@ -95,6 +95,8 @@ def guard(
             return view(request, *args, **kwargs)
 
         wrapper.guard_roles = allowed  # type: ignore[attr-defined]
+        # The objects the URL names (their journal target labels are checked by a test).
+        wrapper.guard_load = loaders  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -114,6 +116,7 @@ _TARGET_CODES = {
     "incomingrequest": "request",
     "requestdocument": "document",
     "committeesession": "session",
+    "apitoken": "api_token",
 }
 
 
@@ -179,8 +182,13 @@ def paginate(request: HttpRequest, rows: Any, per_page: int = 50, param: str = "
 
 def query_without_page(request: HttpRequest, param: str = "page") -> str:
     """The current filters as a query string, without the page number (for the pager's links)."""
-    params = request.GET.copy()
+    from depositaire.web.fields import plain_query, without_controls
+
+    params = plain_query(request.GET).copy()
     params.pop(param, None)
+    for key, values in params.lists():
+        # A value refused by its form (a control character) is linked to without it.
+        params.setlist(key, [without_controls(v) for v in values])
     return params.urlencode()
 
 

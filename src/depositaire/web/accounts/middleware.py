@@ -41,18 +41,24 @@ class IdleTimeoutMiddleware:
 
 class NullCharacterMiddleware:
     """A NUL character is never valid input (PostgreSQL refuses it in text, which gave a
-    500 on a search). In the query parameters read by views (search, filters): answered
-    400. In a POST: the values are kept for the forms, which answer with a field's error
-    and show the form again (``fields.CheckedTextMixin``); a view reading a NUL value
-    itself (``request.POST.get``) gets the 400 page (``fields.GuardedPost``). A NUL in a
-    name is 400 at once (no field has such a name)."""
+    500 on a search). In a POST or in the query: the values are kept for the forms, which
+    answer with a field's error and show the form again (``fields.CheckedTextMixin``; the
+    persons' search box, ``fields.query_text``); a view reading a NUL value itself
+    (``request.POST.get``, ``request.GET.get``) gets the 400 page (``fields.GuardedPost``).
+    A NUL in a name is 400 at once (no field has such a name)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _holds_nul(request.GET, values=True):
+        if _holds_nul(request.GET, values=False):
             return _bad_request(request)
+        if _holds_nul(request.GET, values=True):
+            from depositaire.web.fields import guarded_post
+
+            # As for a POST: a search or filter form answers with its field's error (QA
+            # s11); a view reading such a parameter itself gets the 400 page.
+            request.GET = guarded_post(request.GET)  # type: ignore[assignment]
         if request.method == "POST":
             post = request.POST
             if _holds_nul(post, values=False):

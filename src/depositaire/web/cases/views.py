@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from depositaire.engine.schema import CATEGORIES
 from depositaire.messages import t
+from depositaire.web import fields
 from depositaire.web.accounts import roles
 from depositaire.web.cases import corrections, lookup, national_number
 from depositaire.web.cases.forms import ChangeReasonForm, ItemCorrectionForm, ItemForm, PersonForm
@@ -60,9 +61,14 @@ PERSON_ORDERS = {
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
     persons = Person.objects.visible_to(request.user).select_related("team")
-    query = request.GET.get("q", "").strip()
+    raw, search_error = fields.query_text(request.GET, "q")
+    query = raw.strip()
     words = query.split()
-    if lookup.looks_like_number(query):
+    if search_error:
+        # Nothing is searched on a refused text: the box says why, the text kept without
+        # the character (QA s11).
+        words = []
+    elif lookup.looks_like_number(query):
         # A national number in any layout (85.07.30-033.61, 85073003361, 850730 033 61):
         # found through its keyed digest, the number itself being sealed.
         persons = persons.filter(national_number_index=lookup.index_of(query))
@@ -93,6 +99,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "persons": page.object_list,
             "page": page,
             "query": query,
+            "search_error": search_error,
             "order": order,
             "filters": query_without_page(request),
         },

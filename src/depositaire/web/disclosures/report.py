@@ -182,6 +182,8 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
         {
             "received": a.about.received_at,
             "outgoing": a.about.is_outgoing,
+            # The report is written to the person: her own request is « vous avez demandé ».
+            "own": a.about.requester_kind == "the_person",
             "purpose": t(f"incoming.report.purposes.{a.about.claimed_basis}")
             if a.about.is_outgoing
             else "",

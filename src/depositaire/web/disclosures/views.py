@@ -330,6 +330,8 @@ def registers(request: HttpRequest) -> HttpResponse:
             "disclosure_page": disclosure_page,
             "consent_page": consent_page,
             "objection_page": objection_page,
+            # One table for both: one count under it (a pager only for a kind with pages).
+            "consents_total": consent_page.paginator.count + objection_page.paginator.count,
             "disclosure_filters": query_without_page(request),
             "consent_filters": query_without_page(request, "page_c"),
             "objection_filters": query_without_page(request, "page_o"),

@@ -26,7 +26,7 @@ from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.templatetags.dep import fr_datetime
 from depositaire.web.cases.models import InformationItem
-from depositaire.web.incoming.forms import letter_decision
+from depositaire.web.incoming.forms import letter_decision, widened_situation
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
 from depositaire.web.incoming.sources import Source
 from depositaire.web.views import journal, sha256_hex
@@ -175,6 +175,11 @@ def close(
         raise AlreadyClosed
     kind, _ = letter_kind(interview, locked)
     decision = decision_for(interview, draft if kind is not None else None)
+    situation = interview.situation
+    if decision is not interview.decision and draft is not None:
+        # A wider decision (the person's own access): kept with the situation it was
+        # taken on, so that « Décisions à revoir » decides the same question again.
+        situation = widened_situation(situation, draft.sources)
     oral = is_oral(locked)
     answer = RequestAnswer(
         request=locked,
@@ -183,7 +188,7 @@ def close(
         verdict=decision.verdict,
         rule_ids=list(decision.rules),
         decision=decision.to_dict(),
-        situation=interview.situation.to_contract(),
+        situation=situation.to_contract(),
         rule_base_version=decision.rule_base_version,
         letter_kind=kind or ("call_note" if oral else ""),
         questions_asked=len(interview.history),

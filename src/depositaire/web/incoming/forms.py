@@ -413,6 +413,14 @@ def eligible_items(
     ]
 
 
+def widened_situation(situation: Situation, sources: list[Source]) -> Situation:
+    """``situation`` asking also the categories the letter's values carry (the situation
+    of :func:`letter_decision`'s wider decision, stored with it)."""
+    asked = situation.get("information.categories") or []
+    carried = {c for s in sources for c in s.categories}
+    return situation.with_facts({"information.categories": sorted(set(asked) | carried)})
+
+
 def letter_decision(
     decision: Decision, situation: Situation | None, sources: list[Source]
 ) -> Decision:
@@ -423,8 +431,7 @@ def letter_decision(
     if carried <= set(decision.may_disclose) or not own_access(situation):
         return decision
     assert situation is not None
-    asked = situation.get("information.categories") or []
-    wider = decide(situation.with_facts({"information.categories": sorted(set(asked) | carried)}))
+    wider = decide(widened_situation(situation, sources))
     if wider.verdict != decision.verdict or not set(decision.may_disclose) <= set(
         wider.may_disclose
     ):

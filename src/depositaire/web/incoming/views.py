@@ -412,7 +412,14 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
                             answering.close(request, incoming, interview, draft if kind else None)
                     except answering.AlreadyClosed:
                         return redirect("incoming:detail", incoming_id=incoming.pk)
-                    messages.success(request, t("incoming.answer.closed"))
+                    done = (
+                        "closed"
+                        if kind
+                        else "closed_oral"
+                        if answering.is_oral(incoming)
+                        else "closed_plain"
+                    )
+                    messages.success(request, t(f"incoming.answer.{done}"))
                     return redirect("incoming:detail", incoming_id=incoming.pk)
                 letter = answering.preview(document) if document else []
             except DocumentError as exc:
