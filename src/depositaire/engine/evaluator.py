@@ -68,8 +68,15 @@ def disclosure(
         never |= rule.withheld
     may -= rule.withheld
     if rule.allows_confidences:
+        # A confidence goes out only as what the rule lets out of it: when none of the asked
+        # categories may go (a follow-up report asked for a feeling or for what was said in
+        # therapy: « rien concernant ce qui relève de la relation thérapeutique », 003), the
+        # confidence stays in and nothing goes out.
         if f.get("information.nature") == CONFIDENCE:
-            may.add(CONFIDENCE)
+            if asked is None or may:
+                may.add(CONFIDENCE)
+            else:
+                never.add(CONFIDENCE)
     else:
         # Explicitly excluded by the rule's text: the confidence itself, the feelings, and
         # family difficulties or illnesses the person confided (002).

@@ -547,7 +547,10 @@ class Model:
         index = next(s for s in _specs() if s.path == "information.nature").values.index(CONFIDENCE)
         is_confidence = AND(nature, self.f.value["information.nature"] == index)
         if r.allows_confidences:
-            may[CONFIDENCE] = OR(may[CONFIDENCE], is_confidence)
+            # Only with something the rule lets out of the asked categories (evaluator).
+            carried = OR(NOT(asked), *(may[c] for c in CATS if c != CONFIDENCE))
+            may[CONFIDENCE] = OR(may[CONFIDENCE], AND(is_confidence, carried))
+            never[CONFIDENCE] = OR(never[CONFIDENCE], AND(is_confidence, NOT(carried)))
         else:
             # The rule's text excludes the confidence, the feelings, the family difficulties
             # and illnesses the person confided, and, for a confidence, all it would let out.

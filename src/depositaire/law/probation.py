@@ -36,7 +36,9 @@ judicial_follow_up_report = Rule(
     ),
     # The law obliges the report on attendance, absences, ending and difficulties, whoever
     # said them; what the reports never carry is the therapeutic relationship (003), which
-    # `therapy_content` and `feelings` stand for.
+    # `therapy_content` and `feelings` stand for. A confidence goes out only with what the
+    # report may carry (« N.B.: rien concernant ce qui relève de la relation thérapeutique »,
+    # 003): asked only for feelings or therapy, nothing goes out (evaluator.disclosure).
     allows_confidences=True,
     withheld=frozenset({"therapy_content", "feelings"}),
     duties=("report_only_follow_up_facts",),
