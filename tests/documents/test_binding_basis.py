@@ -126,6 +126,27 @@ def test_a_youth_care_services_access_letter_names_the_youth_care_code() -> None
     assert YOUTH_CARE in text
 
 
+@pytest.mark.parametrize(("role", "named"), [("social_worker", False), ("doctor", True)])
+def test_a_refusal_to_a_justice_assistant_names_the_medical_code_only_for_a_doctor(
+    role: str, named: bool
+) -> None:
+    situation = parse_situation(
+        {
+            "date": "2026-11-23",
+            "holder": {"role": role, "institution": "cpas"},
+            "information": {"nature": "secret_fact", "categories": ["income"]},
+            "recipient": {"kind": "justice_assistant"},
+            "request": {"kind": "informal_request", "in_writing": True},
+        }
+    )
+    decision = decide(situation)
+    assert decision.rules == ["mandated_professional"]
+    text = _letter(decision, situation)
+    medical = t("documents.public_provisions.medical_code.44").lower()
+    assert (medical in text) is named
+    assert (t("documents.public_basis_none").lower() in text) is not named
+
+
 def test_outside_a_cpas_nothing_binding_falls_back_to_article_458() -> None:
     facts = copy.deepcopy(ACCESS)
     facts["holder"]["institution"] = "pms_centre"
@@ -148,6 +169,8 @@ def test_every_declared_binding_is_a_fact_and_value_of_the_situation() -> None:
         "psychologists_code.14",
         "patients_rights.12_14",
         "youth_care.code_7",
+        "youth_care.code_12",
+        "medical_code.44",
     }
     for version in declared:
         for alternative in version.binds:
