@@ -393,3 +393,68 @@ def test_an_extract_without_the_identity_says_nothing_of_the_name_held_back(
     for document in (html, pdf_text(disclosure.get_pdf())):
         assert_nothing_said_of_what_is_withheld(document, w.confidence)
         assert "identit" not in document.casefold()
+
+
+def _shared_extract(client: Any, world: World, profession: str) -> str:
+    """A care collaboration shared with an external professional, every fact answered:
+    the extract the holder (of ``profession``) sends out."""
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    sw.profession = profession
+    sw.save(update_fields=["profession"])
+    client.force_login(sw)
+    Consent.objects.create(
+        person=w.person,
+        status="active",
+        decision="permit",
+        recipient_kind="external_professional",
+        purpose="care_collaboration",
+        categories=["income", "household", "identity"],
+        informed=True,
+        recorded_by=sw,
+    )
+    data = {
+        "recipient_kind": "external_professional",
+        "purpose": "care_collaboration",
+        "necessary_only": "true",
+        "items": [w.secret_fact.pk],
+        "action": "preview",
+    }
+    url = reverse("disclosures:prepare", kwargs={"person_id": w.person.pk})
+    asked = client.post(url, data).context["facts_form"].paths
+    answers = {f"fact__{p.replace('.', '__')}": "true" for p in asked}
+    client.post(url, {**data, **answers, "asked_facts": ",".join(asked), "action": "prepare"})
+    d = Disclosure.objects.latest("pk")
+    assert "shared_secrecy" in d.rule_ids
+    return " ".join(d.get_sealed("extract_html").split())
+
+
+def test_a_social_workers_shared_secrecy_extract_does_not_name_the_psychologists_code(
+    client: Any, world: World
+) -> None:
+    """QA s11 (legal): the psychologists' code binds psychologists only (003); art. 12 and
+    14 of the patients' rights act, an adult able to consent's sharing no more."""
+    from depositaire.messages import t
+
+    text = _shared_extract(client, world, "social_worker")
+    assert "psychologues" not in text and "droits du patient" not in text
+    # Never an empty basis: the general principle.
+    assert t("documents.public_basis_none")[1:] in text
+    # Sent, the person's report says the same; the register too.
+    d = Disclosure.objects.latest("pk")
+    client.post(reverse("disclosures:send", kwargs={"disclosure_id": d.pk}))
+    assert Disclosure.objects.get(pk=d.pk).status == "sent"
+    w = world.a
+    page = client.get(reverse("disclosures:report", kwargs={"person_id": w.person.pk}))
+    report = " ".join(page.content.decode().split())
+    assert "psychologues" not in report and t("documents.public_basis_none")[1:] in report
+    client.force_login(w.users[roles.DPO])
+    register = " ".join(client.get(reverse("disclosures:registers")).content.decode().split())
+    assert "secret professionnel partagé" in register and "psychologues" not in register
+
+
+def test_a_psychologists_shared_secrecy_extract_names_the_psychologists_code(
+    client: Any, world: World
+) -> None:
+    text = _shared_extract(client, world, "psychologist")
+    assert "article 14 du Code de déontologie des psychologues" in text

@@ -206,3 +206,27 @@ def test_the_persons_report_says_you_asked_for_her_own_request(
     )
     assert own in report
     assert "la personne elle-même" not in report
+
+
+def test_a_cpas_persons_access_letter_and_report_do_not_name_the_youth_care_code(
+    client: Any, world: World, sw: Any
+) -> None:
+    """QA s11 (legal): the youth-care code binds youth-care services only (001); a CPAS's
+    letter and report name the general principle instead, never an empty basis. The note
+    of the file still cites it."""
+    from depositaire.messages import t
+
+    w = world.a
+    incoming = register(client, w.person, OWN)
+    examine(client, incoming, {})
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert answer.decision["rules"] == ["person_access"]
+    letter = " ".join(pdf_text(answer.get_pdf()).split())
+    assert "aide à la jeunesse" not in letter
+    assert t("documents.public_basis_none")[1:] in letter
+    report = page_text(client.get(reverse("disclosures:report", args=[w.person.pk])))
+    assert "aide à la jeunesse" not in report
+    assert t("documents.public_basis_none")[1:] in report
+    note = " ".join(c["label"] for c in answer.decision["citations"])
+    assert "aide à la jeunesse" in note

@@ -9,6 +9,15 @@ verify). A stored decision (``Decision.to_dict()`` kept by the web) carries both
 stored before the decision kept its basis (no ``basis`` key) falls back to the rules' own
 citations in the default rule base, the only reading of the rule base left here.
 
+Outside the file (letters, the extract, the person's report, the register) a provision is
+named only when it binds this holder in this situation: the law data declares whom a
+provision binds (``binds`` in ``law/provisions.yaml``: the psychologists' code binds the
+psychologist, the youth-care code the youth-care services, art. 12 and 14 of the patients'
+rights act matter for a minor or a person unable to consent); the situation's facts the
+decision was made for decide (:func:`binds`). When nothing binding is left, the general
+principle is named (:func:`general_names`), never nothing. The decision note kept in the
+file cites every provision (:func:`titles`, :func:`citation_titles`).
+
 Text is made only at the edge, in the reader's language: :func:`titles` (the provisions'
 titles), :func:`public_names` (their public names, for the person and the letters),
 :func:`rule_rows` (each rule with its provisions, for a disclosure). No Django here.
@@ -17,7 +26,7 @@ titles), :func:`public_names` (their public names, for the person and the letter
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -52,6 +61,25 @@ PERMITTING: Final = frozenset(
 
 ALLOWING: Final = frozenset({"share", "may_disclose", "must_disclose"})
 
+#: The facts of the situation a decision was made for: a ``Situation``, its contract form
+#: (nested, as the web stores it) or a flat mapping of paths; ``None``: unknown.
+Facts = Mapping[str, Any] | None
+
+
+def fact_reader(situation: Facts) -> Callable[[str], Any]:
+    """Reads a fact (``holder.role``…) of ``situation``, flat or nested; ``None``: unknown."""
+    if situation is None:
+        return lambda path: None
+
+    def fact(path: str) -> Any:
+        if path in situation:
+            return situation[path]
+        group, _, name = path.partition(".")
+        nested = situation.get(group)
+        return nested.get(name) if isinstance(nested, Mapping) else None
+
+    return fact
+
 
 @dataclass(frozen=True, slots=True)
 class Cited:
@@ -79,6 +107,10 @@ class Cited:
     def public_name(self) -> str | None:
         """Its public name (see :func:`public_name`)."""
         return public_name(self.key, self.valid_on)
+
+    def binds(self, fact: Callable[[str], Any]) -> bool:
+        """Whether it binds the holder in the situation ``fact`` reads (see :func:`binds`)."""
+        return binds(self.key, self.valid_on, fact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,26 +228,80 @@ def public_name(key: str, on: dt.date) -> str | None:
     return t(specific) if has(specific) else None
 
 
-def _public(cited: Iterable[Cited], *, permits: bool) -> tuple[str, ...]:
+def binds(key: str, on: dt.date, fact: Callable[[str], Any]) -> bool:
+    """Whether provision ``key`` binds the holder in the situation ``fact`` reads: as the
+    law data declares it (``binds``; none declared: every holder). A fact the situation
+    does not give does not show that it binds: the provision is then not named outside the
+    file (the decision note still cites it)."""
+    from depositaire.engine.provisions import default_provisions
+
+    provisions = default_provisions()
+    version = provisions.on(key, on) or provisions.latest(key)
+    return version is None or version.binds_in(fact)
+
+
+def general_names(on: dt.date, situation: Facts = None) -> tuple[str, ...]:
+    """The general principle, when no provision named binds the holder: the professional
+    secrecy rules of the CPAS for a CPAS, else art. 458 of the Penal Code (the secret of
+    every « dépositaire par état ou par profession », 001)."""
+    if fact_reader(situation)("holder.institution") == "cpas":
+        return (capitalise(t("documents.public_basis_none")),)
+    return _public([Cited("penal_code.458", on, "")], permits=False)
+
+
+def _public(
+    cited: Iterable[Cited],
+    *,
+    permits: bool,
+    fact: Callable[[str], Any] | None = None,
+    dropped: list[str] | None = None,
+) -> tuple[str, ...]:
+    """Public names of ``cited``: only the permitting ones when ``permits``; with ``fact``
+    only those that bind the holder (the others' keys go to ``dropped``)."""
     names: list[str] = []
     for c in cited:
         if permits and c.key not in PERMITTING:
             continue
         name = c.public_name()
-        if name:
-            names.append(capitalise(name))
+        if not name:
+            continue
+        if fact is not None and not c.binds(fact):
+            if dropped is not None:
+                dropped.append(c.key)
+            continue
+        names.append(capitalise(name))
     return tuple(dict.fromkeys(names))
 
 
 def public_names(
-    decision: Decision | Mapping[str, Any], *, permits: bool | None = None
+    decision: Decision | Mapping[str, Any],
+    *,
+    permits: bool | None = None,
+    situation: Facts = None,
 ) -> tuple[str, ...]:
-    """Public names of the provisions the deciding rules rest on; only the permitting ones
-    when ``permits`` (default: when the verdict lets information out)."""
+    """Public names of the provisions the deciding rules rest on that bind the holder in
+    ``situation`` (the facts the decision was made for); only the permitting ones when
+    ``permits`` (default: when the verdict lets information out). When every one named
+    was left out as not binding, the general principle (:func:`general_names`)."""
     basis = legal_basis(decision)
     if permits is None:
         permits = basis.verdict in ALLOWING
-    return _public((c for g in basis.grounds for c in g.provisions), permits=permits)
+    dropped: list[str] = []
+    names = _public(
+        (c for g in basis.grounds for c in g.provisions),
+        permits=permits,
+        fact=fact_reader(situation),
+        dropped=dropped,
+    )
+    if names or not dropped:
+        return names
+    return general_names(_day(decision), situation)
+
+
+def _day(decision: Decision | Mapping[str, Any]) -> dt.date:
+    if isinstance(decision, Decision):
+        return decision.date
+    return dt.date.fromisoformat(str(decision.get("date") or dt.date.today().isoformat()))
 
 
 def measure_secret_names(on: dt.date) -> tuple[str, ...]:
@@ -225,23 +311,44 @@ def measure_secret_names(on: dt.date) -> tuple[str, ...]:
 
 
 def rule_rows(
-    decisions: Sequence[Decision | Mapping[str, Any]], rule_ids: Sequence[str], *, public: bool
+    decisions: Sequence[Decision | Mapping[str, Any]],
+    rule_ids: Sequence[str],
+    *,
+    public: bool,
+    situations: Sequence[Facts] | None = None,
+    binding: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Each rule of ``rule_ids`` with the provisions it rested on in ``decisions`` (the
     decisions of what went out): its title and the provisions' titles, or with ``public``
-    only the permitting provisions by their public names (extract, report)."""
+    only the permitting provisions by their public names (extract, report).
+
+    With ``binding`` (default: ``public``; the register too) only the provisions that bind
+    the holder in the situation of each decision (``situations``, one per decision; none
+    given: unknown facts); a rule left with none of those it named gets the general
+    principle (:func:`general_names`)."""
+    if binding is None:
+        binding = public
     by_rule: dict[str, dict[str, str]] = {rule: {} for rule in rule_ids}
-    for decision in decisions:
+    dropped: dict[str, tuple[dt.date, Facts]] = {}
+    for index, decision in enumerate(decisions):
+        situation = situations[index] if situations is not None else None
+        fact = fact_reader(situation) if binding else None
         for ground in legal_basis(decision).grounds:
             for rule in {ground.rule, ground.version} & by_rule.keys():
                 labels = by_rule[rule]
                 for c in ground.provisions:
                     if c.key in labels:
                         continue
-                    if not public:
-                        labels[c.key] = c.title()
-                    elif c.key in PERMITTING and (name := c.public_name()):
-                        labels[c.key] = capitalise(name)
+                    if public and (c.key not in PERMITTING or not c.public_name()):
+                        continue
+                    if fact is not None and not c.binds(fact):
+                        dropped.setdefault(rule, (c.valid_on, situation))
+                        continue
+                    labels[c.key] = capitalise(str(c.public_name())) if public else c.title()
+    for rule, (on, situation) in dropped.items():
+        if not by_rule[rule]:
+            names = general_names(on, situation)
+            by_rule[rule] = {name: name for name in names}
     return [
         {"id": rule, "title": t(f"rules.{rule}.title"), "citations": list(labels.values())}
         for rule, labels in by_rule.items()

@@ -169,16 +169,23 @@ def _foot(doc: Document, situation: Situation, inputs: LetterInputs) -> None:
     doc.add(Paragraph(t("documents.letter.closing")), Lines(tuple(lines), "signature"))
 
 
-def decision_public_basis(decision: Decision, *, permits: bool) -> tuple[str, ...]:
-    """The public names of the basis (:mod:`depositaire.documents.basis`), or a sentence
-    saying the letter names none."""
-    return basis.public_names(decision, permits=permits) or (
-        capitalise(t("documents.public_basis_none")),
+def decision_public_basis(
+    decision: Decision, *, permits: bool, situation: Situation | None = None
+) -> tuple[str, ...]:
+    """The public names of the basis that bind the holder in ``situation``
+    (:mod:`depositaire.documents.basis`), or the general principle when none is left."""
+    return basis.public_names(
+        decision, permits=permits, situation=situation
+    ) or basis.general_names(decision.date, situation)
+
+
+def _basis(
+    doc: Document, decision: Decision, situation: Situation, intro: str, *, permits: bool
+) -> None:
+    doc.add(
+        Paragraph(intro),
+        Bullets(decision_public_basis(decision, permits=permits, situation=situation)),
     )
-
-
-def _basis(doc: Document, decision: Decision, intro: str, *, permits: bool) -> None:
-    doc.add(Paragraph(intro), Bullets(decision_public_basis(decision, permits=permits)))
 
 
 def _by_request(key: str, situation: Situation, default: str) -> str:
@@ -216,7 +223,7 @@ def build_reply(decision: Decision, situation: Situation, inputs: LetterInputs) 
     if "keep_measure_secret" in decision.duties:
         _secret_basis(doc, decision, t("documents.letter.legal_basis"))
     else:
-        _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
+        _basis(doc, decision, situation, t("documents.letter.legal_basis"), permits=False)
     doc.add(Paragraph(_to_reader("documents.letter.reply.invite", situation)))
     _foot(doc, situation, inputs)
     return doc
@@ -260,7 +267,7 @@ def build_transmission(decision: Decision, situation: Situation, inputs: LetterI
         if has(key := f"documents.letter.transmission.duties.{duty}"):
             doc.add(Paragraph(t(key)))
     intro = "must" if decision.verdict == "must_disclose" else "may"
-    _basis(doc, decision, t(f"documents.letter.transmission.{intro}"), permits=True)
+    _basis(doc, decision, situation, t(f"documents.letter.transmission.{intro}"), permits=True)
     _foot(doc, situation, inputs)
     return doc
 
@@ -309,7 +316,7 @@ def build_call_note(
         # Kept with the person's request: it names no measure either (46bis/1, § 2).
         _secret_basis(doc, decision, t("documents.letter.legal_basis"))
     else:
-        _basis(doc, decision, t("documents.letter.legal_basis"), permits=False)
+        _basis(doc, decision, situation, t("documents.letter.legal_basis"), permits=False)
     return doc
 
 

@@ -8,6 +8,7 @@ verbatim from the sources; several versions share a key when the law changed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -40,6 +41,20 @@ class ProvisionVersion:
     #: A judgment that reaches back: read as known from ``valid_from``, it governs the
     #: days from ``retroactive_from`` too.
     retroactive_from: dt.date | None = None
+    #: Whom the provision binds, as the law data declares it (``binds``): alternatives,
+    #: each a set of facts and the values one of which each must have. ``()``: declared for
+    #: nobody in particular (it binds every holder). Letters, extracts and the report name
+    #: a provision only when the situation shows it binds (:meth:`binds_in`).
+    binds: tuple[tuple[tuple[str, tuple[Any, ...]], ...], ...] = ()
+
+    def binds_in(self, fact: Callable[[str], Any]) -> bool:
+        """Whether the provision binds the holder in the situation whose facts ``fact``
+        reads (``None``: unknown). A fact unknown does not show the provision binds."""
+        if not self.binds:
+            return True
+        return any(
+            all(fact(path) in values for path, values in alternative) for alternative in self.binds
+        )
 
     def in_force(self, on: dt.date, as_known_on: dt.date | None = None) -> bool:
         """In force on ``on`` as known on ``as_known_on`` (default: as known that day)."""
@@ -109,6 +124,14 @@ def _date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def _binds(value: Any) -> tuple[tuple[tuple[str, tuple[Any, ...]], ...], ...]:
+    """``binds`` as declared: a list of alternatives, each a mapping fact → values."""
+    return tuple(
+        tuple((str(path), tuple(values)) for path, values in alternative.items())
+        for alternative in value or ()
+    )
 
 
 class Provisions:
@@ -186,6 +209,7 @@ def default_provisions() -> Provisions:
             ),
             annulled_on=_date(e.get("annulled_on")),
             retroactive_from=_date(e.get("retroactive_from")),
+            binds=_binds(e.get("binds")),
         )
         for e in entries
     ]

@@ -198,7 +198,7 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
             )
             if a.sent_categories
             else t("incoming.report.outcome_nothing"),
-            "basis": basis_labels(a.decision, public=True),
+            "basis": basis_labels(a.decision, public=True, situation=a.situation),
         }
         for a in answers
     ]

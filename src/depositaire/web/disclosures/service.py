@@ -22,13 +22,25 @@ def recipient_label(kind: str, name: str = "") -> str:
 
 
 def basis_rows(
-    outcomes: list[dict[str, Any]], rule_ids: list[str], *, public: bool = False
+    outcomes: list[dict[str, Any]],
+    rule_ids: list[str],
+    *,
+    public: bool = False,
+    binding: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Each rule that allowed what went out, its title and the provisions it rested on in
     the stored decisions of the included items; ``public``: only the provisions that
-    permit, by their public names (extract, report). See :mod:`depositaire.documents.basis`."""
-    decisions = [o["decision"] for o in outcomes if o.get("included") and "decision" in o]
-    return basis.rule_rows(decisions, rule_ids, public=public)
+    permit, by their public names (extract, report); ``binding`` (default: ``public``; the
+    register too): only those that bind the holder in each outcome's stored situation.
+    See :mod:`depositaire.documents.basis`."""
+    chosen = [o for o in outcomes if o.get("included") and "decision" in o]
+    return basis.rule_rows(
+        [o["decision"] for o in chosen],
+        rule_ids,
+        public=public,
+        situations=[o.get("situation") for o in chosen],
+        binding=binding,
+    )
 
 
 def _ordered_union(lists: list[list[str]], order: tuple[str, ...] | None = None) -> list[str]:

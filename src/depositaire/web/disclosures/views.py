@@ -314,7 +314,8 @@ def registers(request: HttpRequest) -> HttpResponse:
             "disclosure": d,
             "recipient": recipient_label(d.recipient_kind, d.recipient_name),
             "purpose": value_label("request.kind", d.purpose),
-            "rules": basis_rows(d.outcomes, d.rule_ids),
+            # The register: only what binds the holder (documents.basis).
+            "rules": basis_rows(d.outcomes, d.rule_ids, binding=True),
         }
         for d in disclosure_page.object_list
     ]

@@ -243,12 +243,15 @@ def close(
     return answer
 
 
-def basis_labels(decision: dict[str, Any], *, public: bool = False) -> list[str]:
+def basis_labels(
+    decision: dict[str, Any], *, public: bool = False, situation: dict[str, Any] | None = None
+) -> list[str]:
     """The provisions a stored decision's deciding rules rest on (all citations if none
-    match); ``public``: by their public names only (for the person and the letters).
-    The basis is the stored one (:mod:`depositaire.documents.basis`)."""
+    match); ``public``: by their public names only, those that bind the holder in the
+    stored ``situation`` (for the person and the letters). The basis is the stored one
+    (:mod:`depositaire.documents.basis`)."""
     if public:
-        return list(basis.public_names(decision))
+        return list(basis.public_names(decision, situation=situation))
     return list(basis.titles(decision))
 
 
