@@ -206,3 +206,16 @@ def test_the_persons_report_says_you_asked_for_her_own_request(
     )
     assert own in report
     assert "la personne elle-même" not in report
+
+
+def test_the_persons_own_request_is_an_access_request_not_an_informal_one(
+    client: Any, world: World, sw: Any
+) -> None:
+    """QA s11: the person's own letter was registered as « une demande informelle »; with no
+    other basis claimed, it is her access request (youth-care code art. 7, 001)."""
+    incoming = register(client, world.a.person, OWN)
+    examine(client, incoming, {})
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert answer.situation["request"]["kind"] == "access_request"
+    assert "person_access" in answer.decision["rules"]
