@@ -711,3 +711,17 @@ def test_a_file_shows_its_items_by_pages_newest_first(client: Any, world: World)
     assert "page_d=1" in text_of(second)
     # A bad page number is the nearest page, never an error.
     assert client.get(url, {"page_e": "x"}).status_code == 200
+
+
+def test_the_requests_list_is_named_for_what_it_holds_received_and_sent(
+    client: Any, world: World
+) -> None:
+    """QA s11: an outgoing request (the guarantor look-up) was listed under « Demandes
+    reçues »; the list holds both directions, each row tagged, and its title says so."""
+    w = world.a
+    sent = make_request(w.person, w.users[SW], direction="outgoing")
+    page = logged(client, w.users[SW]).get(reverse("incoming:list"))
+    body = text_of(page)
+    assert sent.pk in {r.pk for r in page.context["page"].paginator.object_list}
+    assert "<h1>Demandes reçues et envoyées</h1>" in body
+    assert "<h1>Demandes reçues</h1>" not in body

@@ -230,3 +230,16 @@ def test_a_cpas_persons_access_letter_and_report_do_not_name_the_youth_care_code
     assert t("documents.public_basis_none")[1:] in report
     note = " ".join(c["label"] for c in answer.decision["citations"])
     assert "aide à la jeunesse" in note
+
+
+def test_the_persons_own_request_is_an_access_request_not_an_informal_one(
+    client: Any, world: World, sw: Any
+) -> None:
+    """QA s11: the person's own letter was registered as « une demande informelle »; with no
+    other basis claimed, it is her access request (youth-care code art. 7, 001)."""
+    incoming = register(client, world.a.person, OWN)
+    examine(client, incoming, {})
+    assert close(client, incoming).status_code == 302
+    answer = RequestAnswer.objects.get(request=incoming)
+    assert answer.situation["request"]["kind"] == "access_request"
+    assert "person_access" in answer.decision["rules"]

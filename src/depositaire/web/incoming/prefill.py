@@ -76,6 +76,10 @@ def known_facts(request: IncomingRequest, user: Any, on: dt.date) -> dict[str, t
     facts: dict[str, tuple[Any, str]] = {"recipient.kind": (request.requester_kind, REGISTER)}
     for path, value in BASIS_FACTS.get(request.claimed_basis, {}).items():
         facts[path] = (value, REGISTER)
+    if request.requester_kind == "the_person" and request.claimed_basis == "none":
+        # The person asking what her file holds makes an access request (youth-care code
+        # art. 7, 001: « les informations qui les concernent »), not an informal one.
+        facts["request.kind"] = ("access_request", REGISTER)
     facts["request.in_writing"] = (request.channel in WRITTEN_CHANNELS, REGISTER)
     if request.categories:
         facts["information.categories"] = (list(request.categories), REGISTER)
