@@ -20,7 +20,7 @@ from depositaire.web.accounts.backends import USER_BY_PK
 from depositaire.web.accounts.models import HashedSession, User
 from depositaire.web.accounts.sessions import SessionStore, digest
 from depositaire.web.db.prepared import Prepared
-from web.factories import make_person, make_user
+from web.factories import World, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +148,44 @@ def test_the_disclosure_form_checks_posted_items_against_the_listed_ones() -> No
     form = PrepareForm({**base, "items": ["abc"]}, person=person, user=worker)
     assert not form.is_valid() and "items" in form.errors
     assert InformationItem.objects.count() == stored + 2
+
+
+def test_the_file_pages_prepared_items_and_requests_are_djangos(world: World) -> None:
+    """The file page's items and requests (compiled once per connection) are the rows, the
+    order and the joined relations Django gives for the same querysets; another worker's
+    confidence is never among the items."""
+    from depositaire.web.cases.views import (
+        _FILE_ITEMS,
+        _FILE_REQUESTS,
+        _file_items,
+        _file_requests,
+    )
+    from depositaire.web.incoming.models import IncomingRequest
+    from web.incoming_factories import make_closed, make_request
+
+    w = world.a
+    worker = w.users["social_worker"]
+    closed = make_request(w.person, worker)
+    make_closed(closed, worker)
+    make_request(w.person, worker, requester_kind="prosecutor")
+    got_items = _FILE_ITEMS.fetch(w.person.pk, worker.pk)
+    want_items = list(_file_items(w.person.pk, worker.pk))
+    assert [i.pk for i in got_items] == [i.pk for i in want_items] and got_items
+    assert all(i.nature == "secret_fact" or i.author_id == worker.pk for i in got_items)
+    other = [u for u in w.users.values() if u.pk != worker.pk][0]
+    assert w.confidence.pk not in [i.pk for i in _FILE_ITEMS.fetch(w.person.pk, other.pk)]
+    with CaptureQueriesContext(connection) as queries:
+        assert all(i.author.pk == i.author_id for i in got_items)  # joined
+    assert len(queries) == 0
+    got = _FILE_REQUESTS.fetch(w.org.pk, w.person.pk)
+    want = list(_file_requests(w.org.pk, w.person.pk))
+    assert [r.pk for r in got] == [r.pk for r in want] and len(got) >= 2
+    loaded = [
+        f.attname for f in IncomingRequest._meta.concrete_fields if f.attname in want[0].__dict__
+    ]
+    for g, e in zip(got, want, strict=True):
+        assert {a: getattr(g, a) for a in loaded} == {a: getattr(e, a) for a in loaded}
+    with CaptureQueriesContext(connection) as queries:
+        answers = [getattr(r, "answer", None) for r in got]
+    assert len(queries) == 0 and any(a is not None for a in answers)
+    assert _FILE_REQUESTS.fetch(w.org.pk + 1000, w.person.pk) == []

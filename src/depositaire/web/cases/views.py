@@ -155,23 +155,49 @@ REQUEST_LIST_DEFERRED = (
 DISCLOSURE_LIST_DEFERRED = ("extract_pdf", "extract_html", "outcomes", "facts")
 
 
-def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
-    """The requests about the person the user may see, each with its outcome.
+def _file_items(person_id: int, user_id: int) -> Any:
+    """The file's current and withdrawn items the user may read (both newest first, as
+    the model orders them): the conditions of ``history_visible_to`` once the file itself
+    is known visible (``person_detail``'s guard checked it)."""
+    return (
+        InformationItem.objects.filter(person_id=person_id, status__in=("current", "withdrawn"))
+        .filter(Q(nature="secret_fact") | Q(author_id=user_id))
+        .select_related("author", "changed_by")
+    )
 
-    An answer the law keeps secret (``keep_secret``: the measure must not be revealed, art.
-    46bis/1 CIC, as decided by the engine's duty ``keep_measure_secret``) is listed with a
-    warning instead of its outcome; the register keeps the rest."""
+
+def _file_requests(organisation_id: int, person_id: int) -> Any:
+    """The requests about a file (``IncomingRequest.visible_to`` once the file is known
+    visible: the same organisation, that person), newest first."""
     from depositaire.web.incoming.models import IncomingRequest
 
-    out = []
-    for r in (
-        IncomingRequest.objects.visible_to(user)
-        .filter(person=person)
+    return (
+        IncomingRequest.objects.filter(organisation_id=organisation_id, person_id=person_id)
         .select_related("answer")
         # The list shows neither the letter (a sealed PDF) nor the examination's state.
         .defer(*REQUEST_LIST_DEFERRED)
         .order_by("-received_at", "-pk")
-    ):
+    )
+
+
+#: The file page's items and requests: the file was checked by the guard, so the same
+#: two queries for every file and user, compiled once per connection.
+_FILE_ITEMS = Prepared(_file_items, -1, -2)
+_FILE_REQUESTS = Prepared(_file_requests, -1, -2)
+
+
+def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
+    """The requests about the person the user may see, each with its outcome (the person's
+    file was checked visible to ``user`` by the caller's guard).
+
+    An answer the law keeps secret (``keep_secret``: the measure must not be revealed, art.
+    46bis/1 CIC, as decided by the engine's duty ``keep_measure_secret``) is listed with a
+    warning instead of its outcome; the register keeps the rest."""
+
+    if user.role not in roles.CASEWORKERS or person.organisation_id != user.organisation_id:
+        return []  # as ``IncomingRequest.visible_to``
+    out = []
+    for r in _FILE_REQUESTS.fetch(user.organisation_id, person.pk):
         answer = getattr(r, "answer", None)
         secret = bool(answer is not None and answer.keep_secret)
         out.append(
@@ -224,11 +250,7 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     user: Any = request.user
     # The current items and the withdrawn ones in one query (both newest first, as the
     # model orders them); the same conditions as visible_to() and history_visible_to().
-    shown = list(
-        InformationItem.objects.history_visible_to(user)
-        .filter(person=person, status__in=("current", "withdrawn"))
-        .select_related("author", "changed_by")
-    )
+    shown = _FILE_ITEMS.fetch(person.pk, user.pk)
     items = [item for item in shown if item.status == "current"]
     withdrawn = [item for item in shown if item.status == "withdrawn"]
     others_confidences = (
