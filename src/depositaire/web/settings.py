@@ -8,6 +8,7 @@ outside the database.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -276,3 +277,8 @@ SERVE_TIMEOUT = env_int("DEPOSITAIRE_TIMEOUT", 60)
 SERVE_KEEPALIVE = env_int("DEPOSITAIRE_KEEPALIVE", 5)
 #: Password hashes (argon2, 19 MiB each) computed at once in one process.
 PASSWORD_HASHING_SLOTS = env_int("DEPOSITAIRE_HASHING_SLOTS", 1)
+#: Password hashes computed at once on the machine, all ``serve`` workers together
+#: (ops/hashers.py): half the cores, so that a burst of logins leaves the rest to pages.
+PASSWORD_HASHING_MACHINE_SLOTS = env_int(
+    "DEPOSITAIRE_HASHING_MACHINE_SLOTS", max(1, (os.cpu_count() or 2) // 2)
+)

@@ -167,12 +167,19 @@ def _gunicorn_logging() -> dict[str, Any]:
 
 def run(bind: str | None = None) -> None:
     """Start gunicorn (blocks until it stops)."""
+    from django.conf import settings
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
     config = options(bind)
     # The workers open their own connections: none is inherited across the fork.
     connections.close_all()
+    # Inherited by every worker: at most this many password hashes at once on the machine.
+    from depositaire.web.ops.hashers import share_between_processes
+
+    share_between_processes(
+        Path(settings.DATA_DIR) / "run", int(settings.PASSWORD_HASHING_MACHINE_SLOTS)
+    )
 
     class Application(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
