@@ -20,6 +20,28 @@ differential = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(differential)
 
 
+def open_rules(fast, s):  # type: ignore[no-untyped-def]
+    """``(f, pending, maybe-defeated, winner)`` of situation ``s`` in the compiled rule base:
+    its facts derived, the verdict rules left open (in the plan's order), the defeaters that
+    may still defeat a rule, and the first rule surely true and not defeated (or ``None``)."""
+    f, _ = derive(s.facts)
+    defeaters, verdict_rules, _d, _o = fast.plan(f, s.date, s.as_known_on)
+    maybe = {}
+    for d in defeaters:
+        if d.effective.fn(f) is None:
+            for target in d.defeats:
+                maybe[target] = d
+    pending, winner = [], None
+    for r in verdict_rules:
+        v = r.effective.fn(f)
+        if v is True and r.id not in maybe:
+            winner = r
+            break
+        if v is None or (v is True and r.id in maybe):
+            pending.append(r)
+    return f, pending, maybe, winner
+
+
 def _open_cases(count: int):
     """(situation, f, pending, maybe-defeated, candidates) of generated situations whose
     evaluation leaves rules open."""
@@ -27,21 +49,7 @@ def _open_cases(count: int):
     fast = CompiledRuleBase(base, provisions)
     days = differential.boundaries(base, provisions)
     for s in differential.generated(count, days, seed=3):
-        f, _ = derive(s.facts)
-        defeaters, verdict_rules, _d, _o = fast.plan(f, s.date, s.as_known_on)
-        maybe = {}
-        for d in defeaters:
-            if d.effective.fn(f) is None:
-                for target in d.defeats:
-                    maybe[target] = d
-        pending, winner = [], None
-        for r in verdict_rules:
-            v = r.effective.fn(f)
-            if v is True and r.id not in maybe:
-                winner = r
-                break
-            if v is None or (v is True and r.id in maybe):
-                pending.append(r)
+        f, pending, maybe, winner = open_rules(fast, s)
         if not pending:
             continue
         outcome = fast.outcome(winner, f)

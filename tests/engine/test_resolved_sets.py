@@ -12,12 +12,12 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from engine.test_bitsets import open_rules
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from depositaire.engine import missing as diagram_module
 from depositaire.engine.compiled import CompiledRuleBase
-from depositaire.engine.derive import derive
 from depositaire.engine.provisions import default_provisions
 from depositaire.law import default_rule_base
 
@@ -41,20 +41,7 @@ def _open_problem(seed: int):
     """The diagram problem of the generated situation ``seed`` when it leaves rules open
     with an enumerable number of combinations, else ``None``."""
     (s,) = differential.generated(1, DAYS, seed=seed)
-    f, _ = derive(s.facts)
-    defeaters, verdict_rules, _d, _o = FAST.plan(f, s.date, s.as_known_on)
-    maybe = {}
-    for d in defeaters:
-        if d.effective.fn(f) is None:
-            for target in d.defeats:
-                maybe[target] = d
-    pending = []
-    for r in verdict_rules:
-        v = r.effective.fn(f)
-        if v is True and r.id not in maybe:
-            break
-        if v is None or (v is True and r.id in maybe):
-            pending.append(r)
+    f, pending, maybe, _winner = open_rules(FAST, s)
     if not pending:
         return None
     involved = (*pending, *maybe.values())

@@ -115,6 +115,25 @@ def make_item(
     return item
 
 
+def make_collaboration_consent(
+    person: Person,
+    recorded_by: User,
+    categories: tuple[str, ...] = ("income", "household", "identity"),
+) -> Consent:
+    """The person's informed consent to share ``categories`` with another professional for
+    a care collaboration (what a disclosure to an outside service rests on)."""
+    return Consent.objects.create(
+        person=person,
+        status="active",
+        decision="permit",
+        recipient_kind="external_professional",
+        purpose="care_collaboration",
+        categories=list(categories),
+        informed=True,
+        recorded_by=recorded_by,
+    )
+
+
 def make_disclosure(
     person: Person,
     preparer: User,

@@ -17,18 +17,9 @@ from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.incoming.models import IncomingRequest
 from depositaire.web.journal.models import JournalEntry
 from web.factories import World
+from web.test_incoming import POLICE
 
 pytestmark = pytest.mark.django_db
-
-POLICE = {
-    "requester_kind": "police",
-    "requester_organisation": "Zone de police Testville",
-    "requester_name": "Inspecteur Lenoir",
-    "requester_contact": "081 24 24 24",
-    "channel": "phone",
-    "categories": ["address", "aid_granted"],
-    "claimed_basis": "none",
-}
 
 
 def _client(user: Any) -> Client:

@@ -14,11 +14,11 @@ from depositaire.engine import decide
 from depositaire.engine.explain import category_label
 from depositaire.law import default_rule_base
 from depositaire.web.accounts import roles
-from depositaire.web.consent.models import Consent, Objection
+from depositaire.web.consent.models import Objection
 from depositaire.web.disclosures.models import Disclosure
 from depositaire.web.disclosures.preparation import PreparationRequest, build_situation, evaluate
 from depositaire.web.journal.models import JournalEntry
-from web.factories import World, make_item
+from web.factories import World, make_collaboration_consent, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -236,16 +236,7 @@ def test_facts_still_missing_are_asked_and_used(client: Any, world: World) -> No
         "items": [w.secret_fact.pk],
         "action": "preview",
     }
-    Consent.objects.create(
-        person=w.person,
-        status="active",
-        decision="permit",
-        recipient_kind="external_professional",
-        purpose="care_collaboration",
-        categories=["income", "household", "identity"],
-        informed=True,
-        recorded_by=w.users[roles.SOCIAL_WORKER],
-    )
+    make_collaboration_consent(w.person, w.users[roles.SOCIAL_WORKER])
     page = client.post(url, data)
     asked = page.context["facts_form"].paths
     assert "in_person_interest" in asked
@@ -359,16 +350,7 @@ def test_an_extract_without_the_identity_says_nothing_of_the_name_held_back(
     """QA walk: an extract to another service, the name not covered by the consent, said
     « dossier n° 1 (identité non communiquée) »: it told what was withheld."""
     w = world.a
-    Consent.objects.create(
-        person=w.person,
-        status="active",
-        decision="permit",
-        recipient_kind="external_professional",
-        purpose="care_collaboration",
-        categories=["income", "household"],
-        informed=True,
-        recorded_by=w.users[roles.SOCIAL_WORKER],
-    )
+    make_collaboration_consent(w.person, w.users[roles.SOCIAL_WORKER], ("income", "household"))
     facts = {
         f"fact__{p}": "true"
         for p in ("recipient__bound_by_secrecy", "recipient__same_mission", "in_person_interest")
@@ -403,16 +385,7 @@ def _shared_extract(client: Any, world: World, profession: str) -> str:
     sw.profession = profession
     sw.save(update_fields=["profession"])
     client.force_login(sw)
-    Consent.objects.create(
-        person=w.person,
-        status="active",
-        decision="permit",
-        recipient_kind="external_professional",
-        purpose="care_collaboration",
-        categories=["income", "household", "identity"],
-        informed=True,
-        recorded_by=sw,
-    )
+    make_collaboration_consent(w.person, sw)
     data = {
         "recipient_kind": "external_professional",
         "purpose": "care_collaboration",

@@ -13,10 +13,9 @@ from django.urls import reverse
 
 from depositaire.messages import t
 from depositaire.web.accounts import roles
-from depositaire.web.consent.models import Consent
 from depositaire.web.disclosures.forms import FACTS, field_name
 from depositaire.web.disclosures.preparation import missing_facts
-from web.factories import World
+from web.factories import World, make_collaboration_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +23,7 @@ pytestmark = pytest.mark.django_db
 def _setup(client: Any, world: World) -> tuple[str, dict[str, Any]]:
     w = world.a
     client.force_login(w.users[roles.SOCIAL_WORKER])
-    Consent.objects.create(
-        person=w.person,
-        status="active",
-        decision="permit",
-        recipient_kind="external_professional",
-        purpose="care_collaboration",
-        categories=["income", "household", "identity"],
-        informed=True,
-        recorded_by=w.users[roles.SOCIAL_WORKER],
-    )
+    make_collaboration_consent(w.person, w.users[roles.SOCIAL_WORKER])
     url = reverse("disclosures:prepare", kwargs={"person_id": w.person.pk})
     data = {
         "recipient_kind": "external_professional",

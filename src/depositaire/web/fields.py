@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
@@ -195,17 +195,20 @@ class ListedModelMultipleChoiceField(_ListedRows, SafeModelMultipleChoiceField):
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
+def _typed(char: str) -> bool:
+    """Whether a typed text may hold ``char`` (not a control character, but tab and line
+    breaks)."""
+    return char in ALLOWED_CONTROLS or unicodedata.category(char) != "Cc"
+
+
 def control_character(value: str) -> str | None:
     """The first control character of ``value`` a typed text never holds (NUL, the other
     C0 and C1 controls, DEL; tab and line breaks excepted), or ``None``."""
-    for char in value:
-        if char not in ALLOWED_CONTROLS and unicodedata.category(char) == "Cc":
-            return char
-    return None
+    return next((char for char in value if not _typed(char)), None)
 
 
 def without_controls(value: str) -> str:
-    return "".join(c for c in value if c in ALLOWED_CONTROLS or unicodedata.category(c) != "Cc")
+    return "".join(char for char in value if _typed(char))
 
 
 def refuse_control_characters(value: Any) -> None:
@@ -240,11 +243,7 @@ class GuardedPost(QueryDict):
             yield key, values
 
     def unguarded(self) -> QueryDict:
-        plain = QueryDict(mutable=True, encoding=self.encoding)
-        for key, values in dict.items(self):
-            plain.setlist(key, list(values))
-        plain._mutable = False
-        return plain
+        return _copied(self, QueryDict)
 
 
 def _refuse_nul(value: Any) -> Any:
@@ -268,12 +267,20 @@ def query_text(data: QueryDict, name: str) -> tuple[str, str]:
     return without_controls(raw), t("security.forms.control_character", code=f"U+{ord(char):04X}")
 
 
+_Query = TypeVar("_Query", bound=QueryDict)
+
+
 def guarded_post(post: QueryDict) -> GuardedPost:
-    guarded = GuardedPost(mutable=True, encoding=post.encoding)
-    for key, values in dict.items(post):
-        guarded.setlist(key, list(values))
-    guarded._mutable = False
-    return guarded
+    return _copied(post, GuardedPost)
+
+
+def _copied(data: QueryDict, kind: type[_Query]) -> _Query:
+    """An immutable ``kind`` holding ``data``'s values as sent (read without the guard)."""
+    copy = kind(mutable=True, encoding=data.encoding)
+    for key, values in dict.items(data):
+        copy.setlist(key, list(values))
+    copy._mutable = False
+    return copy
 
 
 class CheckedTextMixin:

@@ -136,9 +136,12 @@ class InformationItemQuerySet(models.QuerySet["InformationItem"]):
     def history_visible_to(self, user: Any) -> InformationItemQuerySet:
         """Every version, current or not, to whom the original is visible."""
         persons = Person.objects.visible_to(user)
-        return self.filter(person__in=persons).filter(
-            models.Q(nature="secret_fact") | models.Q(author_id=user.pk)
-        )
+        return self.filter(person__in=persons).readable_by(user.pk)
+
+    def readable_by(self, user_id: int) -> InformationItemQuerySet:
+        """What the user may read of the files he may open: every secret fact, a confidence
+        only for its author (``history_visible_to`` once the file is known visible)."""
+        return self.filter(models.Q(nature="secret_fact") | models.Q(author_id=user_id))
 
 
 class InformationItem(SealedFieldsMixin, models.Model):

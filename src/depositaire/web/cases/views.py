@@ -157,11 +157,10 @@ DISCLOSURE_LIST_DEFERRED = ("extract_pdf", "extract_html", "outcomes", "facts")
 
 def _file_items(person_id: int, user_id: int) -> Any:
     """The file's current and withdrawn items the user may read (both newest first, as
-    the model orders them): the conditions of ``history_visible_to`` once the file itself
-    is known visible (``person_detail``'s guard checked it)."""
+    the model orders them), the file itself known visible (``person_detail``'s guard)."""
     return (
         InformationItem.objects.filter(person_id=person_id, status__in=("current", "withdrawn"))
-        .filter(Q(nature="secret_fact") | Q(author_id=user_id))
+        .readable_by(user_id)
         .select_related("author", "changed_by")
     )
 
@@ -193,7 +192,6 @@ def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
     An answer the law keeps secret (``keep_secret``: the measure must not be revealed, art.
     46bis/1 CIC, as decided by the engine's duty ``keep_measure_secret``) is listed with a
     warning instead of its outcome; the register keeps the rest."""
-
     if user.role not in roles.CASEWORKERS or person.organisation_id != user.organisation_id:
         return []  # as ``IncomingRequest.visible_to``
     out = []
@@ -249,7 +247,7 @@ ITEMS_PER_PAGE = 25
 def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     user: Any = request.user
     # The current items and the withdrawn ones in one query (both newest first, as the
-    # model orders them); the same conditions as visible_to() and history_visible_to().
+    # model orders them), read as ``history_visible_to`` reads them (``readable_by``).
     shown = _FILE_ITEMS.fetch(person.pk, user.pk)
     items = [item for item in shown if item.status == "current"]
     withdrawn = [item for item in shown if item.status == "withdrawn"]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from depositaire.documents import LetterInputs, basis, build_letter, letter_choice, render
 from depositaire.documents.letters import build_call_note, call_script
 from depositaire.documents.model import Bullets, Document, Lines, Paragraph
-from depositaire.engine import Decision
+from depositaire.engine import Decision, Situation
 from depositaire.engine.explain import category_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import Interview
@@ -26,7 +26,7 @@ from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.accounts.templatetags.dep import fr_datetime
 from depositaire.web.cases.models import InformationItem
-from depositaire.web.incoming.forms import letter_decision, widened_situation
+from depositaire.web.incoming.forms import letter_decision
 from depositaire.web.incoming.models import IncomingRequest, RequestAnswer
 from depositaire.web.incoming.sources import Source
 from depositaire.web.views import journal, sha256_hex
@@ -106,16 +106,18 @@ def draft_for(
     )
 
 
-def decision_for(interview: Interview, draft: Draft | None) -> Decision:
-    """The decision the letter rests on (``forms.letter_decision``)."""
+def decision_for(interview: Interview, draft: Draft | None) -> tuple[Decision, Situation]:
+    """The decision the letter rests on and the situation it was taken on
+    (``forms.letter_decision``)."""
     if draft is None:
-        return interview.decision
-    return letter_decision(interview.decision, interview.situation, draft.sources)
+        return interview.decision, interview.situation
+    decision, situation = letter_decision(interview.decision, interview.situation, draft.sources)
+    return decision, situation or interview.situation
 
 
 def letter_document(interview: Interview, draft: Draft, request: IncomingRequest) -> Document:
     return build_letter(
-        decision_for(interview, draft),
+        decision_for(interview, draft)[0],
         interview.situation,
         draft.inputs,
         incoming=not request.is_outgoing,
@@ -174,12 +176,9 @@ def close(
     if locked.status != "open":
         raise AlreadyClosed
     kind, _ = letter_kind(interview, locked)
-    decision = decision_for(interview, draft if kind is not None else None)
-    situation = interview.situation
-    if decision is not interview.decision and draft is not None:
-        # A wider decision (the person's own access): kept with the situation it was
-        # taken on, so that « Décisions à revoir » decides the same question again.
-        situation = widened_situation(situation, draft.sources)
+    # A wider decision (the person's own access) is kept with the situation it was taken
+    # on, so that « Décisions à revoir » decides the same question again.
+    decision, situation = decision_for(interview, draft if kind is not None else None)
     oral = is_oral(locked)
     answer = RequestAnswer(
         request=locked,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from depositaire.engine import Decision, Situation, decide
 from depositaire.engine.explain import category_label, disclosure_label, value_label
+from depositaire.engine.rules import DISCLOSING
 from depositaire.engine.schema import CATEGORIES, RECIPIENT_KINDS
 from depositaire.messages import LANGUAGES, current_language, lazy_t, lazy_text, t
 from depositaire.web import fields, uploads
@@ -367,10 +368,6 @@ class DocumentForm(fields.Form):
         return upload
 
 
-#: Verdicts that let something out.
-ALLOWING: Final = frozenset({"share", "may_disclose", "must_disclose"})
-
-
 def own_access(situation: Situation | None) -> bool:
     """The letter goes to the person herself (her own access to what concerns her)."""
     return situation is not None and situation.get("recipient.kind") == "the_person"
@@ -389,7 +386,7 @@ def item_may_go_out(item: InformationItem, decision: Decision, situation: Situat
         return False
     cats = set(item.categories)
     allowed = set(decision.may_disclose)
-    if decision.verdict not in ALLOWING:
+    if decision.verdict not in DISCLOSING:
         return False
     if cats <= allowed:
         return True
@@ -397,7 +394,7 @@ def item_may_go_out(item: InformationItem, decision: Decision, situation: Situat
         return False
     assert situation is not None
     own = decide(situation.with_facts({"information.categories": sorted(cats)}), explain=False)
-    return own.verdict in ALLOWING and cats <= set(own.may_disclose)
+    return own.verdict in DISCLOSING and cats <= set(own.may_disclose)
 
 
 def eligible_items(
@@ -413,30 +410,25 @@ def eligible_items(
     ]
 
 
-def widened_situation(situation: Situation, sources: list[Source]) -> Situation:
-    """``situation`` asking also the categories the letter's values carry (the situation
-    of :func:`letter_decision`'s wider decision, stored with it)."""
-    asked = situation.get("information.categories") or []
-    carried = {c for s in sources for c in s.categories}
-    return situation.with_facts({"information.categories": sorted(set(asked) | carried)})
-
-
 def letter_decision(
     decision: Decision, situation: Situation | None, sources: list[Source]
-) -> Decision:
-    """The decision a letter carrying ``sources`` rests on: ``decision`` itself, or, when
-    an item of the person's own access carries categories she did not name, the engine's
-    decision on the asked categories and those of the items (never a list set by hand)."""
+) -> tuple[Decision, Situation | None]:
+    """The decision a letter carrying ``sources`` rests on, with the situation it was taken
+    on: ``decision`` itself, or, when an item of the person's own access carries categories
+    she did not name, the engine's decision on the asked categories and those of the items
+    (never a list set by hand), kept with that wider situation."""
     carried = {c for s in sources for c in s.categories}
     if carried <= set(decision.may_disclose) or not own_access(situation):
-        return decision
+        return decision, situation
     assert situation is not None
-    wider = decide(widened_situation(situation, sources))
+    asked = situation.get("information.categories") or []
+    widened = situation.with_facts({"information.categories": sorted(set(asked) | carried)})
+    wider = decide(widened)
     if wider.verdict != decision.verdict or not set(decision.may_disclose) <= set(
         wider.may_disclose
     ):
-        return decision  # the letter's own check then refuses what does not fit
-    return wider
+        return decision, situation  # the letter's own check then refuses what does not fit
+    return wider, widened
 
 
 class LetterForm(fields.Form):
