@@ -58,7 +58,7 @@ from depositaire.engine.evaluator import (
     presumed,
     rule_basis,
 )
-from depositaire.engine.missing import fast_mask, leaf_truth, only_decisive
+from depositaire.engine.missing import _plan_reads, fast_mask, leaf_truth, only_decisive
 from depositaire.engine.provisions import Provisions
 from depositaire.engine.rules import Rule, RuleBase, Verdict
 from depositaire.engine.schema import CONFIDENCE, FactSpec
@@ -155,6 +155,7 @@ _PlanSource = tuple[
 HOT_PLAN = 64
 HOT_PLAN_PER_LEAF = 32
 _NONE: frozenset[str] = frozenset()
+_UNDETERMINED: Outcome = ("undetermined", _NONE)
 _CONFIDENCE_ONLY: frozenset[str] = frozenset({CONFIDENCE})
 
 
@@ -293,6 +294,7 @@ class CompiledRuleBase:
         self._cited: dict[tuple[object, ...], Any] = {}
         self._versions: dict[tuple[str, int, int | None], Any] = {}
         self._missing: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._exact: dict[tuple[object, ...], Outcome] = {}
         self._classes: dict[tuple[str, object], object] = {}
         by_path: dict[str, list[Leaf]] = {}
         for r in rule_base.rules:
@@ -454,21 +456,22 @@ class CompiledRuleBase:
 
     # -- deciding -------------------------------------------------------------
 
-    def inner_outcome(
-        self, facts: Mapping[str, FactValue], date: dt.date, known: dt.date | None = None
-    ) -> Outcome:
-        """What the reference's inner evaluation (``exact_missing=False``) concludes:
-        the verdict and what may go out, without ``missing``."""
-        f, _ = self.rule_base.law.derive(facts)
+    def _contest(
+        self, f: Facts, date: dt.date, known: dt.date | None
+    ) -> tuple[Rule | None, list[Rule], dict[str, Rule]]:
+        """The plan's rules examined on ``f`` (derived): (the first rule that holds and is
+        surely not defeated, the rules before it still open or possibly defeated, the
+        rules possibly defeated with the defeater that may defeat each)."""
         defeaters, verdict_rules, _duty, _out = self.plan(f, date, known)
         defeated: set[str] = set()
-        maybe_defeated: set[str] = set()
+        maybe_defeated: dict[str, Rule] = {}
         for d in defeaters:
             v = d.effective.fn(f)
             if v is True:
                 defeated.update(d.defeats)
             elif v is None:
-                maybe_defeated.update(d.defeats)
+                for target in d.defeats:
+                    maybe_defeated[target] = d
         winner: Rule | None = None
         pending: list[Rule] = []
         for r in verdict_rules:
@@ -483,21 +486,118 @@ class CompiledRuleBase:
                 break
             if v is None:
                 pending.append(r)
+        return winner, pending, maybe_defeated
+
+    @staticmethod
+    def _agree(
+        winner: Outcome | None, outcomes: Sequence[Outcome | None], has_winner: bool
+    ) -> bool:
+        """Every pending rule concludes as the winner (or, without one, as each other): no
+        open fact can change the outcome (the reference's shortcut before ``missing``)."""
+        if has_winner:
+            return all(o == winner for o in outcomes)
+        return len(outcomes) > 1 and all(o == outcomes[0] for o in outcomes)
+
+    def inner_outcome(
+        self, facts: Mapping[str, FactValue], date: dt.date, known: dt.date | None = None
+    ) -> Outcome:
+        """What the reference's inner evaluation (``exact_missing=False``) concludes:
+        the verdict and what may go out, without ``missing``."""
+        f, _ = self.rule_base.law.derive(facts)
+        winner, pending, _maybe = self._contest(f, date, known)
         if pending:
-            outcome = self.outcome(winner, f)
             outcomes = [self.outcome(p, f) for p in pending]
-            if (
-                winner is not None
-                and all(o == outcome for o in outcomes)
-                or (winner is None and all(o == outcomes[0] for o in outcomes) and len(pending) > 1)
-            ):
-                if winner is None:
-                    winner = pending[0]
-                pending = []
-        if winner is not None and not pending:
-            verdict, may, _ = self._disclosure(winner, f)
-            return verdict, may
-        return "undetermined", frozenset()
+            if not self._agree(self.outcome(winner, f), outcomes, winner is not None):
+                return _UNDETERMINED
+            winner = winner or pending[0]
+        if winner is None:
+            return _UNDETERMINED
+        verdict, may, _ = self._disclosure(winner, f)
+        return verdict, may
+
+    def exact_outcome(self, situation: Situation) -> Outcome:
+        """The verdict and what may go out of ``evaluate(situation, explain=False)``,
+        without the decision (no steps, duties, citations): what ``missing`` asks of each
+        completion it decides exactly (``missing.only_decisive``).
+
+        Memoised across queries on what it depends on: the period of the date as known
+        on the reading day, the dispatch facts and the class, under the plan they select,
+        of every fact that plan reads (``missing._plan_reads``: the other rules are surely
+        false for those dispatch values); with a dispatch fact unknown, the class of every
+        fact (``_missing_key``)."""
+        facts = situation._facts
+        date = situation.date
+        known = situation.as_known_on
+        f, _derived = self._derive(facts)
+        dkey = tuple([f.get(p) for p in self.dispatch])
+        if None in dkey:
+            key: tuple[object, ...] = (None, *self._missing_key(situation, date, known))
+        else:
+            read = _plan_reads(self, dkey, date, known)
+            get = facts.get
+            key = (self._period(date, known), dkey, *[cls(get(p)) for p, cls in read.items()])
+        found = self._exact.get(key)
+        if found is None:
+            winner, pending, maybe_defeated = self._contest(f, date, known)
+            winner, pending, _missing_facts = self._settle(
+                situation, f, date, known, None, winner, pending, maybe_defeated
+            )
+            if winner is not None and not pending:
+                verdict, may, _ = self._disclosure(winner, f)
+                found = (verdict, may)
+            else:
+                found = _UNDETERMINED
+            if len(self._exact) > 65536:
+                self._exact.clear()
+            self._exact[key] = found
+        return found
+
+    def _settle(
+        self,
+        situation: Situation,
+        f: Facts,
+        date: dt.date,
+        known: dt.date,
+        mkey: tuple[object, ...] | None,
+        winner: Rule | None,
+        pending: list[Rule],
+        maybe_defeated: dict[str, Rule],
+    ) -> tuple[Rule | None, list[Rule], tuple[str, ...]]:
+        """Rules left open (``pending``, before ``winner``): (the rule that decides, the
+        rules still open, ``missing``). When no open fact can change the outcome, the
+        pending rules are settled: the winner decides, or the first rule that can (the one
+        outcome every completion gives, ``completion_winner``); otherwise they stay open
+        and ``missing`` lists the facts that decide (exact, memoised on what the rules read
+        of the situation: ``mkey``, or ``_missing_key``)."""
+        if not pending:
+            return winner, pending, ()
+        outcomes = [self.outcome(p, f) for p in pending]
+        winner_outcome = self.outcome(winner, f)
+        if self._agree(winner_outcome, outcomes, winner is not None):
+            return winner or pending[0], [], ()
+        # Exact, and a function of what the rules read of the situation (the class of
+        # each fact's value, the periods of its date and reading day): memoised on that,
+        # so situations that differ only in values no rule tells apart share it (and the
+        # interview, deciding the same situation again after an answer that changes
+        # nothing of it).
+        if mkey is None:
+            mkey = self._missing_key(situation, date, known)
+        found = self._missing.get(mkey)
+        if found is None:
+            candidates = _missing(pending, winner, outcomes, winner_outcome, f, maybe_defeated)
+            found = tuple(only_decisive(self, candidates, pending, maybe_defeated, situation, f))
+            if len(self._missing) > 65536:
+                self._missing.clear()
+            self._missing[mkey] = found
+        if found:
+            return winner, pending, found
+        # As the reference: no fact can change the outcome, the first rule that can
+        # decide gives the one outcome every completion gives.
+        if winner is None:
+            winner = completion_winner(
+                pending, maybe_defeated, situation, self.rule_base, self.provisions, f
+            )
+        return winner, [], ()
 
     # -- the fast path ----------------------------------------------------------
 
@@ -883,50 +983,18 @@ class CompiledRuleBase:
 
         missing: tuple[str, ...] = ()
         if pending:
-            outcome = self.outcome(winner, f)
-            outcomes = [self.outcome(p, f) for p in pending]
-            if (
-                winner is not None
-                and all(o == outcome for o in outcomes)
-                or (winner is None and all(o == outcomes[0] for o in outcomes) and len(pending) > 1)
-            ):
+            mkey = None if classes is None else (periods[0], classes)
+            settled, still, missing = self._settle(
+                situation, f, date, known, mkey, winner, pending, maybe_defeated
+            )
+            if not still:
+                # No open fact changes the outcome: every completion gives the same.
                 for p in pending:
                     push((p, "same_outcome"))
-                if winner is None:
-                    winner = pending[0]
-                pending = []
             else:
-                # Exact, and a function of what the rules read of the situation (the
-                # class of each fact's value, the periods of its date and reading day):
-                # memoised on that, so situations that differ only in values no rule
-                # tells apart share it (and the interview, deciding the same situation
-                # again after an answer that changes nothing of it).
-                if classes is None:
-                    mkey = self._missing_key(situation, date, known)
-                else:
-                    mkey = (periods[0], classes)
-                found = self._missing.get(mkey)
-                if found is None:
-                    candidates = _missing(pending, winner, outcomes, outcome, f, maybe_defeated)
-                    found = tuple(
-                        only_decisive(self, candidates, pending, maybe_defeated, situation, f)
-                    )
-                    if len(self._missing) > 65536:
-                        self._missing.clear()
-                    self._missing[mkey] = found
-                missing = found
-                if not missing:
-                    # As the reference: no fact can change the outcome, the first rule
-                    # that can decide gives the one outcome every completion gives.
-                    for p in pending:
-                        push((p, "same_outcome"))
-                    if winner is None:
-                        winner = completion_winner(
-                            pending, maybe_defeated, situation, self.rule_base, self.provisions, f
-                        )
-                    pending = []
                 for p in pending:
                     push((p, "pending"))
+            winner, pending = settled, still
 
         if winner is not None and not pending:
             push((winner, "fired"))

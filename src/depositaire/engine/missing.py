@@ -863,8 +863,7 @@ def only_decisive(
             key = (dkey, *[(p, read[p](v)) for p, v in sorted(changes.items()) if p in read])
         found = outcomes.get(key)
         if found is None:
-            d = compiled.evaluate(situation.with_facts(changes), explain=False)  # type: ignore[arg-type]
-            found = outcomes[key] = (d.verdict, frozenset(d.may_disclose))
+            found = outcomes[key] = compiled.exact_outcome(situation.with_facts(changes))  # type: ignore[arg-type]
         return found
 
     if total <= BITSETS_UP_TO:
