@@ -189,3 +189,93 @@ def test_the_file_pages_prepared_items_and_requests_are_djangos(world: World) ->
         answers = [getattr(r, "answer", None) for r in got]
     assert len(queries) == 0 and any(a is not None for a in answers)
     assert _FILE_REQUESTS.fetch(w.org.pk + 1000, w.person.pk) == []
+
+
+def _guard_load(user: User, model: type, method: str, pk: int, related: tuple = ()) -> object:
+    from depositaire.web.views import _load
+
+    return _load(user, model, method, related, pk)
+
+
+def _django_load(user: User, model: type, method: str, pk: int, related: tuple = ()) -> object:
+    scope = getattr(model._default_manager, method)(user)
+    return (scope.select_related(*related) if related else scope).filter(pk=pk).first()
+
+
+def test_the_guard_loads_what_each_scope_gives_compiled_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard's scope query, compiled once per role and re-bound to each user and each
+    request's time, finds exactly the objects Django's ``visible_to`` finds: the team's
+    file, not another team's nor another organisation's, another's confidence never, a file
+    opened in an emergency while the access lasts and no longer once it has expired."""
+    from depositaire.web.cases.models import EmergencyAccess, InformationItem, Person
+    from depositaire.web.disclosures.models import CommitteeSession, Disclosure
+    from depositaire.web.incoming.models import IncomingRequest
+    from web.incoming_factories import make_request
+
+    a, b = world.a, world.b
+    worker, other = a.users["social_worker"], a.other_team_worker
+    request = make_request(a.person, worker)
+    cases = [
+        (Person, "visible_to", a.person.pk, ()),
+        (Person, "visible_to", a.other_team_person.pk, ()),
+        (Person, "visible_to", b.person.pk, ()),
+        (InformationItem, "visible_to", a.confidence.pk, ()),
+        (InformationItem, "visible_to", a.secret_fact.pk, ()),
+        (InformationItem, "history_visible_to", a.confidence.pk, ("person", "author")),
+        (IncomingRequest, "visible_to", request.pk, ()),
+        (Disclosure, "managed_by", a.disclosures["president"].pk, ()),
+        (Disclosure, "visible_to", a.disclosures["president"].pk, ()),
+        (CommitteeSession, "visible_to", a.session.pk, ()),
+        (CommitteeSession, "visible_to", b.session.pk, ()),
+    ]
+    readers = [worker, other, a.users["head_social_worker"], a.users["president"]]
+    for user in readers * 2:  # the second time from the compiled queries
+        for model, method, pk, related in cases:
+            got = _guard_load(user, model, method, pk, related)
+            want = _django_load(user, model, method, pk, related)
+            assert getattr(got, "pk", None) == getattr(want, "pk", None), (user, model, pk)
+    assert _guard_load(worker, Person, "visible_to", a.person.pk) is not None
+    assert _guard_load(other, InformationItem, "visible_to", a.confidence.pk) is None
+
+    # Compiled: the scope is not built again (Django's path builds it at every load).
+    built = []
+    original = Person.objects.visible_to
+
+    def counting(user: User) -> object:
+        built.append(user.pk)
+        return original(user)
+
+    monkeypatch.setattr(type(Person.objects), "visible_to", lambda self, user: counting(user))
+    assert _guard_load(worker, Person, "visible_to", a.person.pk) is not None
+    assert built == []
+
+    # The clock of each request, not the compile's: an emergency access opens the file
+    # for as long as it lasts.
+    assert _guard_load(other, Person, "visible_to", a.person.pk) is None
+    access = EmergencyAccess(
+        person=a.person,
+        user=other,
+        reason="danger_person",
+        expires_at=timezone.now() + dt.timedelta(seconds=60),
+    )
+    access.set_sealed("statement", "urgence")
+    access.save()
+    assert _guard_load(other, Person, "visible_to", a.person.pk) == a.person
+    EmergencyAccess.objects.filter(pk=access.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert _guard_load(other, Person, "visible_to", a.person.pk) is None
+
+
+def test_a_prepared_query_refuses_a_value_it_would_freeze() -> None:
+    # The clock read while building would be stored among the parameters: refused.
+    prepared = Prepared(lambda pk: User.objects.filter(pk=pk, date_joined__lt=timezone.now()), -7)
+    with pytest.raises(ValueError, match="change without a stand-in"):
+        prepared.fetch(3)
+    # A value used twice is bound at both places.
+    twice = Prepared(lambda pk: User.objects.filter(pk=pk) | User.objects.filter(pk=pk), -7)
+    _, worker = _org_and_worker()
+    assert [u.pk for u in twice.fetch(worker.pk)] == [worker.pk]
+    assert twice.fetch(worker.pk + 1000) == []

@@ -13,6 +13,7 @@ which, in this order:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from collections.abc import Callable, Mapping
@@ -28,6 +29,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from depositaire.messages import t
+from depositaire.web.db.prepared import NotPreparable, Prepared
 
 View = Callable[..., HttpResponse]
 
@@ -84,11 +86,7 @@ def guard(
             for keyword, loader in loaders.items():
                 model, method, related = _loader(loader)
                 pk = kwargs.pop(keyword)
-                manager: Any = model._default_manager
-                scope = getattr(manager, method)(user)
-                if related:
-                    scope = scope.select_related(*related)
-                obj = scope.filter(pk=pk).first()
+                obj = _load(user, model, method, related, pk)
                 if obj is None:
                     return _refused(request, 404, model, pk)
                 kwargs[keyword.removesuffix("_id")] = obj
@@ -100,6 +98,70 @@ def guard(
         return wrapper
 
     return decorate
+
+
+def _scoped(
+    user: Any, model: type[models.Model], method: str, related: tuple[str, ...], pk: Any
+) -> Any:
+    """``model``'s objects in ``user``'s scope, with ``related`` joined, that one as
+    ``.first()`` reads it."""
+    manager: Any = model._default_manager
+    scope = getattr(manager, method)(user)
+    if related:
+        scope = scope.select_related(*related)
+    found = scope.filter(pk=pk)
+    return (found if found.ordered else found.order_by("pk"))[:1]
+
+
+#: The stand-ins of a scope compiled once: organisation, user, clock, object id.
+_STAND_INS = (-1_000_003, -1_000_033, dt.datetime(1901, 1, 1, tzinfo=dt.UTC), -1_000_333)
+_SCOPES: dict[tuple[Any, ...], Prepared] = {}
+
+
+def _scope_query(
+    model: type[models.Model], method: str, related: tuple[str, ...], role: str
+) -> Prepared:
+    """The guard's query for one model, scope and role, compiled once per connection.
+
+    A scope (``visible_to``, ``managed_by``) is a function of the user's role, organisation
+    and id, and of the clock (``cases.models.scope_now``): it is built for a stand-in user
+    of that role and re-bound to each request's user and time (``db.prepared``)."""
+    key = (model, method, related, role)
+    prepared = _SCOPES.get(key)
+    if prepared is None:
+
+        def build(organisation_id: int, user_id: int, now: dt.datetime, pk: int) -> Any:
+            from depositaire.web.accounts.models import User
+            from depositaire.web.cases.models import SCOPE_CLOCK
+
+            stand_in = User(pk=user_id, organisation_id=organisation_id, role=role)
+            stand_in._state.adding = False
+            token = SCOPE_CLOCK.set(now)
+            try:
+                return _scoped(stand_in, model, method, related, pk)
+            finally:
+                SCOPE_CLOCK.reset(token)
+
+        prepared = _SCOPES.setdefault(key, Prepared(build, *_STAND_INS, may_omit=(0, 1, 2)))
+    return prepared
+
+
+def _load(
+    user: Any, model: type[models.Model], method: str, related: tuple[str, ...], pk: Any
+) -> Any:
+    """The URL's object if it is in the user's scope, else ``None`` (one query)."""
+    organisation_id, role = getattr(user, "organisation_id", None), getattr(user, "role", None)
+    if type(pk) is int and type(organisation_id) is int and type(role) is str:
+        from django.utils import timezone
+
+        try:
+            return _scope_query(model, method, related, role).first(
+                organisation_id, user.pk, timezone.now(), pk
+            )
+        except NotPreparable:
+            pass  # a scope of another shape: built by Django each time
+    rows = list(_scoped(user, model, method, related, pk))
+    return rows[0] if rows else None
 
 
 def _loader(loader: Loader) -> tuple[type[models.Model], str, tuple[str, ...]]:
