@@ -138,6 +138,12 @@ class _ListedRows:
             self._listed_of = queryset
         return self._listed
 
+    def use_rows(self, rows: list[Any]) -> None:
+        """The rows of the field's queryset, read by a query compiled once that gives the
+        same rows in the same order (``web.views.Scoped``)."""
+        self._listed = rows
+        self._listed_of = self.queryset
+
 
 class ListedModelChoiceField(_ListedRows, SafeModelChoiceField):
     """:class:`SafeModelChoiceField` for a short list shown in full: the posted id is looked

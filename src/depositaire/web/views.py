@@ -113,54 +113,88 @@ def _scoped(
     return (found if found.ordered else found.order_by("pk"))[:1]
 
 
-#: The stand-ins of a scope compiled once: organisation, user, clock, object id.
-_STAND_INS = (-1_000_003, -1_000_033, dt.datetime(1901, 1, 1, tzinfo=dt.UTC), -1_000_333)
-_SCOPES: dict[tuple[Any, ...], Prepared] = {}
+#: The stand-ins of a scope compiled once: the user's organisation and id, the clock.
+_USER_STAND_INS = (-1_000_003, -1_000_033, dt.datetime(1901, 1, 1, tzinfo=dt.UTC))
 
 
-def _scope_query(
-    model: type[models.Model], method: str, related: tuple[str, ...], role: str
-) -> Prepared:
-    """The guard's query for one model, scope and role, compiled once per connection.
+class Scoped:
+    """A query built on a user's scope (``visible_to``, ``managed_by``), compiled once per
+    role and connection, then re-bound to each user and each request's time.
 
-    A scope (``visible_to``, ``managed_by``) is a function of the user's role, organisation
-    and id, and of the clock (``cases.models.scope_now``): it is built for a stand-in user
-    of that role and re-bound to each request's user and time (``db.prepared``)."""
-    key = (model, method, related, role)
-    prepared = _SCOPES.get(key)
-    if prepared is None:
+    A scope is a function of the user's role, organisation and id, and of the clock
+    (``cases.models.scope_now``): ``build(user, *values)`` is called once for a stand-in
+    user of that role, with stand-in values (``db.prepared``: the same SQL, checked by a
+    second build). A query of another shape, or values of other types, are built by
+    Django each time, for the real user."""
 
-        def build(organisation_id: int, user_id: int, now: dt.datetime, pk: int) -> Any:
-            from depositaire.web.accounts.models import User
-            from depositaire.web.cases.models import SCOPE_CLOCK
+    def __init__(
+        self, build: Callable[..., Any], *stand_ins: int | str, may_omit: tuple[int, ...] = ()
+    ) -> None:
+        self.build = build
+        self.stand_ins = stand_ins
+        self.may_omit = (0, 1, 2, *(3 + n for n in may_omit))
+        self._by_role: dict[str, Prepared] = {}
 
-            stand_in = User(pk=user_id, organisation_id=organisation_id, role=role)
-            stand_in._state.adding = False
-            token = SCOPE_CLOCK.set(now)
+    def _prepared(self, role: str) -> Prepared:
+        prepared = self._by_role.get(role)
+        if prepared is None:
+
+            def compiled(organisation_id: int, user_id: int, now: dt.datetime, *values: Any) -> Any:
+                from depositaire.web.accounts.models import User
+                from depositaire.web.cases.models import SCOPE_CLOCK
+
+                stand_in = User(pk=user_id, organisation_id=organisation_id, role=role)
+                stand_in._state.adding = False
+                token = SCOPE_CLOCK.set(now)
+                try:
+                    return self.build(stand_in, *values)
+                finally:
+                    SCOPE_CLOCK.reset(token)
+
+            prepared = self._by_role.setdefault(
+                role, Prepared(compiled, *_USER_STAND_INS, *self.stand_ins, may_omit=self.may_omit)
+            )
+        return prepared
+
+    def fetch(self, user: Any, *values: Any) -> list[Any]:
+        """The rows ``build(user, *values)`` gives, in its order."""
+        organisation_id, role = getattr(user, "organisation_id", None), getattr(user, "role", None)
+        if (
+            type(organisation_id) is int
+            and type(role) is str
+            and type(user.pk) is int
+            and len(values) == len(self.stand_ins)
+            and all(type(v) is type(s) for v, s in zip(values, self.stand_ins, strict=True))
+        ):
+            from django.utils import timezone
+
             try:
-                return _scoped(stand_in, model, method, related, pk)
-            finally:
-                SCOPE_CLOCK.reset(token)
+                return self._prepared(role).fetch(organisation_id, user.pk, timezone.now(), *values)
+            except NotPreparable:
+                pass  # a scope of another shape: built by Django each time
+        return list(self.build(user, *values))
 
-        prepared = _SCOPES.setdefault(key, Prepared(build, *_STAND_INS, may_omit=(0, 1, 2)))
-    return prepared
+
+_SCOPES: dict[tuple[Any, ...], Scoped] = {}
+
+
+def _scope_query(model: type[models.Model], method: str, related: tuple[str, ...]) -> Scoped:
+    """The guard's query for one model, scope and joined relations."""
+    key = (model, method, related)
+    scoped = _SCOPES.get(key)
+    if scoped is None:
+        scoped = _SCOPES.setdefault(
+            key,
+            Scoped(lambda user, pk: _scoped(user, model, method, related, pk), -1_000_333),
+        )
+    return scoped
 
 
 def _load(
     user: Any, model: type[models.Model], method: str, related: tuple[str, ...], pk: Any
 ) -> Any:
     """The URL's object if it is in the user's scope, else ``None`` (one query)."""
-    organisation_id, role = getattr(user, "organisation_id", None), getattr(user, "role", None)
-    if type(pk) is int and type(organisation_id) is int and type(role) is str:
-        from django.utils import timezone
-
-        try:
-            return _scope_query(model, method, related, role).first(
-                organisation_id, user.pk, timezone.now(), pk
-            )
-        except NotPreparable:
-            pass  # a scope of another shape: built by Django each time
-    rows = list(_scoped(user, model, method, related, pk))
+    rows = _scope_query(model, method, related).fetch(user, pk)
     return rows[0] if rows else None
 
 
