@@ -97,6 +97,29 @@ def test_the_url_tag_gives_what_reverse_gives(source: str, name: str, kwargs: di
         assert template.render(Context({})) == reverse(name, kwargs=kwargs)
 
 
+def test_the_url_tag_reverses_each_url_once() -> None:
+    """A view's name written in the template (a literal: a ``SafeString``) and a literal
+    value are remembered as plain strings: the second page asks ``reverse()`` nothing."""
+    from depositaire.web.accounts.templatetags.dep import _reversed
+
+    _reversed.cache_clear()
+    template = Template(
+        "{% load dep %}{% url 'cases:item_detail' item_id=n %} "
+        "{% url 'cases:person_list' %} {% url 'cases:item_detail' item_id='8' %}"
+    )
+    want = " ".join(
+        [
+            reverse("cases:item_detail", kwargs={"item_id": 7}),
+            reverse("cases:person_list"),
+            reverse("cases:item_detail", kwargs={"item_id": 8}),
+        ]
+    )
+    assert template.render(Context({"n": 7})) == want
+    assert template.render(Context({"n": 7})) == want
+    info = _reversed.cache_info()
+    assert (info.misses, info.hits) == (3, 3)
+
+
 def test_the_url_tag_still_refuses_an_unknown_url_and_keeps_as_var() -> None:
     with pytest.raises(NoReverseMatch):
         Template("{% load dep %}{% url 'cases:item_detail' item_id='x' %}").render(Context({}))
