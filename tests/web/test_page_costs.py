@@ -302,3 +302,26 @@ def test_a_prepared_query_refuses_a_value_it_would_freeze() -> None:
     _, worker = _org_and_worker()
     assert [u.pk for u in twice.fetch(worker.pk)] == [worker.pk]
     assert twice.fetch(worker.pk + 1000) == []
+
+
+def test_the_request_form_draws_the_persons_and_colleagues_django_lists(world: World) -> None:
+    """The request form's choices are read by queries compiled once: the same persons (the
+    user's teams' files, none of another team) and colleagues, in the same order; the
+    posted person is still checked by the field's own queryset."""
+    import re
+
+    from depositaire.web.incoming.forms import RequestForm, _colleagues, _persons
+
+    w = world.a
+    for user in (w.users["social_worker"], w.other_team_worker):
+        form = RequestForm(user=user)
+        html = str(form["person"]) + str(form["received_by"])
+        shown = re.findall(r'<option value="(\d+)"', html)
+        want = [str(p.pk) for p in _persons(user)] + [str(u.pk) for u in _colleagues(user)]
+        assert shown == want and shown
+    worker = w.users["social_worker"]
+    assert str(w.other_team_person.pk) not in re.findall(
+        r'<option value="(\d+)"', str(RequestForm(user=worker)["person"])
+    )
+    form = RequestForm({"person": str(w.other_team_person.pk)}, user=worker)
+    assert not form.is_valid() and "person" in form.errors
