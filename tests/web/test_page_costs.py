@@ -325,3 +325,31 @@ def test_the_request_form_draws_the_persons_and_colleagues_django_lists(world: W
     )
     form = RequestForm({"person": str(w.other_team_person.pk)}, user=worker)
     assert not form.is_valid() and "person" in form.errors
+
+
+def test_the_disclosure_form_lists_the_items_and_sessions_django_gives(world: World) -> None:
+    """The form's items and sessions, read by queries compiled once per role, are the rows
+    Django's scopes give each user, in their order: none of another team's file, another's
+    confidence never."""
+    from depositaire.web.cases.models import InformationItem
+    from depositaire.web.disclosures.forms import PrepareForm
+    from depositaire.web.disclosures.models import CommitteeSession
+
+    w = world.a
+    users = [w.users["social_worker"], w.users["head_social_worker"], w.other_team_worker]
+    for user in users * 2:
+        for person in (w.person, w.other_team_person):
+            form = PrepareForm(person=person, user=user)
+            items = form.fields["items"].listed_rows()  # type: ignore[attr-defined]
+            want = InformationItem.objects.visible_to(user).filter(person=person)
+            assert [i.pk for i in items] == [i.pk for i in want]
+            sessions = form.fields["session"].listed_rows()  # type: ignore[attr-defined]
+            assert [s.pk for s in sessions] == [
+                s.pk for s in CommitteeSession.objects.visible_to(user)
+            ]
+    own = PrepareForm(person=w.person, user=w.other_team_worker)
+    assert own.fields["items"].listed_rows() == []  # type: ignore[attr-defined]
+    mine = PrepareForm(person=w.person, user=w.users["social_worker"])
+    listed = [i.pk for i in mine.fields["items"].listed_rows()]  # type: ignore[attr-defined]
+    assert w.secret_fact.pk in listed
+    assert (w.confidence.pk in listed) == (w.confidence.author_id == w.users["social_worker"].pk)
