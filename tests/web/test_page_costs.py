@@ -97,6 +97,29 @@ def test_the_url_tag_gives_what_reverse_gives(source: str, name: str, kwargs: di
         assert template.render(Context({})) == reverse(name, kwargs=kwargs)
 
 
+def test_the_url_tag_reverses_each_url_once() -> None:
+    """A view's name written in the template (a literal: a ``SafeString``) and a literal
+    value are remembered as plain strings: the second page asks ``reverse()`` nothing."""
+    from depositaire.web.accounts.templatetags.dep import _reversed
+
+    _reversed.cache_clear()
+    template = Template(
+        "{% load dep %}{% url 'cases:item_detail' item_id=n %} "
+        "{% url 'cases:person_list' %} {% url 'cases:item_detail' item_id='8' %}"
+    )
+    want = " ".join(
+        [
+            reverse("cases:item_detail", kwargs={"item_id": 7}),
+            reverse("cases:person_list"),
+            reverse("cases:item_detail", kwargs={"item_id": 8}),
+        ]
+    )
+    assert template.render(Context({"n": 7})) == want
+    assert template.render(Context({"n": 7})) == want
+    info = _reversed.cache_info()
+    assert (info.misses, info.hits) == (3, 3)
+
+
 def test_the_url_tag_still_refuses_an_unknown_url_and_keeps_as_var() -> None:
     with pytest.raises(NoReverseMatch):
         Template("{% load dep %}{% url 'cases:item_detail' item_id='x' %}").render(Context({}))
@@ -189,3 +212,144 @@ def test_the_file_pages_prepared_items_and_requests_are_djangos(world: World) ->
         answers = [getattr(r, "answer", None) for r in got]
     assert len(queries) == 0 and any(a is not None for a in answers)
     assert _FILE_REQUESTS.fetch(w.org.pk + 1000, w.person.pk) == []
+
+
+def _guard_load(user: User, model: type, method: str, pk: int, related: tuple = ()) -> object:
+    from depositaire.web.views import _load
+
+    return _load(user, model, method, related, pk)
+
+
+def _django_load(user: User, model: type, method: str, pk: int, related: tuple = ()) -> object:
+    scope = getattr(model._default_manager, method)(user)
+    return (scope.select_related(*related) if related else scope).filter(pk=pk).first()
+
+
+def test_the_guard_loads_what_each_scope_gives_compiled_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard's scope query, compiled once per role and re-bound to each user and each
+    request's time, finds exactly the objects Django's ``visible_to`` finds: the team's
+    file, not another team's nor another organisation's, another's confidence never, a file
+    opened in an emergency while the access lasts and no longer once it has expired."""
+    from depositaire.web.cases.models import EmergencyAccess, InformationItem, Person
+    from depositaire.web.disclosures.models import CommitteeSession, Disclosure
+    from depositaire.web.incoming.models import IncomingRequest
+    from web.incoming_factories import make_request
+
+    a, b = world.a, world.b
+    worker, other = a.users["social_worker"], a.other_team_worker
+    request = make_request(a.person, worker)
+    cases = [
+        (Person, "visible_to", a.person.pk, ()),
+        (Person, "visible_to", a.other_team_person.pk, ()),
+        (Person, "visible_to", b.person.pk, ()),
+        (InformationItem, "visible_to", a.confidence.pk, ()),
+        (InformationItem, "visible_to", a.secret_fact.pk, ()),
+        (InformationItem, "history_visible_to", a.confidence.pk, ("person", "author")),
+        (IncomingRequest, "visible_to", request.pk, ()),
+        (Disclosure, "managed_by", a.disclosures["president"].pk, ()),
+        (Disclosure, "visible_to", a.disclosures["president"].pk, ()),
+        (CommitteeSession, "visible_to", a.session.pk, ()),
+        (CommitteeSession, "visible_to", b.session.pk, ()),
+    ]
+    readers = [worker, other, a.users["head_social_worker"], a.users["president"]]
+    for user in readers * 2:  # the second time from the compiled queries
+        for model, method, pk, related in cases:
+            got = _guard_load(user, model, method, pk, related)
+            want = _django_load(user, model, method, pk, related)
+            assert getattr(got, "pk", None) == getattr(want, "pk", None), (user, model, pk)
+    assert _guard_load(worker, Person, "visible_to", a.person.pk) is not None
+    assert _guard_load(other, InformationItem, "visible_to", a.confidence.pk) is None
+
+    # Compiled: the scope is not built again (Django's path builds it at every load).
+    built = []
+    original = Person.objects.visible_to
+
+    def counting(user: User) -> object:
+        built.append(user.pk)
+        return original(user)
+
+    monkeypatch.setattr(type(Person.objects), "visible_to", lambda self, user: counting(user))
+    assert _guard_load(worker, Person, "visible_to", a.person.pk) is not None
+    assert built == []
+
+    # The clock of each request, not the compile's: an emergency access opens the file
+    # for as long as it lasts.
+    assert _guard_load(other, Person, "visible_to", a.person.pk) is None
+    access = EmergencyAccess(
+        person=a.person,
+        user=other,
+        reason="danger_person",
+        expires_at=timezone.now() + dt.timedelta(seconds=60),
+    )
+    access.set_sealed("statement", "urgence")
+    access.save()
+    assert _guard_load(other, Person, "visible_to", a.person.pk) == a.person
+    EmergencyAccess.objects.filter(pk=access.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert _guard_load(other, Person, "visible_to", a.person.pk) is None
+
+
+def test_a_prepared_query_refuses_a_value_it_would_freeze() -> None:
+    # The clock read while building would be stored among the parameters: refused.
+    prepared = Prepared(lambda pk: User.objects.filter(pk=pk, date_joined__lt=timezone.now()), -7)
+    with pytest.raises(ValueError, match="change without a stand-in"):
+        prepared.fetch(3)
+    # A value used twice is bound at both places.
+    twice = Prepared(lambda pk: User.objects.filter(pk=pk) | User.objects.filter(pk=pk), -7)
+    _, worker = _org_and_worker()
+    assert [u.pk for u in twice.fetch(worker.pk)] == [worker.pk]
+    assert twice.fetch(worker.pk + 1000) == []
+
+
+def test_the_request_form_draws_the_persons_and_colleagues_django_lists(world: World) -> None:
+    """The request form's choices are read by queries compiled once: the same persons (the
+    user's teams' files, none of another team) and colleagues, in the same order; the
+    posted person is still checked by the field's own queryset."""
+    import re
+
+    from depositaire.web.incoming.forms import RequestForm, _colleagues, _persons
+
+    w = world.a
+    for user in (w.users["social_worker"], w.other_team_worker):
+        form = RequestForm(user=user)
+        html = str(form["person"]) + str(form["received_by"])
+        shown = re.findall(r'<option value="(\d+)"', html)
+        want = [str(p.pk) for p in _persons(user)] + [str(u.pk) for u in _colleagues(user)]
+        assert shown == want and shown
+    worker = w.users["social_worker"]
+    assert str(w.other_team_person.pk) not in re.findall(
+        r'<option value="(\d+)"', str(RequestForm(user=worker)["person"])
+    )
+    form = RequestForm({"person": str(w.other_team_person.pk)}, user=worker)
+    assert not form.is_valid() and "person" in form.errors
+
+
+def test_the_disclosure_form_lists_the_items_and_sessions_django_gives(world: World) -> None:
+    """The form's items and sessions, read by queries compiled once per role, are the rows
+    Django's scopes give each user, in their order: none of another team's file, another's
+    confidence never."""
+    from depositaire.web.cases.models import InformationItem
+    from depositaire.web.disclosures.forms import PrepareForm
+    from depositaire.web.disclosures.models import CommitteeSession
+
+    w = world.a
+    users = [w.users["social_worker"], w.users["head_social_worker"], w.other_team_worker]
+    for user in users * 2:
+        for person in (w.person, w.other_team_person):
+            form = PrepareForm(person=person, user=user)
+            items = form.fields["items"].listed_rows()  # type: ignore[attr-defined]
+            want = InformationItem.objects.visible_to(user).filter(person=person)
+            assert [i.pk for i in items] == [i.pk for i in want]
+            sessions = form.fields["session"].listed_rows()  # type: ignore[attr-defined]
+            assert [s.pk for s in sessions] == [
+                s.pk for s in CommitteeSession.objects.visible_to(user)
+            ]
+    own = PrepareForm(person=w.person, user=w.other_team_worker)
+    assert own.fields["items"].listed_rows() == []  # type: ignore[attr-defined]
+    mine = PrepareForm(person=w.person, user=w.users["social_worker"])
+    listed = [i.pk for i in mine.fields["items"].listed_rows()]  # type: ignore[attr-defined]
+    assert w.secret_fact.pk in listed
+    assert (w.confidence.pk in listed) == (w.confidence.author_id == w.users["social_worker"].pk)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django import forms
@@ -98,8 +98,18 @@ class ListedChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         listed = getattr(self.field, "listed_rows", None)
         rows = listed() if listed is not None and self.queryset is self.field.queryset else None
+        reader = self.field.__dict__.get("_read_rows")
+        if rows is None and reader is not None and reader[0] is self.queryset:
+            rows = reader[1]()  # the same rows, by a query compiled once
         for obj in self.queryset.all() if rows is None else rows:
             yield self.choice(obj)
+
+
+def read_rows(field: Any, reader: Callable[[], list[Any]]) -> None:
+    """The choices of a model choice field drawn from ``reader()``, a query compiled once
+    that gives the rows of the field's queryset in its order (``web.views.Scoped``); the
+    queryset still checks what is posted."""
+    field._read_rows = (field.queryset, reader)
 
 
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -137,6 +147,12 @@ class _ListedRows:
             self._listed = list(queryset.all())
             self._listed_of = queryset
         return self._listed
+
+    def use_rows(self, rows: list[Any]) -> None:
+        """The rows of the field's queryset, read by a query compiled once that gives the
+        same rows in the same order (``web.views.Scoped``)."""
+        self._listed = rows
+        self._listed_of = self.queryset
 
 
 class ListedModelChoiceField(_ListedRows, SafeModelChoiceField):

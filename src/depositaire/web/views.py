@@ -13,6 +13,7 @@ which, in this order:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from collections.abc import Callable, Mapping
@@ -28,6 +29,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from depositaire.messages import t
+from depositaire.web.db.prepared import NotPreparable, Prepared
 
 View = Callable[..., HttpResponse]
 
@@ -84,11 +86,7 @@ def guard(
             for keyword, loader in loaders.items():
                 model, method, related = _loader(loader)
                 pk = kwargs.pop(keyword)
-                manager: Any = model._default_manager
-                scope = getattr(manager, method)(user)
-                if related:
-                    scope = scope.select_related(*related)
-                obj = scope.filter(pk=pk).first()
+                obj = _load(user, model, method, related, pk)
                 if obj is None:
                     return _refused(request, 404, model, pk)
                 kwargs[keyword.removesuffix("_id")] = obj
@@ -100,6 +98,104 @@ def guard(
         return wrapper
 
     return decorate
+
+
+def _scoped(
+    user: Any, model: type[models.Model], method: str, related: tuple[str, ...], pk: Any
+) -> Any:
+    """``model``'s objects in ``user``'s scope, with ``related`` joined, that one as
+    ``.first()`` reads it."""
+    manager: Any = model._default_manager
+    scope = getattr(manager, method)(user)
+    if related:
+        scope = scope.select_related(*related)
+    found = scope.filter(pk=pk)
+    return (found if found.ordered else found.order_by("pk"))[:1]
+
+
+#: The stand-ins of a scope compiled once: the user's organisation and id, the clock.
+_USER_STAND_INS = (-1_000_003, -1_000_033, dt.datetime(1901, 1, 1, tzinfo=dt.UTC))
+
+
+class Scoped:
+    """A query built on a user's scope (``visible_to``, ``managed_by``), compiled once per
+    role and connection, then re-bound to each user and each request's time.
+
+    A scope is a function of the user's role, organisation and id, and of the clock
+    (``cases.models.scope_now``): ``build(user, *values)`` is called once for a stand-in
+    user of that role, with stand-in values (``db.prepared``: the same SQL, checked by a
+    second build). A query of another shape, or values of other types, are built by
+    Django each time, for the real user."""
+
+    def __init__(
+        self, build: Callable[..., Any], *stand_ins: int | str, may_omit: tuple[int, ...] = ()
+    ) -> None:
+        self.build = build
+        self.stand_ins = stand_ins
+        self.may_omit = (0, 1, 2, *(3 + n for n in may_omit))
+        self._by_role: dict[str, Prepared] = {}
+
+    def _prepared(self, role: str) -> Prepared:
+        prepared = self._by_role.get(role)
+        if prepared is None:
+
+            def compiled(organisation_id: int, user_id: int, now: dt.datetime, *values: Any) -> Any:
+                from depositaire.web.accounts.models import User
+                from depositaire.web.cases.models import SCOPE_CLOCK
+
+                stand_in = User(pk=user_id, organisation_id=organisation_id, role=role)
+                stand_in._state.adding = False
+                token = SCOPE_CLOCK.set(now)
+                try:
+                    return self.build(stand_in, *values)
+                finally:
+                    SCOPE_CLOCK.reset(token)
+
+            prepared = self._by_role.setdefault(
+                role, Prepared(compiled, *_USER_STAND_INS, *self.stand_ins, may_omit=self.may_omit)
+            )
+        return prepared
+
+    def fetch(self, user: Any, *values: Any) -> list[Any]:
+        """The rows ``build(user, *values)`` gives, in its order."""
+        organisation_id, role = getattr(user, "organisation_id", None), getattr(user, "role", None)
+        if (
+            type(organisation_id) is int
+            and type(role) is str
+            and type(user.pk) is int
+            and len(values) == len(self.stand_ins)
+            and all(type(v) is type(s) for v, s in zip(values, self.stand_ins, strict=True))
+        ):
+            from django.utils import timezone
+
+            try:
+                return self._prepared(role).fetch(organisation_id, user.pk, timezone.now(), *values)
+            except NotPreparable:
+                pass  # a scope of another shape: built by Django each time
+        return list(self.build(user, *values))
+
+
+_SCOPES: dict[tuple[Any, ...], Scoped] = {}
+
+
+def _scope_query(model: type[models.Model], method: str, related: tuple[str, ...]) -> Scoped:
+    """The guard's query for one model, scope and joined relations."""
+    key = (model, method, related)
+    scoped = _SCOPES.get(key)
+    if scoped is None:
+        scoped = _SCOPES.setdefault(
+            key,
+            Scoped(lambda user, pk: _scoped(user, model, method, related, pk), -1_000_333),
+        )
+    return scoped
+
+
+def _load(
+    user: Any, model: type[models.Model], method: str, related: tuple[str, ...], pk: Any
+) -> Any:
+    """The URL's object if it is in the user's scope, else ``None`` (one query)."""
+    rows = _scope_query(model, method, related).fetch(user, pk)
+    return rows[0] if rows else None
 
 
 def _loader(loader: Loader) -> tuple[type[models.Model], str, tuple[str, ...]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_lib
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +39,17 @@ def validate_categories(value: Any) -> None:
         raise ValidationError(t("web.item.categories_invalid"))
 
 
+#: The time a scope is built at, while the guard compiles it once (its stand-in clock,
+#: replaced by the time of each request when the compiled query runs: ``web.views``).
+SCOPE_CLOCK: ContextVar[dt.datetime | None] = ContextVar("scope_clock", default=None)
+
+
+def scope_now() -> dt.datetime:
+    """The time the scopes compare with: now (an emergency access that has expired opens
+    nothing), unless a scope is being compiled (:data:`SCOPE_CLOCK`)."""
+    return SCOPE_CLOCK.get() or timezone.now()
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: Any) -> PersonQuerySet:
         """The files of the user's organisation and teams; nothing for other roles."""
@@ -45,7 +57,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         qs = self.filter(organisation_id=user.organisation_id).select_related("team")
         if user.role in roles.CASEWORKERS:
             # Plus the files opened in an emergency (break-the-glass), while the access lasts.
-            opened = EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now())
+            opened = EmergencyAccess.objects.filter(user=user, expires_at__gt=scope_now())
             return qs.filter(
                 models.Q(team__in=user.teams.all()) | models.Q(pk__in=opened.values("person_id"))
             )

@@ -179,10 +179,23 @@ def _file_requests(organisation_id: int, person_id: int) -> Any:
     )
 
 
+def _others_confidences(person_id: int, user_id: int) -> Any:
+    """The file's current confidences of other authors (the page counts them: their
+    content is never read), by id only."""
+    return (
+        InformationItem.objects.current()
+        .filter(person_id=person_id, nature="confidence")
+        .exclude(author_id=user_id)
+        .order_by()
+        .only("pk")
+    )
+
+
 #: The file page's items and requests: the file was checked by the guard, so the same
 #: two queries for every file and user, compiled once per connection.
 _FILE_ITEMS = Prepared(_file_items, -1, -2)
 _FILE_REQUESTS = Prepared(_file_requests, -1, -2)
+_OTHERS_CONFIDENCES = Prepared(_others_confidences, -1, -2)
 
 
 def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
@@ -251,12 +264,7 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     shown = _FILE_ITEMS.fetch(person.pk, user.pk)
     items = [item for item in shown if item.status == "current"]
     withdrawn = [item for item in shown if item.status == "withdrawn"]
-    others_confidences = (
-        InformationItem.objects.current()
-        .filter(person=person, nature="confidence")
-        .exclude(author_id=user.pk)
-        .count()
-    )
+    others_confidences = len(_OTHERS_CONFIDENCES.fetch(person.pk, user.pk))
     number = person.get_sealed("national_number")
     # A file keeps every note of years of follow-up: its current items are shown by pages
     # (newest first), like its requests; the page costs the same whatever the file holds.

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from depositaire.web.cases.models import Person
 from depositaire.web.consent.models import Consent, Objection
+from depositaire.web.db.prepared import Prepared
 
 
 @dataclass
@@ -30,10 +32,21 @@ class ConsentFact:
 Recorded = tuple[list[Objection], list[Consent]]
 
 
+def _objections(person_id: int) -> Any:
+    return Objection.objects.filter(person_id=person_id)
+
+
+def _consents(person_id: int) -> Any:
+    return Consent.objects.filter(person_id=person_id)
+
+
+#: The same two queries for every file, compiled once per connection.
+_OBJECTIONS = Prepared(_objections, -1)
+_CONSENTS = Prepared(_consents, -1)
+
+
 def recorded_for(person: Person) -> Recorded:
-    return list(Objection.objects.filter(person=person)), list(
-        Consent.objects.filter(person=person)
-    )
+    return _OBJECTIONS.fetch(person.pk), _CONSENTS.fetch(person.pk)
 
 
 def consent_fact(

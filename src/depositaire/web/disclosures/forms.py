@@ -13,6 +13,7 @@ from depositaire.web import fields
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.forms import purpose_choices, recipient_choices
 from depositaire.web.disclosures.models import CommitteeSession
+from depositaire.web.views import Scoped
 
 TRI_STATE = [
     ("", lazy_t("web.common.unknown")),
@@ -36,6 +37,24 @@ class ItemChoiceField(fields.ListedModelMultipleChoiceField):
             nature=nature,
             categories=cats,
         )
+
+
+def _items(user: Any, person_id: int) -> Any:
+    """The items of the file the user may use, each with its holder (its author's role
+    and institution: part of its situation)."""
+    return (
+        InformationItem.objects.visible_to(user)
+        .filter(person_id=person_id)
+        .select_related("author__organisation")
+    )
+
+
+def _sessions(user: Any) -> Any:
+    return CommitteeSession.objects.visible_to(user)
+
+
+_ITEMS = Scoped(_items, -1)
+_SESSIONS = Scoped(_sessions)
 
 
 class PrepareForm(fields.Form):
@@ -74,13 +93,16 @@ class PrepareForm(fields.Form):
 
     def __init__(self, *args: Any, person: Person, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Each item's holder (its author's role and institution) is part of its situation.
-        self.fields["items"].queryset = (  # type: ignore[attr-defined]
-            InformationItem.objects.visible_to(user)
-            .filter(person=person)
-            .select_related("author__organisation")
-        )
-        self.fields["session"].queryset = CommitteeSession.objects.visible_to(user)  # type: ignore[attr-defined]
+        items: Any = self.fields["items"]
+        session: Any = self.fields["session"]
+        # Read once, by queries compiled once (the rows are needed either way: to draw the
+        # form, or to check what was posted against them). The items' queryset is those
+        # rows (the scope's query, built again, cost as much as reading them).
+        rows = _ITEMS.fetch(user, person.pk)
+        items.queryset = InformationItem.objects.filter(pk__in=[row.pk for row in rows])
+        items.use_rows(rows)
+        session.queryset = _sessions(user)
+        session.use_rows(_SESSIONS.fetch(user))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

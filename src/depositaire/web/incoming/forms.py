@@ -32,6 +32,7 @@ from depositaire.web.incoming.sources import (
     letter_sources,
     withheld_values,
 )
+from depositaire.web.views import Scoped
 
 #: Attachments: at most this many bytes, and only these types (checked on the bytes).
 MAX_DOCUMENT_BYTES: Final = 5 * 1024 * 1024
@@ -146,6 +147,23 @@ class ColleagueChoiceField(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
+def _persons(user: Any) -> Any:
+    return Person.objects.visible_to(user)
+
+
+def _colleagues(user: Any) -> Any:
+    """The caseworkers of the user's teams (who may have received a request)."""
+    return User.objects.filter(
+        organisation_id=user.organisation_id,
+        role__in=roles.CASEWORKERS,
+        teams__in=user.teams.all(),
+    ).distinct()
+
+
+_PERSONS = Scoped(_persons)
+_COLLEAGUES = Scoped(_colleagues)
+
+
 class RequestForm(fields.Form):
     person = PersonChoiceField(label=lazy_t("incoming.form.person"), queryset=Person.objects.none())
     #: The requester's documents, given at registration (optional; checked like any attachment).
@@ -234,13 +252,11 @@ class RequestForm(fields.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(user)  # type: ignore[attr-defined]
-        colleagues = User.objects.filter(
-            organisation_id=user.organisation_id,
-            role__in=roles.CASEWORKERS,
-            teams__in=user.teams.all(),
-        ).distinct()
-        self.fields["received_by"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["person"].queryset = _persons(user)  # type: ignore[attr-defined]
+        self.fields["received_by"].queryset = _colleagues(user)  # type: ignore[attr-defined]
+        # Drawn from the same rows, read by queries compiled once.
+        fields.read_rows(self.fields["person"], lambda: _PERSONS.fetch(user))
+        fields.read_rows(self.fields["received_by"], lambda: _COLLEAGUES.fetch(user))
         self.fields["received_by"].initial = user.pk
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
@@ -299,7 +315,8 @@ class OutgoingForm(fields.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["person"].queryset = Person.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["person"].queryset = _persons(user)  # type: ignore[attr-defined]
+        fields.read_rows(self.fields["person"], lambda: _PERSONS.fetch(user))
 
     def clean_reference(self) -> str:
         return clean_reference(self.cleaned_data.get("reference") or "")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.template import defaulttags
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString
 
 from depositaire.engine.explain import disclosure_label as _disclosure_label
 from depositaire.engine.explain import format_date
@@ -116,7 +117,14 @@ def _reversed(
 
 
 def _plain(value: Any) -> bool:
-    return type(value) is int or type(value) is str
+    """An integer or a string (a template's literal, the view's name, is a ``SafeString``:
+    a string marked safe, whose text is the string's)."""
+    return type(value) is int or type(value) is str or type(value) is SafeString
+
+
+def _key(value: Any) -> Any:
+    """The value as the cache's key holds it: a string as a plain ``str``."""
+    return str.__str__(value) if type(value) is SafeString else value
 
 
 class URLNode(defaulttags.URLNode):
@@ -141,7 +149,8 @@ class URLNode(defaulttags.URLNode):
         url = ""
         try:
             if (
-                type(view_name) is str
+                _plain(view_name)
+                and type(view_name) is not int
                 and (current_app is None or type(current_app) is str)
                 and all(map(_plain, args))
                 and all(map(_plain, kwargs.values()))
@@ -149,10 +158,10 @@ class URLNode(defaulttags.URLNode):
                 url = _reversed(
                     get_urlconf() or settings.ROOT_URLCONF,
                     get_script_prefix(),
-                    current_app,
-                    view_name,
-                    tuple(args),
-                    tuple(sorted(kwargs.items())),
+                    _key(current_app),
+                    _key(view_name),
+                    tuple(map(_key, args)),
+                    tuple(sorted((k, _key(v)) for k, v in kwargs.items())),
                 )
             else:
                 url = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
