@@ -370,19 +370,12 @@ def test_the_command_exits_0_on_the_rule_base_and_lists_the_declared_presumption
     assert "(information.medical)" in result.output
 
 
-# Found by the legal3 audit: `agreement` draws this situation only for some z3 states (the
-# suite's order, the rule base's formulas), then fails. The engine is right: the person, able
-# to consent, objects, so `person_own_say` defeats `cpas_internal_circuit` whatever the
-# recipient, and every other completion keeps the secret (`secret`). The solver's model lets
-# the circuit decide `share` for a CPAS recipient, as if the defeater did not apply. The same
-# holds on main before the audit's changes. Not pending once defeated would fix this one in
-# the model, but then the model answers `secret` where the engine answers `undetermined`
-# (asking recipient.kind) on {"date": "2017-09-01", "as_known_on": "2019-03-14",
-# "request": {"kind": "care_collaboration"}, "danger": {"exists": true, "serious": true,
-# "other_means_exhausted": false}, "person": {"minor": true, "able_to_consent": true,
-# "objects": true}}: engine and model must settle together how a defeated rule with unknown
-# conditions counts (compiled.py, missing.py, prove.py).
-@pytest.mark.xfail(strict=True, reason="solver model ignores person_own_say here (see comment)")
+# Found by the legal3 audit: `agreement` drew this situation only for some z3 states, then
+# failed. The engine is right: the person, able to consent, objects, so `person_own_say`
+# defeats `cpas_internal_circuit` whatever the recipient, and every completion keeps the
+# secret (`secret`). The solver's model let the first pending rule decide after the
+# enumeration even when surely defeated (the circuit, `share`); it now takes the first
+# pending rule not surely defeated, as ``completion_winner`` can only.
 def test_the_solver_model_keeps_the_objection_that_defeats_the_cpas_circuit():
     import z3
 
