@@ -27,6 +27,7 @@ LIST_EXCLUDES = {
 KNOWN = {
     "verdict",
     "citations_include",
+    "citations_exclude",
     "may_disclose_exact",
     "missing_first",
     "rules_first",
@@ -64,6 +65,9 @@ def problems(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     for value in expect.get("citations_include", []):
         if value not in ids:
             found.append(f"citations lack {value!r}: {ids}")
+    for value in expect.get("citations_exclude", []):
+        if value in ids:
+            found.append(f"citations must not hold {value!r}: {ids}")
     if "may_disclose_exact" in expect and decision["may_disclose"] != expect["may_disclose_exact"]:
         found.append(
             f"may_disclose {decision['may_disclose']}, expected {expect['may_disclose_exact']}"

@@ -368,3 +368,45 @@ def test_the_command_exits_0_on_the_rule_base_and_lists_the_declared_presumption
     assert "Les 6 propriétés sont prouvées" in result.output
     assert "présomption déclarée, montrée dans la décision" in result.output
     assert "(information.medical)" in result.output
+
+
+# Found by the legal3 audit: `agreement` drew this situation only for some z3 states, then
+# failed. The engine is right: the person, able to consent, objects, so `person_own_say`
+# defeats `cpas_internal_circuit` whatever the recipient, and every completion keeps the
+# secret (`secret`). The solver's model let the first pending rule decide after the
+# enumeration even when surely defeated (the circuit, `share`); it now takes the first
+# pending rule not surely defeated, as ``completion_winner`` can only.
+def test_the_solver_model_keeps_the_objection_that_defeats_the_cpas_circuit():
+    import z3
+
+    from depositaire.engine import prove
+    from depositaire.engine.compiled import compiled
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.engine.situation import parse_situation
+
+    base = default_rule_base()
+    data = {
+        "date": "1990-01-14",
+        "as_known_on": "2019-03-13",
+        "holder": {"role": "civil_servant"},
+        "recipient": {"same_mission": True},
+        "request": {"kind": "judicial_follow_up_report"},
+        "danger": {"exists": False, "recipient_can_avert": False},
+        "person": {"deceased": True, "minor": False, "able_to_consent": True, "objects": True},
+        "in_person_interest": False,
+    }
+    situation = parse_situation(data, law=base.law)
+    decision = compiled(base, default_provisions()).evaluate(situation, explain=False)
+    assert decision.verdict == "secret"
+    m = prove.Model(
+        base,
+        situation.date,
+        prove.Facts("a:"),
+        situation.as_known_on,
+        tables=prove.derivation_tables(),
+    )
+    solver = z3.Solver()
+    solver.add(*m.defs)
+    fixed = prove._fix(m.given, situation.facts, {})
+    share = prove.Z(prove.EQ(m.verdict, prove.CODE["share"]))
+    assert solver.check(*fixed, share) == z3.unsat

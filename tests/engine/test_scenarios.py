@@ -71,3 +71,5 @@ def test_the_checker_itself_can_fail():
     """A wrong expectation is reported: the harness is not a check that cannot fail."""
     decision = decide(PUBLIC[0]["situation"]).to_dict()
     assert problems(decision, {"verdict": "must_disclose", "rules_include": ["necessity"]})
+    cited = decision["citations"][0]["id"]
+    assert problems(decision, {"verdict": decision["verdict"], "citations_exclude": [cited]})

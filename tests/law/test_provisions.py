@@ -119,6 +119,8 @@ DOCUMENTED_DATES = {
         1998, 11, 30
     ),  # intelligence services act of 30 November 1998 (001; day of the law, to verify)
     dt.date(2001, 3, 27),  # first art. 458bis in force (B. Lhoest 2008, law.md; to verify)
+    dt.date(2002, 8, 22),  # patients' rights law of 22 August 2002 (003; day of the law, to verify)
+    dt.date(2009, 3, 5),  # Brussels ambulatory decree of 5 March 2009 (001; day of it, to verify)
     dt.date(2011, 11, 29),  # day before the law of 30 November 2011 (001; to verify)
     dt.date(2011, 11, 30),  # law of 30 November 2011, art. 458bis as it now stands (001)
     dt.date(2017, 8, 2),  # day before the pot-pourri V law (to confirm)

@@ -412,13 +412,21 @@ class Model:
         # gives both outcomes such a situation can have, and a property proved holds
         # whichever the enumeration finds (a counterexample is kept only if the engine
         # reproduces it).
+        # Without a winner, a pending rule that is surely defeated cannot be the one that
+        # decides after the enumeration (``completion_winner``: in every completion it is
+        # defeated): the first pending rule not surely defeated is.
+        alive = {i: AND(self.pending[i], NOT(self.defeated.get(i, False))) for i in ids}
+        first_alive = {
+            i: self.define(AND(alive[i], *(NOT(alive[j]) for j in ids[:a])), "first_alive")
+            for a, i in enumerate(ids)
+        }
         self.enumerated = z3.Bool(f"{self.given.prefix}enumerated")
         self.open = self.define(NOT(OR(*settled.values())) if ids else True, "open")
         self.decides = {
             i: self.define(
                 OR(
                     settled[i],
-                    AND(self.enumerated, self.open, OR(decides[i], AND(NOT(stop), first[i]))),
+                    AND(self.enumerated, self.open, OR(decides[i], AND(NOT(stop), first_alive[i]))),
                 ),
                 "decides",
             )

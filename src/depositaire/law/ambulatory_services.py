@@ -13,6 +13,14 @@ DERIVATIONS = (
     Derives(
         "holder.bound_by_secrecy",
         "holder.institution",
-        {"ambulatory_service": (True, "ambulatory_service", ("ambulatory_services.decree_33",))},
+        # Before the decree (5 March 2009, 001) the holder is bound by art. 458 alone: « c'est la
+        # fonction occupée qui crée la nécessité du secret » (001); the decree is not cited then.
+        {
+            "ambulatory_service": (
+                True,
+                "ambulatory_service",
+                ("ambulatory_services.decree_33", "penal_code.458.scope"),
+            )
+        },
     ),
 )

@@ -44,6 +44,15 @@ TERROR_REPORT = all_(
     is_("request.kind", "own_initiative_report"),
     is_("information.terrorism_indications", True, assume=False),
 )
+#: Art. 29 and 30 CIC oblige to « donner avis […] au procureur du Roi », and § 3 of art.
+#: 46bis/1 to « en font la déclaration conformément à l'article 29 » (001): the question of a
+#: denunciation arises toward the authorities that receive one (the prosecutor, and the
+#: police or a judge it would reach through), never toward the person herself, a colleague,
+#: a researcher or a CPAS body. Toward those, the rules that say why the secret prevails over
+#: a duty to denounce are not in play, and the openings of their own recipient answer (the
+#: person's access, teaching, sharing). An unknown recipient keeps them in play.
+DENUNCIATION_RECIPIENTS = ("public_prosecutor", "police", "judge")
+TO_DENUNCIATION_RECIPIENT = is_("recipient.kind", *DENUNCIATION_RECIPIENTS, assume=True)
 
 prosecutor_requisition = Rule(
     id="prosecutor_requisition",
@@ -157,7 +166,7 @@ terror_reporting_annulled = Rule(
     instrument="criminal_procedure",
     exception_to=("professional_secrecy", "discretion_duty"),
     verdict="secret",
-    scope=TERROR_REPORT,
+    scope=all_(TERROR_REPORT, TO_DENUNCIATION_RECIPIENT),
     # From the judgment on, and, read as known since then, for the period it erased.
     valid_from=ART_46BIS1,
     known_from=ANNULMENT_46BIS1_3,
@@ -174,6 +183,7 @@ denunciation_duty_not_applicable = Rule(
     scope=all_(
         is_("request.kind", "own_initiative_report"),
         has("information.categories", "offence", assume=False),
+        TO_DENUNCIATION_RECIPIENT,
     ),
     conditions=is_("holder.bound_by_secrecy", True),
     citations=("criminal_procedure.29", "criminal_procedure.30"),

@@ -137,6 +137,16 @@ right_to_report_abuse_2001 = Rule(
     version_of="right_to_report_abuse",
 )
 
+#: Recipients who take no part in a consultation of art. 458ter (see ``case_consultation``).
+NOT_CONSULTATION_PARTICIPANTS = (
+    "media",
+    "employer",
+    "landlord",
+    "family",
+    "researcher",
+    "crossroads_bank",
+)
+
 case_consultation = Rule(
     id="case_consultation",
     kind="exception",
@@ -153,10 +163,20 @@ case_consultation = Rule(
         is_("consultation.legal_basis", "statute", "prosecutor_authorization"),
         is_("consultation.purpose", "integrity", "terrorism", "criminal_organization"),
         is_("consultation.framework_defined", True),
+        # « communique ceux-ci dans le cadre d'une concertation » whose basis « détermin[e] au
+        # moins qui peut participer » and whose « participants sont tenus au secret » (001):
+        # the secrets go to the consultation's participants only. The press, an employer, a
+        # landlord, the family, a researcher or the Crossroads Bank are no participant of a
+        # consultation set up to protect integrity or to prevent terrorist or organised
+        # crime (003 names « élus locaux, représentants de la Police et du Parquet, de
+        # l'administration, travailleurs sociaux »): 458ter never opens the secret toward them
+        # (our reading of who may take part, à vérifier). An unknown recipient is the
+        # consultation itself.
+        is_not("recipient.kind", *NOT_CONSULTATION_PARTICIPANTS, assume=True),
     ),
     duties=("keep_consultation_secret", "share_only_what_is_useful", "inform_person"),
     valid_from=POT_POURRI_V,
-    to_verify=("pot_pourri_v_entry_into_force",),
+    to_verify=("pot_pourri_v_entry_into_force", "consultation_participants"),
     citations=(
         "penal_code.458ter",
         "penal_code.458ter.preparatory_works",

@@ -36,6 +36,23 @@ person_access = Rule(
     sources=("001_fa6a8c0b420365de.txt",),
 )
 
+#: Recipients toward whom anonymity cannot be guaranteed: they know the person, act on her
+#: or investigate her (see ``teaching_research``).
+NO_ANONYMITY_RECIPIENTS = (
+    "police",
+    "public_prosecutor",
+    "judge",
+    "parliamentary_inquiry",
+    "immigration_office",
+    "intelligence_service",
+    "justice_assistant",
+    "court_expert",
+    "employer",
+    "landlord",
+    "family",
+    "crossroads_bank",
+)
+
 teaching_research = Rule(
     id="teaching_research",
     kind="exception",
@@ -46,6 +63,15 @@ teaching_research = Rule(
         is_("request.kind", "teaching_research", assume=False),
         is_("recipient.kind", "researcher", assume=False),
     ),
+    # Art. 12 opens the secret « à des fins d'enseignement, de recherche ou d'informations »
+    # only if the holder can « garantir l'anonymat et le respect de la vie privée » (001).
+    # Toward the police, the prosecutor, a judge or an inquiry, the immigration office or
+    # the intelligence services, a mandated professional, the person's employer, landlord
+    # or family, or the Crossroads Bank, a « teaching » purpose guarantees no anonymity:
+    # they know the person or act on her, and an anonymised account is read against what
+    # they know. The secret then applies (our reading, à vérifier). A recipient not yet
+    # chosen is not held against the holder.
+    conditions=is_not("recipient.kind", *NO_ANONYMITY_RECIPIENTS, assume=True),
     # Art. 12: "Lorsqu'à des fins d'enseignement, de recherche ou d'informations,
     # l'intervenant est amené à utiliser ou transmettre des renseignements sur les
     # bénéficiaires, il est tenu de garantir l'anonymat et le respect de la vie privée"
@@ -54,7 +80,7 @@ teaching_research = Rule(
     allows_confidences=True,
     withheld=IDENTIFYING_CATEGORIES,
     duties=("anonymise", "respect_private_life"),
-    to_verify=("youth_care_code_outside_youth_care",),
+    to_verify=("youth_care_code_outside_youth_care", "teaching_research_recipient"),
     citations=("youth_care.code_12",),
     sources=("001_fa6a8c0b420365de.txt",),
 )
