@@ -32,6 +32,7 @@ from typing import Any, Final
 
 from depositaire.documents.model import capitalise
 from depositaire.engine.decision import Decision
+from depositaire.engine.rules import DISCLOSING
 from depositaire.messages import has, t, t_or
 
 #: Provisions that permit (or oblige) a communication: only these follow "permise par" or
@@ -58,8 +59,6 @@ PERMITTING: Final = frozenset(
         "school_health.order_2011",
     }
 )
-
-ALLOWING: Final = frozenset({"share", "may_disclose", "must_disclose"})
 
 #: The facts of the situation a decision was made for: a ``Situation``, its contract form
 #: (nested, as the web stores it) or a flat mapping of paths; ``None``: unknown.
@@ -285,7 +284,7 @@ def public_names(
     was left out as not binding, the general principle (:func:`general_names`)."""
     basis = legal_basis(decision)
     if permits is None:
-        permits = basis.verdict in ALLOWING
+        permits = basis.verdict in DISCLOSING
     dropped: list[str] = []
     names = _public(
         (c for g in basis.grounds for c in g.provisions),

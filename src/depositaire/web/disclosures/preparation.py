@@ -20,6 +20,7 @@ from typing import Any
 
 from depositaire.engine import Decision, decide
 from depositaire.engine.explain import rule_title
+from depositaire.engine.rules import DISCLOSING
 from depositaire.engine.schema import FACTS
 from depositaire.messages import t
 from depositaire.web.accounts import roles
@@ -42,7 +43,6 @@ FILE_FACTS = frozenset(
         "person.minor",
     }
 )
-ALLOWING = frozenset({"share", "may_disclose", "must_disclose"})
 IDENTITY = "identity"
 
 
@@ -182,7 +182,7 @@ def judge(nature: str, categories: list[str], decision: Decision) -> tuple[bool,
     # rule that lets no confidence out the engine now answers "secret" for it (issue 9).
     if nature == "confidence" and decision.verdict != "undetermined":
         return False, t("web.disclosure.confidence_stays")
-    if decision.verdict not in ALLOWING:
+    if decision.verdict not in DISCLOSING:
         return False, why_withheld(decision)
     outside = [c for c in categories if c not in decision.may_disclose]
     if outside:
