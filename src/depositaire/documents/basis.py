@@ -202,6 +202,25 @@ def titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.title() for c in legal_basis(decision).provisions()))
 
 
+def grounds_text(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
+    """Each deciding rule with the provisions it rested on, as decided, in the reader's
+    language (« title (provision ; provision) »; for the file: every provision, by its
+    title)."""
+    rows = rule_rows(
+        [decision], list(dict.fromkeys(g.rule for g in legal_basis(decision).grounds)), public=False
+    )
+    return tuple(
+        t(
+            "documents.ground",
+            rule=row["title"],
+            provisions=t("explain.separator").join(row["citations"]),
+        )
+        if row["citations"]
+        else row["title"]
+        for row in rows
+    )
+
+
 def citation_titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
     """The titles of every provision the decision cites."""
     return tuple(dict.fromkeys(c.title() for c in legal_basis(decision).citations))

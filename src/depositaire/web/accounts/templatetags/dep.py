@@ -61,6 +61,15 @@ def value_label(value: Any, path: str) -> str:
 
 
 @register.filter
+def why(outcome: Any) -> str:
+    """``{{ outcome|why }}`` — the « Pourquoi » of a disclosure's outcome (live or stored),
+    in the reader's language (:func:`depositaire.web.disclosures.preparation.why_text`)."""
+    from depositaire.web.disclosures.preparation import why_text
+
+    return why_text(outcome)
+
+
+@register.filter
 def nationality(code: str) -> str:
     """``{{ person.nationality|nationality }}`` — "Maroc (MA)"."""
     from depositaire.web.cases.countries import nationality_label
