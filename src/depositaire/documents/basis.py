@@ -60,6 +60,12 @@ PERMITTING: Final = frozenset(
     }
 )
 
+#: Provisions that record a negative finding (a ground that does not apply: no shared
+#: secret with the immigration office, 004): a deciding rule cites them to say why nothing
+#: is shared on that ground, and they are no legal basis. :func:`titles` leaves them out;
+#: :func:`finding_titles` gives them, for the reason nothing is shared.
+FINDINGS: Final = frozenset({"foreigners.no_shared_secrecy"})
+
 #: The facts of the situation a decision was made for: a ``Situation``, its contract form
 #: (nested, as the web stores it) or a flat mapping of paths; ``None``: unknown.
 Facts = Mapping[str, Any] | None
@@ -198,8 +204,17 @@ def _from_rule_base(decision: Mapping[str, Any], cited: Mapping[str, Cited]) -> 
 
 
 def titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
-    """The titles of the provisions the deciding rules rest on (all citations if none)."""
-    return tuple(dict.fromkeys(c.title() for c in legal_basis(decision).provisions()))
+    """The titles of the provisions the deciding rules rest on (all citations if none),
+    the negative findings (:data:`FINDINGS`) left out: the legal basis."""
+    provisions = legal_basis(decision).provisions()
+    return tuple(dict.fromkeys(c.title() for c in provisions if c.key not in FINDINGS))
+
+
+def finding_titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
+    """The titles of the negative findings (:data:`FINDINGS`) the deciding rules rest on:
+    why nothing is shared on the ground they set aside."""
+    provisions = legal_basis(decision).provisions()
+    return tuple(dict.fromkeys(c.title() for c in provisions if c.key in FINDINGS))
 
 
 def grounds_text(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
