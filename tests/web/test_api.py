@@ -5,6 +5,7 @@ CORS closed, the OpenAPI 3.1 document and its documentation page, the interview.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import subprocess
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from depositaire.engine import decide, parse_situation
+from depositaire.messages import t
 from depositaire.web.accounts import roles
 from depositaire.web.api.models import ApiToken, token_hash
 from depositaire.web.journal.models import JournalEntry
@@ -518,3 +520,17 @@ def test_an_interviews_decision_keeps_every_key_of_the_decision(client: Any, dec
     expected = Interview(parse_situation(POLICE, today=day), date=day).decision.to_dict()
     assert result.json()["decision"] == expected
     assert expected["basis"] and all("since" in c for c in expected["citations"])
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_documentation_page_speaks_the_reader_s_language(client: Any, language: str) -> None:
+    """QA: the page had no language and only django-ninja's own template; its language,
+    title and a notice (Swagger UI's own labels stay in English) come from the catalogue."""
+    from depositaire.messages import using_language
+
+    page = client.get("/api/v1/docs", HTTP_ACCEPT_LANGUAGE=language)
+    body = html.unescape(page.content.decode())
+    with using_language(language):
+        title, notice = t("api.docs.title"), t("api.docs.notice")
+    assert f'<html lang="{language}">' in body
+    assert f"<title>{title}</title>" in body and notice in body

@@ -5,12 +5,16 @@ out, the page says why and the letter says so without saying anything of the fil
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from depositaire.engine.explain import category_label
 from depositaire.web.accounts import roles
+from depositaire.web.incoming import examination
 from depositaire.web.incoming.models import RequestAnswer
 from web.factories import World, make_item
 from web.test_incoming import ANSWERS, PROSECUTOR, close, examine, page_text, pdf_text, register
@@ -53,7 +57,9 @@ def test_the_persons_own_request_gets_her_item_that_also_carries_household_and_a
     incoming = register(client, w.person, OWN)
     examine(client, incoming, {})
     page = answer_page(client, incoming)
-    assert page.context["decision"].may_disclose == ["income", "aid_granted"]
+    # The general decision lets out what she named; the letter rests on the wider one.
+    incoming.refresh_from_db()
+    assert examination.load(incoming).decision.may_disclose == ["income", "aid_granted"]
     offered = page.context["form"].sources
     assert f"item:{item.pk}" in offered and f"item:{w.secret_fact.pk}" in offered
     assert f"item:{w.confidence.pk}" not in offered  # a confidence never goes out here
@@ -243,3 +249,41 @@ def test_the_persons_own_request_is_an_access_request_not_an_informal_one(
     answer = RequestAnswer.objects.get(request=incoming)
     assert answer.situation["request"]["kind"] == "access_request"
     assert "person_access" in answer.decision["rules"]
+
+
+def test_the_own_access_decision_panel_shows_what_her_letter_lets_out(
+    client: Any, world: World, sw: Any
+) -> None:
+    """QA: the panel « La décision » of her own request showed the general decision (what
+    she named: income, aid granted) while the letter rested on the wider one (the household
+    and the aid period her item carries too): the panel now shows the letter's, on the
+    examination's last page and on the answer page."""
+    w = world.a
+    make_item(
+        w.person,
+        sw,
+        nature="secret_fact",
+        categories=["income", "household", "aid_period"],
+        text=RIS,
+    )
+    incoming = register(client, w.person, OWN)
+    examine(client, incoming, {})
+    pages = [
+        client.get(reverse("incoming:examine", kwargs={"incoming_id": incoming.pk})),
+        answer_page(client, incoming),
+    ]
+    shown = [p.context["decision"].may_disclose for p in pages]
+    panels = [_may(p) for p in pages]
+    assert close(client, incoming).status_code == 302
+    letter = RequestAnswer.objects.get(request=incoming).decision["may_disclose"]
+    assert {"household", "aid_period"} <= set(letter)
+    assert shown == [letter, letter]
+    labels = ", ".join(category_label(c) for c in letter)
+    assert panels == [labels, labels]
+
+
+def _may(page: Any) -> str:
+    """The « Peut sortir » of the decision panel, as text."""
+    found = re.search(r'<dd class="may">(.*?)</dd>', page.content.decode(), re.S)
+    assert found
+    return html.unescape(" ".join(found.group(1).split()))

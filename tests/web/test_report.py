@@ -399,6 +399,13 @@ def test_the_report_says_du_cpas_never_de_cpas(client: Any, world: World) -> Non
         ("Les Services sociaux", "des Services sociaux", None),
         ("Ailleurs asbl", "d'Ailleurs asbl", "van Ailleurs asbl"),
         ("Maison de l'aide", "de Maison de l'aide", None),
+        # QA: « du Office des étrangers » (the masculine head before a vowel is elided).
+        ("Office des étrangers", "de l'Office des étrangers", "van Office des étrangers"),
+        ("Le Office", "de l'Office", None),
+        ("Écoute et accueil", "d'Écoute et accueil", None),
+        # Only the words before the name are elided, never the name as it was written.
+        ("Centre de accueil", "du Centre de accueil", None),
+        ("Ëlan", "d'Ëlan", None),
     ],
 )
 def test_de_before_an_organisation_is_written_as_french_writes_it(

@@ -32,6 +32,7 @@ from typing import Any, Final
 
 from depositaire.documents.model import capitalise
 from depositaire.engine.decision import Decision
+from depositaire.engine.rules import DISCLOSING
 from depositaire.messages import has, t, t_or
 
 #: Provisions that permit (or oblige) a communication: only these follow "permise par" or
@@ -59,7 +60,11 @@ PERMITTING: Final = frozenset(
     }
 )
 
-ALLOWING: Final = frozenset({"share", "may_disclose", "must_disclose"})
+#: Provisions that record a negative finding (a ground that does not apply: no shared
+#: secret with the immigration office, 004): a deciding rule cites them to say why nothing
+#: is shared on that ground, and they are no legal basis. :func:`titles` leaves them out;
+#: :func:`finding_titles` gives them, for the reason nothing is shared.
+FINDINGS: Final = frozenset({"foreigners.no_shared_secrecy"})
 
 #: The facts of the situation a decision was made for: a ``Situation``, its contract form
 #: (nested, as the web stores it) or a flat mapping of paths; ``None``: unknown.
@@ -199,8 +204,36 @@ def _from_rule_base(decision: Mapping[str, Any], cited: Mapping[str, Cited]) -> 
 
 
 def titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
-    """The titles of the provisions the deciding rules rest on (all citations if none)."""
-    return tuple(dict.fromkeys(c.title() for c in legal_basis(decision).provisions()))
+    """The titles of the provisions the deciding rules rest on (all citations if none),
+    the negative findings (:data:`FINDINGS`) left out: the legal basis."""
+    provisions = legal_basis(decision).provisions()
+    return tuple(dict.fromkeys(c.title() for c in provisions if c.key not in FINDINGS))
+
+
+def finding_titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
+    """The titles of the negative findings (:data:`FINDINGS`) the deciding rules rest on:
+    why nothing is shared on the ground they set aside."""
+    provisions = legal_basis(decision).provisions()
+    return tuple(dict.fromkeys(c.title() for c in provisions if c.key in FINDINGS))
+
+
+def grounds_text(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
+    """Each deciding rule with the provisions it rested on, as decided, in the reader's
+    language (« title (provision ; provision) »; for the file: every provision, by its
+    title)."""
+    rows = rule_rows(
+        [decision], list(dict.fromkeys(g.rule for g in legal_basis(decision).grounds)), public=False
+    )
+    return tuple(
+        t(
+            "documents.ground",
+            rule=row["title"],
+            provisions=t("explain.separator").join(row["citations"]),
+        )
+        if row["citations"]
+        else row["title"]
+        for row in rows
+    )
 
 
 def citation_titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
@@ -285,7 +318,7 @@ def public_names(
     was left out as not binding, the general principle (:func:`general_names`)."""
     basis = legal_basis(decision)
     if permits is None:
-        permits = basis.verdict in ALLOWING
+        permits = basis.verdict in DISCLOSING
     dropped: list[str] = []
     names = _public(
         (c for g in basis.grounds for c in g.provisions),

@@ -168,6 +168,29 @@ def _applies(rule: Rule, provisions: Provisions, date: dt.date) -> str:
     )
 
 
+def defeated_sentence(rule: Rule, by: Rule, provisions: Provisions, date: dt.date) -> str:
+    """The sentence that says ``rule`` was set aside by ``by`` (its provisions on ``date``)."""
+    return agree("explain.defeated", rule, by=lower_title(by), citation=_cite(by, provisions, date))
+
+
+def failed_sentence(
+    rule: Rule, condition: Leaf | None, provisions: Provisions, date: dt.date
+) -> str:
+    """The sentence that says exception ``rule`` failed, on its first condition not met
+    (``None``: not known)."""
+    return agree(
+        "explain.failed",
+        rule,
+        citation=_cite(rule, provisions, date),
+        condition=describe_leaf(condition) if condition else t("explain.condition_unknown"),
+    )
+
+
+def missing_sentence(paths: Iterable[str]) -> str:
+    """The sentence that says what the answer still depends on."""
+    return t("explain.missing", facts=", ".join(fact_label(p) for p in paths))
+
+
 def explain(
     decision: Decision, situation: Situation, f: Mapping[str, object], provisions: Provisions
 ) -> list[str]:
@@ -231,26 +254,10 @@ def _explain(
                 )
             )
         elif status == "defeated":
-            by = trace.defeated_by[rule.id]
-            out.append(
-                agree(
-                    "explain.defeated",
-                    rule,
-                    by=lower_title(by),
-                    citation=_cite(by, provisions, date),
-                )
-            )
+            out.append(defeated_sentence(rule, trace.defeated_by[rule.id], provisions, date))
         elif status == "failed":
             leaves = rule.effective.failing(f)
-            condition = describe_leaf(leaves[0]) if leaves else t("explain.condition_unknown")
-            out.append(
-                agree(
-                    "explain.failed",
-                    rule,
-                    citation=_cite(rule, provisions, date),
-                    condition=condition,
-                )
-            )
+            out.append(failed_sentence(rule, leaves[0] if leaves else None, provisions, date))
         elif status == "same_outcome":
             out.append(t("explain.same_outcome", rule=rule_title(rule)))
         elif status == "pending" and rule.kind in ("default", "exception"):
@@ -313,7 +320,7 @@ def _explain(
             )
         )
     if decision.missing:
-        out.append(t("explain.missing", facts=", ".join(fact_label(p) for p in decision.missing)))
+        out.append(missing_sentence(decision.missing))
     if (
         f.get("danger.exists") is None
         and f.get("request.kind") != "own_initiative_report"

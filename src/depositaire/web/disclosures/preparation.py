@@ -15,13 +15,18 @@ same way: when it may not go out, the extract names the file by its number only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from depositaire.engine import Decision, decide
-from depositaire.engine.explain import rule_title
+from depositaire.engine import Decision, decide, parse_situation
+from depositaire.engine.conditions import Leaf
+from depositaire.engine.derive import derive
+from depositaire.engine.explain import defeated_sentence, failed_sentence, missing_sentence
+from depositaire.engine.provisions import default_provisions
+from depositaire.engine.rules import DISCLOSING
 from depositaire.engine.schema import FACTS
-from depositaire.messages import t
+from depositaire.messages import has, t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.matching import ConsentFact, Recorded, consent_fact, recorded_for
@@ -42,7 +47,6 @@ FILE_FACTS = frozenset(
         "person.minor",
     }
 )
-ALLOWING = frozenset({"share", "may_disclose", "must_disclose"})
 IDENTITY = "identity"
 
 
@@ -67,7 +71,14 @@ class Outcome:
     decision: Decision
     consent: ConsentFact
     included: bool
-    reason: str
+    #: Why it is withheld, as a catalogue key and its parameters (:func:`why_withheld`),
+    #: rendered in the reader's language by :func:`reason_text`; ``None``: included.
+    why: dict[str, Any] | None
+
+    @property
+    def reason(self) -> str:
+        """Why it is withheld, in the reader's language ("" when it goes out)."""
+        return reason_text({"why": self.why}) if self.why else ""
 
     @property
     def kind(self) -> str:
@@ -83,7 +94,10 @@ class Outcome:
             if self.item is not None
             else None,
             "included": self.included,
+            # The text as the preparer read it, kept for the rows' readers that do not
+            # render ``why`` (and for a rule base in which its rule is gone).
             "reason": self.reason,
+            "why": self.why,
             "consent": self.consent.consent,
             "consent_ids": self.consent.consent_ids,
             "objection_ids": self.consent.objection_ids,
@@ -158,38 +172,122 @@ def build_situation(
     return nest(flat), fact
 
 
-def why_withheld(decision: Decision) -> str:
-    """The decision's first sentence that says why: a missing fact, an exception that
-    failed or was set aside, or else the verdict itself."""
+def why_withheld(decision: Decision, situation: dict[str, Any]) -> dict[str, Any]:
+    """Why the decision withholds, as a catalogue key and its parameters (no text: a
+    reader of another language reads it in theirs, :func:`reason_text`): a missing fact,
+    an exception that failed (on its first condition not met in ``situation``) or was set
+    aside, or else the verdict itself."""
     if decision.verdict == "undetermined" and decision.missing:
-        prefix = t("explain.missing", facts="").rstrip(" .")
-        line = next((s for s in decision.explanation if s.startswith(prefix)), None)
-        if line:
-            return line
+        return {"key": "explain.missing", "facts": list(decision.missing)}
     for rule, status in decision.trace.steps:
-        if status in ("failed", "defeated") and rule.kind == "exception":
-            title = rule_title(rule)
-            line = next((s for s in decision.explanation if s.startswith(title)), None)
-            if line:
-                return line
-    return (
-        f"{t(f'verdicts.{decision.verdict}.label')} — {t(f'verdicts.{decision.verdict}.sentence')}"
-    )
+        if rule.kind != "exception":
+            continue
+        if status == "defeated":
+            by = decision.trace.defeated_by[rule.id]
+            return {
+                "key": "explain.defeated",
+                "rule": rule.id,
+                "by": by.id,
+                "date": decision.date.isoformat(),
+            }
+        if status == "failed":
+            facts, _ = derive(parse_situation(situation).facts)
+            leaves = rule.effective.failing(facts)
+            condition = _leaf_json(leaves[0]) if leaves else None
+            if leaves and condition is None:
+                break  # a value JSON cannot keep: the verdict says why
+            return {
+                "key": "explain.failed",
+                "rule": rule.id,
+                "date": decision.date.isoformat(),
+                "condition": condition,
+            }
+    return {"key": "verdicts", "verdict": decision.verdict}
 
 
-def judge(nature: str, categories: list[str], decision: Decision) -> tuple[bool, str]:
+def _leaf_json(leaf: Leaf) -> dict[str, Any] | None:
+    """A condition as JSON keeps it (``None``: a value JSON cannot keep as it is)."""
+    if not all(v is None or isinstance(v, str | bool | int) for v in leaf.values):
+        return None
+    return {
+        "path": leaf.path,
+        "values": list(leaf.values),
+        "negate": leaf.negate,
+        "contains": leaf.contains,
+    }
+
+
+def reason_text(outcome: Mapping[str, Any]) -> str:
+    """Why an outcome (as stored, or ``{"why": …}``) was withheld, in the reader's
+    language. A row stored before reasons were kept as keys, or whose rule is no longer
+    in the rule base, gives the text stored with it (its preparer's language)."""
+    why = outcome.get("why")
+    stored = str(outcome.get("reason") or "")
+    if not isinstance(why, Mapping):
+        return stored
+    key = why.get("key")
+    if key == "verdicts":
+        verdict = why["verdict"]
+        return f"{t(f'verdicts.{verdict}.label')} — {t(f'verdicts.{verdict}.sentence')}"
+    if key == "explain.missing":
+        return missing_sentence(why["facts"])
+    if key in ("explain.failed", "explain.defeated"):
+        from depositaire.law import default_rule_base
+
+        by_id = default_rule_base().by_id
+        rule = by_id.get(why["rule"])
+        by = by_id.get(why.get("by", ""))
+        if rule is None or (key == "explain.defeated" and by is None):
+            return stored
+        day = dt.date.fromisoformat(why["date"])
+        if by is not None:
+            return defeated_sentence(rule, by, default_provisions(), day)
+        c = why.get("condition")
+        leaf = (
+            Leaf(c["path"], tuple(c["values"]), c["negate"], c["contains"])
+            if isinstance(c, Mapping)
+            else None
+        )
+        return failed_sentence(rule, leaf, default_provisions(), day)
+    return t(key) if isinstance(key, str) and has(key) else stored
+
+
+def sent_under(decision: Decision | Mapping[str, Any]) -> str:
+    """The basis an item went out under, in the reader's language: each deciding rule and
+    the provisions it rested on, as decided (:func:`depositaire.documents.basis.grounds_text`)."""
+    from depositaire.documents.basis import grounds_text
+
+    parts = grounds_text(decision)
+    return t("web.prepare.sent_under", basis=t("explain.separator").join(parts)) if parts else ""
+
+
+def why_text(outcome: Outcome | Mapping[str, Any]) -> str:
+    """The « Pourquoi » of an outcome (live, or as stored): the basis it went out under,
+    or why it was withheld, in the reader's language."""
+    if isinstance(outcome, Outcome):
+        return sent_under(outcome.decision) if outcome.included else outcome.reason
+    if outcome.get("included"):
+        decision = outcome.get("decision")
+        return sent_under(decision) if isinstance(decision, Mapping) else ""
+    return reason_text(outcome)
+
+
+def judge(
+    nature: str, categories: list[str], decision: Decision, situation: dict[str, Any]
+) -> tuple[bool, dict[str, Any] | None]:
+    """Whether the item goes out, and if not why (:func:`why_withheld`)."""
     # A confidence never leaves the file through this circuit (author-only items); under a
     # rule that lets no confidence out the engine now answers "secret" for it (issue 9).
     if nature == "confidence" and decision.verdict != "undetermined":
-        return False, t("web.disclosure.confidence_stays")
-    if decision.verdict not in ALLOWING:
-        return False, why_withheld(decision)
+        return False, {"key": "web.disclosure.confidence_stays"}
+    if decision.verdict not in DISCLOSING:
+        return False, why_withheld(decision, situation)
     outside = [c for c in categories if c not in decision.may_disclose]
     if outside:
-        return False, t("web.disclosure.categories_not_permitted")
+        return False, {"key": "web.disclosure.categories_not_permitted"}
     if nature == "confidence":
-        return False, t("web.disclosure.confidence_stays")
-    return True, ""
+        return False, {"key": "web.disclosure.confidence_stays"}
+    return True, None
 
 
 def evaluate(request: PreparationRequest, items: list[InformationItem]) -> list[Outcome]:
@@ -205,8 +303,8 @@ def evaluate(request: PreparationRequest, items: list[InformationItem]) -> list[
             request, author=author, nature=nature, categories=categories, recorded=recorded
         )
         decision = decide(situation)
-        included, reason = judge(nature, categories, decision)
-        out.append(Outcome(item, nature, categories, situation, decision, fact, included, reason))
+        included, why = judge(nature, categories, decision, situation)
+        out.append(Outcome(item, nature, categories, situation, decision, fact, included, why))
     return out
 
 

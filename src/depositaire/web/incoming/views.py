@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from depositaire.documents import DocumentError, basis
-from depositaire.engine import SituationError
+from depositaire.engine import Decision, SituationError
 from depositaire.engine.explain import category_label, disclosure_label, fact_label, value_label
 from depositaire.engine.schema import CATEGORIES
 from depositaire.interview import UNKNOWN_TOKEN, Interview
@@ -33,6 +33,8 @@ from depositaire.web.incoming.forms import (
     OutgoingForm,
     ReopenForm,
     RequestForm,
+    letter_decision,
+    own_access,
 )
 from depositaire.web.incoming.models import IncomingRequest, RequestDocument
 from depositaire.web.once import once_per_token
@@ -162,6 +164,7 @@ def request_detail(request: HttpRequest, incoming: IncomingRequest) -> HttpRespo
     if context["answer"] is not None:
         decision = context["answer"].decision
         context["answer_basis"] = answering.basis_labels(decision)
+        context["answer_findings"] = basis.finding_titles(decision)
     if incoming.urgent and incoming.is_open and incoming.interview_state:
         context["urgency"] = _urgency(examination.load(incoming))
     return render(request, "incoming/detail.html", context)
@@ -260,8 +263,11 @@ def document_download(request: HttpRequest, document: RequestDocument) -> HttpRe
 _interview = services.interview_for
 
 
-def _decision_context(interview: Interview) -> dict[str, Any]:
-    decision = interview.decision
+def _decision_context(interview: Interview, decision: Decision | None = None) -> dict[str, Any]:
+    """The decision panel: ``decision``, the one the letter rests on (the person's own
+    access: the wider decision on the categories of the items it carries,
+    ``answer.decision_for``), else the interview's."""
+    decision = decision or interview.decision
     return {
         "decision": decision,
         "verdict_label": t(f"verdicts.{decision.verdict}.label"),
@@ -270,13 +276,24 @@ def _decision_context(interview: Interview) -> dict[str, Any]:
         "never": [disclosure_label(c) for c in decision.never_disclose],
         "duties": [t(f"duties.{d}") for d in decision.duties],
         "basis": basis.titles(decision),
+        "findings": basis.finding_titles(decision),
         "citations": basis.citation_titles(decision),
         "missing": [fact_label(p) for p in decision.missing],
     }
 
 
+def _letter_decision(incoming: IncomingRequest, interview: Interview, user: Any) -> Decision:
+    """The decision the letter proposed for a finished examination rests on: for the
+    person's own access, the wider one on the categories of the items offered (what the
+    answer page proposes, ``answer.decision_for``); else the interview's."""
+    if not own_access(interview.situation):
+        return interview.decision
+    sources = services.offered_sources(incoming, interview, user)
+    return letter_decision(interview.decision, interview.situation, sources)[0]
+
+
 def _examine_context(
-    incoming: IncomingRequest, interview: Interview, fix: str = ""
+    incoming: IncomingRequest, interview: Interview, fix: str = "", user: Any = None
 ) -> dict[str, Any]:
     sources = incoming.prefill_sources or {}
     given = [
@@ -320,7 +337,12 @@ def _examine_context(
         "no_letter": no_letter,
         "oral": answering.is_oral(incoming),
         "dropped": [a.label for a in interview.dropped],
-        **_decision_context(interview),
+        **_decision_context(
+            interview,
+            _letter_decision(incoming, interview, user)
+            if question is None and incoming.is_open and user is not None
+            else None,
+        ),
     }
     if incoming.urgent and interview.situation.get("danger.exists") is True:
         context["urgency"] = _urgency(interview)
@@ -352,7 +374,7 @@ def examine(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             incoming.interview_state = interview.to_dict()
             incoming.save(update_fields=["interview_state"])
             return redirect("incoming:examine", incoming_id=incoming.pk)
-    context = _examine_context(incoming, interview, fix)
+    context = _examine_context(incoming, interview, fix, request.user)
     context["error"] = error
     journal_read(request, "examination", [incoming], target=_target(incoming))
     return render(request, "incoming/examine.html", context, status=_status(request, bool(error)))
@@ -393,11 +415,14 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
     error = ""
     status = 200
     finished = examination.next_question(interview, incoming.urgent) is None
+    shown = interview.decision  # the letter's, once its values are chosen
     if request.method == "POST":
         if request.POST.get("action") in ("close", "confirm") and not finished:
             error, status = t("incoming.answer.not_finished"), 400
         elif form.is_valid():
             draft = _draft(incoming, request.user, form)
+            if kind:
+                shown = answering.decision_for(interview, draft)[0]
             language = form.cleaned_data.get("document_language") or current_language()
             try:
                 with using_language(language):
@@ -438,6 +463,7 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
         )
         if bound.is_valid():
             draft = _draft(incoming, request.user, bound)
+            shown = answering.decision_for(interview, draft)[0]
             with using_language(bound.cleaned_data.get("document_language") or current_language()):
                 letter = answering.preview(answering.letter_document(interview, draft, incoming))
         form = unbound
@@ -460,7 +486,7 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             "nothing_offered": services.nothing_offered_reason(
                 incoming, interview, request.user, list(form.sources.values())
             ),
-            **_decision_context(interview),
+            **_decision_context(interview, shown),
         },
         status=_status(request, status == 400),
     )

@@ -14,6 +14,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString
 
 from depositaire.engine.explain import disclosure_label as _disclosure_label
+from depositaire.engine.explain import elide as _elide
 from depositaire.engine.explain import format_date
 from depositaire.engine.explain import value_label as _value_label
 from depositaire.messages import t as _t
@@ -58,6 +59,15 @@ def categories_label(categories: list[str] | None) -> str:
 def value_label(value: Any, path: str) -> str:
     """``{{ consent|value_label:"consent" }}`` — the engine's label of one fact value."""
     return _value_label(path, value)
+
+
+@register.filter
+def why(outcome: Any) -> str:
+    """``{{ outcome|why }}`` — the « Pourquoi » of a disclosure's outcome (live or stored),
+    in the reader's language (:func:`depositaire.web.disclosures.preparation.why_text`)."""
+    from depositaire.web.disclosures.preparation import why_text
+
+    return why_text(outcome)
 
 
 @register.filter
@@ -189,20 +199,28 @@ MASCULINE_HEADS = frozenset(
 
 
 def of_organisation(name: str) -> str:
-    """« de » and an organisation's name as the catalogue writes them: « du CPAS de
-    Testville », « des Services… », « d'Ailleurs », « de Testville » (``web.of_organisation``)."""
+    """« de » and an organisation's name as the catalogue writes them (``web.of_organisation``:
+    « de le {name} », « de les {name} », « de {name} » in French), contracted and elided by
+    the engine's one French elision (:func:`depositaire.engine.explain.elide`): « du CPAS
+    de Testville », « de l'Office des étrangers », « des Services… », « d'Ailleurs », « de
+    Testville ». Only the words the template adds and the name's first are elided, never
+    the rest of the name as it was written; in Dutch the templates are written whole."""
     text = (name or "").strip()
     first, _, rest = text.partition(" ")
     head = first.casefold()
     if head == "le" and rest:
-        return _t("web.of_organisation.masculine", name=rest)
-    if head == "les" and rest:
-        return _t("web.of_organisation.plural", name=rest)
-    if head in MASCULINE_HEADS:
-        return _t("web.of_organisation.masculine", name=text)
-    if text and text[:1].casefold() in "aeiouyéèêàâîôûœ":
-        return _t("web.of_organisation.elided", name=text)
-    return _t("web.of_organisation.plain", name=text)
+        key, text = "web.of_organisation.masculine", rest
+    elif head == "les" and rest:
+        key, text = "web.of_organisation.plural", rest
+    elif head in MASCULINE_HEADS:
+        key = "web.of_organisation.masculine"
+    else:
+        key = "web.of_organisation.plain"
+    first, space, rest = text.partition(" ")
+    joined = _elide(_t(key, name=first))
+    if joined.endswith(first):
+        return joined + space + rest
+    return _elide(_t(key, name=text))  # a template that does not end with the name
 
 
 register.filter("of_organisation", of_organisation)
