@@ -713,6 +713,36 @@ def test_a_file_shows_its_items_by_pages_newest_first(client: Any, world: World)
     assert client.get(url, {"page_e": "x"}).status_code == 200
 
 
+def test_a_file_shows_its_disclosures_by_pages_newest_first(client: Any, world: World) -> None:
+    """Every disclosure of years of follow-up stays listed on the file, by pages (it was one
+    list that grew with each): the newest first, the pager keeping the items' page."""
+    from depositaire.web.cases.views import DISCLOSURES_PER_PAGE
+    from web.factories import make_disclosure
+
+    w = world.a
+    person = make_person(w.org, w.team, w.users[SW], first="Paula", last="PAGINEE")
+    made = [
+        make_disclosure(person, w.users[SW], kind="cpas_president")
+        for _ in range(DISCLOSURES_PER_PAGE + 3)
+    ]
+    logged(client, w.users[SW])
+    url = reverse("cases:person_detail", kwargs={"person_id": person.pk})
+    first = client.get(url)
+    assert first.status_code == 200
+    page = first.context["disclosures_page"]
+    assert page.paginator.count == len(made) and page.paginator.num_pages == 2
+    shown = [d.pk for d in first.context["disclosures"]]
+    assert len(shown) == DISCLOSURES_PER_PAGE
+    assert shown[0] == made[-1].pk  # the newest first
+    body = text_of(first)
+    assert "page_c=2" in body
+    assert f"Page 1 sur 2 : lignes 1 à {DISCLOSURES_PER_PAGE} sur {len(made)}." in body
+    second = client.get(url, {"page_c": 2, "page_e": 1})
+    assert sorted(d.pk for d in second.context["disclosures"]) == sorted(d.pk for d in made[:3])
+    assert "page_e=1" in text_of(second)
+    assert client.get(url, {"page_c": "x"}).status_code == 200
+
+
 def test_the_requests_list_is_named_for_what_it_holds_received_and_sent(
     client: Any, world: World
 ) -> None:

@@ -253,6 +253,8 @@ _DISCLOSURES = Prepared(_disclosures, -1)
 
 #: Current items on one page of a person's file.
 ITEMS_PER_PAGE = 25
+#: Disclosures on one page of a person's file (newest first): they grow with every one.
+DISCLOSURES_PER_PAGE = 20
 
 
 @guard(*CASEWORKERS, load={"person_id": Person})
@@ -270,6 +272,9 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     # (newest first), like its requests; the page costs the same whatever the file holds.
     items_page = paginate(request, items, per_page=ITEMS_PER_PAGE, param="page_e")
     requests_page = paginate(request, requests_about(person, user), per_page=20, param="page_d")
+    disclosures_page = paginate(
+        request, _DISCLOSURES.fetch(person.pk), per_page=DISCLOSURES_PER_PAGE, param="page_c"
+    )
     context = {
         "person": person,
         "items": items_page.object_list,
@@ -281,7 +286,9 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
         "household": person.get_sealed("household"),
         "consents": _CONSENTS.fetch(person.pk),
         "objections": _OBJECTIONS.fetch(person.pk),
-        "disclosures": _DISCLOSURES.fetch(person.pk),
+        "disclosures": disclosures_page.object_list,
+        "disclosures_page": disclosures_page,
+        "disclosures_filters": query_without_page(request, "page_c"),
         "minor": person.is_minor(),
         "requests": requests_page.object_list,
         "requests_page": requests_page,
