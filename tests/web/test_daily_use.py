@@ -702,7 +702,7 @@ def test_a_file_shows_its_items_by_pages_newest_first(client: Any, world: World)
     assert len(shown) == ITEMS_PER_PAGE
     assert shown[0] == made[-1].pk  # the newest first
     body = text_of(first)
-    assert "page_e=2" in body
+    assert "page_e=2#items" in body
     assert f"Page 1 sur 2 : lignes 1 à {ITEMS_PER_PAGE} sur {len(made)}." in body
     second = client.get(url, {"page_e": 2, "page_d": 1})
     rest = [item.pk for item in second.context["items"]]
@@ -736,6 +736,8 @@ def test_a_file_shows_its_disclosures_by_pages_newest_first(client: Any, world: 
     assert shown[0] == made[-1].pk  # the newest first
     body = text_of(first)
     assert "page_c=2" in body
+    # The pager's links come back to the list's own section of the file.
+    assert "page_c=2#disclosures" in body
     assert f"Page 1 sur 2 : lignes 1 à {DISCLOSURES_PER_PAGE} sur {len(made)}." in body
     second = client.get(url, {"page_c": 2, "page_e": 1})
     assert sorted(d.pk for d in second.context["disclosures"]) == sorted(d.pk for d in made[:3])
