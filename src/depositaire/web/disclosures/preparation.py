@@ -26,6 +26,7 @@ from depositaire.engine.explain import defeated_sentence, failed_sentence, missi
 from depositaire.engine.provisions import default_provisions
 from depositaire.engine.rules import DISCLOSING
 from depositaire.engine.schema import FACTS
+from depositaire.engine.situation import Situation
 from depositaire.messages import has, t
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import InformationItem, Person
@@ -172,11 +173,11 @@ def build_situation(
     return nest(flat), fact
 
 
-def why_withheld(decision: Decision, situation: dict[str, Any]) -> dict[str, Any]:
+def why_withheld(decision: Decision, situation: Situation) -> dict[str, Any]:
     """Why the decision withholds, as a catalogue key and its parameters (no text: a
     reader of another language reads it in theirs, :func:`reason_text`): a missing fact,
-    an exception that failed (on its first condition not met in ``situation``) or was set
-    aside, or else the verdict itself."""
+    an exception that failed (on its first condition not met in ``situation``, the one
+    decided) or was set aside, or else the verdict itself."""
     if decision.verdict == "undetermined" and decision.missing:
         return {"key": "explain.missing", "facts": list(decision.missing)}
     for rule, status in decision.trace.steps:
@@ -191,7 +192,7 @@ def why_withheld(decision: Decision, situation: dict[str, Any]) -> dict[str, Any
                 "date": decision.date.isoformat(),
             }
         if status == "failed":
-            facts, _ = derive(parse_situation(situation).facts)
+            facts, _ = derive(situation.facts)
             leaves = rule.effective.failing(facts)
             condition = _leaf_json(leaves[0]) if leaves else None
             if leaves and condition is None:
@@ -273,7 +274,7 @@ def why_text(outcome: Outcome | Mapping[str, Any]) -> str:
 
 
 def judge(
-    nature: str, categories: list[str], decision: Decision, situation: dict[str, Any]
+    nature: str, categories: list[str], decision: Decision, situation: Situation
 ) -> tuple[bool, dict[str, Any] | None]:
     """Whether the item goes out, and if not why (:func:`why_withheld`)."""
     # A confidence never leaves the file through this circuit (author-only items); under a
@@ -302,8 +303,9 @@ def evaluate(request: PreparationRequest, items: list[InformationItem]) -> list[
         situation, fact = build_situation(
             request, author=author, nature=nature, categories=categories, recorded=recorded
         )
-        decision = decide(situation)
-        included, why = judge(nature, categories, decision, situation)
+        parsed = parse_situation(situation)  # once: decided, and read for why it withholds
+        decision = decide(parsed)
+        included, why = judge(nature, categories, decision, parsed)
         out.append(Outcome(item, nature, categories, situation, decision, fact, included, why))
     return out
 
