@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -32,26 +31,12 @@ class DepositaireAPI(NinjaAPI):
 
 class Documentation(Swagger):
     """django-ninja's Swagger UI page, with this project's template (``api/swagger.html``):
-    the page's language (``<html lang>``), its title and a notice from the catalogue. The
-    labels of Swagger UI itself (« Authorize », « Try it out »…) are in its script, which
-    has no translations: they stay in English, as the notice says."""
+    the page's language (``<html lang>``, the project's ``page_language``), its title and a
+    notice from the catalogue. The labels of Swagger UI itself (« Authorize », « Try it
+    out »…) are in its script, which has no translations: they stay in English, as the
+    notice says."""
 
     template = "api/swagger.html"
-
-    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        from django.shortcuts import render
-        from ninja.openapi.docs import _csrf_needed
-
-        from depositaire.messages import current_language
-
-        self.settings["url"] = self.get_openapi_url(api, kwargs)
-        context = {
-            "swagger_settings": json.dumps(self.settings, indent=1),
-            "api": api,
-            "add_csrf": _csrf_needed(api),
-            "language": current_language(),
-        }
-        return render(request, self.template, context)
 
 
 class TokenRateThrottle(AuthRateThrottle):
