@@ -217,3 +217,27 @@ def test_a_memo_cleared_when_full_gives_no_old_number_again():
     consultation = parse_situation(CONSULTATION)
     want = evaluate(consultation, default_rule_base(), default_provisions()).explanation
     assert fast.evaluate(consultation).explanation == want
+
+
+def test_periods_with_the_same_plan_share_one_fast_plan_and_decide_as_the_reference():
+    """A plan is flattened and specialised once for its dispatch values and its rules,
+    whatever the period of the day it is read on: periods differ also by provisions and
+    by rules no situation of these dispatch values reaches."""
+    fast = _fresh()
+    rule_base, provisions = default_rule_base(), default_provisions()
+    days = differential.boundaries(rule_base, provisions)
+    periods = set()
+    for day in days:
+        situation = parse_situation({**POLICE, "date": day.isoformat()})
+        want = evaluate(situation, rule_base, provisions).to_dict()
+        assert fast.evaluate(situation).to_dict() == want
+        periods.add(fast._period(situation.date, situation.as_known_on))
+    plans = {id(p) for p in fast._fast_plans.values()}
+    today = compiled_module._today()
+    facts = parse_situation(POLICE)._facts
+    contents = set()
+    for day in days:
+        defeaters, verdicts, duties, out = fast.plan(facts, day, today)
+        ids = (*(tuple(r.id for r in part) for part in (defeaters, verdicts, duties)),)
+        contents.add((ids, tuple((r.id, status) for r, status in out)))
+    assert len(periods) > len(plans) == len(contents)

@@ -264,6 +264,8 @@ class CompiledRuleBase:
         self._orders: dict[frozenset[str], tuple[str, ...]] = {}
         self._plans: dict[tuple[object, ...], Plan] = {}
         self._fast_plans: dict[tuple[object, ...], _FastPlan] = {}
+        # The same, by dispatch values and plan content (``_fast_plan``).
+        self._fast_by_content: dict[tuple[object, ...], _FastPlan] = {}
         # Conditions specialised on the dispatch facts (``_specialised``).
         self._reads: dict[int, tuple[str, ...]] = {}
         self._conditions: list[Condition] = []
@@ -634,6 +636,21 @@ class CompiledRuleBase:
         situation of this plan has those values."""
         defeaters, verdict_rules, duty_rules, out_of_force = self.plan(f, date, known)
         values = dict(zip(self.dispatch, (f.get(p) for p in self.dispatch), strict=True))
+        # Periods with the same plan share its fast plan (the payloads' keys hold the
+        # periods): flattened and specialised once per dispatch values and plan.
+        content = (
+            *values.values(),
+            tuple(map(id, defeaters)),
+            tuple(map(id, verdict_rules)),
+            tuple(map(id, duty_rules)),
+            tuple([(id(r), status) for r, status in out_of_force]),
+        )
+        shared = self._fast_by_content.get(content)
+        if shared is not None:
+            if len(self._fast_plans) > 65536:
+                self._fast_plans.clear()
+            self._fast_plans[self._dispatch_key(f, pid)] = shared
+            return shared
 
         def fold(cond: Condition) -> Folded:
             return self._specialised(cond, values)[1]
@@ -676,6 +693,9 @@ class CompiledRuleBase:
         if len(self._fast_plans) > 65536:
             self._fast_plans.clear()
         self._fast_plans[self._dispatch_key(f, pid)] = found
+        if len(self._fast_by_content) > 65536:
+            self._fast_by_content.clear()
+        self._fast_by_content[content] = found
         return found
 
     def _specialised(
