@@ -7,6 +7,7 @@ verbatim from the sources; several versions share a key when the law changed
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -145,6 +146,17 @@ class Provisions:
         for vs in self.by_key.values():
             vs.sort(key=lambda v: v.valid_from or dt.date.min)
         self._cache: dict[tuple[str, dt.date, dt.date | None], ProvisionVersion | None] = {}
+        # Every day on which some version's being in force can change: ``in_force``
+        # compares a day only as ``day >= edge`` with these, so the number of edges up to
+        # a day (its epoch) fixes the answer, and ``on`` is memoised on the epochs (a bulk
+        # run over varied days asks few of them).
+        edges: set[dt.date] = set()
+        for v in versions:
+            edges.update(d for d in (v.valid_from, v.retroactive_from, v.annulled_on) if d)
+            if v.valid_until is not None and v.valid_until < dt.date.max:
+                edges.add(v.valid_until + dt.timedelta(days=1))
+        self._edges = sorted(edges)
+        self._by_epoch: dict[tuple[str, int, int | None], ProvisionVersion | None] = {}
 
     def __contains__(self, key: str) -> bool:
         return key in self.by_key
@@ -158,9 +170,21 @@ class Provisions:
         try:
             return self._cache[cache_key]
         except KeyError:
-            found = next(
-                (v for v in self.by_key.get(key, ()) if v.in_force(date, as_known_on)), None
+            epochs = (
+                key,
+                bisect.bisect_right(self._edges, date),
+                None if as_known_on is None else bisect.bisect_right(self._edges, as_known_on),
             )
+            try:
+                found = self._by_epoch[epochs]
+            except KeyError:
+                found = next(
+                    (v for v in self.by_key.get(key, ()) if v.in_force(date, as_known_on)),
+                    None,
+                )
+                self._by_epoch[epochs] = found
+            if len(self._cache) > 65536:
+                self._cache.clear()
             self._cache[cache_key] = found
             return found
 
