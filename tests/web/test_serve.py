@@ -218,3 +218,19 @@ def test_after_the_warm_up_what_it_made_is_out_of_the_collectors_reach() -> None
         assert len(gc.get_objects()) < frozen
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_is_replaced_after_its_requests_and_a_bad_count_is_refused(settings) -> None:
+    from depositaire.messages import t
+    from depositaire.web.ops.serve import ServeError, options
+
+    assert options()["max_requests"] == 20000
+    assert options()["max_requests_jitter"] == 2000
+    settings.SERVE_MAX_REQUESTS = 0  # never replaced
+    assert (options()["max_requests"], options()["max_requests_jitter"]) == (0, 0)
+    for bad in (-5, 1, 99):
+        settings.SERVE_MAX_REQUESTS = bad
+        with pytest.raises(ServeError) as refused:
+            options()
+        assert refused.value.problems == [t("ops.serve.error.max_requests", value=bad)]
+        assert "DEPOSITAIRE_MAX_REQUESTS" in refused.value.problems[0]

@@ -271,6 +271,11 @@ SERVE_BIND = env_str("DEPOSITAIRE_BIND", "127.0.0.1:8000")
 SERVE_WORKERS = env_int("DEPOSITAIRE_WORKERS", 4)
 SERVE_THREADS = env_int("DEPOSITAIRE_THREADS", 2)
 SERVE_TIMEOUT = env_int("DEPOSITAIRE_TIMEOUT", 60)
+#: Requests after which a worker is replaced by a fresh one (gunicorn's ``max_requests``,
+#: with up to a tenth more at random so that the workers are not replaced together; 0:
+#: never). The engine's memos are bounded in entries, not in bytes: one process that
+#: decided 100,000 varied situations (``scripts/bench.py``'s generator) held 700 MB.
+SERVE_MAX_REQUESTS = env_int("DEPOSITAIRE_MAX_REQUESTS", 20000)
 #: Seconds an idle keep-alive connection is kept open (gunicorn's default, 2 s, is shorter
 #: than a client's pause between two pages: the client then reuses a connection the
 #: server is closing, "connection reset by peer"; measured with make load).

@@ -123,6 +123,9 @@ def options(bind: str | None = None) -> dict[str, Any]:
     workers, threads = int(settings.SERVE_WORKERS), int(settings.SERVE_THREADS)
     if workers < 1 or threads < 1:
         raise ServeError([t("ops.serve.error.workers", workers=workers, threads=threads)])
+    recycle = int(settings.SERVE_MAX_REQUESTS)
+    if recycle != 0 and recycle < 100:
+        raise ServeError([t("ops.serve.error.max_requests", value=recycle)])
     return {
         "bind": bind or settings.SERVE_BIND,
         "workers": workers,
@@ -131,6 +134,10 @@ def options(bind: str | None = None) -> dict[str, Any]:
         "timeout": int(settings.SERVE_TIMEOUT),
         "keepalive": int(settings.SERVE_KEEPALIVE),
         "graceful_timeout": 30,
+        # A worker is replaced after this many requests (its memory starts again; the new
+        # one warms up before its first request, ``warmup``).
+        "max_requests": recycle,
+        "max_requests_jitter": recycle // 10,
         # One line per request comes from the application (with its request id).
         "accesslog": None,
         "errorlog": "-",
