@@ -37,6 +37,12 @@ The properties, each with the seed passage it rests on:
 - ``single`` — on every decision: ``may_disclose`` holds only what the request asked for
   (and ``confidence`` only when the information is one); ``may_disclose`` and
   ``never_disclose`` are disjoint; ``secret`` and ``undetermined`` let nothing out;
+  shared secrecy never opens toward a recipient outside care and help (003: « Uniquement
+  entre intervenants »; 004: « Le secret professionnel partagé ne peut être justifié »),
+  testimony only before a judge or an inquiry commission under oath (001: « la déposition
+  faite, après convocation, sous serment »), 458bis only toward the prosecutor (001: « en
+  informer le procureur du Roi »), neither 458bis nor 458ter for a lawyer's information
+  that may expose his client (001, art. 458quater);
   every citation is in force on the decision's date (« les dispositions en vigueur ce
   jour-là », law.md « Time »), and so is every deciding rule.
 - ``unknown_then_known`` — a decided answer with a fact unknown does not become another
@@ -59,7 +65,10 @@ from depositaire.engine import Decision, Situation, decide, parse_situation
 from depositaire.engine.provisions import default_provisions
 from depositaire.engine.rules import DISCLOSING
 from depositaire.law import default_rule_base
+from depositaire.law._dates import POT_POURRI_V
 
+#: Art. 458quater, from the pot-pourri V law (its entry into force is « à vérifier »).
+LAWYER_EXCEPTION_FROM = POT_POURRI_V
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 RANK = {"secret": 0, "undetermined": None, "share": 1, "may_disclose": 2, "must_disclose": 3}
 
@@ -272,6 +281,16 @@ def single_problems(s: Situation, d: Decision) -> list[str]:
             or s.facts.get("request.under_oath") is not True
         ):
             found.append(f"testimony toward {kind}, under oath {s.facts.get('request.under_oath')}")
+    winner = winner_id(d)
+    if winner == "right_to_report_abuse" and kind != "public_prosecutor":
+        found.append(f"458bis toward {kind}, not « le procureur du Roi »")
+    if (
+        winner in ("right_to_report_abuse", "case_consultation")
+        and s.facts.get("holder.role") == "lawyer"
+        and s.facts.get("information.client_prosecution_risk") is True
+        and s.date >= LAWYER_EXCEPTION_FROM
+    ):
+        found.append(f"{winner} for a lawyer's information that may expose his client (458quater)")
     base = default_rule_base()
     for rule_id in d.decided_rule_ids():
         rule = base.by_id.get(rule_id)

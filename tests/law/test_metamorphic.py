@@ -103,3 +103,27 @@ def test_the_mutations_cover_unknown_and_every_value():
     assert {"consent=refused", "consent=not_asked", "consent=unknown"} <= changes
     assert "recipient.kind=police" in changes
     assert any(c.startswith("date=") for c in changes)
+
+
+def test_the_458bis_check_can_fail():
+    """A 458bis decision read against a situation naming the police is flagged."""
+    abuse = {
+        "date": "2026-11-23",
+        "holder": {"role": "psychologist", "institution": "ambulatory_service"},
+        "information": {"nature": "confidence", "categories": ["offence"]},
+        "recipient": {"kind": "public_prosecutor"},
+        "request": {"kind": "own_initiative_report"},
+        "danger": {
+            "exists": True,
+            "serious": True,
+            "imminent": True,
+            "other_means_exhausted": True,
+            "victim_minor_or_vulnerable": True,
+            "offence_listed_458bis": True,
+        },
+    }
+    s = parse_situation(abuse)
+    d = decide(s, explain=False)
+    assert "right_to_report_abuse" in d.rules and single_problems(s, d) == []
+    police = parse_situation({**abuse, "recipient": {"kind": "police"}})
+    assert any("458bis" in p for p in single_problems(police, d))
