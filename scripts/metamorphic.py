@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from metamorphic import probe  # noqa: E402
+from metamorphic import closing_pairs, probe  # noqa: E402
 
 
 def main() -> int:
@@ -24,6 +24,9 @@ def main() -> int:
     args = parser.parse_args()
     start = time.perf_counter()
     count, flags = probe()
+    pairs, pair_flags = closing_pairs()
+    count += pairs
+    flags += pair_flags
     by_prop = collections.defaultdict(list)
     for f in flags:
         if args.only is None or f.prop == args.only:

@@ -371,3 +371,32 @@ def probe(cases: list[dict[str, Any]] | None = None) -> tuple[int, list[Flag]]:
                 flags.append(Flag("police_no_confidence", case["name"], change, "", summary(d1)))
             flags.extend(pair_flags(case["name"], change, s0, d0, s1, d1))
     return count, flags
+
+
+def closing_pairs(cases: list[dict[str, Any]] | None = None) -> tuple[int, list[Flag]]:
+    """Two closing changes of ``CLOSING`` at once (consent refused and the recipient not
+    bound, …): together they never open the answer either, unless the rule that then
+    decides rests on neither."""
+    import itertools
+
+    count = 0
+    flags: list[Flag] = []
+    for case in cases if cases is not None else load_cases():
+        s0 = parse_situation(case["situation"])
+        d0 = decide(s0, explain=False)
+        if d0.verdict == "undetermined":
+            continue
+        for (p1, v1, e1, prop), (p2, v2, e2, _) in itertools.combinations(CLOSING, 2):
+            if p1 == p2:
+                continue
+            if "not_asked" in (v1, v2) and s0.facts.get("consent") != "given":
+                continue
+            s2 = s0.with_facts({p1: v1, p2: v2})
+            d2 = decide(s2, explain=False)
+            count += 1
+            if winner_id(d2) in (e1 | e2):
+                continue
+            if opener(d0, d2, same_item="information.nature" in (p1, p2)):
+                change = f"{p1}={_show(v1)}, {p2}={_show(v2)}"
+                flags.append(Flag("closing_pairs", case["name"], change, summary(d0), summary(d2)))
+    return count, flags

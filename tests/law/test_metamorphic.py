@@ -14,6 +14,7 @@ import pytest
 from metamorphic import (
     NO_CARE_PARTNERS,
     Flag,
+    closing_pairs,
     load_cases,
     mutations,
     pair_flags,
@@ -127,3 +128,9 @@ def test_the_458bis_check_can_fail():
     assert "right_to_report_abuse" in d.rules and single_problems(s, d) == []
     police = parse_situation({**abuse, "recipient": {"kind": "police"}})
     assert any("458bis" in p for p in single_problems(police, d))
+
+
+def test_two_closing_changes_together_never_open_the_answer():
+    count, flags = closing_pairs()
+    assert count > 100 * len(load_cases()) // 2
+    assert [f.line() for f in flags] == []
