@@ -42,6 +42,12 @@ CONFIDED_KNOWN = any_(
     is_("information.confided", False),
 )
 
+#: Recipients whose finality is security or repression (003: « autorités ayant d'autres
+#: finalités (sécuritaires et répressives) que les soins et l'aide »).
+REPRESSIVE_RECIPIENTS: Final = ("police", "public_prosecutor", "intelligence_service")
+#: Recipients who are no professional of care or help (003: « Uniquement entre intervenants »).
+PRIVATE_RECIPIENTS: Final = ("employer", "landlord", "media", "family")
+
 shared_secrecy = Rule(
     id="shared_secrecy",
     kind="exception",
@@ -65,6 +71,18 @@ shared_secrecy = Rule(
         # is no intervenant of care or help: the law lets the holder speak to them only in a
         # testimony « après convocation, sous serment » (001), never by sharing.
         is_not("recipient.kind", "judge", "parliamentary_inquiry", assume=True),
+        # The kinds that, by the contract, settle that the recipient pursues no mission of
+        # care or help share nothing, whatever ``recipient.same_mission`` is said to be
+        # (metamorphic probe, legal4): the police, the prosecutor and the intelligence
+        # services pursue « d'autres finalités (sécuritaires et répressives) que les soins et
+        # l'aide », reached only through a consultation of art. 458ter (003); with the
+        # immigration office « Le secret professionnel partagé ne peut être justifié » (004);
+        # an employer, a landlord, the press or the family are no « intervenants » (003:
+        # « Uniquement entre intervenants »), no « collaborateur lui-même tenu au secret
+        # professionnel » (001).
+        is_not("recipient.kind", *REPRESSIVE_RECIPIENTS, assume=True),
+        is_not("recipient.kind", "immigration_office", assume=True),
+        is_not("recipient.kind", *PRIVATE_RECIPIENTS, assume=True),
         is_("necessary_only", True),
         is_("in_person_interest", True),
         # Shared *professional* secrecy presupposes a holder bound by it.
