@@ -488,7 +488,11 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             "script": answering.script(interview) if answering.is_oral(incoming) else "",
             "sender_block": answering.default_sender(incoming, request.user),
             "nothing_offered": services.nothing_offered_reason(
-                incoming, interview, request.user, list(form.sources.values())
+                incoming,
+                interview,
+                request.user,
+                list(form.sources.values()),
+                items=form.file_items,
             ),
             **_decision_context(interview, shown),
         },
