@@ -203,11 +203,44 @@ def _from_rule_base(decision: Mapping[str, Any], cited: Mapping[str, Cited]) -> 
 # -- text, at the edge ------------------------------------------------------------
 
 
-def titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
+def titles(decision: Decision | Mapping[str, Any], *, situation: Facts = None) -> tuple[str, ...]:
     """The titles of the provisions the deciding rules rest on (all citations if none),
-    the negative findings (:data:`FINDINGS`) left out: the legal basis."""
-    provisions = legal_basis(decision).provisions()
-    return tuple(dict.fromkeys(c.title() for c in provisions if c.key not in FINDINGS))
+    the negative findings (:data:`FINDINGS`) left out: the legal basis. With
+    ``situation``, a provision that does not bind the holder there is marked « à
+    vérifier » (:func:`marked_title`), never cited bare as if it applied."""
+    basis = legal_basis(decision)
+    return tuple(
+        dict.fromkeys(
+            marked_title(c, basis, situation) for c in basis.provisions() if c.key not in FINDINGS
+        )
+    )
+
+
+def marked_title(cited: Cited, basis: Basis, situation: Facts) -> str:
+    """The provision's title; when ``situation`` is given and the provision does not bind
+    its holder (:func:`binds`: the youth-care code for a CPAS), the title with the « à
+    vérifier » notes of the deciding rules that rest on it, as the decision gives them
+    (``to_verify.<key>``), or the catalogue's general note when they declare none."""
+    title = cited.title()
+    if situation is None or cited.binds(fact_reader(situation)):
+        return title
+    notes = _rule_notes(basis, cited.key) or (t("documents.basis_not_binding"),)
+    return t("documents.basis_to_verify", title=title, note=t("explain.separator").join(notes))
+
+
+def _rule_notes(basis: Basis, key: str) -> tuple[str, ...]:
+    """The « to verify » notes of the deciding rules whose provisions include ``key``."""
+    from depositaire.law import default_rule_base
+
+    by_id = default_rule_base().by_id
+    notes: list[str] = []
+    for ground in basis.grounds:
+        if all(c.key != key for c in ground.provisions):
+            continue
+        rule = by_id.get(ground.version) or by_id.get(ground.rule)
+        if rule is not None:
+            notes.extend(t(f"to_verify.{note}") for note in rule.to_verify)
+    return tuple(dict.fromkeys(notes))
 
 
 def finding_titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
@@ -236,9 +269,13 @@ def grounds_text(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
     )
 
 
-def citation_titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
-    """The titles of every provision the decision cites."""
-    return tuple(dict.fromkeys(c.title() for c in legal_basis(decision).citations))
+def citation_titles(
+    decision: Decision | Mapping[str, Any], *, situation: Facts = None
+) -> tuple[str, ...]:
+    """The titles of every provision the decision cites (with ``situation``, those that do
+    not bind its holder marked, :func:`marked_title`)."""
+    basis = legal_basis(decision)
+    return tuple(dict.fromkeys(marked_title(c, basis, situation) for c in basis.citations))
 
 
 def public_name(key: str, on: dt.date) -> str | None:

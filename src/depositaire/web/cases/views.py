@@ -204,9 +204,9 @@ def requests_about(person: Person, user: Any) -> list[dict[str, Any]]:
 
     An answer the law keeps secret (``keep_secret``: the measure must not be revealed, art.
     46bis/1 CIC, as decided by the engine's duty ``keep_measure_secret``) is listed with a
-    warning instead of its outcome; the register keeps the rest."""
-    if user.role not in roles.CASEWORKERS or person.organisation_id != user.organisation_id:
-        return []  # as ``IncomingRequest.visible_to``
+    warning instead of its outcome; the register keeps the rest. The guard is the one
+    check of the user's role and organisation (403 for another role, 404 for another
+    file): no second check here."""
     out = []
     for r in _FILE_REQUESTS.fetch(user.organisation_id, person.pk):
         answer = getattr(r, "answer", None)

@@ -26,8 +26,8 @@ from depositaire.engine.explain import defeated_sentence, failed_sentence, missi
 from depositaire.engine.provisions import default_provisions
 from depositaire.engine.rules import DISCLOSING
 from depositaire.engine.schema import FACTS
-from depositaire.engine.situation import Situation
-from depositaire.messages import has, t
+from depositaire.engine.situation import Situation, SituationError
+from depositaire.messages import LANGUAGES, current_language, has, t, using_language
 from depositaire.web.accounts import roles
 from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.consent.matching import ConsentFact, Recorded, consent_fact, recorded_for
@@ -271,6 +271,67 @@ def why_text(outcome: Outcome | Mapping[str, Any]) -> str:
         decision = outcome.get("decision")
         return sent_under(decision) if isinstance(decision, Mapping) else ""
     return reason_text(outcome)
+
+
+def stored_explanation(outcome: Mapping[str, Any]) -> dict[str, Any]:
+    """The « Explication complète » of a stored outcome in the reader's language.
+
+    The stored text (``decision.explanation``, in its preparer's language) stays the
+    record. The stored situation is decided again on the same date, with the law as known
+    on the day it was decided, by the same rule-base version: when that decision renders
+    the stored text identically in one language, its rendering in the reader's language is
+    shown (``lines``). Otherwise the stored text is shown as it is, with ``note`` saying
+    why (the catalogue's ``web.disclosure.explanation_as_recorded``)."""
+    decision = outcome.get("decision")
+    decision = decision if isinstance(decision, Mapping) else {}
+    stored = [str(line) for line in decision.get("explanation") or ()]
+    renderings = _renderings(outcome, decision)
+    if renderings is not None:
+        language = current_language()
+        mine = renderings(language)
+        if mine == stored or any(
+            renderings(other) == stored for other in LANGUAGES if other != language
+        ):
+            return {"lines": mine, "note": None}
+    from depositaire.law import default_rule_base
+
+    recorded = str(decision.get("rule_base_version") or "")
+    current = default_rule_base().version
+    note = (
+        t("web.disclosure.explanation_as_recorded.version", recorded=recorded, current=current)
+        if recorded != current
+        else t("web.disclosure.explanation_as_recorded.other")
+    )
+    return {"lines": stored, "note": note}
+
+
+def _renderings(outcome: Mapping[str, Any], decision: Mapping[str, Any]) -> Any:
+    """A function giving the explanation of the stored situation decided again, in a
+    language; ``None`` when it cannot be decided again as it was (another rule base, a
+    situation the contract no longer reads, another verdict)."""
+    from depositaire.law import default_rule_base
+
+    situation = outcome.get("situation")
+    if not isinstance(situation, Mapping) or not decision.get("explanation"):
+        return None
+    if decision.get("rule_base_version") != default_rule_base().version:
+        return None
+    known = decision.get("as_known_on") or decision.get("date")
+    try:
+        parsed = parse_situation({**situation, "as_known_on": known})
+    except SituationError:
+        return None
+    again = decide(parsed)
+    if again.verdict != decision.get("verdict") or list(again.rules) != list(
+        decision.get("rules") or ()
+    ):
+        return None
+
+    def render(language: str) -> list[str]:
+        with using_language(language):
+            return list(again.explanation)
+
+    return render
 
 
 def judge(

@@ -248,10 +248,11 @@ def basis_labels(
     """The provisions a stored decision's deciding rules rest on (all citations if none
     match); ``public``: by their public names only, those that bind the holder in the
     stored ``situation`` (for the person and the letters). The basis is the stored one
-    (:mod:`depositaire.documents.basis`)."""
+    (:mod:`depositaire.documents.basis`); otherwise by their titles, those that do not
+    bind the holder in ``situation`` marked « à vérifier » (``basis.marked_title``)."""
     if public:
         return list(basis.public_names(decision, situation=situation))
-    return list(basis.titles(decision))
+    return list(basis.titles(decision, situation=situation))
 
 
 def requester_label(request: IncomingRequest) -> str:

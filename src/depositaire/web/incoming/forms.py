@@ -414,17 +414,25 @@ def item_may_go_out(item: InformationItem, decision: Decision, situation: Situat
     return own.verdict in DISCLOSING and cats <= set(own.may_disclose)
 
 
+def secret_facts(person: Person, user: Any) -> list[InformationItem]:
+    """The file's current secret facts the user may read (one query)."""
+    return list(
+        InformationItem.objects.visible_to(user).filter(person=person, nature="secret_fact")
+    )
+
+
 def eligible_items(
-    person: Person, user: Any, decision: Decision, situation: Situation | None = None
+    person: Person,
+    user: Any,
+    decision: Decision,
+    situation: Situation | None = None,
+    *,
+    items: list[InformationItem] | None = None,
 ) -> list[InformationItem]:
-    """The file's secret facts that may go out whole (see :func:`item_may_go_out`)."""
-    return [
-        item
-        for item in InformationItem.objects.visible_to(user).filter(
-            person=person, nature="secret_fact"
-        )
-        if item_may_go_out(item, decision, situation)
-    ]
+    """The file's secret facts that may go out whole (see :func:`item_may_go_out`), of
+    ``items`` when the caller read them already (:func:`secret_facts`)."""
+    read = secret_facts(person, user) if items is None else items
+    return [item for item in read if item_may_go_out(item, decision, situation)]
 
 
 def letter_decision(
@@ -467,6 +475,9 @@ class LetterForm(fields.Form):
         choices=[(code, lazy_t(f"web.language.names.{code}")) for code in LANGUAGES],
         required=False,
     )
+    #: The file's secret facts its values were offered from (``services.letter_form``);
+    #: ``None``: offered values given by the caller.
+    file_items: list[InformationItem] | None = None
 
     def __init__(
         self,

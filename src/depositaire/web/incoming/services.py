@@ -22,7 +22,7 @@ from depositaire.web.cases.models import InformationItem, Person
 from depositaire.web.db import begin_writing
 from depositaire.web.incoming import answer as answering
 from depositaire.web.incoming import examination
-from depositaire.web.incoming.forms import LetterForm, eligible_items
+from depositaire.web.incoming.forms import LetterForm, eligible_items, secret_facts
 from depositaire.web.incoming.models import (
     IncomingRequest,
     RequestAnswer,
@@ -250,34 +250,43 @@ def interview_for(incoming: IncomingRequest, user: Any) -> Interview:
     return interview
 
 
-def offered_sources(incoming: IncomingRequest, interview: Interview, user: Any) -> list[Source]:
-    """The values of the file a transmission letter may carry (none for another letter)."""
+def offered_sources(
+    incoming: IncomingRequest,
+    interview: Interview,
+    user: Any,
+    *,
+    items: list[InformationItem] | None = None,
+) -> list[Source]:
+    """The values of the file a transmission letter may carry (none for another letter);
+    ``items``: the file's secret facts, when the caller read them (``forms.secret_facts``)."""
     kind, _ = answering.letter_kind(interview, incoming)
     if kind != "transmission":
         return []
     decision = interview.decision
     allowed = [c for c in decision.may_disclose if c in CATEGORIES]
-    items = eligible_items(incoming.person, user, decision, interview.situation)
-    return letter_sources(incoming.person, allowed, items)
+    eligible = eligible_items(incoming.person, user, decision, interview.situation, items=items)
+    return letter_sources(incoming.person, allowed, eligible)
 
 
 def nothing_offered_reason(
-    incoming: IncomingRequest, interview: Interview, user: Any, sources: list[Source]
+    incoming: IncomingRequest,
+    interview: Interview,
+    user: Any,
+    sources: list[Source],
+    *,
+    items: list[InformationItem] | None = None,
 ) -> str:
     """Why a transmission letter is offered no value of the file (for the holder's page;
-    the letter itself says nothing of the file), or ``""``."""
+    the letter itself says nothing of the file), or ``""``; ``items``: the file's secret
+    facts the letter's form was offered from (``LetterForm.file_items``), read again only
+    when not given."""
     kind, _ = answering.letter_kind(interview, incoming)
     if kind != "transmission" or sources:
         return ""
     allowed = [c for c in interview.decision.may_disclose if c in CATEGORIES]
     names = ", ".join(category_label(c) for c in allowed) or "—"
-    related = [
-        item
-        for item in InformationItem.objects.visible_to(user).filter(
-            person=incoming.person, nature="secret_fact"
-        )
-        if set(item.categories) & set(allowed)
-    ]
+    read = secret_facts(incoming.person, user) if items is None else items
+    related = [item for item in read if set(item.categories) & set(allowed)]
     others = [c for c in CATEGORIES if c not in allowed and any(c in i.categories for i in related)]
     if others:
         return t(
@@ -298,9 +307,12 @@ def letter_form(
 ) -> LetterForm:
     """``sources``: those of a form just built for the same request (read once, not again)."""
     kind, _ = answering.letter_kind(interview, incoming)
+    items: list[InformationItem] | None = None
     if sources is None:
-        sources = offered_sources(incoming, interview, user)
-    return LetterForm(
+        # Read once: the offered values, and why none are (``nothing_offered_reason``).
+        items = secret_facts(incoming.person, user) if kind == "transmission" else []
+        sources = offered_sources(incoming, interview, user, items=items)
+    form = LetterForm(
         data,
         kind=kind,
         decision=interview.decision,
@@ -309,6 +321,8 @@ def letter_form(
         user=user,
         initial={"sources": [s.key for s in sources]},
     )
+    form.file_items = items
+    return form
 
 
 def proposed_data(form: LetterForm) -> QueryDict:

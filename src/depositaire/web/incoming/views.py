@@ -163,7 +163,9 @@ def request_detail(request: HttpRequest, incoming: IncomingRequest) -> HttpRespo
     }
     if context["answer"] is not None:
         decision = context["answer"].decision
-        context["answer_basis"] = answering.basis_labels(decision)
+        context["answer_basis"] = answering.basis_labels(
+            decision, situation=context["answer"].situation or None
+        )
         context["answer_findings"] = basis.finding_titles(decision)
     if incoming.urgent and incoming.is_open and incoming.interview_state:
         context["urgency"] = _urgency(examination.load(incoming))
@@ -275,9 +277,11 @@ def _decision_context(interview: Interview, decision: Decision | None = None) ->
         "may": [disclosure_label(c) for c in decision.may_disclose],
         "never": [disclosure_label(c) for c in decision.never_disclose],
         "duties": [t(f"duties.{d}") for d in decision.duties],
-        "basis": basis.titles(decision),
+        # A provision that does not bind this holder (the youth-care code for a CPAS) is
+        # marked « à vérifier » with the rule's notes, never cited bare.
+        "basis": basis.titles(decision, situation=interview.situation),
         "findings": basis.finding_titles(decision),
-        "citations": basis.citation_titles(decision),
+        "citations": basis.citation_titles(decision, situation=interview.situation),
         "missing": [fact_label(p) for p in decision.missing],
     }
 
@@ -484,7 +488,11 @@ def answer(request: HttpRequest, incoming: IncomingRequest) -> HttpResponse:
             "script": answering.script(interview) if answering.is_oral(incoming) else "",
             "sender_block": answering.default_sender(incoming, request.user),
             "nothing_offered": services.nothing_offered_reason(
-                incoming, interview, request.user, list(form.sources.values())
+                incoming,
+                interview,
+                request.user,
+                list(form.sources.values()),
+                items=form.file_items,
             ),
             **_decision_context(interview, shown),
         },

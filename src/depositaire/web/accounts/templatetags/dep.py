@@ -71,6 +71,16 @@ def why(outcome: Any) -> str:
 
 
 @register.filter
+def explanation(outcome: Any) -> dict[str, Any]:
+    """``{% with x=outcome|explanation %}`` — a stored outcome's full explanation in the
+    reader's language, or as recorded with a note saying why
+    (:func:`depositaire.web.disclosures.preparation.stored_explanation`)."""
+    from depositaire.web.disclosures.preparation import stored_explanation
+
+    return stored_explanation(outcome)
+
+
+@register.filter
 def nationality(code: str) -> str:
     """``{{ person.nationality|nationality }}`` — "Maroc (MA)"."""
     from depositaire.web.cases.countries import nationality_label
