@@ -121,7 +121,12 @@ def report_context(person: Person) -> dict[str, Any]:
     confidences = [i for i in items if i.is_confidence]
     from depositaire.web.incoming.measure import secret_toward_person
 
-    sent = Disclosure.objects.filter(person=person, status="sent").order_by("sent_at", "pk")
+    sent = (
+        Disclosure.objects.filter(person=person, status="sent")
+        # The report reads what went out and why, never the extract itself (read on use).
+        .defer("extract_pdf", "extract_html", "facts")
+        .order_by("sent_at", "pk")
+    )
     if secret_toward_person(timezone.localdate()):
         # What went out on a prosecutor's requisition is the measure itself (46bis/1, § 2).
         sent = sent.exclude(purpose="prosecutor_requisition")
@@ -161,7 +166,7 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
     from django.db.models import Q
 
     from depositaire.web.incoming.answer import basis_labels, requester_label
-    from depositaire.web.incoming.measure import hidden_from_person
+    from depositaire.web.incoming.measure import NOT_READ, hidden_from_person
     from depositaire.web.incoming.models import RequestAnswer
 
     # Art. 46bis/1, § 2 CIC (001): a prosecutor's requisition stays secret toward the person,
@@ -175,6 +180,11 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
             Q(request__person=person) | Q(former_request__person=person), keep_secret=False
         )
         .select_related("request", "former_request")
+        # Never the letter (a sealed PDF) nor the request's text or interview (read on use).
+        .defer(
+            "letter_pdf",
+            *(f"{about}__{name}" for about in ("request", "former_request") for name in NOT_READ),
+        )
         .order_by("closed_at", "pk")
         if not hidden_from_person(a.about, on)
     ]
