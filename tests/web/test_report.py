@@ -445,3 +445,22 @@ def test_the_report_pdf_reads_no_letter_extract_or_request_text(client: Any, wor
     for column in ("letter_pdf", "extract_pdf", "extract_html", "request_text", "interview_state"):
         assert not re.search(rf'"{column}"', read), column
     assert re.search(r'"sent_categories"', read) and re.search(r'"outcomes"', read)
+
+
+def test_the_numbered_lines_of_the_report_are_the_catalogue_s_in_order_in_each_language() -> None:
+    from depositaire.messages import catalogue, using_language
+    from depositaire.web.disclosures.report import _numbered
+
+    prefix = "web.report.crossroads.recipients"
+    for language in ("fr", "nl"):
+        entries = catalogue(language)
+        expected = [entries[k] for k in sorted(entries) if k.startswith(prefix + ".")]
+        assert len(expected) >= 2
+        with using_language(language):
+            first = _numbered(prefix)
+            first.append("changed by a caller")  # a copy: the next report is not changed
+            assert _numbered(prefix) == expected
+    with using_language("fr"):
+        french = _numbered(prefix)
+    with using_language("nl"):
+        assert _numbered(prefix) != french

@@ -96,11 +96,19 @@ class SealedParts:
 PARTS: SealedParts | None = SealedParts()
 
 
+#: ``_numbered``'s answers by prefix and catalogue (the catalogue kept, to be compared):
+#: finding them went through the whole catalogue, some 2,500 keys, for every report.
+_NUMBERED: dict[tuple[str, int], tuple[dict[str, str], tuple[str, ...]]] = {}
+
+
 def _numbered(prefix: str) -> list[str]:
     """Catalogue entries ``prefix.01``, ``prefix.02``… in order."""
     entries = catalogue(current_language())
-    keys = sorted(k for k in entries if k.startswith(prefix + "."))
-    return [entries[k] for k in keys]
+    kept = _NUMBERED.get((prefix, id(entries)))
+    if kept is None or kept[0] is not entries:
+        keys = sorted(k for k in entries if k.startswith(prefix + "."))
+        kept = _NUMBERED[(prefix, id(entries))] = (entries, tuple(entries[k] for k in keys))
+    return list(kept[1])
 
 
 def _provision_line(record: Consent | Objection) -> dict[str, Any]:
