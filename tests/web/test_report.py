@@ -419,3 +419,48 @@ def test_de_before_an_organisation_is_written_as_french_writes_it(
     if nl is not None:
         with using_language("nl"):
             assert of_organisation(name) == nl
+
+
+def test_the_report_pdf_reads_no_letter_extract_or_request_text(client: Any, world: World) -> None:
+    """What the report never shows is not read for it: the sealed letters and extracts,
+    the requests' texts and interviews (they grow with every request and disclosure)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from web.incoming_factories import make_closed, make_request
+
+    w = world.a
+    sw = w.users[roles.SOCIAL_WORKER]
+    make_closed(make_request(w.person, sw), sw)
+    _prepare_and_send(client, world)
+    url = reverse("disclosures:report_pdf", kwargs={"person_id": w.person.pk})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert w.org.name in text  # the report itself, with its closed request and disclosure
+    read = " ".join(q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT"))
+    for column in ("letter_pdf", "extract_pdf", "extract_html", "request_text", "interview_state"):
+        assert not re.search(rf'"{column}"', read), column
+    assert re.search(r'"sent_categories"', read) and re.search(r'"outcomes"', read)
+
+
+def test_the_numbered_lines_of_the_report_are_the_catalogue_s_in_order_in_each_language() -> None:
+    from depositaire.messages import catalogue, using_language
+    from depositaire.web.disclosures.report import _numbered
+
+    prefix = "web.report.crossroads.recipients"
+    for language in ("fr", "nl"):
+        entries = catalogue(language)
+        expected = [entries[k] for k in sorted(entries) if k.startswith(prefix + ".")]
+        assert len(expected) >= 2
+        with using_language(language):
+            first = _numbered(prefix)
+            first.append("changed by a caller")  # a copy: the next report is not changed
+            assert _numbered(prefix) == expected
+    with using_language("fr"):
+        french = _numbered(prefix)
+    with using_language("nl"):
+        assert _numbered(prefix) != french

@@ -155,6 +155,12 @@ def _current() -> dict[str, str]:
     return pinned if pinned is not None else catalogue(current_language())
 
 
+def current_catalogue() -> dict[str, str]:
+    """The messages :func:`t` reads now (the pinned catalogue, else the active language's):
+    the same object while neither changes (a cache keyed on what a rendering read)."""
+    return _current()
+
+
 def has(key: str) -> bool:
     return key in _current()
 

@@ -101,6 +101,8 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
+                # The user itself rather than its lazy proxies (accounts/context.py).
+                "depositaire.web.accounts.context.user",
                 "django.contrib.messages.context_processors.messages",
                 "depositaire.web.cases.emergency.badge",
                 "depositaire.web.accounts.language.language_context",

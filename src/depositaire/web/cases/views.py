@@ -251,6 +251,59 @@ _OBJECTIONS = Prepared(_objections, -1)
 _DISCLOSURES = Prepared(_disclosures, -1)
 
 
+def _item_rows(items: Any) -> list[dict[str, Any]]:
+    """The file page's rows of items, each cell's words written here once (what the
+    template's filters and catalogue tags wrote for every row): the same text."""
+    from depositaire.web.accounts.templatetags.dep import categories_label, fr_date, value_label
+
+    return [
+        {
+            "item": item,
+            "date": fr_date(item.created_at),
+            "nature": value_label(item.nature, "information.nature"),
+            "categories": categories_label(item.categories),
+            "origin": t("web.origins." + item.origin),
+            "author": item.author.display_name,
+        }
+        for item in items
+    ]
+
+
+def _request_rows(rows: Any) -> list[dict[str, Any]]:
+    """The file page's rows of requests (``requests_about``'s), their cells' words."""
+    from depositaire.web.accounts.templatetags.dep import categories_label, fr_date, value_label
+
+    return [
+        {
+            **row,
+            "direction": t("incoming.directions." + row["r"].direction),
+            "received": fr_date(row["r"].received_at),
+            "requester": value_label(row["r"].requester_kind, "recipient.kind"),
+            "categories": categories_label(row["r"].categories),
+            "status": t("incoming.statuses." + row["r"].status),
+            "sent": categories_label(row["answer"].sent_categories) if row["answer"] else "",
+        }
+        for row in rows
+    ]
+
+
+def _disclosure_rows(disclosures: Any) -> list[dict[str, Any]]:
+    """The file page's rows of disclosures, their cells' words."""
+    from depositaire.web.accounts.templatetags.dep import categories_label, fr_date, value_label
+
+    return [
+        {
+            "d": d,
+            "date": fr_date(d.created_at),
+            "recipient": value_label(d.recipient_kind, "recipient.kind"),
+            "purpose": value_label(d.purpose, "request.kind"),
+            "categories": categories_label(d.disclosed_categories),
+            "status": t("web.disclosure.statuses." + d.status),
+        }
+        for d in disclosures
+    ]
+
+
 #: Current items on one page of a person's file.
 ITEMS_PER_PAGE = 25
 #: Disclosures on one page of a person's file (newest first): they grow with every one.
@@ -278,6 +331,7 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
     context = {
         "person": person,
         "items": items_page.object_list,
+        "item_rows": _item_rows(items_page.object_list),
         "items_page": items_page,
         "items_filters": query_without_page(request, "page_e"),
         "others_confidences": others_confidences,
@@ -287,10 +341,12 @@ def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
         "consents": _CONSENTS.fetch(person.pk),
         "objections": _OBJECTIONS.fetch(person.pk),
         "disclosures": disclosures_page.object_list,
+        "disclosure_rows": _disclosure_rows(disclosures_page.object_list),
         "disclosures_page": disclosures_page,
         "disclosures_filters": query_without_page(request, "page_c"),
         "minor": person.is_minor(),
         "requests": requests_page.object_list,
+        "request_rows": _request_rows(requests_page.object_list),
         "requests_page": requests_page,
         "requests_filters": query_without_page(request, "page_d"),
         "withdrawn_items": withdrawn,

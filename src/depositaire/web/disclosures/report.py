@@ -96,11 +96,19 @@ class SealedParts:
 PARTS: SealedParts | None = SealedParts()
 
 
+#: ``_numbered``'s answers by prefix and catalogue (the catalogue kept, to be compared):
+#: finding them went through the whole catalogue, some 2,500 keys, for every report.
+_NUMBERED: dict[tuple[str, int], tuple[dict[str, str], tuple[str, ...]]] = {}
+
+
 def _numbered(prefix: str) -> list[str]:
     """Catalogue entries ``prefix.01``, ``prefix.02``… in order."""
     entries = catalogue(current_language())
-    keys = sorted(k for k in entries if k.startswith(prefix + "."))
-    return [entries[k] for k in keys]
+    kept = _NUMBERED.get((prefix, id(entries)))
+    if kept is None or kept[0] is not entries:
+        keys = sorted(k for k in entries if k.startswith(prefix + "."))
+        kept = _NUMBERED[(prefix, id(entries))] = (entries, tuple(entries[k] for k in keys))
+    return list(kept[1])
 
 
 def _provision_line(record: Consent | Objection) -> dict[str, Any]:
@@ -121,7 +129,12 @@ def report_context(person: Person) -> dict[str, Any]:
     confidences = [i for i in items if i.is_confidence]
     from depositaire.web.incoming.measure import secret_toward_person
 
-    sent = Disclosure.objects.filter(person=person, status="sent").order_by("sent_at", "pk")
+    sent = (
+        Disclosure.objects.filter(person=person, status="sent")
+        # The report reads what went out and why, never the extract itself (read on use).
+        .defer("extract_pdf", "extract_html", "facts")
+        .order_by("sent_at", "pk")
+    )
     if secret_toward_person(timezone.localdate()):
         # What went out on a prosecutor's requisition is the measure itself (46bis/1, § 2).
         sent = sent.exclude(purpose="prosecutor_requisition")
@@ -161,7 +174,7 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
     from django.db.models import Q
 
     from depositaire.web.incoming.answer import basis_labels, requester_label
-    from depositaire.web.incoming.measure import hidden_from_person
+    from depositaire.web.incoming.measure import NOT_READ, hidden_from_person
     from depositaire.web.incoming.models import RequestAnswer
 
     # Art. 46bis/1, § 2 CIC (001): a prosecutor's requisition stays secret toward the person,
@@ -175,6 +188,11 @@ def closed_requests(person: Person) -> list[dict[str, Any]]:
             Q(request__person=person) | Q(former_request__person=person), keep_secret=False
         )
         .select_related("request", "former_request")
+        # Never the letter (a sealed PDF) nor the request's text or interview (read on use).
+        .defer(
+            "letter_pdf",
+            *(f"{about}__{name}" for about in ("request", "former_request") for name in NOT_READ),
+        )
         .order_by("closed_at", "pk")
         if not hidden_from_person(a.about, on)
     ]

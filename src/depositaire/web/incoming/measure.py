@@ -76,11 +76,18 @@ def hidden_from_person(request: IncomingRequest, on: dt.date) -> bool:
     return is_requisition(request) and secret_toward_person(on)
 
 
+#: Columns of a request that neither the report nor its list of viewers reads.
+NOT_READ = ("interview_state", "prefill_sources", "request_text")
+
+
 def shown_requests(person: Any, on: dt.date) -> list[IncomingRequest]:
     """The person's closed requests that her report may show, oldest first."""
     closed = (
         IncomingRequest.objects.filter(person=person, status="closed")
         .select_related("answer")
+        # Not read to decide (``hidden_from_person``): the sealed letter, the texts, the
+        # interview and the decision, which grow with every request (read on use, if ever).
+        .defer(*NOT_READ, "answer__letter_pdf", "answer__decision")
         .order_by("received_at", "pk")
     )
     return [r for r in closed if not hidden_from_person(r, on)]

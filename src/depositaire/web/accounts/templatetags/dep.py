@@ -234,3 +234,106 @@ def of_organisation(name: str) -> str:
 
 
 register.filter("of_organisation", of_organisation)
+
+
+#: Fragments of the layout rendered once per process for each set of values they are
+#: given (``{% fragment %}``): at most this many, all dropped when full.
+FRAGMENTS = 512
+_fragments: dict[tuple[Any, ...], tuple[dict[str, str], SafeString]] = {}
+
+
+def forget_fragments() -> None:
+    """Drop every rendered fragment (tests)."""
+    _fragments.clear()
+
+
+def _fragment_value(value: Any) -> bool:
+    """A value a fragment may be keyed on: ``None``, a boolean, an integer, a string, or a
+    tuple or list of those."""
+    if value is None or type(value) in (bool, int, str, SafeString):
+        return True
+    return type(value) in (tuple, list) and all(map(_fragment_value, value))
+
+
+def _frozen(value: Any) -> Any:
+    if type(value) in (tuple, list):
+        return tuple(map(_frozen, value))
+    return _key(value)
+
+
+class _App:
+    """What ``{% url %}`` reads of the request inside a fragment: the current application."""
+
+    def __init__(self, current_app: str | None) -> None:
+        self.current_app = current_app
+
+
+class FragmentNode(template.Node):
+    """``{% fragment "name" a=x b=y %}…{% endfragment %}``: the part of the page between
+    the two tags, rendered once per process for each set of the values it is given.
+
+    The part sees nothing but those values: not the request, not the user, not the CSRF
+    token, not the messages (a name it reads that it is not given is empty, everywhere:
+    the tests of each page show it). Its key is those values, the name, the language of
+    the messages and their catalogue, the URL configuration, the script prefix and the
+    current application (for ``{% url %}``) and whether the page escapes. A value other
+    than ``None``, a boolean, an integer, a string or a list of those is rendered every
+    time (still seeing only its values)."""
+
+    def __init__(self, name: str, values: dict[str, Any], nodelist: template.NodeList) -> None:
+        self.name = name
+        self.values = values
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        from depositaire.messages import current_catalogue, current_language
+
+        values = {k: v.resolve(context) for k, v in self.values.items()}
+        try:
+            current_app = context.request.current_app  # type: ignore[attr-defined]
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace  # type: ignore[attr-defined]
+            except AttributeError:
+                current_app = None
+        inner = template.Context(
+            {**values, "request": _App(current_app)}, autoescape=context.autoescape
+        )
+        inner.template = context.template  # the engine's settings (string_if_invalid)
+        cacheable = all(map(_fragment_value, values.values())) and (
+            current_app is None or type(current_app) is str
+        )
+        if not cacheable:
+            return self.nodelist.render(inner)
+        messages = current_catalogue()
+        key = (
+            self.name,
+            tuple(sorted((k, _frozen(v)) for k, v in values.items())),
+            current_language(),
+            get_urlconf() or settings.ROOT_URLCONF,
+            get_script_prefix(),
+            _key(current_app),
+            context.autoescape,
+        )
+        kept = _fragments.get(key)
+        if kept is not None and kept[0] is messages:
+            return kept[1]
+        html = SafeString(self.nodelist.render(inner))
+        if len(_fragments) >= FRAGMENTS:
+            _fragments.clear()
+        _fragments[key] = (messages, html)
+        return html
+
+
+@register.tag(name="fragment")
+def fragment_tag(parser: Any, token: Any) -> FragmentNode:
+    """``{% fragment "name" key=value … %}…{% endfragment %}`` (:class:`FragmentNode`)."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError("{% fragment %} takes a quoted name first")
+    values = template.base.token_kwargs(bits[2:], parser, support_legacy=False)
+    if len(values) != len(bits) - 2:
+        raise template.TemplateSyntaxError("{% fragment %} takes name=value pairs after its name")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(bits[1][1:-1], values, nodelist)
