@@ -100,3 +100,34 @@ def test_on_a_terminal_a_progress_bar_shows_the_count(tmp_path):
     assert child.exitstatus == 0
     assert "Décisions" in child.before and "300/300" in child.before
     assert len(out.read_text(encoding="utf-8").splitlines()) == 300
+
+
+def test_a_bulk_run_tunes_the_collector_and_puts_it_back(tmp_path, monkeypatch, capsys):
+    """The run freezes what it keeps every ``_FREEZE_EVERY`` lines and raises the first
+    threshold; afterwards the collector is as it was, and the decisions are the same as
+    one by one (a run of more lines than one freeze interval)."""
+    import gc
+
+    from depositaire import cli
+
+    monkeypatch.setattr(cli, "_FREEZE_EVERY", 3)
+    source = tmp_path / "in.jsonl"
+    lines = [POLICE, TESTIMONY] * 4
+    source.write_text("".join(json.dumps(s) + "\n" for s in lines), encoding="utf-8")
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    seen: list[tuple[int, ...]] = []
+    real_freeze = gc.freeze
+
+    def freeze() -> None:
+        seen.append(gc.get_threshold())
+        real_freeze()
+
+    monkeypatch.setattr(gc, "freeze", freeze)
+    assert cli.evaluate_lines(str(source), None) == 0
+    assert len(seen) == 1 + len(lines) // 3
+    assert all(threshold[0] == cli._BULK_THRESHOLD for threshold in seen[1:])
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() <= frozen
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert out == [decide(s).to_dict() for s in lines]

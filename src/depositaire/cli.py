@@ -7,12 +7,15 @@ naming the problem; it never shows a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import importlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO
+from typing import Annotated, Final, NoReturn, TextIO
 
 import typer
 import typer._click.globals
@@ -180,6 +183,28 @@ def _open_lines(source: str) -> tuple[TextIO, int | None]:
         fail(t("error.file_unreadable", path=source, detail=reason(exc)))
 
 
+#: ``evaluate --jsonl`` moves what the run has kept so far (the rule base's memos, the
+#: plans) out of the cyclic collector's reach every so many lines, and raises the
+#: collector's first threshold for the run: each line makes many short-lived objects and
+#: few cycles, and a full collection over the memos cost a bulk run a fifth of its time
+#: with pauses of a quarter second. Both are put back when the run ends.
+_FREEZE_EVERY: Final = 4096
+_BULK_THRESHOLD: Final = 50_000
+
+
+@contextlib.contextmanager
+def _bulk_collection() -> Iterator[None]:
+    """The collector tuned for a bulk run (see :data:`_FREEZE_EVERY`), restored after."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(_BULK_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def evaluate_lines(source: str, day: dt.date | None, known: dt.date | None = None) -> int:
     """``evaluate --jsonl``: one decision (the contract's JSON) per situation line.
 
@@ -210,7 +235,7 @@ def evaluate_lines(source: str, day: dt.date | None, known: dt.date | None = Non
         disable=not err.is_terminal,
         transient=False,
     )
-    with stream, progress:
+    with stream, progress, _bulk_collection():
         task = progress.add_task(t("cli.jsonl.progress"), total=total, rate="")
         try:
             for number, line in enumerate(stream, start=1):
@@ -240,6 +265,8 @@ def evaluate_lines(source: str, day: dt.date | None, known: dt.date | None = Non
                     verdicts[decision.verdict] += 1
                     write(json.dumps(decision.to_dict(), ensure_ascii=False))
                     write("\n")
+                if count % _FREEZE_EVERY == 0:
+                    gc.freeze()
                 if count % 256 == 0 and progress.live.is_started:
                     speed = progress.tasks[0].speed
                     progress.update(task, advance=256, rate=f"{speed:,.0f}/s" if speed else "")

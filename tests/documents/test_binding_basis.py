@@ -7,6 +7,7 @@ psychologists' code the psychologist (003), the youth-care code the youth-care s
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -180,3 +181,37 @@ def test_every_declared_binding_is_a_fact_and_value_of_the_situation() -> None:
                 for value in values:
                     accepted = spec.values if spec.values else (True, False)
                     assert value in accepted, (version.key, path, value)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({"person.minor": True}, True),
+        ({"person.minor": False, "person.able_to_consent": True}, False),
+        ({"person.minor": False, "person.able_to_consent": False}, True),
+        ({"person.minor": False}, None),
+        ({}, None),
+        ({"person.able_to_consent": True}, None),
+    ],
+)
+def test_binding_is_three_valued(facts: dict[str, Any], expected: bool | None) -> None:
+    """Review 5: a provision whose binding turns on a fact the situation does not give is
+    neither bound nor unbound: « les faits connus ne disent pas »."""
+    version = default_provisions().latest("patients_rights.12_14")
+    assert version is not None
+    assert version.binding_in(facts.get) is expected
+    assert version.binds_in(facts.get) is (expected is True)
+
+
+def test_unknown_binding_fact_is_said_unknown_not_unbinding() -> None:
+    """The general note for a provision whose binding facts are unknown says the known facts
+    do not tell, never that the provision does not bind (which would be a finding the
+    facts do not support); with the facts that show it does not bind, it says so."""
+    cited = basis.Cited("patients_rights.12_14", dt.date(2026, 11, 23), "patients", None, False)
+    empty = basis.Basis("share", (), (cited,))
+    unknown = basis.marked_title(cited, empty, {"person": {"minor": False}})
+    assert t("documents.basis_binding_unknown") in unknown
+    assert t("documents.basis_not_binding") not in unknown
+    adult = basis.marked_title(cited, empty, {"person": {"minor": False, "able_to_consent": True}})
+    assert t("documents.basis_not_binding") in adult
+    assert t("documents.basis_binding_unknown") not in adult

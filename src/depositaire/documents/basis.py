@@ -224,7 +224,12 @@ def marked_title(cited: Cited, basis: Basis, situation: Facts) -> str:
     title = cited.title()
     if situation is None or cited.binds(fact_reader(situation)):
         return title
-    notes = _rule_notes(basis, cited.key) or (t("documents.basis_not_binding"),)
+    general = (
+        "documents.basis_binding_unknown"
+        if binding(cited.key, cited.valid_on, fact_reader(situation)) is None
+        else "documents.basis_not_binding"
+    )
+    notes = _rule_notes(basis, cited.key) or (t(general),)
     return t("documents.basis_to_verify", title=title, note=t("explain.separator").join(notes))
 
 
@@ -308,6 +313,16 @@ def binds(key: str, on: dt.date, fact: Callable[[str], Any]) -> bool:
     provisions = default_provisions()
     version = provisions.on(key, on) or provisions.latest(key)
     return version is None or version.binds_in(fact)
+
+
+def binding(key: str, on: dt.date, fact: Callable[[str], Any]) -> bool | None:
+    """Three-valued :func:`binds`: ``None`` when whether provision ``key`` binds the holder
+    turns on a fact the situation does not give."""
+    from depositaire.engine.provisions import default_provisions
+
+    provisions = default_provisions()
+    version = provisions.on(key, on) or provisions.latest(key)
+    return True if version is None else version.binding_in(fact)
 
 
 def general_names(on: dt.date, situation: Facts = None) -> tuple[str, ...]:

@@ -57,6 +57,27 @@ class ProvisionVersion:
             all(fact(path) in values for path, values in alternative) for alternative in self.binds
         )
 
+    def binding_in(self, fact: Callable[[str], Any]) -> bool | None:
+        """Three-valued :meth:`binds_in`: ``True`` when the known facts show the provision
+        binds the holder, ``False`` when they show it does not, ``None`` when that turns on
+        a fact the situation does not give (« les faits connus ne disent pas »)."""
+        if not self.binds:
+            return True
+        unknown = False
+        for alternative in self.binds:
+            open_ = False
+            for path, values in alternative:
+                value = fact(path)
+                if value is None:
+                    open_ = True
+                elif value not in values:
+                    break
+            else:
+                if not open_:
+                    return True
+                unknown = True
+        return None if unknown else False
+
     def in_force(self, on: dt.date, as_known_on: dt.date | None = None) -> bool:
         """In force on ``on`` as known on ``as_known_on`` (default: as known that day)."""
         known = on if as_known_on is None else as_known_on
