@@ -107,3 +107,46 @@ def test_an_item_that_went_out_says_the_basis_it_went_out_under(client: Any, wor
         for cell in cells:
             assert cell.startswith(t("web.prepare.sent_under", basis="").rstrip(" ."))
             assert title in cell
+
+
+def test_what_the_sources_do_not_settle_stays_in_the_basis_an_item_went_out_under(
+    client: Any, world: World
+) -> None:
+    w = world.a
+    client.force_login(w.users[roles.SOCIAL_WORKER])
+    url = reverse("disclosures:prepare", kwargs={"person_id": w.person.pk})
+    data = {
+        "recipient_kind": "cpas_special_committee",
+        "purpose": "aid_decision",
+        "session": w.session.pk,
+        "necessary_only": "true",
+        "items": [w.secret_fact.pk],
+        "action": "preview",
+    }
+    preview = why_cells(client.post(url, data))["out"]
+    disclosure = Disclosure.objects.get(
+        pk=int(prepare(client, world, items=[w.secret_fact])["Location"].rstrip("/").split("/")[-1])
+    )
+    out = next(o for o in disclosure.outcomes if o["included"] and o.get("item_id"))
+    notes = decide(out["situation"]).to_verify
+    assert notes, "the CPAS circuit's decision has notes to verify"
+    # Being prepared: the notes themselves, in the reader's language.
+    assert all(
+        t("web.prepare.sent_under_to_verify", notes=t("explain.separator").join(notes)) in cell
+        for cell in preview
+    )
+    # Stored: a pointer to the full explanation shown with it.
+    stored = why_cells(
+        client.get(reverse("disclosures:detail", kwargs={"disclosure_id": disclosure.pk}))
+    )["out"]
+    assert stored and all(t("web.prepare.sent_under_to_verify_stored") in cell for cell in stored)
+    # A stored decision without notes is not said to have any.
+    bare = [
+        {**o, "decision": {**o["decision"], "to_verify": []}} if o["included"] else o
+        for o in disclosure.outcomes
+    ]
+    Disclosure.objects.filter(pk=disclosure.pk).update(outcomes=bare)
+    again = why_cells(
+        client.get(reverse("disclosures:detail", kwargs={"disclosure_id": disclosure.pk}))
+    )["out"]
+    assert again and not any(t("web.prepare.sent_under_to_verify_stored") in cell for cell in again)

@@ -259,7 +259,22 @@ def sent_under(decision: Decision | Mapping[str, Any]) -> str:
     from depositaire.documents.basis import grounds_text
 
     parts = grounds_text(decision)
-    return t("web.prepare.sent_under", basis=t("explain.separator").join(parts)) if parts else ""
+    if not parts:
+        return ""
+    text = t("web.prepare.sent_under", basis=t("explain.separator").join(parts))
+    # What the sources do not settle is never left out of the basis: a decision being
+    # prepared gives its « à vérifier » notes in the reader's language; a stored one
+    # (its notes in its preparer's language) points to its full explanation, which
+    # gives them.
+    if isinstance(decision, Decision):
+        notes = decision.to_verify
+        if notes:
+            text += " " + t(
+                "web.prepare.sent_under_to_verify", notes=t("explain.separator").join(notes)
+            )
+    elif decision.get("to_verify"):
+        text += " " + t("web.prepare.sent_under_to_verify_stored")
+    return text
 
 
 def why_text(outcome: Outcome | Mapping[str, Any]) -> str:
