@@ -70,3 +70,21 @@ def test_a_taken_port_is_refused_in_french_before_anything_is_written(tmp_path):
     assert proc.returncode == 1
     assert "est déjà utilisée" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "data" / "depositaire.sqlite3").exists()
+
+
+def test_a_code_asked_of_a_data_folder_without_the_demonstration_is_refused_in_french(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "depositaire.cli", "demo", "code", "as.dupont"],
+        env=demo_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (
+        "lancez d'abord « depositaire demo »" in proc.stderr
+        and "DEPOSITAIRE_DATA_DIR" in proc.stderr
+    )
+    assert proc.stdout == ""

@@ -132,14 +132,17 @@ def _ensure_totp(user: Any) -> None:
 def current_code(username: str) -> str:
     """The current TOTP code of a demonstration account; refused for any other account."""
     setup()
-    from django.db import connection
+    from django.db import DatabaseError, connection
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from depositaire.web.accounts.models import User
 
     demo_names = {name: org for name, _, _, _, org in USERS}
-    user = User.objects.filter(username=username).select_related("organisation").first()
+    try:
+        user = User.objects.filter(username=username).select_related("organisation").first()
+    except DatabaseError as exc:  # a data folder the demonstration never filled
+        raise DemoError(t("security.demo.no_database", detail=type(exc).__name__)) from exc
     is_demo = (
         username in demo_names
         and user is not None
