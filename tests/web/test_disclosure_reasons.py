@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from depositaire.documents.basis import ground_notes
 from depositaire.engine import decide
 from depositaire.messages import t, using_language
 from depositaire.web.accounts import roles
@@ -124,29 +125,24 @@ def test_what_the_sources_do_not_settle_stays_in_the_basis_an_item_went_out_unde
         "action": "preview",
     }
     preview = why_cells(client.post(url, data))["out"]
-    disclosure = Disclosure.objects.get(
-        pk=int(prepare(client, world, items=[w.secret_fact])["Location"].rstrip("/").split("/")[-1])
-    )
+    location = prepare(client, world, items=[w.secret_fact])["Location"]
+    disclosure = Disclosure.objects.latest("pk")
     out = next(o for o in disclosure.outcomes if o["included"] and o.get("item_id"))
-    notes = decide(out["situation"]).to_verify
-    assert notes, "the CPAS circuit's decision has notes to verify"
-    # Being prepared: the notes themselves, in the reader's language.
-    assert all(
-        t("web.prepare.sent_under_to_verify", notes=t("explain.separator").join(notes)) in cell
-        for cell in preview
-    )
-    # Stored: a pointer to the full explanation shown with it.
-    stored = why_cells(
-        client.get(reverse("disclosures:detail", kwargs={"disclosure_id": disclosure.pk}))
-    )["out"]
-    assert stored and all(t("web.prepare.sent_under_to_verify_stored") in cell for cell in stored)
-    # A stored decision without notes is not said to have any.
-    bare = [
-        {**o, "decision": {**o["decision"], "to_verify": []}} if o["included"] else o
-        for o in disclosure.outcomes
-    ]
-    Disclosure.objects.filter(pk=disclosure.pk).update(outcomes=bare)
-    again = why_cells(
-        client.get(reverse("disclosures:detail", kwargs={"disclosure_id": disclosure.pk}))
-    )["out"]
-    assert again and not any(t("web.prepare.sent_under_to_verify_stored") in cell for cell in again)
+    decision = decide(out["situation"])
+    notes = ground_notes(decision)
+    # The CPAS circuit's reading of confidences is the sources' open point (to_verify).
+    assert t("to_verify.cpas_confidences_with_consent") in notes, notes
+    # Only the basis's own notes, each one the decision's (its explanation gives them all).
+    assert set(notes) <= set(decision.to_verify) and len(notes) < len(decision.to_verify)
+    shown = t("web.prepare.sent_under_to_verify", notes=" ".join(notes))
+    stored = why_cells(client.get(location))["out"]
+    for cell in preview + stored:
+        assert cell.endswith(shown), cell
+    # A Dutch reader reads them in Dutch, the stored disclosure too.
+    user = w.users[roles.SOCIAL_WORKER]
+    user.language = "nl"
+    user.save(update_fields=["language"])
+    with using_language("nl"):
+        dutch = t("web.prepare.sent_under_to_verify", notes=" ".join(ground_notes(decision)))
+    assert dutch != shown
+    assert all(cell.endswith(dutch) for cell in why_cells(client.get(location))["out"])

@@ -248,6 +248,36 @@ def _rule_notes(basis: Basis, key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(notes))
 
 
+def ground_notes(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
+    """The « à vérifier » notes the legal basis itself carries, in the reader's language:
+    each provision a deciding rule rests on that has one (``provision_notes.<id>@<since>``,
+    as the decision gives it), then each deciding rule's own (``to_verify.<key>``). The
+    decision's other notes (provisions cited beside the basis) are in its explanation."""
+    from depositaire.engine.provisions import default_provisions
+    from depositaire.law import default_rule_base
+
+    basis = legal_basis(decision)
+    by_id = default_rule_base().by_id
+    provisions: list[str] = []
+    rules: list[str] = []
+    for ground in basis.grounds:
+        for c in ground.provisions:
+            if not c.to_verify:
+                continue
+            version = default_provisions().on(c.key, c.valid_on)
+            french = version.to_verify if version is not None else None
+            since = c.since or (
+                version.valid_from.isoformat() if version and version.valid_from else "always"
+            )
+            note = t_or(f"provision_notes.{c.key}@{since}", french or "")
+            if note:
+                provisions.append(t("explain.provision_to_verify", title=c.title(), note=note))
+        rule = by_id.get(ground.version) or by_id.get(ground.rule)
+        if rule is not None:
+            rules.extend(t(f"to_verify.{key}") for key in rule.to_verify)
+    return tuple(dict.fromkeys(provisions + rules))
+
+
 def finding_titles(decision: Decision | Mapping[str, Any]) -> tuple[str, ...]:
     """The titles of the negative findings (:data:`FINDINGS`) the deciding rules rest on:
     why nothing is shared on the ground they set aside."""

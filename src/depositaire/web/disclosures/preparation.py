@@ -256,24 +256,18 @@ def reason_text(outcome: Mapping[str, Any]) -> str:
 def sent_under(decision: Decision | Mapping[str, Any]) -> str:
     """The basis an item went out under, in the reader's language: each deciding rule and
     the provisions it rested on, as decided (:func:`depositaire.documents.basis.grounds_text`)."""
-    from depositaire.documents.basis import grounds_text
+    from depositaire.documents.basis import ground_notes, grounds_text
 
     parts = grounds_text(decision)
     if not parts:
         return ""
     text = t("web.prepare.sent_under", basis=t("explain.separator").join(parts))
-    # What the sources do not settle is never left out of the basis: a decision being
-    # prepared gives its « à vérifier » notes in the reader's language; a stored one
-    # (its notes in its preparer's language) points to its full explanation, which
-    # gives them.
-    if isinstance(decision, Decision):
-        notes = decision.to_verify
-        if notes:
-            text += " " + t(
-                "web.prepare.sent_under_to_verify", notes=t("explain.separator").join(notes)
-            )
-    elif decision.get("to_verify"):
-        text += " " + t("web.prepare.sent_under_to_verify_stored")
+    # What the sources do not settle about that basis is never left out of it: its « à
+    # vérifier » notes follow, in the reader's language (the decision's others are in its
+    # explanation).
+    notes = ground_notes(decision)
+    if notes:
+        text += " " + t("web.prepare.sent_under_to_verify", notes=" ".join(notes))
     return text
 
 
